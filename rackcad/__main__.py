@@ -1,0 +1,3 @@
+from rackcad.cli.main import main
+
+raise SystemExit(main())

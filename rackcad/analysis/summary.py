@@ -1,0 +1,79 @@
+"""summary(): the figures `rackcad info` prints, as a plain dict (the JSON of `info --format json`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rackcad.catalog import Catalog
+from rackcad.model import Design
+from rackcad.topology import DesignIndex, is_scale_up_protocol, scale_up_domains
+
+
+def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> dict:
+    """Counts, power and heat per rack, NVLink domains and per-accelerator scale-up bandwidth.
+
+    Power is each part's design (maximum) power, or its `power_w` override; heat to liquid is power times
+    the part's liquid-cooled share, the rest goes to air. Bandwidth is Gb/s per direction.
+    """
+    index = index or DesignIndex(design, catalog)
+    counts: Counter[str] = Counter()
+    dies = 0
+    unknown: list[str] = []
+    for node in design.nodes:
+        part = index.part(node)
+        if part is None:
+            unknown.append(node.part)
+            continue
+        counts[part.kind] += 1
+        if part.kind in ("gpu", "xpu"):
+            dies += part.dies or 1
+
+    per_rack = []
+    rack_power: dict[str, float] = {r.id: 0.0 for r in design.racks}
+    rack_liquid: dict[str, float] = {r.id: 0.0 for r in design.racks}
+    total = 0.0
+    for node in design.nodes:
+        power = index.power_w(node)
+        total += power
+        rack_id = index.rack_of.get(node.id)
+        if rack_id in rack_power:
+            rack_power[rack_id] += power
+            rack_liquid[rack_id] += power * index.liquid_fraction(node)
+    for rack in design.racks:
+        power = rack_power[rack.id]
+        per_rack.append(
+            {
+                "id": rack.id,
+                "name": rack.name,
+                "part": rack.part,
+                "power_w": round(power, 3),
+                "power_budget_w": rack.power_budget_w,
+                "heat_liquid_w": round(rack_liquid[rack.id], 3),
+                "heat_air_w": round(power - rack_liquid[rack.id], 3),
+            }
+        )
+
+    domains = scale_up_domains(index)
+    per_acc = [index.scale_up_gbps(n) for n in index.accelerators]
+    by_protocol: Counter[str] = Counter()
+    for link in design.links:
+        by_protocol[link.protocol] += link.count
+
+    return {
+        "name": design.name,
+        "racks": len(design.racks),
+        "counts": dict(sorted(counts.items())),
+        "gpu_dies": dies,
+        "power_w": round(total, 3),
+        "per_rack": per_rack,
+        "nvlink_domains": [len(d) for d in domains],
+        "scale_up_gbps_per_gpu": {
+            "min": min(per_acc) if per_acc else 0.0,
+            "max": max(per_acc) if per_acc else 0.0,
+        },
+        "links": sum(link.count for link in design.links),
+        "link_records": len(design.links),
+        "links_by_protocol": dict(sorted(by_protocol.items())),
+        "scale_up_links": sum(c for p, c in by_protocol.items() if is_scale_up_protocol(p)),
+        "unknown_parts": sorted(set(unknown)),
+    }

@@ -1,0 +1,93 @@
+"""The parts catalog: PartSpec schema, YAML loader, and the process-wide Catalog."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from rackcad.catalog.loader import (
+    CatalogError,
+    iter_part_files,
+    load_part_file,
+    load_sources,
+    packaged_catalog_dir,
+    user_catalog_dirs,
+)
+from rackcad.catalog.schema import (
+    ACCELERATOR_KINDS,
+    CHIP_KINDS,
+    BayGroup,
+    Figure,
+    PartSpec,
+    PortGroup,
+    Source,
+)
+
+
+class UnknownPart(KeyError):
+    """A part id that no catalog defines."""
+
+    def __str__(self) -> str:
+        return f"unknown part id {self.args[0]!r}"
+
+
+class Catalog:
+    """Parts by id; packaged parts first, then user folders that add or override them."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+        self._parts: dict[str, PartSpec] = {}
+        self.origin: dict[str, Path] = {}
+        self.sources: dict[str, Source] = {}
+        for folder in folders:
+            self.sources.update(load_sources(folder))
+        for path in iter_part_files(folders):
+            part = load_part_file(path)
+            self._parts[part.id] = part
+            self.origin[part.id] = path
+
+    def get(self, part_id: str) -> PartSpec:
+        try:
+            return self._parts[part_id]
+        except KeyError:
+            raise UnknownPart(part_id) from None
+
+    def find(self, part_id: str) -> PartSpec | None:
+        return self._parts.get(part_id)
+
+    def __contains__(self, part_id: object) -> bool:
+        return part_id in self._parts
+
+    def __iter__(self):
+        return iter(sorted(self._parts.values(), key=lambda p: (p.kind, p.id)))
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def by_kind(self, kind: str) -> list[PartSpec]:
+        return [p for p in self if p.kind == kind]
+
+    def source(self, key: str) -> Source | None:
+        """The source entry for a figure's source field (which may list several keys: 'S1, S9')."""
+        first = key.split(",")[0].split(";")[0].strip()
+        return self.sources.get(first)
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    return Catalog([packaged_catalog_dir(), *user_catalog_dirs()])
+
+
+__all__ = [
+    "ACCELERATOR_KINDS",
+    "CHIP_KINDS",
+    "BayGroup",
+    "Catalog",
+    "CatalogError",
+    "Figure",
+    "PartSpec",
+    "PortGroup",
+    "Source",
+    "UnknownPart",
+    "default_catalog",
+]

@@ -1,0 +1,70 @@
+"""Load the parts catalog: the packaged YAML files, then user catalog folders that add or override parts.
+
+User folders, in order (a later one overrides an earlier one by part id):
+  1. `~/.config/rackcad/catalog/` (or `$XDG_CONFIG_HOME/rackcad/catalog/`)
+  2. each folder in `$RACKCAD_CATALOG_PATH` (os.pathsep-separated)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from rackcad.catalog.schema import PartSpec, Source
+
+
+class CatalogError(ValueError):
+    """A catalog file that cannot be read: names the file and the field."""
+
+
+def packaged_catalog_dir() -> Path:
+    env = os.environ.get("RACKCAD_ASSETS")
+    base = Path(env) if env else Path(__file__).resolve().parents[2] / "assets"
+    return base / "catalog"
+
+
+def user_catalog_dirs() -> list[Path]:
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    dirs = [config / "rackcad" / "catalog"]
+    extra = os.environ.get("RACKCAD_CATALOG_PATH", "")
+    dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    return dirs
+
+
+def _error_path(err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    return f"{loc}: {first['msg']}"
+
+
+def load_part_file(path: Path) -> PartSpec:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise CatalogError(f"{path}: {where}: not valid YAML") from exc
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: expected a mapping of part fields")
+    try:
+        return PartSpec.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError(f"{path}: {_error_path(exc)}") from exc
+
+
+def iter_part_files(dirs: Iterable[Path]) -> Iterator[Path]:
+    for folder in dirs:
+        if folder.is_dir():
+            yield from sorted(p for p in folder.glob("*.yaml") if p.name != "sources.yaml")
+
+
+def load_sources(folder: Path) -> dict[str, Source]:
+    path = folder / "sources.yaml"
+    if not path.exists():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {key: Source(key=key, **value) for key, value in raw.items()}

@@ -1,0 +1,185 @@
+"""PartSpec: the schema of one catalog part (one YAML file in assets/catalog/).
+
+Every figure is a `Figure` with its value, the source key (S1..S56 of the hardware-facts index, resolved
+to a title and address by `sources.yaml`) and a confidence label, so the UI can show where each number comes
+from and mark estimates.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Confidence = Literal["verified-primary", "verified-secondary", "derived", "estimate"]
+
+Kind = Literal[
+    "gpu", "cpu", "xpu", "switch", "network-switch", "cpo-switch", "nic", "dpu", "optic", "cable",
+    "tray", "rack", "power-shelf", "cdu", "busbar", "mgmt-switch",
+]
+"""Part kinds. `switch` is one switch chip; `tray` is anything that holds parts in bays."""
+
+ACCELERATOR_KINDS = frozenset({"gpu", "xpu"})
+CHIP_KINDS = frozenset({"gpu", "cpu", "xpu", "switch"})
+
+Medium = Literal[
+    "in-package", "pcb", "backplane-copper", "copper-cable", "active-copper", "pluggable-optic", "cpo-fiber",
+]
+
+PortRole = Literal["scale-up", "c2c", "host", "network", "mgmt", "die-to-die"]
+
+Mount = Literal["rack", "bay", "side", "floor"]
+"""Where a part goes: a U range in a rack, a bay of a tray, a rack's side zone (0U), or the floor (racks)."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Figure(_Spec):
+    """A number with its provenance."""
+
+    value: float
+    source: str
+    confidence: Confidence
+    note: str = ""
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.confidence == "estimate"
+
+
+class PortGroup(_Spec):
+    """`count` identical ports; `gbps` is per port, per direction."""
+
+    name: str
+    protocol: str
+    count: int = Field(ge=1)
+    gbps: float = Field(ge=0)
+    role: PortRole
+    medium: Medium | None = None
+    reach_m: float | None = None
+    source: str
+    confidence: Confidence
+    note: str = ""
+
+    @property
+    def total_gbps(self) -> float:
+        return self.count * self.gbps
+
+
+class BayGroup(_Spec):
+    """`count` bays that accept parts of the given kinds (for trays: CPUs, GPUs, NICs, blades...)."""
+
+    name: str
+    accepts: list[Kind]
+    count: int = Field(ge=1)
+
+
+class PartSpec(_Spec):
+    """One catalog part."""
+
+    id: str
+    kind: Kind
+    vendor: str
+    model: str
+    description: str = ""
+    status: Literal["shipping", "announced", "generic"] = "shipping"
+    mount: Mount
+    height_u: float | None = None
+    power_max_w: Figure | None = None
+    power_typical_w: Figure | None = None
+    liquid_share: Figure | None = None
+    weight_kg: Figure | None = None
+    packages: int | None = None
+    dies: int | None = None
+    memory_gb: Figure | None = None
+    memory_bw_gbytes: Figure | None = None
+    fp4_dense_pflops: Figure | None = None
+    fp8_dense_pflops: Figure | None = None
+    nvlink_via: Literal["native", "fusion-chiplet"] | None = None
+    ports: list[PortGroup] = Field(default_factory=list)
+    bays: list[BayGroup] = Field(default_factory=list)
+    rack_units: int | None = None
+    width_mm: float | None = None
+    depth_mm: float | None = None
+    height_mm: float | None = None
+    power_budget_w: Figure | None = None
+    liquid_capacity_w: Figure | None = None
+    air_capacity_w: Figure | None = None
+    output_w: Figure | None = None
+    flow_lpm: Figure | None = None
+    capacity_w: Figure | None = None
+    gbps: Figure | None = None
+    reach_m: Figure | None = None
+    medium: Medium | None = None
+    optics_power_w: Figure | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "PartSpec":
+        names = [p.name for p in self.ports]
+        if len(set(names)) != len(names):
+            raise ValueError(f"duplicate port group names in {self.id}: {names}")
+        if self.mount == "rack" and not self.height_u:
+            raise ValueError(f"rack-mounted part {self.id} needs height_u")
+        if self.kind == "rack" and not self.rack_units:
+            raise ValueError(f"rack {self.id} needs rack_units")
+        return self
+
+    def port(self, name: str) -> PortGroup | None:
+        for group in self.ports:
+            if group.name == name:
+                return group
+        return None
+
+    @property
+    def bay_count(self) -> int:
+        return sum(b.count for b in self.bays)
+
+    def bay_group(self, index: int) -> BayGroup | None:
+        """The bay group that flat bay index `index` falls in."""
+        if index < 0:
+            return None
+        for group in self.bays:
+            if index < group.count:
+                return group
+            index -= group.count
+        return None
+
+    def bay_label(self, index: int) -> str:
+        start = 0
+        for group in self.bays:
+            if index < start + group.count:
+                return f"{group.name} {index - start + 1}"
+            start += group.count
+        return f"bay {index}"
+
+    @property
+    def power_w(self) -> float:
+        """Design power: the maximum where known, else typical, else 0."""
+        fig = self.power_max_w or self.power_typical_w
+        return fig.value if fig else 0.0
+
+    @property
+    def liquid_fraction(self) -> float:
+        return self.liquid_share.value if self.liquid_share else 0.0
+
+    @property
+    def scale_up_gbps(self) -> float:
+        return sum(p.total_gbps for p in self.ports if p.role == "scale-up")
+
+    def figures(self) -> dict[str, Figure]:
+        """Every sourced figure of the part, by field name."""
+        out: dict[str, Figure] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Figure):
+                out[name] = value
+        return out
+
+
+class Source(_Spec):
+    key: str
+    title: str
+    url: str = ""
+    kind: Literal["primary", "secondary", "mixed", "derived"] = "secondary"

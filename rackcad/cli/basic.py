@@ -1,0 +1,133 @@
+"""Sub-commands: new, templates, parts, info."""
+
+from __future__ import annotations
+
+import argparse
+
+from rackcad.analysis import summary
+from rackcad.catalog import UnknownPart, default_catalog
+from rackcad.cli.common import EXIT_OK, CliError, load_design, print_json
+from rackcad.files import save
+from rackcad.templates import TemplateError, build, get, names
+from rackcad.units import fmt_gbps, fmt_power
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("new", help="create a design from a template")
+    p.add_argument("--template", "-t", required=True, help="template name (see `rackcad templates`)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="template parameter")
+    p.add_argument("-o", "--output", required=True, help="the .rackcad file to write")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("templates", help="list the system templates")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_templates)
+
+    p = sub.add_parser("parts", help="list catalog parts")
+    p.add_argument("--kind", help="only parts of this kind (gpu, cpu, xpu, switch, tray, rack, ...)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_parts)
+
+    p = sub.add_parser("info", help="print a design's summary")
+    p.add_argument("file")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_info)
+
+
+def cmd_new(args) -> int:
+    params = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CliError(f"--set {item!r}: expected KEY=VALUE")
+        params[key.strip()] = value
+    try:
+        design = build(args.template, **params)
+    except TemplateError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        save(design, args.output)
+    except OSError as exc:
+        raise CliError(f"{args.output}: {exc.strerror or exc}") from None
+    info = summary(design)
+    print(f"wrote {args.output}: {info['racks']} racks, {info['counts'].get('gpu', 0) + info['counts'].get('xpu', 0)}"
+          f" accelerators, {info['links']:,} links, {fmt_power(info['power_w'])}")
+    return EXIT_OK
+
+
+def cmd_templates(args) -> int:
+    rows = []
+    for name in names():
+        t = get(name)
+        rows.append({"name": name, "title": t.title, "status": t.status, "description": t.description,
+                     "params": {k: {"default": p.default, "help": p.help} for k, p in t.params.items()}})
+    if args.format == "json":
+        print_json(rows)
+        return EXIT_OK
+    for row in rows:
+        params = " ".join(f"{k}={v['default']}" for k, v in row["params"].items())
+        print(f"{row['name']:<15} {row['status']:<10} {row['description']}")
+        if params:
+            print(f"{'':<15} {'':<10} parameters: {params}")
+    return EXIT_OK
+
+
+def _part_row(part) -> dict:
+    ports = ", ".join(f"{g.count}x{g.protocol} {g.gbps:g}G" for g in part.ports)
+    return {"id": part.id, "kind": part.kind, "vendor": part.vendor, "model": part.model, "status": part.status,
+            "power_w": part.power_w, "scale_up_gbps": part.scale_up_gbps, "ports": ports}
+
+
+def cmd_parts(args) -> int:
+    catalog = default_catalog()
+    parts = [p for p in catalog if args.kind is None or p.kind == args.kind]
+    if args.kind and not parts:
+        kinds = sorted({p.kind for p in catalog})
+        raise CliError(f"no parts of kind {args.kind!r}; kinds: {', '.join(kinds)}")
+    rows = [_part_row(p) for p in parts]
+    if args.format == "json":
+        print_json(rows)
+        return EXIT_OK
+    for r in rows:
+        power = fmt_power(r["power_w"]) if r["power_w"] else ""
+        print(f"{r['id']:<30} {r['kind']:<15} {r['model'][:38]:<38} {power:>9}  {r['ports']}")
+    return EXIT_OK
+
+
+def format_summary(info: dict) -> str:
+    counts = ", ".join(f"{v} {k}" for k, v in info["counts"].items())
+    lines = [
+        f"{info['name']}",
+        f"  racks: {info['racks']}   parts: {counts}",
+        f"  power: {fmt_power(info['power_w'])}",
+    ]
+    for rack in info["per_rack"]:
+        budget = f" of {fmt_power(rack['power_budget_w'])}" if rack["power_budget_w"] else ""
+        lines.append(f"    {rack['name']:<10} {fmt_power(rack['power_w'])}{budget}  liquid "
+                     f"{fmt_power(rack['heat_liquid_w'])}, air {fmt_power(rack['heat_air_w'])}")
+    domains = info["nvlink_domains"]
+    shown = ", ".join(map(str, domains[:8])) + (" ..." if len(domains) > 8 else "")
+    lines.append(f"  NVLink domains: {len(domains)} ({shown or 'none'} accelerators)")
+    bw = info["scale_up_gbps_per_gpu"]
+    lines.append(f"  scale-up per accelerator: {fmt_gbps(bw['min'])} - {fmt_gbps(bw['max'])} per direction "
+                 f"({bw['max'] * 2 / 8 / 1000:.2f} TB/s bidirectional max)")
+    lines.append(f"  links: {info['links']:,} ({', '.join(f'{v:,} {k}' for k, v in info['links_by_protocol'].items())})")
+    for key in ("bisection_gbps", "alltoall_gbps_per_gpu"):
+        if key in info:
+            lines.append(f"  {key.replace('_gbps', '').replace('_', ' ')}: {fmt_gbps(info[key])} per direction")
+    if info["unknown_parts"]:
+        lines.append(f"  unknown parts: {', '.join(info['unknown_parts'])}")
+    return "\n".join(lines)
+
+
+def cmd_info(args) -> int:
+    design = load_design(args.file)
+    try:
+        info = summary(design)
+    except UnknownPart as exc:  # pragma: no cover - summary tolerates unknown parts
+        raise CliError(str(exc)) from None
+    if args.format == "json":
+        print_json(info)
+    else:
+        print(format_summary(info))
+    return EXIT_OK

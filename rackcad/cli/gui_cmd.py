@@ -1,0 +1,35 @@
+"""`rackcad gui [FILE] [--screenshot OUT.png]` (also `rackcad [FILE]`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from rackcad.cli.common import CliError, load_design
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help="open the editor")
+    p.add_argument("file", nargs="?", help="a .rackcad design to open")
+    p.add_argument("--screenshot", metavar="OUT.png", help="render the main window off screen to a PNG and exit")
+    p.add_argument("--size", default="1600x1000", help="window size for --screenshot (WxH)")
+    p.set_defaults(func=cmd_gui)
+
+
+def cmd_gui(args) -> int:
+    from rackcad.gui.preflight import problem
+
+    if args.file:
+        load_design(args.file)  # a broken file is a one-line error before any window opens
+    if args.screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    reason = problem(offscreen=bool(args.screenshot))
+    if reason:
+        raise CliError(f"cannot open a window: {reason}")
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1600x1000") from None
+    from rackcad.gui.app import run
+
+    return run(args.file, screenshot=args.screenshot, size=(width, height))

@@ -1,0 +1,511 @@
+"""Document = Design + History. Every change is a Command; listeners hear about each one.
+
+The Document keeps indexes (items by id, children by parent, links by node) so that placing a part or
+connecting two is O(1) in the size of the design and removing a rack is linear in what it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from rackcad.catalog import Catalog, PartSpec, default_catalog
+from rackcad.editing import AddLink, AddNode, AddRack, Batch, Command, History, RemoveItems, Replace
+from rackcad.editing.commands import Item
+from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
+
+
+class EditError(ValueError):
+    """An edit that was refused; the design is unchanged."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit, undo or redo touched: `ids` of items, and the command label."""
+
+    label: str
+    ids: frozenset[str]
+    kind: str  # "do", "undo", "redo", "reset"
+
+
+_PREFIX = {
+    "gpu": "G", "cpu": "C", "xpu": "X", "switch": "S", "tray": "T", "nic": "N", "dpu": "D",
+    "power-shelf": "P", "cdu": "CDU", "mgmt-switch": "M", "network-switch": "NS", "cpo-switch": "NS",
+    "optic": "O", "cable": "K", "busbar": "B", "rack": "R",
+}
+
+
+class Store:
+    """The design plus its indexes. Only Commands call the mutators."""
+
+    def __init__(self, design: Design):
+        self.design = design
+        self.items: dict[str, Item] = {}
+        self.children: dict[str, dict[str, None]] = defaultdict(dict)
+        self.links_of: dict[str, dict[str, None]] = defaultdict(dict)
+        for item in [*design.racks, *design.nodes, *design.links]:
+            self._index(item)
+
+    def _list(self, item: Item) -> list:
+        if isinstance(item, Link):
+            return self.design.links
+        if isinstance(item, Node):
+            return self.design.nodes
+        return self.design.racks
+
+    def _index(self, item: Item) -> None:
+        self.items[item.id] = item
+        if isinstance(item, Node):
+            self.children[item.parent][item.id] = None
+        elif isinstance(item, Link):
+            self.links_of[item.a.node][item.id] = None
+            self.links_of[item.b.node][item.id] = None
+
+    def _unindex(self, item: Item) -> None:
+        del self.items[item.id]
+        if isinstance(item, Node):
+            self.children[item.parent].pop(item.id, None)
+        elif isinstance(item, Link):
+            self.links_of[item.a.node].pop(item.id, None)
+            self.links_of[item.b.node].pop(item.id, None)
+
+    @staticmethod
+    def _position(items: list, target: Item) -> int:
+        for i, candidate in enumerate(items):
+            if candidate is target:
+                return i
+        raise KeyError(target.id)
+
+    def insert(self, item: Item, index: int | None = None) -> None:
+        items = self._list(item)
+        if index is None:
+            items.append(item)
+        else:
+            items.insert(index, item)
+        self._index(item)
+
+    def delete(self, item_id: str) -> tuple[Item, int]:
+        item = self.items[item_id]
+        items = self._list(item)
+        index = len(items) - 1 if items and items[-1] is item else self._position(items, item)
+        del items[index]
+        self._unindex(item)
+        return item, index
+
+    def replace(self, new: Item) -> None:
+        old = self.items[new.id]
+        items = self._list(old)
+        items[self._position(items, old)] = new
+        self._unindex(old)
+        self._index(new)
+
+
+class Document:
+    """An editable design: the public editing API of RackCAD (GUI, scripts, templates and tests)."""
+
+    def __init__(self, design: Design | None = None, catalog: Catalog | None = None):
+        self.catalog = catalog or default_catalog()
+        self.history = History()
+        self._store = Store(design if design is not None else Design())
+        self._listeners: list[Callable[[Change], None]] = []
+        self._batch: list[list[Command]] = []
+        self._counters: dict[str, int] = {}
+        for item_id in self._store.items:
+            self._bump_counter(item_id)
+
+    # ----------------------------------------------------------------- state
+    @property
+    def design(self) -> Design:
+        return self._store.design
+
+    def get(self, item_id: str) -> Item:
+        try:
+            return self._store.items[item_id]
+        except KeyError:
+            raise EditError(f"no rack, part or link with id {item_id!r}") from None
+
+    def find(self, item_id: str) -> Item | None:
+        return self._store.items.get(item_id)
+
+    def children(self, parent_id: str) -> list[Node]:
+        return [self._store.items[i] for i in self._store.children.get(parent_id, ())]  # type: ignore[misc]
+
+    def links_of(self, node_id: str) -> list[Link]:
+        return [self._store.items[i] for i in self._store.links_of.get(node_id, ())]  # type: ignore[misc]
+
+    def descendants(self, parent_id: str) -> list[Node]:
+        out: list[Node] = []
+        stack = [parent_id]
+        while stack:
+            for child in self.children(stack.pop()):
+                out.append(child)
+                stack.append(child.id)
+        return out
+
+    def rack_of(self, item_id: str) -> Rack | None:
+        item = self.find(item_id)
+        while isinstance(item, Node):
+            item = self.find(item.parent)
+        return item if isinstance(item, Rack) else None
+
+    def part_of(self, item_id: str) -> PartSpec | None:
+        item = self.find(item_id)
+        return self.catalog.find(item.part) if isinstance(item, (Node, Rack)) else None
+
+    @property
+    def is_dirty(self) -> bool:
+        return not self.history.is_clean
+
+    def mark_clean(self) -> None:
+        self.history.mark_clean()
+
+    # ---------------------------------------------------------------- events
+    def subscribe(self, listener: Callable[[Change], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Change], None]) -> None:
+        self._listeners.remove(listener)
+
+    def _notify(self, label: str, ids: set[str], kind: str) -> None:
+        change = Change(label, frozenset(ids), kind)
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -------------------------------------------------------------- plumbing
+    def _bump_counter(self, item_id: str) -> None:
+        match = re.fullmatch(r"([A-Za-z]+)(\d+)", item_id)
+        if match:
+            prefix, number = match.group(1), int(match.group(2))
+            self._counters[prefix] = max(self._counters.get(prefix, 0), number)
+
+    def new_id(self, prefix: str) -> str:
+        while True:
+            self._counters[prefix] = self._counters.get(prefix, 0) + 1
+            candidate = f"{prefix}{self._counters[prefix]}"
+            if candidate not in self._store.items:
+                return candidate
+
+    def _run(self, command: Command) -> None:
+        command.do(self._store)
+        if self._batch:
+            self._batch[-1].append(command)
+            return
+        self.history.push_done(command)
+        self._notify(command.label, command.ids(), "do")
+
+    @contextmanager
+    def batch(self, label: str) -> Iterator[None]:
+        """Group every edit inside the block into one undo step. An exception reverts the whole block."""
+        self._batch.append([])
+        try:
+            yield
+        except BaseException:
+            for command in reversed(self._batch.pop()):
+                command.undo(self._store)
+            raise
+        commands = self._batch.pop()
+        if not commands:
+            return
+        batch = Batch(commands, label)
+        if self._batch:
+            self._batch[-1].append(batch)
+        else:
+            self.history.push_done(batch)
+            self._notify(label, batch.ids(), "do")
+
+    def undo(self) -> bool:
+        if not self.history.can_undo:
+            return False
+        command = self.history.take_undo()
+        command.undo(self._store)
+        self._notify(command.label, command.ids(), "undo")
+        return True
+
+    def redo(self) -> bool:
+        if not self.history.can_redo:
+            return False
+        command = self.history.take_redo()
+        command.do(self._store)
+        self._notify(command.label, command.ids(), "redo")
+        return True
+
+    def _part(self, part_id: str) -> PartSpec:
+        part = self.catalog.find(part_id)
+        if part is None:
+            raise EditError(f"unknown part id {part_id!r} (see `rackcad parts`)")
+        return part
+
+    # ------------------------------------------------------------------ racks
+    def add_rack(self, part_id: str, name: str | None = None, **fields) -> str:
+        """Add a rack of catalog part `part_id`; its budgets are copied from the part. Returns the id."""
+        part = self._part(part_id)
+        if part.kind != "rack":
+            raise EditError(f"{part_id} is a {part.kind}, not a rack")
+        rack_id = self.new_id("R")
+        if "position" not in fields:
+            fields["position"] = self._next_rack_position(part)
+        data = {
+            "id": rack_id,
+            "name": name or rack_id,
+            "part": part_id,
+            "power_budget_w": part.power_budget_w.value if part.power_budget_w else None,
+            "liquid_capacity_w": part.liquid_capacity_w.value if part.liquid_capacity_w else None,
+            "air_capacity_w": part.air_capacity_w.value if part.air_capacity_w else None,
+            **fields,
+        }
+        try:
+            rack = Rack.model_validate(data)
+        except ValidationError as exc:
+            raise EditError(_first_error(exc)) from None
+        self._run(AddRack(rack, f"Add rack {rack.name}"))
+        return rack_id
+
+    def _next_rack_position(self, part: PartSpec) -> FloorPosition:
+        """Next free spot in the first row, left to right, 0 mm gap (racks in a row touch)."""
+        right = 0.0
+        for rack in self.design.racks:
+            width = (self.catalog.find(rack.part).width_mm if self.catalog.find(rack.part) else None) or 600
+            if abs(rack.position.y_mm) < 1e-6:
+                right = max(right, rack.position.x_mm + width)
+        return FloorPosition(x_mm=right, y_mm=0.0)
+
+    # ------------------------------------------------------------- placement
+    def rack_height(self, rack: Rack) -> int:
+        part = self.catalog.find(rack.part)
+        return part.rack_units if part and part.rack_units else 48
+
+    def node_height(self, node: Node) -> float:
+        part = self.catalog.find(node.part)
+        return part.height_u if part and part.height_u else 1.0
+
+    def check_place(
+        self, part_id: str, parent: str, u: float | None = None, bay: int | None = None, ignore: str | None = None
+    ) -> str | None:
+        """Why `part_id` cannot go at parent/u/bay, or None when it fits. `ignore` is a node being moved."""
+        part = self.catalog.find(part_id)
+        if part is None:
+            return f"unknown part id {part_id!r}"
+        container = self.find(parent)
+        if container is None:
+            return f"no rack or tray with id {parent!r}"
+        if part.kind == "rack":
+            return "a rack cannot be placed inside another item"
+        if isinstance(container, Rack):
+            if part.mount == "side":
+                return None
+            if part.mount != "rack":
+                return f"{part.model} goes in a tray bay, not directly in a rack"
+            if u is None:
+                return "a rack-mounted part needs a U position"
+            top = self.rack_height(container)
+            height = part.height_u or 1
+            if u < 1 or u + height - 1 > top + 1e-9:
+                return f"U{u:g}-U{u + height - 1:g} is outside {container.name} (U1-U{top})"
+            for other in self.children(container.id):
+                if other.id == ignore or other.u is None:
+                    continue
+                other_h = self.node_height(other)
+                if u < other.u + other_h and other.u < u + height:
+                    return f"U{u:g}-U{u + height - 1:g} overlaps {other.name} (U{other.u:g}-U{other.u + other_h - 1:g})"
+            return None
+        if isinstance(container, Node):
+            tray = self.catalog.find(container.part)
+            if tray is None or not tray.bays:
+                return f"{container.name} has no bays"
+            if part.mount != "bay":
+                return f"{part.model} mounts in a rack, not in a bay"
+            if bay is None:
+                return f"a part inside {container.name} needs a bay"
+            group = tray.bay_group(bay)
+            if group is None:
+                return f"{container.name} has bays 0-{tray.bay_count - 1}, not {bay}"
+            if part.kind not in group.accepts:
+                return f"{tray.bay_label(bay)} of {container.name} takes {', '.join(group.accepts)}, not {part.kind}"
+            for other in self.children(container.id):
+                if other.id != ignore and other.bay == bay:
+                    return f"{tray.bay_label(bay)} of {container.name} already holds {other.name}"
+            return None
+        return f"{parent!r} is a link, not a rack or tray"
+
+    def free_u(self, rack_id: str, height: float = 1) -> float | None:
+        """The lowest U where a part `height` U tall fits, or None."""
+        rack = self.get(rack_id)
+        top = self.rack_height(rack)  # type: ignore[arg-type]
+        taken = sorted(
+            (n.u, n.u + self.node_height(n)) for n in self.children(rack_id) if n.u is not None
+        )
+        u = 1.0
+        for start, end in taken:
+            if u + height <= start:
+                break
+            u = max(u, end)
+        return u if u + height - 1 <= top else None
+
+    def free_bay(self, tray_id: str, kind: str) -> int | None:
+        """The first empty bay of `tray_id` that takes `kind`, or None."""
+        tray_node = self.get(tray_id)
+        tray = self.catalog.find(tray_node.part)  # type: ignore[union-attr]
+        if tray is None:
+            return None
+        used = {n.bay for n in self.children(tray_id)}
+        for index in range(tray.bay_count):
+            group = tray.bay_group(index)
+            if index not in used and group is not None and kind in group.accepts:
+                return index
+        return None
+
+    def place(
+        self,
+        part_id: str,
+        parent: str,
+        u: float | None = None,
+        bay: int | None = None,
+        name: str | None = None,
+        **fields,
+    ) -> str:
+        """Place a part in a rack (at `u`) or in a tray (at `bay`). Refused with EditError if it does not fit."""
+        reason = self.check_place(part_id, parent, u, bay)
+        if reason:
+            raise EditError(f"cannot place {part_id}: {reason}")
+        part = self._part(part_id)
+        node_id = self.new_id(_PREFIX.get(part.kind, "N"))
+        try:
+            node = Node.model_validate(
+                {"id": node_id, "name": name or node_id, "part": part_id, "parent": parent, "u": u, "bay": bay, **fields}
+            )
+        except ValidationError as exc:
+            raise EditError(_first_error(exc)) from None
+        self._run(AddNode(node, f"Place {part.model}"))
+        return node_id
+
+    def move(self, node_id: str, parent: str | None = None, u: float | None = None, bay: int | None = None) -> None:
+        """Move a node to another slot (same parent when `parent` is None). One undo step."""
+        node = self.get(node_id)
+        if not isinstance(node, Node):
+            raise EditError(f"{node_id} is not a placed part")
+        target = parent or node.parent
+        if target == node_id or target in {d.id for d in self.descendants(node_id)}:
+            raise EditError(f"cannot move {node.name} into itself")
+        reason = self.check_place(node.part, target, u, bay, ignore=node_id)
+        if reason:
+            raise EditError(f"cannot move {node.name}: {reason}")
+        new = node.model_copy(update={"parent": target, "u": u, "bay": bay})
+        self._run(Replace(node, new, f"Move {node.name}"))
+
+    # ----------------------------------------------------------------- links
+    def _port_for(self, node: Node, protocol: str | None, port: str | None) -> tuple[str, str | None, str | None]:
+        part = self.catalog.find(node.part)
+        if port is not None:
+            group = part.port(port) if part else None
+            if part is not None and group is None:
+                names = ", ".join(p.name for p in part.ports) or "none"
+                raise EditError(f"{node.name} ({part.model}) has no port group {port!r} (it has: {names})")
+            return port, group.protocol if group else None, group.medium if group else None
+        if part is None:
+            raise EditError(f"{node.name} has unknown part {node.part!r}; name the port explicitly")
+        for group in part.ports:
+            if protocol is None or group.protocol == protocol:
+                return group.name, group.protocol, group.medium
+        raise EditError(f"{node.name} ({part.model}) has no {protocol} ports")
+
+    def connect(
+        self,
+        node_a: str,
+        node_b: str,
+        protocol: str | None = None,
+        count: int = 1,
+        medium: str | None = None,
+        length_m: float | None = None,
+        port_a: str | None = None,
+        port_b: str | None = None,
+        name: str = "",
+    ) -> str:
+        """Join a port group of `node_a` to one of `node_b`. Ports are found by protocol unless named."""
+        a, b = self.get(node_a), self.get(node_b)
+        if not isinstance(a, Node) or not isinstance(b, Node):
+            raise EditError("links join placed parts, not racks or links")
+        if node_a == node_b:
+            raise EditError(f"cannot connect {a.name} to itself")
+        pa, proto_a, medium_a = self._port_for(a, protocol, port_a)
+        pb, proto_b, medium_b = self._port_for(b, protocol, port_b)
+        link_id = self.new_id("L")
+        try:
+            link = Link(
+                id=link_id,
+                name=name,
+                a=PortRef(node=node_a, port=pa),
+                b=PortRef(node=node_b, port=pb),
+                protocol=protocol or proto_a or proto_b or "unknown",
+                medium=medium or medium_a or medium_b,
+                length_m=length_m,
+                count=count,
+            )
+        except ValidationError as exc:
+            raise EditError(_first_error(exc)) from None
+        self._run(AddLink(link, f"Connect {a.name} - {b.name}"))
+        return link_id
+
+    # ------------------------------------------------------------ set/remove
+    def set(self, item_id: str, **fields) -> None:
+        """Change fields of a rack, node or link (validated; placement fields go through `move` checks)."""
+        item = self.get(item_id)
+        if "id" in fields and fields["id"] != item_id:
+            raise EditError("ids are stable and cannot be changed")
+        data = item.model_dump()
+        data.update(fields)
+        try:
+            new = type(item).model_validate(data)
+        except ValidationError as exc:
+            raise EditError(_first_error(exc)) from None
+        if isinstance(new, Node) and {"parent", "u", "bay", "part"} & fields.keys():
+            reason = self.check_place(new.part, new.parent, new.u, new.bay, ignore=item_id)
+            if reason:
+                raise EditError(f"cannot set {item.name}: {reason}")
+        if new == item:
+            return
+        label = f"Set {', '.join(fields)} of {getattr(item, 'name', '') or item_id}"
+        self._run(Replace(item, new, label))
+
+    def remove(self, *item_ids: str) -> None:
+        """Remove items; a rack or tray takes its contents, a node takes its links. One undo step."""
+        order: dict[str, None] = {}
+        racks: list[str] = []
+        nodes: list[str] = []
+        for item_id in item_ids:
+            item = self.get(item_id)
+            if isinstance(item, Link):
+                order[item_id] = None
+                continue
+            subtree = [item_id, *(d.id for d in self.descendants(item_id))]
+            for member in subtree:
+                for link in self.links_of(member):
+                    order[link.id] = None
+            (racks if isinstance(item, Rack) else nodes).append(item_id)
+            nodes.extend(subtree[1:])
+        for node_id in reversed(nodes):
+            order[node_id] = None
+        for rack_id in racks:
+            order[rack_id] = None
+        names = [getattr(self.get(i), "name", i) or i for i in item_ids]
+        label = f"Delete {names[0]}" if len(names) == 1 else f"Delete {len(names)} items"
+        self._run(RemoveItems(list(order), label))
+
+    def reset(self, design: Design) -> None:
+        """Replace the whole design (open a file): clears the history."""
+        self._store = Store(design)
+        self.history.clear()
+        self._counters.clear()
+        for item_id in self._store.items:
+            self._bump_counter(item_id)
+        self._notify("Open", set(), "reset")
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    return f"{loc}: {first['msg']}" if loc else first["msg"]

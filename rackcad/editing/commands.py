@@ -1,0 +1,137 @@
+"""Commands: each edit knows how to apply and revert itself against a Document's store.
+
+Commands never look things up by list position they did not record: removals remember where each item
+stood so undo puts it back in the same place, and a saved file after undo is byte-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Union
+
+from rackcad.model import Link, Node, Rack
+
+if TYPE_CHECKING:
+    from rackcad.document import Store
+
+Item = Union[Rack, Node, Link]
+
+
+class Command:
+    """Base class: `do` and `undo` mutate the store; `ids` are the items touched (for change events)."""
+
+    label = "Edit"
+
+    def do(self, store: "Store") -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def undo(self, store: "Store") -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def ids(self) -> set[str]:
+        return set()
+
+
+@dataclass
+class AddRack(Command):
+    rack: Rack
+    label: str = "Add rack"
+
+    def do(self, store: "Store") -> None:
+        store.insert(self.rack)
+
+    def undo(self, store: "Store") -> None:
+        store.delete(self.rack.id)
+
+    def ids(self) -> set[str]:
+        return {self.rack.id}
+
+
+@dataclass
+class AddNode(Command):
+    node: Node
+    label: str = "Place part"
+
+    def do(self, store: "Store") -> None:
+        store.insert(self.node)
+
+    def undo(self, store: "Store") -> None:
+        store.delete(self.node.id)
+
+    def ids(self) -> set[str]:
+        return {self.node.id}
+
+
+@dataclass
+class AddLink(Command):
+    link: Link
+    label: str = "Connect"
+
+    def do(self, store: "Store") -> None:
+        store.insert(self.link)
+
+    def undo(self, store: "Store") -> None:
+        store.delete(self.link.id)
+
+    def ids(self) -> set[str]:
+        return {self.link.id, self.link.a.node, self.link.b.node}
+
+
+@dataclass
+class Replace(Command):
+    """Swap an item for an edited copy with the same id (set, move, rename)."""
+
+    old: Item
+    new: Item
+    label: str = "Edit"
+
+    def do(self, store: "Store") -> None:
+        store.replace(self.new)
+
+    def undo(self, store: "Store") -> None:
+        store.replace(self.old)
+
+    def ids(self) -> set[str]:
+        return {self.new.id}
+
+
+@dataclass
+class RemoveItems(Command):
+    """Remove items (links first, then nodes deepest first, then racks); undo restores their places."""
+
+    item_ids: list[str]
+    label: str = "Delete"
+    _removed: list[tuple[Item, int]] = field(default_factory=list)
+
+    def do(self, store: "Store") -> None:
+        self._removed = [store.delete(item_id) for item_id in self.item_ids]
+
+    def undo(self, store: "Store") -> None:
+        for item, index in reversed(self._removed):
+            store.insert(item, index)
+        self._removed = []
+
+    def ids(self) -> set[str]:
+        return set(self.item_ids)
+
+
+@dataclass
+class Batch(Command):
+    """Several commands as one undo step (one user gesture)."""
+
+    commands: list[Command] = field(default_factory=list)
+    label: str = "Edit"
+
+    def do(self, store: "Store") -> None:
+        for command in self.commands:
+            command.do(store)
+
+    def undo(self, store: "Store") -> None:
+        for command in reversed(self.commands):
+            command.undo(store)
+
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        for command in self.commands:
+            out |= command.ids()
+        return out

@@ -1,0 +1,29 @@
+"""Pure data: the design model. No Qt, no I/O, no networkx."""
+
+from rackcad.model.design import (
+    FORMAT_NAME,
+    SCHEMA_VERSION,
+    Design,
+    FloorPlan,
+    FloorPosition,
+    Link,
+    Node,
+    PortRef,
+    Rack,
+    RuleSettings,
+    Waiver,
+)
+
+__all__ = [
+    "FORMAT_NAME",
+    "SCHEMA_VERSION",
+    "Design",
+    "FloorPlan",
+    "FloorPosition",
+    "Link",
+    "Node",
+    "PortRef",
+    "Rack",
+    "RuleSettings",
+    "Waiver",
+]

@@ -1,0 +1,67 @@
+"""Template: a named, parametric generator of designs, built through the Document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rackcad.catalog import Catalog
+from rackcad.document import Document
+from rackcad.model import Design
+
+
+class TemplateError(ValueError):
+    """A bad template name or parameter."""
+
+
+@dataclass(frozen=True)
+class Param:
+    default: int | str | bool
+    help: str
+    choices: tuple | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str
+    description: str
+    status: str  # "shipping" or "announced"
+    builder: Callable[..., None]
+    params: dict[str, Param] = field(default_factory=dict)
+
+    def build(self, catalog: Catalog | None = None, **params) -> Design:
+        values = {key: p.default for key, p in self.params.items()}
+        for key, value in params.items():
+            if key not in self.params:
+                known = ", ".join(self.params) or "none"
+                raise TemplateError(f"template {self.name} has no parameter {key!r} (parameters: {known})")
+            param = self.params[key]
+            value = coerce(key, value, param)
+            if param.choices is not None and value not in param.choices:
+                raise TemplateError(f"{key} must be one of {', '.join(map(str, param.choices))}, not {value!r}")
+            values[key] = value
+        doc = Document(Design(name=self.title, description=self.description), catalog)
+        doc.design.metadata.update({"template": self.name, "status": self.status})
+        for key, value in values.items():
+            doc.design.metadata[f"param.{key}"] = str(value)
+        self.builder(doc, **values)
+        return doc.design
+
+
+def coerce(key: str, value, param: Param):
+    """Turn a CLI string into the parameter's type."""
+    kind = type(param.default)
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    text = str(value).strip()
+    try:
+        if kind is bool:
+            if text.lower() in ("1", "true", "yes", "on"):
+                return True
+            if text.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        return kind(text)
+    except ValueError:
+        raise TemplateError(f"{key} must be a {kind.__name__}, not {value!r}") from None

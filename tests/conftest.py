@@ -1,0 +1,37 @@
+"""Shared fixtures. Tests run off screen (QT_QPA_PLATFORM=offscreen) and never read the user's catalog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = str(Path(__file__).parent / "_no_user_config")
+os.environ.pop("RACKCAD_CATALOG_PATH", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from rackcad.catalog import default_catalog
+
+    return default_catalog()
+
+
+@pytest.fixture(scope="session")
+def built():
+    """Templates built once per session (read-only: copy before editing)."""
+    from rackcad.templates import build
+
+    cache: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = build(name)
+        return cache[name]
+
+    return get
