@@ -1,0 +1,1 @@
+"""Qt-free drawing geometry (mm): the canvas and the SVG writer both draw from it."""
