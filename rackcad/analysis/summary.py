@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rackcad.analysis.fabric import domain_fabrics
 from rackcad.catalog import Catalog
 from rackcad.model import Design
-from rackcad.topology import DesignIndex, is_scale_up_protocol, scale_up_domains
+from rackcad.topology import DesignIndex, is_scale_up_protocol
 
 
 def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> dict:
@@ -14,6 +15,8 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
 
     Power is each part's design (maximum) power, or its `power_w` override; heat to liquid is power times
     the part's liquid-cooled share, the rest goes to air. Bandwidth is Gb/s per direction.
+    `bisection_gbps` and `alltoall_gbps_per_gpu` are those of the largest NVLink domain (0 without one);
+    `domains` has every domain's fabric figures (see `rackcad.analysis.fabric`), largest first.
     """
     index = index or DesignIndex(design, catalog)
     counts: Counter[str] = Counter()
@@ -53,7 +56,7 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
             }
         )
 
-    domains = scale_up_domains(index)
+    fabrics = domain_fabrics(design, index=index)
     per_acc = [index.scale_up_gbps(n) for n in index.accelerators]
     by_protocol: Counter[str] = Counter()
     for link in design.links:
@@ -66,7 +69,7 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
         "gpu_dies": dies,
         "power_w": round(total, 3),
         "per_rack": per_rack,
-        "nvlink_domains": [len(d) for d in domains],
+        "nvlink_domains": [f.size for f in fabrics],
         "scale_up_gbps_per_gpu": {
             "min": min(per_acc) if per_acc else 0.0,
             "max": max(per_acc) if per_acc else 0.0,
@@ -75,5 +78,8 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
         "link_records": len(design.links),
         "links_by_protocol": dict(sorted(by_protocol.items())),
         "scale_up_links": sum(c for p, c in by_protocol.items() if is_scale_up_protocol(p)),
+        "bisection_gbps": fabrics[0].bisection_gbps if fabrics else 0.0,
+        "alltoall_gbps_per_gpu": fabrics[0].alltoall_gbps_per_gpu if fabrics else 0.0,
+        "domains": [f.to_dict() for f in fabrics],
         "unknown_parts": sorted(set(unknown)),
     }

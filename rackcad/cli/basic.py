@@ -112,9 +112,16 @@ def format_summary(info: dict) -> str:
     lines.append(f"  scale-up per accelerator: {fmt_gbps(bw['min'])} - {fmt_gbps(bw['max'])} per direction "
                  f"({bw['max'] * 2 / 8 / 1000:.2f} TB/s bidirectional max)")
     lines.append(f"  links: {info['links']:,} ({', '.join(f'{v:,} {k}' for k, v in info['links_by_protocol'].items())})")
-    for key in ("bisection_gbps", "alltoall_gbps_per_gpu"):
-        if key in info:
-            lines.append(f"  {key.replace('_gbps', '').replace('_', ' ')}: {fmt_gbps(info[key])} per direction")
+    if info.get("domains"):
+        top = info["domains"][0]
+        tiers = f"{top['switches']} switch chips in {top['tiers']} tier{'s' if top['tiers'] != 1 else ''}"
+        lines.append(f"  largest NVLink domain: {top['size']} accelerators, "
+                     f"{tiers if top['switches'] else 'no switches (direct links)'}")
+        full = top["full_bisection_gbps"]
+        share = f" ({info['bisection_gbps'] / full:.0%} of non-blocking {fmt_gbps(full)})" if full else ""
+        lines.append(f"  bisection: {fmt_gbps(info['bisection_gbps'])} per direction{share}")
+        lines.append(f"  all-to-all per accelerator: {fmt_gbps(info['alltoall_gbps_per_gpu'])} per direction "
+                     "(within the domain)")
     if info["unknown_parts"]:
         lines.append(f"  unknown parts: {', '.join(info['unknown_parts'])}")
     return "\n".join(lines)

@@ -33,13 +33,14 @@ def build_graph(index: DesignIndex, protocols: str = "all") -> nx.Graph:
     return graph
 
 
-def scale_up_domains(index: DesignIndex) -> list[list[str]]:
+def scale_up_domains(index: DesignIndex, graph: nx.Graph | None = None) -> list[list[str]]:
     """NVLink-class domains: accelerators reachable from each other over scale-up links (through switches).
 
     Each domain is a sorted list of accelerator ids; domains are sorted largest first. An accelerator with
-    scale-up ports but no links is a domain of one.
+    scale-up ports but no links is a domain of one. `graph`, when given, is `build_graph(index, "scale-up")`
+    already built by the caller (it is the costly part on large designs).
     """
-    graph = build_graph(index, protocols="scale-up")
+    graph = graph if graph is not None else build_graph(index, protocols="scale-up")
     domains: list[list[str]] = []
     for component in nx.connected_components(graph):
         accelerators = sorted(n for n in component if graph.nodes[n]["kind"] in ACCELERATOR_KINDS)

@@ -1,0 +1,170 @@
+"""Floor-plan geometry (hall millimetres, y down, origin at the hall's top-left corner), shared by canvas
+and SVG.
+
+- The hall is the rectangle `design.floor.width_mm` x `depth_mm` with grid lines every `grid_mm`.
+- Each rack is its real footprint: the rack part's `width_mm` x `depth_mm` (600 x 1,200 mm when the part
+  lacks them), placed by `Rack.position`: (`x_mm`, `y_mm`) is the front-left corner, the front edge runs
+  along +x and the depth along +y, and `rotation_deg` turns the footprint clockwise on screen about that
+  corner. Overlapping footprints and racks reaching outside the hall are listed (shapely), for the view
+  to flag; the rules own the verdict.
+- Cross-rack cable runs are the links between two racks aggregated per rack pair (lanes, Gb/s per
+  direction, media, and the shortest and longest length from `analysis.lengths`, the lengths the reach
+  checks and exports use; it measures from each rack's unrotated front centre). A run is drawn from one
+  footprint centre to the other along its own lane (the overhead tray's Manhattan route), the lanes of all
+  runs spread over the racks' depth so each stays visible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from shapely.geometry import Polygon, box
+
+from rackcad.analysis.lengths import link_length_m
+from rackcad.catalog import Catalog
+from rackcad.model import Design
+from rackcad.topology import DesignIndex
+
+DEFAULT_WIDTH_MM = 600.0
+DEFAULT_DEPTH_MM = 1200.0
+RUN_SPACING = 60.0
+"""Largest offset between parallel cable runs (smaller when many runs must share a rack's depth)."""
+
+
+@dataclass(frozen=True)
+class RackFootprint:
+    id: str
+    name: str
+    part: str
+    label: str
+    x: float
+    y: float
+    w: float
+    d: float
+    rotation_deg: float
+    polygon: tuple[tuple[float, float], ...]
+    """Corners: front-left, front-right, back-right, back-left."""
+
+    @property
+    def center(self) -> tuple[float, float]:
+        xs, ys = zip(*self.polygon)
+        return sum(xs) / 4, sum(ys) / 4
+
+    @property
+    def front(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        return self.polygon[0], self.polygon[1]
+
+
+@dataclass(frozen=True)
+class CableRun:
+    """Every link between racks `a` and `b` (design order), aggregated."""
+
+    a: str
+    b: str
+    count: int
+    gbps: float
+    link_records: int
+    media: dict[str, int]
+    min_length_m: float | None
+    max_length_m: float | None
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass
+class FloorLayout:
+    width_mm: float = 0.0
+    depth_mm: float = 0.0
+    grid_mm: float = 0.0
+    racks: list[RackFootprint] = field(default_factory=list)
+    runs: list[CableRun] = field(default_factory=list)
+    overlaps: list[tuple[str, str]] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    by_id: dict[str, RackFootprint] = field(default_factory=dict)
+
+    def rack_at(self, x: float, y: float) -> str | None:
+        """The topmost (last drawn) rack whose footprint holds the point."""
+        for rack in reversed(self.racks):
+            if _inside(rack.polygon, x, y):
+                return rack.id
+        return None
+
+
+def floor_layout(design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None,
+          runs: bool = True) -> FloorLayout:
+    """Lay out the hall, the rack footprints and (with `runs`) the cross-rack cable runs."""
+    index = index or DesignIndex(design, catalog)
+    plan = design.floor
+    out = FloorLayout(width_mm=plan.width_mm, depth_mm=plan.depth_mm, grid_mm=plan.grid_mm)
+    shapes: dict[str, Polygon] = {}
+    for rack in design.racks:
+        part = index.catalog.find(rack.part)
+        w = part.width_mm if part and part.width_mm else DEFAULT_WIDTH_MM
+        d = part.depth_mm if part and part.depth_mm else DEFAULT_DEPTH_MM
+        pos = rack.position
+        corners = _footprint(pos.x_mm, pos.y_mm, w, d, pos.rotation_deg)
+        label = f"{rack.name}\n{part.model if part else rack.part}"
+        out.racks.append(RackFootprint(rack.id, rack.name, rack.part, label, pos.x_mm, pos.y_mm, w, d,
+                                       pos.rotation_deg, corners))
+        shapes[rack.id] = Polygon(corners)
+    out.by_id = {r.id: r for r in out.racks}
+    hall = box(0, 0, plan.width_mm, plan.depth_mm)
+    ids = [r.id for r in out.racks]
+    for i, a in enumerate(ids):
+        if not shapes[a].buffer(-1e-6).within(hall):
+            out.outside.append(a)
+        for b in ids[i + 1:]:
+            if shapes[a].intersection(shapes[b]).area > 1e-6:
+                out.overlaps.append((a, b))
+    if runs:
+        out.runs = _runs(index, out)
+    return out
+
+
+def _footprint(x: float, y: float, w: float, d: float, rotation_deg: float) -> tuple[tuple[float, float], ...]:
+    theta = math.radians(rotation_deg)
+    c, s = math.cos(theta), math.sin(theta)
+    return tuple((round(x + dx * c - dy * s, 6), round(y + dx * s + dy * c, 6))
+                 for dx, dy in ((0, 0), (w, 0), (w, d), (0, d)))
+
+
+def _inside(polygon: tuple[tuple[float, float], ...], x: float, y: float) -> bool:
+    """Point in a convex polygon given in order (either winding)."""
+    signs = set()
+    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1]):
+        cross = (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1)
+        if abs(cross) > 1e-9:
+            signs.add(cross > 0)
+    return len(signs) <= 1
+
+
+def _runs(index: DesignIndex, out: FloorLayout) -> list[CableRun]:
+    order = {r.id: i for i, r in enumerate(out.racks)}
+    acc: dict[tuple[str, str], dict] = {}
+    for link in index.design.links:
+        ra, rb = index.rack_of.get(link.a.node), index.rack_of.get(link.b.node)
+        if ra is None or rb is None or ra == rb or ra not in order or rb not in order:
+            continue
+        key = (ra, rb) if order[ra] < order[rb] else (rb, ra)
+        entry = acc.setdefault(key, {"count": 0, "gbps": 0.0, "records": 0, "media": defaultdict(int), "lengths": []})
+        entry["count"] += link.count
+        entry["gbps"] += index.link_gbps(link)
+        entry["records"] += 1
+        entry["media"][link.medium or "unspecified"] += link.count
+        length = link_length_m(index, link)
+        if length is not None:
+            entry["lengths"].append(length)
+    items = sorted(acc.items(), key=lambda item: (order[item[0][0]], order[item[0][1]]))
+    depth = min((r.d for r in out.racks), default=DEFAULT_DEPTH_MM)
+    spacing = min(RUN_SPACING, 0.8 * depth / max(len(items), 1))
+    runs = []
+    for k, ((a, b), entry) in enumerate(items):
+        ax, ay = out.by_id[a].center
+        bx, by = out.by_id[b].center
+        lane = ay + (k - (len(items) - 1) / 2) * spacing
+        lengths = entry["lengths"]
+        runs.append(CableRun(a, b, entry["count"], entry["gbps"], entry["records"],
+                             dict(sorted(entry["media"].items())), min(lengths) if lengths else None,
+                             max(lengths) if lengths else None, ((ax, ay), (ax, lane), (bx, lane), (bx, by))))
+    return runs
