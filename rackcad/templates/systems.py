@@ -127,8 +127,10 @@ def build_gb200_nvl72(doc: Document, compute_trays: int) -> None:
 
 def build_gb300_nvl72(doc: Document, compute_trays: int) -> None:
     _nvl72(doc, gpu="b300-gb300", tray="gb300-compute-tray", nics=[("connectx-8", 4)], compute_trays=compute_trays)
-    # S8: up to 142 kW per rack, more than 4 of the 8 x 33 kW shelves carry: the shelves run N+1, not N+N.
-    doc.set(doc.design.racks[0].id, power_redundancy="n+1", power_budget_w=150_000)
+    # S8: up to 142 kW per rack, more than 4 of the 8 x 33 kW shelves carry: the shelves run N+1, not N+N;
+    # and more than the GB200 rack's 120 kW cooling target (S53) reaches the liquid: NVL72 DLC is sized
+    # 120-142 kW (hardware facts, section 7; S8), so the GB300 rack takes the top of that range.
+    doc.set(doc.design.racks[0].id, power_redundancy="n+1", power_budget_w=150_000, liquid_capacity_w=142_000)
 
 
 def build_vr_nvl144(doc: Document, compute_trays: int) -> None:
@@ -230,7 +232,8 @@ def build_kyber_nvl576(doc: Document, pods: int) -> None:
         for s in range(3):
             sb = doc.place("kyber-switch-blade", pod, bay=18 + s, name=f"P{p + 1}SB{s + 1}")
             chips += fill(doc, sb, "nvlink7-switch", 6, "SW")
-    wire_domain(doc, accs, chips, medium="backplane-copper")
+    # The switch blades plug into a PCB midplane, no cable cartridges (S17): NVLink runs on PCB traces.
+    wire_domain(doc, accs, chips, medium="pcb")
 
 
 def _dgx(doc: Document, system: str, gpu: str, switch: str, switches: int, pattern: list[int] | None,
@@ -239,8 +242,14 @@ def _dgx(doc: Document, system: str, gpu: str, switch: str, switches: int, patte
     box = doc.place(system, rack, u=10, name=name)
     gpus = fill(doc, box, gpu, 8, "GPU")
     chips = fill(doc, box, switch, switches, "SW")
-    fill(doc, box, "x86-host-cpu", 2, "CPU")
-    fill(doc, box, "connectx-7", 8, "NIC")
+    cpus = fill(doc, box, "x86-host-cpu", 2, "CPU")
+    nics = fill(doc, box, "connectx-7", 8, "NIC")
+    # DGX H100 / B200 are air-cooled (S42, S41): parts whose catalog share is for GB200's cold plates
+    # (ConnectX-7, the NVLink 5 switch chip; S1) send their heat to air in this rack without facility water.
+    for node in gpus + chips + cpus + nics:
+        part = doc.part_of(node)
+        if part is not None and part.liquid_fraction:
+            doc.set(node, overrides={"liquid_share": 0.0})
     wire_domain(doc, gpus, chips, medium="pcb", pattern=pattern)
 
 

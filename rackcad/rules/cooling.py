@@ -1,0 +1,93 @@
+"""Cooling rules: heat to liquid and heat to air against the rack's capacities, and the coolant flow and
+heat a rack's own CDUs must move.
+
+Heat to liquid is each part's power times its liquid-cooled share; the rest goes to air. A capacity of
+None is not checked; 0 means the rack has no such cooling. Coolant flow is sized at 1.5 L/min per kW by
+default (OCP guideline, range 1.25-2.0, for dT ~10 K; S40), a design setting. A rack without a CDU of its
+own is served by an in-row or facility CDU, which these rules do not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rackcad.rules.context import Context
+from rackcad.rules.rule import Rule
+from rackcad.rules.violation import Violation
+from rackcad.units import fmt_power
+
+
+class LiquidCapacity(Rule):
+    code = "cooling.liquid_capacity"
+    title = "Heat to liquid above the rack's liquid-cooling capacity"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for rack in ctx.design.racks:
+            capacity = ctx.rack_limit(rack, "liquid_capacity_w")
+            heat = ctx.rack_loads[rack.id].liquid_w
+            if capacity is not None and heat > capacity:
+                limit = f"liquid-cooling capacity {fmt_power(capacity)}" if capacity else "but it has no liquid cooling"
+                yield self.violation(f"{ctx.label(rack.id)} sends {fmt_power(heat)} of heat to liquid, {limit}",
+                                     (rack.id,), measured=heat, limit=capacity, unit="W")
+
+
+class AirCapacity(Rule):
+    code = "cooling.air_capacity"
+    title = "Heat to air above the rack's air-cooling capacity"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for rack in ctx.design.racks:
+            capacity = ctx.rack_limit(rack, "air_capacity_w")
+            heat = ctx.rack_loads[rack.id].air_w
+            if capacity is not None and heat > capacity:
+                limit = f"air-cooling capacity {fmt_power(capacity)}" if capacity else "but it has no air cooling"
+                yield self.violation(f"{ctx.label(rack.id)} sends {fmt_power(heat)} of heat to air, {limit}",
+                                     (rack.id,), measured=heat, limit=capacity, unit="W")
+
+
+class CoolantFlow(Rule):
+    code = "cooling.flow"
+    title = "Coolant flow the rack's heat to liquid needs, above its CDUs' rated flow"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        per_kw = ctx.settings.coolant_lpm_per_kw
+        for rack in ctx.design.racks:
+            load = ctx.rack_loads[rack.id]
+            if not load.cdus:
+                continue
+            rated = 0.0
+            for cdu in load.cdus:
+                part = ctx.part(cdu)
+                if part is not None and part.flow_lpm is not None:
+                    ctx.use(cdu.id, part, "flow_lpm")
+                    rated += part.flow_lpm.value
+            need = load.liquid_w / 1000 * per_kw
+            if need > rated:
+                yield self.violation(
+                    f"{ctx.label(rack.id)} needs {need:,.0f} L/min of coolant ({fmt_power(load.liquid_w)} to "
+                    f"liquid x {per_kw:g} L/min per kW), its CDUs are rated {rated:,.0f} L/min",
+                    (rack.id, *(cdu.id for cdu in load.cdus)), measured=need, limit=rated, unit="L/min",
+                )
+
+
+class CduCapacity(Rule):
+    code = "cooling.cdu_capacity"
+    title = "Heat to liquid above the rated capacity of the rack's own CDUs"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for rack in ctx.design.racks:
+            load = ctx.rack_loads[rack.id]
+            if not load.cdus:
+                continue
+            capacity = 0.0
+            for cdu in load.cdus:
+                part = ctx.part(cdu)
+                if part is not None and part.capacity_w is not None:
+                    ctx.use(cdu.id, part, "capacity_w")
+                    capacity += part.capacity_w.value
+            if load.liquid_w > capacity:
+                yield self.violation(
+                    f"{ctx.label(rack.id)} sends {fmt_power(load.liquid_w)} to liquid, its CDUs move "
+                    f"{fmt_power(capacity)}",
+                    (rack.id, *(cdu.id for cdu in load.cdus)), measured=load.liquid_w, limit=capacity, unit="W",
+                )

@@ -1,0 +1,92 @@
+"""Reach rules: copper and optical links longer than their medium carries the signal.
+
+A link's length is its `length_m` when set, else computed from the two ends' positions (U, the racks'
+floor positions and the cable slack; rackcad.analysis.lengths). Reach is the port groups' `reach_m` when
+the catalog gives one (the shorter end wins), else the medium's default below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rackcad.analysis.lengths import link_length_m
+from rackcad.rules.context import Context, LinkEnds
+from rackcad.rules.rule import Rule
+from rackcad.rules.violation import Violation
+
+COPPER_REACH_M = {
+    # S27 (NVIDIA LinkX): passive DAC at 100G-PAM4 lanes, 800G straight cables 0.5-2 m; S34 agrees (100G: 2 m).
+    "copper-cable": 2.0,
+    # NVL72 copper spine "~2 m": one secondary note (hardware facts, section 8), a weak source; S1 and S16
+    # only say the switch trays sit mid-rack to keep the cartridges short.
+    "backplane-copper": 2.0,
+    # S27: linear active copper (LACC) 3-5 m.
+    "active-copper": 5.0,
+}
+
+OPTIC_REACH_M = 500.0
+"""Single-mode DR optics over MPO fibre reach 500 m (S27, S55): beyond it a link needs longer-reach optics."""
+
+OPTIC_MAX_M = 2000.0
+"""Single-mode FR4 optics over LC fibre reach 2 km (S27, S55), the longest pluggable reach in the sources."""
+
+_MEDIUM_NAMES = {
+    "copper-cable": "passive copper cable", "backplane-copper": "backplane copper",
+    "active-copper": "active copper cable", "pluggable-optic": "fibre with pluggable optics",
+    "cpo-fiber": "fibre from co-packaged optics",
+}
+
+
+def _port_reach(ends: LinkEnds) -> float | None:
+    reaches = [e.group.reach_m for e in (ends.a, ends.b) if e.group is not None and e.group.reach_m is not None]
+    return min(reaches) if reaches else None
+
+
+def _describe(ctx: Context, ends: LinkEnds) -> str:
+    link = ends.link
+    return f"{ctx.label(link.id)} ({ctx.label(link.a.node)} - {ctx.label(link.b.node)})"
+
+
+class Copper(Rule):
+    code = "reach.copper"
+    title = "Copper links (backplane, passive or active cable) longer than their reach"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for medium, default in COPPER_REACH_M.items():
+            for ends in ctx.links_by_medium.get(medium, ()):
+                length = link_length_m(ctx.index, ends.link)
+                port_reach = _port_reach(ends)
+                reach = port_reach if port_reach is not None else default
+                if length is not None and length > reach + 1e-9:
+                    basis = "its ports' reach" if port_reach is not None else "the medium's reach"
+                    yield self.violation(
+                        f"{_describe(ctx, ends)} is {length:.2f} m of {_MEDIUM_NAMES[medium]}, "
+                        f"beyond {basis} of {reach:g} m",
+                        (ends.link.id,), measured=length, limit=reach, unit="m",
+                    )
+
+
+class Optic(Rule):
+    code = "reach.optic"
+    title = "Optical links beyond single-mode DR reach (warning) or any pluggable reach (error)"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for medium in ("pluggable-optic", "cpo-fiber"):
+            for ends in ctx.links_by_medium.get(medium, ()):
+                length = link_length_m(ctx.index, ends.link)
+                port_reach = _port_reach(ends)
+                if length is not None and length > (port_reach if port_reach is not None else OPTIC_REACH_M):
+                    yield self._violation(ctx, ends, medium, length, port_reach)
+
+    def _violation(self, ctx: Context, ends: LinkEnds, medium: str, length: float,
+                   port_reach: float | None) -> Violation:
+        what = f"{_describe(ctx, ends)} is {length:,.0f} m of {_MEDIUM_NAMES[medium]}"
+        subjects = (ends.link.id,)
+        if port_reach is not None:
+            return self.violation(f"{what}, beyond its ports' reach of {port_reach:,g} m",
+                                  subjects, measured=length, limit=port_reach, unit="m")
+        if length > OPTIC_MAX_M:
+            return self.violation(f"{what}, beyond the 2 km of single-mode FR4 optics (S27, S55)",
+                                  subjects, measured=length, limit=OPTIC_MAX_M, unit="m")
+        return self.violation(f"{what}, beyond the 500 m of single-mode DR optics (S27): it needs FR4-class optics",
+                              subjects, measured=length, limit=OPTIC_REACH_M, unit="m", severity="warning")

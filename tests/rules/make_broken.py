@@ -1,0 +1,350 @@
+"""Regenerate examples/broken/: small designs that each break the rules their name says.
+
+    python -m tests.rules.make_broken
+
+Each design starts from a template or an empty Document and is edited through the Document where the
+editor allows the mistake; placements the editor refuses (overlapping U, wrong bays, missing parents,
+dangling links) are written into the model directly, as a hand-edited or merged file would carry them.
+The codes each file must raise are listed, independently, in test_regression.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rackcad import Document, save
+from rackcad.model import Design, FloorPosition, Link, PortRef
+from rackcad.templates import build
+
+BROKEN = Path(__file__).resolve().parents[2] / "examples" / "broken"
+
+
+def _doc(template: str | None = None, **params) -> Document:
+    return Document(build(template, **params)) if template else Document()
+
+
+def _by_name(doc: Document, name: str) -> str:
+    return next(item.id for item in (*doc.design.racks, *doc.design.nodes) if item.name == name)
+
+
+def _of_part(doc: Document, part_id: str) -> list[str]:
+    return [n.id for n in doc.design.nodes if n.part == part_id]
+
+
+def _put(doc: Document, node_id: str, **fields) -> None:
+    """Write fields straight into a node, past the Document's placement checks (as a hand edit would)."""
+    node = doc.get(node_id)
+    for name, value in fields.items():
+        setattr(node, name, value)
+
+
+def _described(doc: Document, text: str) -> Design:
+    doc.design.name = f"Broken: {text}"
+    doc.design.description = text
+    return doc.design
+
+
+def _bench(doc: Document, name: str = "R1") -> tuple[str, str]:
+    """An NVL72 (liquid) rack with one empty custom sled at U10: room for small experiments."""
+    rack = doc.add_rack("mgx-nvl72-rack", name=name)
+    return rack, doc.place("custom-compute-sled", rack, u=10, name=f"{name}-SLED")
+
+
+# ------------------------------------------------------------------ ports
+def ports_overcommitted() -> Design:
+    doc = _doc("mesh-4gpu")
+    g1, g2 = _of_part(doc, "b200-hgx")[:2]
+    doc.connect(g1, g2, protocol="nvlink5", count=6, medium="pcb", port_a="nvlink", port_b="nvlink")
+    return _described(doc, "6 more NVLink links between GPU1 and GPU2: both use 24 of their 18 ports")
+
+
+def ports_unconnected() -> Design:
+    doc = _doc("mesh-4gpu")
+    g1, g2 = _of_part(doc, "b200-hgx")[:2]
+    doc.remove(next(link.id for link in doc.links_of(g1) if {link.a.node, link.b.node} == {g1, g2}))
+    return _described(doc, "the GPU1-GPU2 links removed: 6 of 18 NVLink ports free on each")
+
+
+def ports_dangling() -> Design:
+    doc = _doc("mesh-4gpu")
+    g3, g4 = _of_part(doc, "b200-hgx")[2:]
+    cpu = _of_part(doc, "x86-host-cpu")[0]
+    doc.design.links += [
+        Link(id="L90", a=PortRef(node="G98", port="nvlink"), b=PortRef(node="G99", port="nvlink"), protocol="nvlink5"),
+        Link(id="L91", a=PortRef(node=g3, port="bogus"), b=PortRef(node=g4, port="bogus"), protocol="nvlink5"),
+        Link(id="L92", a=PortRef(node=cpu, port="pcie", index=9), b=PortRef(node="N404", port="host"),
+             protocol="pcie5"),
+    ]
+    return _described(doc, "links to parts that do not exist, to port groups that do not exist, to port index 9 of 4")
+
+
+def protocol_nvlink_generation() -> Design:
+    doc = _doc()
+    rack, sled = _bench(doc)
+    gpu = doc.place("b200-gb200", sled, bay=2, name="GPU")
+    tray = doc.place("nvlink6-switch-tray", rack, u=11, name="ST6")
+    chip = doc.place("nvlink6-switch", tray, bay=0, name="SW6")
+    doc.connect(gpu, chip, protocol="nvlink5", count=18, port_a="nvlink", port_b="nvlink")
+    return _described(doc, "a Blackwell GPU (NVLink 5) wired to an NVLink 6 switch chip")
+
+
+def protocol_c2c_vs_nvlink() -> Design:
+    doc = _doc()
+    rack, sled = _bench(doc)
+    cpu = doc.place("grace", sled, bay=0, name="GRACE")
+    tray = doc.place("nvlink5-switch-tray", rack, u=11, name="ST5")
+    chip = doc.place("nvlink5-switch", tray, bay=0, name="SW5")
+    doc.connect(cpu, chip, protocol="nvlink-c2c", port_a="c2c", port_b="nvlink")
+    return _described(doc, "a Grace CPU's NVLink-C2C port wired to an NVLink switch port")
+
+
+def protocol_ucie_outside_package() -> Design:
+    doc = _doc()
+    rack, sled = _bench(doc)
+    other = doc.place("custom-compute-sled", rack, u=11, name="R1-SLED2")
+    x1, x2, x3 = (doc.place("custom-xpu-ucie", sled, bay=2 + i, name=f"XPU{i + 1}") for i in range(3))
+    x4 = doc.place("custom-xpu-ucie", other, bay=2, name="XPU4")
+    doc.connect(x1, x2, protocol="ucie", medium="in-package")
+    doc.connect(x3, x4, protocol="ucie", medium="in-package")
+    return _described(doc, "UCIe between XPUs on two different sleds (XPU1-XPU2 on one sled is fine)")
+
+
+def protocol_xpu_without_fusion() -> Design:
+    doc = _doc()
+    rack, sled = _bench(doc)
+    xpu = doc.place("custom-xpu-ucie", sled, bay=2, name="XPU")
+    tray = doc.place("nvlink5-switch-tray", rack, u=11, name="ST5")
+    chip = doc.place("nvlink5-switch", tray, bay=0, name="SW5")
+    doc.connect(xpu, chip, protocol="nvlink5", port_a="ucie", port_b="nvlink")
+    return _described(doc, "a custom XPU without an NVLink Fusion chiplet wired into NVLink")
+
+
+def protocol_pcie_generation() -> Design:
+    doc = _doc()
+    _, sled = _bench(doc)
+    cpu = doc.place("x86-host-cpu", sled, bay=0, name="CPU")
+    nic = doc.place("connectx-8", sled, bay=6, name="NIC")
+    doc.connect(cpu, nic, protocol="pcie5", port_a="pcie", port_b="host")
+    return _described(doc, "a PCIe 6 NIC on a PCIe 5 CPU port (a warning: it trains at PCIe 5)")
+
+
+# ------------------------------------------------------------------ power and cooling
+def power_rack_budget() -> Design:
+    doc = _doc("gb200-nvl72")
+    doc.set(doc.design.racks[0].id, power_budget_w=120_000)
+    return _described(doc, "GB200 NVL72 (125.3 kW) in a rack budgeted at 120 kW")
+
+
+def power_shelf_redundancy() -> Design:
+    doc = _doc("gb200-nvl72")
+    doc.remove(_by_name(doc, "PS8"))
+    return _described(doc, "one of the 8 x 33 kW shelves removed: N+N leaves 3 x 33 kW for 125.3 kW")
+
+
+def cooling_liquid_capacity() -> Design:
+    doc = _doc("gb200-nvl72")
+    doc.set(doc.design.racks[0].id, liquid_capacity_w=100_000)
+    return _described(doc, "GB200 NVL72 sends 101.7 kW to liquid, capacity set to 100 kW")
+
+
+def cooling_air_capacity() -> Design:
+    doc = _doc("gb200-nvl72")
+    doc.set(doc.design.racks[0].id, air_capacity_w=20_000)
+    return _described(doc, "GB200 NVL72 sends 23.6 kW to air, capacity set to 20 kW")
+
+
+def cooling_flow() -> Design:
+    doc = _doc("gb200-nvl72")
+    doc.place("cdu-in-rack", doc.design.racks[0].id, u=38, name="CDU")
+    doc.design.rules.coolant_lpm_per_kw = 2.5
+    return _described(doc, "an in-rack CDU rated 225 L/min; 101.7 kW to liquid at 2.5 L/min per kW needs 254 L/min")
+
+
+def cooling_cdu_capacity() -> Design:
+    doc = _doc("vr-nvl144")
+    doc.place("cdu-in-rack", doc.design.racks[0].id, u=42, name="CDU")
+    return _described(doc, "a 150 kW in-rack CDU for a Vera Rubin rack sending 210 kW to liquid")
+
+
+# ------------------------------------------------------------------ bandwidth
+def bandwidth_scale_up() -> Design:
+    doc = _doc("hgx-h100-8gpu")
+    doc.design.rules.scale_up_target_gbps = 7200
+    return _described(doc, "H100 (3,600 Gb/s NVLink 4 per direction) against a 7,200 Gb/s scale-up target")
+
+
+def bandwidth_oversubscription() -> Design:
+    doc = _doc()
+    rack = doc.add_rack("mgx-nvl72-rack", name="R1")
+    tray = doc.place("gb200-compute-tray", rack, u=5, name="CT01")
+    gpus = [doc.place("b200-gb200", tray, bay=2 + i, name=f"CT01/GPU{i + 1}") for i in range(4)]
+    first = doc.place("nvlink5-switch-tray", rack, u=6, name="ST01")
+    second = doc.place("nvlink5-switch-tray", rack, u=7, name="ST02")
+    a1, a2 = (doc.place("nvlink5-switch", first, bay=i, name=f"ST01/SW{i + 1}") for i in range(2))
+    top = doc.place("nvlink5-switch", second, bay=0, name="ST02/SW1")
+    for gpu in gpus:
+        doc.connect(gpu, a1, protocol="nvlink5", count=9)
+        doc.connect(gpu, a2, protocol="nvlink5", count=9)
+    doc.connect(a1, top, protocol="nvlink5", count=18)
+    doc.connect(a2, top, protocol="nvlink5", count=36)
+    return _described(doc, "switch chip ST01/SW1: 36 links down to GPUs, 18 up (2:1); ST01/SW2 is 36:36")
+
+
+# ------------------------------------------------------------------ geometry
+def geometry_overlap() -> Design:
+    doc = _doc()
+    rack, _ = _bench(doc)
+    doc.place("cdu-in-rack", rack, u=20, name="CDU")
+    _put(doc, doc.place("custom-compute-sled", rack, u=12, name="R1-SLED2"), u=10)
+    _put(doc, doc.place("custom-compute-sled", rack, u=25, name="R1-SLED3"), u=22)
+    return _described(doc, "two sleds at U10, a sled at U22 inside the 4U CDU at U20-U23")
+
+
+def geometry_out_of_rack() -> Design:
+    doc = _doc()
+    rack, sled = _bench(doc)
+    _put(doc, doc.place("cdu-in-rack", rack, u=40, name="CDU"), u=46)
+    _put(doc, doc.place("custom-compute-sled", rack, u=30, name="R1-SLED2"), u=None)
+    _put(doc, sled, u=0)
+    return _described(doc, "a 4U CDU at U46-U49 of a 48U rack, a sled at U0, a sled without a U")
+
+
+def geometry_bay() -> Design:
+    doc = _doc()
+    rack, _ = _bench(doc)
+    tray = doc.place("gb200-compute-tray", rack, u=5, name="CT01")  # bays: 2 CPU, 4 GPU, 4 NIC, 2 DPU
+    doc.place("grace", tray, bay=0, name="CT01/CPU1")
+    doc.place("connectx-7", tray, bay=6, name="CT01/NIC1")
+    _put(doc, doc.place("grace", tray, bay=1, name="CT01/CPU2"), bay=2)  # a CPU in a GPU bay
+    _put(doc, doc.place("connectx-7", tray, bay=7, name="CT01/NIC2"), bay=6)  # two NICs in one bay
+    _put(doc, doc.place("connectx-7", tray, bay=8, name="CT01/NIC3"), bay=99)  # beyond the 12 bays
+    _put(doc, doc.place("connectx-7", tray, bay=9, name="LOOSE-NIC"), parent=rack, bay=None)
+    _put(doc, doc.place("custom-compute-sled", rack, u=20, name="R1-SLED2"), parent=tray, bay=10, u=None)
+    return _described(doc, "a CPU in a GPU bay, two NICs in one bay, bay 99 of 12, a NIC loose in the rack, "
+                           "a 1U sled in a tray bay")
+
+
+def geometry_orphan() -> Design:
+    doc = _doc()
+    _, sled = _bench(doc)
+    _put(doc, doc.place("connectx-7", sled, bay=6, name="NIC"), parent="T404")
+    return _described(doc, "a NIC whose tray T404 is not in the design")
+
+
+def geometry_floor_overlap() -> Design:
+    doc = _doc()
+    doc.add_rack("mgx-nvl72-rack", name="A", position=FloorPosition(x_mm=0, y_mm=0))
+    doc.add_rack("mgx-nvl72-rack", name="B", position=FloorPosition(x_mm=300, y_mm=0))
+    doc.add_rack("mgx-nvl72-rack", name="C", position=FloorPosition(x_mm=3000, y_mm=0))
+    doc.add_rack("mgx-nvl72-rack", name="D", position=FloorPosition(x_mm=3000, y_mm=1200, rotation_deg=270))
+    return _described(doc, "rack B half inside rack A; rack D turned 270 degrees into rack C")
+
+
+def geometry_off_floor() -> Design:
+    doc = _doc()
+    doc.add_rack("mgx-nvl72-rack", name="A", position=FloorPosition(x_mm=19_800, y_mm=0))
+    return _described(doc, "a rack standing 0.4 m past the 20 m wide hall")
+
+
+# ------------------------------------------------------------------ reach and domains
+def _two_racks_of_chips(doc: Document) -> list[str]:
+    chips = []
+    for name in ("R1", "R2"):
+        rack = doc.add_rack("mgx-nvl72-rack", name=name)
+        tray = doc.place("nvlink5-switch-tray", rack, u=20, name=f"{name}-ST")
+        chips += [doc.place("nvlink5-switch", tray, bay=i, name=f"{name}-SW{i + 1}") for i in range(2)]
+    return chips
+
+
+def reach_copper() -> Design:
+    doc = _doc()
+    a1, a2, b1, _ = _two_racks_of_chips(doc)
+    doc.connect(a1, b1, protocol="nvlink5", medium="backplane-copper")
+    doc.connect(a1, a2, protocol="nvlink5", medium="copper-cable", length_m=3.0)
+    return _described(doc, "NVLink backplane copper from one rack to the next; a 3 m passive DAC")
+
+
+def reach_optic() -> Design:
+    doc = _doc()
+    a1, a2, b1, b2 = _two_racks_of_chips(doc)
+    doc.connect(a1, b1, protocol="nvlink5", medium="pluggable-optic", length_m=800)
+    doc.connect(a2, b2, protocol="nvlink5", medium="pluggable-optic", length_m=2500)
+    doc.connect(a1, b2, protocol="nvlink5", medium="pluggable-optic")
+    return _described(doc, "optical links of 800 m (past DR) and 2.5 km (past FR4); one short link is fine")
+
+
+def domain_size() -> Design:
+    doc = _doc()
+    racks = [doc.add_rack("rack-48u-air", name=f"R{i + 1}", power_budget_w=None, liquid_capacity_w=None,
+                          air_capacity_w=None) for i in range(2)]
+    gpus: list[str] = []
+    for s in range(65):
+        sled = doc.place("custom-compute-sled", racks[s // 48], u=1 + s % 48, name=f"SLED{s + 1:02d}")
+        for bay in range(min(4, 257 - len(gpus))):
+            gpus.append(doc.place("h100-sxm", sled, bay=2 + bay, name=f"SLED{s + 1:02d}/GPU{bay + 1}"))
+    for i, gpu in enumerate(gpus):
+        doc.connect(gpu, gpus[(i + 1) % len(gpus)], protocol="nvlink4", count=9, medium="pluggable-optic")
+    return _described(doc, "257 H100 in one NVLink 4 ring: one more than the 256 of the NVLink Switch System")
+
+
+def domain_mixed_generation() -> Design:
+    doc = _doc()
+    rack, sled = _bench(doc)
+    gpu = doc.place("b200-gb200", sled, bay=2, name="GPU")
+    tray5 = doc.place("nvlink5-switch-tray", rack, u=11, name="ST5")
+    tray6 = doc.place("nvlink6-switch-tray", rack, u=12, name="ST6")
+    chip5 = doc.place("nvlink5-switch", tray5, bay=0, name="SW5")
+    chip6 = doc.place("nvlink6-switch", tray6, bay=0, name="SW6")
+    doc.connect(gpu, chip5, protocol="nvlink5", count=18)
+    doc.connect(chip5, chip6, protocol="nvlink5", count=18, port_a="nvlink", port_b="nvlink")
+    return _described(doc, "an NVLink 5 switch chip joined to an NVLink 6 switch chip in one domain")
+
+
+def catalog_unknown_part() -> Design:
+    doc = _doc("mesh-4gpu")
+    _put(doc, _of_part(doc, "b200-hgx")[0], part="b999-prototype")
+    doc.design.racks[0].part = "rack-unobtainium"
+    return _described(doc, "a GPU and a rack whose part ids no catalog defines")
+
+
+DESIGNS: dict[str, Callable[[], Design]] = {
+    "ports-overcommitted": ports_overcommitted,
+    "ports-unconnected": ports_unconnected,
+    "ports-dangling": ports_dangling,
+    "protocol-nvlink-generation": protocol_nvlink_generation,
+    "protocol-c2c-vs-nvlink": protocol_c2c_vs_nvlink,
+    "protocol-ucie-outside-package": protocol_ucie_outside_package,
+    "protocol-xpu-without-fusion": protocol_xpu_without_fusion,
+    "protocol-pcie-generation": protocol_pcie_generation,
+    "power-rack-budget": power_rack_budget,
+    "power-shelf-redundancy": power_shelf_redundancy,
+    "cooling-liquid-capacity": cooling_liquid_capacity,
+    "cooling-air-capacity": cooling_air_capacity,
+    "cooling-flow": cooling_flow,
+    "cooling-cdu-capacity": cooling_cdu_capacity,
+    "bandwidth-scale-up": bandwidth_scale_up,
+    "bandwidth-oversubscription": bandwidth_oversubscription,
+    "geometry-overlap": geometry_overlap,
+    "geometry-out-of-rack": geometry_out_of_rack,
+    "geometry-bay": geometry_bay,
+    "geometry-orphan": geometry_orphan,
+    "geometry-floor-overlap": geometry_floor_overlap,
+    "geometry-off-floor": geometry_off_floor,
+    "reach-copper": reach_copper,
+    "reach-optic": reach_optic,
+    "domain-size": domain_size,
+    "domain-mixed-generation": domain_mixed_generation,
+    "catalog-unknown-part": catalog_unknown_part,
+}
+
+
+def main() -> None:
+    BROKEN.mkdir(parents=True, exist_ok=True)
+    for name, make in DESIGNS.items():
+        save(make(), BROKEN / f"{name}.rackcad")
+        print(f"examples/broken/{name}.rackcad")
+
+
+if __name__ == "__main__":
+    main()

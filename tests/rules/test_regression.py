@@ -1,0 +1,76 @@
+"""Both directions of every rule, on committed files: each template validates with zero errors, and each
+design in examples/broken/ raises exactly the codes listed here (errors and warnings, waived left out)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rackcad import load, templates, validate
+from rackcad.files import dumps
+from rackcad.rules import RULES
+from tests.conftest import EXAMPLES
+from tests.rules import make_broken
+
+BROKEN = {
+    "ports-overcommitted": {"ports.overcommitted"},
+    "ports-unconnected": {"ports.unconnected"},
+    "ports-dangling": {"ports.dangling"},
+    "protocol-nvlink-generation": {"ports.protocol_mismatch", "domain.mixed_generation"},
+    "protocol-c2c-vs-nvlink": {"ports.protocol_mismatch"},
+    "protocol-ucie-outside-package": {"ports.protocol_mismatch"},
+    "protocol-xpu-without-fusion": {"ports.protocol_mismatch"},
+    "protocol-pcie-generation": {"ports.protocol_mismatch"},
+    "power-rack-budget": {"power.rack_budget"},
+    "power-shelf-redundancy": {"power.shelf_redundancy"},
+    "cooling-liquid-capacity": {"cooling.liquid_capacity"},
+    "cooling-air-capacity": {"cooling.air_capacity"},
+    "cooling-flow": {"cooling.flow"},
+    # a 150 kW CDU under a 210 kW Vera Rubin rack also falls short on flow; the rack sits at 92 % of budget
+    "cooling-cdu-capacity": {"cooling.cdu_capacity", "cooling.flow", "power.rack_budget"},
+    "bandwidth-scale-up": {"bandwidth.scale_up"},
+    "bandwidth-oversubscription": {"bandwidth.oversubscription"},
+    "geometry-overlap": {"geometry.overlap"},
+    "geometry-out-of-rack": {"geometry.out_of_rack"},
+    "geometry-bay": {"geometry.bay"},
+    "geometry-orphan": {"geometry.orphan"},
+    "geometry-floor-overlap": {"geometry.floor_overlap"},
+    "geometry-off-floor": {"geometry.off_floor"},
+    "reach-copper": {"reach.copper"},
+    "reach-optic": {"reach.optic"},
+    "domain-size": {"domain.size"},
+    "domain-mixed-generation": {"domain.mixed_generation", "ports.protocol_mismatch"},
+    "catalog-unknown-part": {"catalog.unknown_part"},
+}
+
+TEMPLATE_WARNINGS = {
+    # 210.2 kW of 230 kW (91 %): Vera Rubin NVL144 runs close to its S22 rack power
+    "vr-nvl144": {"power.rack_budget"},
+    # 595.6 kW of ~600 kW (99 %): the Kyber part estimates are sized to fill S17's rack power
+    "kyber-nvl576": {"power.rack_budget"},
+}
+
+
+@pytest.mark.parametrize("name", templates.names())
+def test_templates_raise_no_false_alarms(name, built):
+    report = validate(built(name))
+    assert not report.errors, [v.message for v in report.errors]
+    assert report.codes("warning") == TEMPLATE_WARNINGS.get(name, set())
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_design_raises_exactly_its_codes(name):
+    report = validate(load(EXAMPLES / "broken" / f"{name}.rackcad"))
+    assert report.codes("error", "warning") == BROKEN[name]
+
+
+def test_table_covers_every_file_and_every_rule():
+    files = {path.stem for path in (EXAMPLES / "broken").glob("*.rackcad")}
+    assert files == set(BROKEN) == set(make_broken.DESIGNS)
+    raised = set().union(*BROKEN.values())
+    assert {rule.code for rule in RULES} - raised == {"catalog.estimate"}  # an info, raised by every template
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_files_are_what_make_broken_builds(name):
+    assert dumps(load(EXAMPLES / "broken" / f"{name}.rackcad")) == dumps(make_broken.DESIGNS[name]()), (
+        "run `python -m tests.rules.make_broken`")
