@@ -1,0 +1,207 @@
+"""Bill of materials: one row per part number, with quantities, power, weight and where each figure comes from.
+
+Rows cover every rack and placed part (trays, chips, NICs, power shelves, CDUs, switches ...) and the cables
+and optics the links need, derived link by link as `rackcad.export.cables` explains: passive DACs, active
+copper, transceivers with their fibre, CPO fibre. A copper spine is one row per protocol counting its links
+(`spine:nvlink5`, unit `link`): it ships inside the rack, but procurement and the integrator still want
+to see how many links it carries. Board and in-package links need nothing and are only counted in the totals.
+
+Power per row: `power_w` is the catalog's design figure (maximum, else typical) and `power_total_w` the sum
+over the placed parts, so a `power_w` override on a node counts as the summary counts it. Transceivers and
+active cables add their own power on top of the summary's (placed parts only). Weight is the catalog's
+figure times the quantity, blank where the catalog has none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from rackcad.catalog import Figure, PartSpec
+from rackcad.export.cables import SPINE_PAIRS_PER_LINK, Schedule
+from rackcad.export.csvsafe import write_csv
+from rackcad.model import Design
+from rackcad.topology import DesignIndex
+
+BOM_FORMAT = "rackcad-bom"
+BOM_VERSION = 1
+"""The JSON BOM's format name and version: bumped when a field changes meaning or goes away."""
+
+KIND_ORDER = ["rack", "tray", "gpu", "xpu", "cpu", "switch", "nic", "dpu", "network-switch", "cpo-switch",
+              "mgmt-switch", "power-shelf", "busbar", "cdu", "optic", "cable", "backplane"]
+"""Row order: containers, then chips, networking, power and cooling, then what the links need."""
+
+
+@dataclass
+class BomRow:
+    """One line of the BOM. Figures are None where the catalog has none."""
+
+    part: str
+    kind: str
+    vendor: str
+    model: str
+    quantity: int
+    unit: str
+    power_w: float | None
+    power_total_w: float | None
+    weight_kg: float | None
+    weight_total_kg: float | None
+    power_source: str
+    power_confidence: str
+    weight_source: str
+    weight_confidence: str
+    length_total_m: float | None
+    note: str
+
+
+COLUMNS = [f.name for f in fields(BomRow)]
+
+
+@dataclass
+class Bom:
+    """The rows and the design-wide totals."""
+
+    design: str
+    rows: list[BomRow]
+    totals: dict
+
+    def to_dict(self) -> dict:
+        return {"format": BOM_FORMAT, "version": BOM_VERSION, "design": self.design,
+                "rows": [asdict(r) for r in self.rows], "totals": self.totals}
+
+    def by_kind(self, kind: str) -> int:
+        """Total quantity of the rows of one kind (gpu, switch, optic ...)."""
+        return sum(r.quantity for r in self.rows if r.kind == kind)
+
+
+def _power_figure(part: PartSpec) -> Figure | None:
+    return part.power_max_w or part.power_typical_w
+
+
+def _row(part: PartSpec | None, part_id: str, quantity: int, power_total: float | None, unit: str = "ea",
+         note: str = "", length_total: float | None = None) -> BomRow:
+    if part is None:
+        return BomRow(part_id, "unknown", "", f"unknown part id {part_id}", quantity, unit, None, None, None, None,
+                      "", "", "", "", None, _join(note, "not in the catalog"))
+    power = _power_figure(part)
+    weight = part.weight_kg
+    return BomRow(
+        part=part.id, kind=part.kind, vendor=part.vendor, model=part.model, quantity=quantity, unit=unit,
+        power_w=power.value if power else None,
+        power_total_w=round(power_total, 3) if power is not None and power_total is not None else None,
+        weight_kg=weight.value if weight else None,
+        weight_total_kg=round(weight.value * quantity, 3) if weight else None,
+        power_source=power.source if power else "", power_confidence=power.confidence if power else "",
+        weight_source=weight.source if weight else "", weight_confidence=weight.confidence if weight else "",
+        length_total_m=round(length_total, 2) if length_total is not None else None, note=note,
+    )
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+PROTOCOL_LABELS = {"infiniband": "InfiniBand", "ethernet": "Ethernet", "pcie5": "PCIe 5", "pcie6": "PCIe 6",
+                   "cxl3": "CXL 3", "ucie": "UCIe", "infinity-fabric": "Infinity Fabric", "nvlink-c2c": "NVLink-C2C"}
+
+
+def protocol_label(protocol: str) -> str:
+    """How people write a protocol: 'nvlink5' -> 'NVLink 5', 'infiniband' -> 'InfiniBand'."""
+    if protocol.startswith("nvlink") and protocol[6:].isdigit():
+        return f"NVLink {protocol[6:]}"
+    return PROTOCOL_LABELS.get(protocol, protocol.upper())
+
+
+def _spine_row(protocol: str, links: int) -> BomRow:
+    pairs = links * SPINE_PAIRS_PER_LINK
+    note = (f"part of the rack's copper spine (cable cartridges or midplane), not ordered separately; "
+            f"{SPINE_PAIRS_PER_LINK} differential pairs per link = {pairs:,} copper pairs "
+            f"(NVIDIA NVL72: 5,184 passive copper cables for 1,296 links, S14, S16)")
+    return BomRow(f"spine:{protocol}", "backplane", "(with the rack)", f"{protocol_label(protocol)} copper spine links",
+                  links, "link", None, None, None, None, "", "", "", "", None, note)
+
+
+def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | None = None) -> Bom:
+    """The bill of materials of `design`."""
+    index = index or DesignIndex(design)
+    schedule = schedule or Schedule(design, index)
+    catalog = index.catalog
+
+    rack_parts = Counter(r.part for r in design.racks)
+    node_parts = Counter(n.part for n in design.nodes)
+    node_power: dict[str, float] = defaultdict(float)
+    overridden: Counter[str] = Counter()
+    for node in design.nodes:
+        node_power[node.part] += index.power_w(node)
+        if isinstance(node.overrides.get("power_w"), (int, float)):
+            overridden[node.part] += 1
+
+    rows: list[BomRow] = []
+    for part_id, quantity in rack_parts.items():
+        part = catalog.find(part_id)
+        power = _power_figure(part) if part else None
+        rows.append(_row(part, part_id, quantity, power.value * quantity if power else None))
+    for part_id, quantity in node_parts.items():
+        part = catalog.find(part_id)
+        note = f"power overridden on {overridden[part_id]} of {quantity}" if overridden[part_id] else ""
+        rows.append(_row(part, part_id, quantity, node_power[part_id], note=note))
+
+    derived: Counter[str] = Counter()
+    lengths: dict[str, float] = defaultdict(float)
+    unmeasured: Counter[str] = Counter()
+    spine: Counter[str] = Counter()
+    by_class: Counter[str] = Counter()
+    for link, length, choice in schedule.entries:
+        by_class[choice.category] += link.count
+        if choice.category == "backplane":
+            spine[link.protocol] += link.count
+        if choice.optic:
+            derived[choice.optic] += choice.optics
+        if choice.cable:
+            derived[choice.cable] += choice.cables
+            if length is None:
+                unmeasured[choice.cable] += choice.cables
+            else:
+                lengths[choice.cable] += length * choice.cables
+    for part_id, quantity in derived.items():
+        part = catalog.find(part_id)
+        power = _power_figure(part) if part else None
+        note = f"{unmeasured[part_id]} of unknown length not in the total length" if unmeasured[part_id] else ""
+        length = lengths[part_id] if part and part.kind == "cable" else None
+        rows.append(_row(part, part_id, quantity, power.value * quantity if power else None, note=note,
+                         length_total=length))
+    for protocol, links in spine.items():
+        rows.append(_spine_row(protocol, links))
+
+    order = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    rows.sort(key=lambda r: (order.get(r.kind, len(order)), r.part))
+
+    placed_w = sum(node_power.values())
+    derived_w = sum(r.power_total_w or 0.0 for r in rows if r.kind in ("optic", "cable"))
+    totals = {
+        "rows": len(rows),
+        "items": sum(r.quantity for r in rows if r.unit == "ea"),
+        "power_w": round(placed_w + derived_w, 3),
+        "power_parts_w": round(placed_w, 3),
+        "power_cables_optics_w": round(derived_w, 3),
+        "weight_kg": round(sum(r.weight_total_kg or 0.0 for r in rows), 3),
+        "items_without_weight": sum(r.quantity for r in rows if r.unit == "ea" and r.weight_kg is None),
+        "links": sum(link.count for link in design.links),
+        "links_by_class": dict(sorted(by_class.items())),
+        "spine_links": sum(spine.values()),
+        "transceivers": sum(r.quantity for r in rows if r.kind == "optic"),
+        "cables": sum(r.quantity for r in rows if r.kind == "cable"),
+    }
+    return Bom(design.name, rows, totals)
+
+
+def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
+    rows = bom(design, index).rows
+    write_csv(path, COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows))
+
+
+def write_bom_json(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
+    data = bom(design, index).to_dict()
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

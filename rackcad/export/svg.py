@@ -1,0 +1,860 @@
+"""SVG drawings from the layout geometry: rack elevation, topology and floor plan.
+
+The SVG is semantic so that other tools can restyle or query it: every rack and placed part is a `<g>` whose
+`id` is the model id, with CSS classes (`rack`, `node kind-gpu`, `bay empty`, `link proto-nvlink5`, `run`
+...), `data-*` attributes (name, part, U, bay, link counts) and a `<title>` tooltip; colours live in one
+`<style>` block keyed by those classes (the palettes of `rackcad.layout.style`, shared with the canvas). All
+text is XML-escaped and stripped of characters XML cannot carry. Every drawing ends with a legend and a title
+block (design name, view, date, scale, totals: GPUs, power, links).
+
+Scale: layout geometry is in millimetres (real ones for racks and the hall, drawing ones for the topology),
+drawn at a fixed scale per view, so a drawing has a paper size: the root `width`/`height` are in paper
+millimetres and the `viewBox` in layout millimetres. The PNG and PDF writers size their output from that
+paper size (`Drawing.width_mm`), so a PNG at `dpi` is exactly `round(width_mm / 25.4 * dpi)` pixels wide.
+The scales keep the smallest label (a GPU bay, a topology box) at ~2.5 mm on paper, legible at 150 dpi:
+
+- elevation 1:8: a 48U rack is 267 mm tall, a 1U tray 5.6 mm; GB200 NVL72 is 153 x 418 mm (901 x 2,468 px at
+  150 dpi), the 12 racks of GB200 NVL576 2,023 x 367 mm (11,944 x 2,166 px, 1.3 MB);
+- topology 1:8 of the layout's drawing millimetres (a part's box is 11 x 5 mm);
+- floor plan 1:50: a 600 mm rack is 12 mm wide, a 20 x 12 m hall 400 x 240 mm, plus a 1:20 (to 1:30) detail
+  of the racks' area when they fill little of the hall, and the schedule of cable runs between racks.
+
+Pages (PDF): the elevation puts at most `RACKS_PER_PAGE` racks on a page, each page with its own legend and
+title block; the topology and the floor plan are one page each.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from rackcad import __version__
+from rackcad.export.bom import protocol_label
+from rackcad.export.errors import ExportError
+from rackcad.layout.elevation import MARGIN, Box, ElevationLayout, elevation
+from rackcad.layout.style import KIND_COLORS, KIND_LABELS, LEGEND_KINDS, PROTOCOL_COLORS, color, text_color
+from rackcad.model import Design
+from rackcad.topology import DesignIndex
+from rackcad.units import fmt_gbps, fmt_power
+
+VIEWS = ("elevation", "topology", "floor")
+ELEVATION_SCALE = 1 / 8
+TOPOLOGY_SCALE = 1 / 8
+FLOOR_SCALE = 1 / 50
+RACKS_PER_PAGE = 4
+FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+_NARROW = frozenset(" .,:;'|!()[]/-·fijlrtI")
+_WIDE = frozenset("mwMW@%")
+MIN_FONT_PAPER_MM = 1.1
+"""Labels smaller than this on paper (3 pt) are left out; the part's <title> tooltip still names it."""
+MIXED_COLOR = "#7a8595"
+"""Bundles of links with different protocols."""
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+# ------------------------------------------------------------------ helpers
+def esc(text: object) -> str:
+    """`text` safe inside an XML element or a double-quoted attribute."""
+    return html.escape(_XML_INVALID.sub("", str(text)), quote=True)
+
+
+def num(value: float) -> str:
+    """Compact coordinates: 2 decimals at most, no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def attrs(**values) -> str:
+    """` k="v"` pairs; `class_` -> `class`, `data_part` -> `data-part`; None values are left out."""
+    out = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        name = key.rstrip("_").replace("_", "-")
+        out.append(f' {name}="{num(value) if isinstance(value, float) else esc(value)}"')
+    return "".join(out)
+
+
+def el(tag: str, text: str | None = None, **values) -> str:
+    """One element: `<tag .../>`, or `<tag ...>text</tag>` with `text` escaped."""
+    if text is None:
+        return f"<{tag}{attrs(**values)}/>"
+    return f"<{tag}{attrs(**values)}>{esc(text)}</{tag}>"
+
+
+def css_class(text: str) -> str:
+    """A CSS class name from free text (a protocol or kind from a user catalog)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", text) or "unknown"
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One SVG document and its paper size in millimetres (the PNG and PDF writers size from it)."""
+
+    svg: str
+    width_mm: float
+    height_mm: float
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the title block states about the whole design."""
+
+    counts: Counter
+    power_w: float
+    links: int
+
+    @classmethod
+    def of(cls, index: DesignIndex) -> Totals:
+        counts: Counter[str] = Counter(index.kind(n) or "unknown" for n in index.design.nodes)
+        power = sum(index.power_w(n) for n in index.design.nodes)
+        return cls(counts, power, sum(link.count for link in index.design.links))
+
+    def line(self) -> str:
+        parts = [f"{self.counts[k]:,} {label}" for k, label in
+                 (("gpu", "GPUs"), ("xpu", "XPUs"), ("cpu", "CPUs"), ("switch", "switch chips")) if self.counts[k]]
+        return " · ".join([*parts, fmt_power(self.power_w), f"{self.links:,} links"])
+
+
+def ems(text: str) -> float:
+    """Width of `text` in ems of DejaVu Sans (bold ~5 % wider), rounded up: narrow glyphs 0.36, wide 0.98,
+    capitals 0.72, the rest (digits 0.64) 0.64; enough to fit labels in boxes without measuring fonts."""
+    width = 0.0
+    for ch in text:
+        width += 0.36 if ch in _NARROW else 0.98 if ch in _WIDE else 0.72 if ch.isupper() else 0.64
+    return max(width, 0.5) * 1.05
+
+
+def text_size(label: str, w: float, h: float, largest: float) -> tuple[float, bool]:
+    """(font size, rotated) that fits `label` in a w x h box: horizontal, or turned 90 degrees when larger."""
+    n = ems(label)
+    flat = min(largest, h * 0.62, w / n)
+    turned = min(largest, w * 0.62, h / n)
+    return (turned, True) if turned > flat * 1.25 else (flat, False)
+
+
+def label(x: float, y: float, w: float, h: float, text: str, largest: float, min_size: float,
+          class_: str) -> str:
+    """A <text> centred in the box, rotated for tall narrow boxes; empty when it would be illegible."""
+    if not text:
+        return ""
+    size, rotated = text_size(text, w, h, largest)
+    if size < min_size:
+        return ""
+    cx, cy = x + w / 2, y + h / 2
+    transform = f"rotate(-90 {num(cx)} {num(cy)})" if rotated else None
+    return (f"<text{attrs(class_=class_, x=cx, y=cy + size * 0.36, font_size=size, transform=transform)}>"
+            f"{esc(text)}</text>")
+
+
+def fitted(x: float, y: float, text: str, size: float, width: float, class_: str) -> str:
+    """A <text> at (x, y) shrunk to fit `width` when it is too long."""
+    size = min(size, width / ems(text))
+    return f"<text{attrs(class_=class_ or None, x=x, y=y, font_size=size)}>{esc(text)}</text>"
+
+
+def kind_css() -> str:
+    """Fill and text colour per kind class, from the shared palette."""
+    return "\n".join(f".kind-{k}>rect{{fill:{fill}}} .kind-{k}>text{{fill:{text_color(fill)}}}"
+                     for k, fill in KIND_COLORS.items())
+
+
+def protocol_css() -> str:
+    """Stroke colour per protocol class (links and legend swatches)."""
+    rules = [f".proto-{css_class(p)}{{stroke:{c}}}" for p, c in PROTOCOL_COLORS.items()]
+    return "\n".join([*rules, f".proto-mixed{{stroke:{MIXED_COLOR}}}"])
+
+
+def base_css(unit: float = 1.0) -> str:
+    """Rules every view shares; line widths of the legend and title block scale with the sheet `unit`."""
+    return f"""
+text {{font-family:{FONT}}}
+.sheet {{fill:#ffffff}}
+.node>rect {{stroke:#1b1e24; stroke-width:1.2}}
+.node>text {{text-anchor:middle}}
+.legend-title, .tb-title {{fill:#1b1e24; font-weight:bold}}
+.legend text, .tb-text {{fill:#2b2f38}}
+.legend rect {{stroke:#1b1e24; stroke-width:{num(1.2 * unit)}}}
+.legend path {{fill:none; stroke-linecap:round}}
+.title-block>rect {{fill:#ffffff; stroke:#2b2f38; stroke-width:{num(3 * unit)}}}
+.tb-rule {{stroke:#2b2f38; stroke-width:{num(1.5 * unit)}}}
+{kind_css()}
+{protocol_css()}
+"""
+
+
+# ------------------------------------------------------------------ legend and title block
+@dataclass(frozen=True)
+class Key:
+    """One legend entry: a box swatch filled by `cls` or a line swatch stroked by it."""
+
+    cls: str
+    text: str
+    line: bool = False
+
+
+def kind_keys(kinds: set[str]) -> list[Key]:
+    ordered = [k for k in LEGEND_KINDS if k in kinds] + sorted(kinds - set(LEGEND_KINDS) - {""})
+    return [Key(f"kind-{k}", KIND_LABELS.get(k, k)) for k in ordered]
+
+
+def protocol_keys(protocols: set[str]) -> list[Key]:
+    ordered = [p for p in PROTOCOL_COLORS if p in protocols] + sorted(protocols - set(PROTOCOL_COLORS))
+    return [Key(f"proto-{css_class(p)}", "mixed protocols" if p == "mixed" else protocol_label(p), line=True)
+            for p in ordered]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Sizes of the legend and title block, in layout millimetres (they scale with the view)."""
+
+    unit: float = 1.0
+    """Multiplier from the elevation's sizes (1:8) to this view's."""
+
+    @property
+    def row(self) -> float:
+        return 70.0 * self.unit
+
+    @property
+    def col(self) -> float:
+        return 380.0 * self.unit
+
+    @property
+    def block_w(self) -> float:
+        return 1100.0 * self.unit
+
+    @property
+    def margin(self) -> float:
+        return MARGIN * self.unit
+
+
+def legend(sheet: Sheet, keys: list[Key], x: float, y: float, width: float) -> tuple[list[str], float]:
+    """The legend grid; returns (elements, height)."""
+    u = sheet.unit
+    col = max(sheet.col, (110 + 32 * max((ems(k.text) for k in keys), default=0)) * u)
+    cols = max(1, int(width // col))
+    rows = -(-len(keys) // cols)
+    out = ['<g class="legend">', el("text", "Legend", class_="legend-title", x=x, y=y + 40 * u, font_size=40 * u)]
+    for i, key in enumerate(keys):
+        ex, ey = x + (i % cols) * col, y + 70 * u + (i // cols) * sheet.row
+        if key.line:
+            swatch = el("path", class_=key.cls, d=f"M{num(ex)} {num(ey + 23 * u)}h{num(70 * u)}", stroke_width=12 * u)
+        else:
+            swatch = f"<g{attrs(class_=key.cls)}>" + el("rect", x=ex, y=ey, width=70 * u, height=46 * u) + "</g>"
+        out.append(swatch)
+        out.append(fitted(ex + 90 * u, ey + 34 * u, key.text, 32 * u, col - 100 * u, ""))
+    out.append("</g>")
+    return out, 70 * u + rows * sheet.row
+
+
+def title_block(sheet: Sheet, design: Design, lines: list[str], x: float, y: float) -> tuple[list[str], float]:
+    """A framed block: the design name, then `lines`, then the RackCAD version; returns (elements, height)."""
+    u, w = sheet.unit, sheet.block_w
+    rows = [("tb-text", 34.0 * u, text) for line in lines for text in wrap(line, (w - 60 * u) / (34.0 * u))]
+    rows.append(("tb-text", 28.0 * u, f"RackCAD {__version__}"))
+    line_h = 52.0 * u
+    height = (40 + 64 + 24 + 30) * u + line_h * len(rows)
+    out = ['<g class="title-block">', f"<rect{attrs(x=x, y=y, width=w, height=height)}/>"]
+    ty = y + 88 * u
+    out.append(fitted(x + 30 * u, ty, design.name, 64 * u, w - 60 * u, "tb-title"))
+    out.append(f"<path{attrs(class_='tb-rule', d=f'M{num(x)} {num(ty + 24 * u)}h{num(w)}')}/>")
+    ty += 24 * u
+    for cls, size, text in rows:
+        ty += line_h
+        out.append(fitted(x + 30 * u, ty, text, size, w - 60 * u, cls))
+    out.append("</g>")
+    return out, height
+
+
+def wrap(line: str, width: float) -> list[str]:
+    """`line` broken at its " · " separators into lines at most `width` ems wide where possible."""
+    out: list[str] = []
+    for part in line.split(" · "):
+        if out and ems(out[-1] + " · " + part) <= width:
+            out[-1] += " · " + part
+        else:
+            out.append(part)
+    return out
+
+
+def origin_line(design: Design, today: date, scale: float | None) -> str:
+    meta = design.metadata
+    parts = [f"Date {today.isoformat()}"]
+    if scale:
+        parts.append(f"Scale 1:{round(1 / scale)}")
+    if "template" in meta:
+        parts.append(f"template {meta['template']} ({meta.get('status', '')})")
+    return " · ".join(parts)
+
+
+def compose(design: Design, sheet: Sheet, width: float, height: float, body: list[str], keys: list[Key],
+            lines: list[str], scale: float, title: str, css: str) -> Drawing:
+    """Put the legend and title block under a `width` x `height` drawing and wrap it all in an <svg>.
+
+    Side by side when the drawing is wide enough, else the title block above the legend.
+    """
+    m = sheet.margin
+    width = max(width, sheet.block_w + 2 * m)
+    side_by_side = width - 2 * m >= sheet.block_w + 2 * sheet.col + m
+    block_x = width - m - sheet.block_w
+    block, block_h = title_block(sheet, design, lines, block_x, height)
+    legend_y = height if side_by_side else height + block_h + m
+    legend_w = block_x - 2 * m if side_by_side else width - 2 * m
+    items, legend_h = legend(sheet, keys, m, legend_y, legend_w)
+    footer = max(block_h, legend_h) if side_by_side else block_h + m + legend_h
+    return document(width, height + footer + m, scale, title, css, body + items + block)
+
+
+def document(width: float, height: float, scale: float, title: str, css: str, body: list[str]) -> Drawing:
+    """Wrap `body` in an <svg> root whose paper size is the layout size times `scale`."""
+    w_mm, h_mm = width * scale, height * scale
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{num(w_mm)}mm" height="{num(h_mm)}mm" '
+        f'viewBox="0 0 {num(width)} {num(height)}">\n'
+        f"<title>{esc(title)}</title>\n<style type=\"text/css\">{css}</style>\n"
+        f'<rect class="sheet" x="0" y="0" width="{num(width)}" height="{num(height)}"/>\n'
+    )
+    return Drawing(head + "\n".join(part for part in body if part) + "\n</svg>\n", w_mm, h_mm)
+
+
+def node_tip(index: DesignIndex, node_id: str) -> str:
+    node = index.nodes[node_id]
+    part = index.part(node)
+    return f"{node.name}: {part.model} ({node.part})" if part else f"{node.name}: unknown part {node.part}"
+
+
+def node_open(index: DesignIndex, node_id: str, kind: str) -> str:
+    """The opening <g> of a placed part, with its id, classes, data attributes and tooltip."""
+    node = index.nodes[node_id]
+    classes = f"node kind-{css_class(kind or 'unknown')}"
+    data = attrs(id=node.id, class_=classes, data_name=node.name, data_part=node.part, data_u=node.u, data_bay=node.bay)
+    return f"<g{data}>" + el("title", node_tip(index, node_id))
+
+
+def kind_fill(kind: str) -> str | None:
+    """Inline fill for kinds outside the palette (their class has no CSS rule)."""
+    return None if kind in KIND_COLORS else f"fill:{color(kind)}"
+
+
+def names_line(names: list[str]) -> str:
+    return ", ".join(names) if len(names) <= 6 else ", ".join(names[:3]) + " ... " + names[-1]
+
+
+# ------------------------------------------------------------------ elevation
+ELEVATION_CSS = base_css() + """
+.rack-body {fill:#e9ebef; stroke:#2b2f38; stroke-width:4}
+.side-zone {fill:#f4f5f7; stroke:#9aa1ad; stroke-width:1.5; stroke-dasharray:8 6}
+.rack-name {fill:#1b1e24; font-weight:bold; text-anchor:middle}
+.rack-model {fill:#4a5160; text-anchor:middle}
+.u-label {fill:#4a5160; text-anchor:end}
+.u-line {stroke:#c9cdd4; stroke-width:0.8}
+.bay>rect {fill:#6b7282; stroke:#a7adb8; stroke-width:1; stroke-dasharray:4 3}
+.bay>text {fill:#d5d9e0; text-anchor:middle}
+"""
+
+NODE_FONT = 28.0
+BAY_FONT = 24.0
+U_FONT = 20.0
+
+
+class _Elevation:
+    """Draws the racks of one ElevationLayout (all, or one page's) with a legend and a title block."""
+
+    def __init__(self, design: Design, index: DesignIndex, layout: ElevationLayout, today: date):
+        self.design, self.index, self.layout, self.today = design, index, layout, today
+        self.totals = Totals.of(index)
+        self.children: dict[str, list[Box]] = {}
+        self.by_rack: dict[str, list[Box]] = {}
+        for box in layout.boxes:
+            if box.rack is not None:
+                self.by_rack.setdefault(box.rack, []).append(box)
+            if box.role in ("node", "bay") and box.parent is not None:
+                self.children.setdefault(box.parent, []).append(box)
+        self.min_font = MIN_FONT_PAPER_MM / ELEVATION_SCALE
+
+    def node(self, box: Box, out: list[str]) -> None:
+        if box.role == "bay":
+            out.append(f"<g{attrs(class_='bay empty', data_parent=box.parent, data_bay=box.bay)}>"
+                       f"<rect{attrs(x=box.x, y=box.y, width=box.w, height=box.h)}/>"
+                       + label(box.x, box.y, box.w, box.h, box.label, BAY_FONT, self.min_font, "bay-label") + "</g>")
+            return
+        out.append(node_open(self.index, box.id, box.kind)
+                   + f"<rect{attrs(x=box.x, y=box.y, width=box.w, height=box.h, style=kind_fill(box.kind))}/>")
+        inner = self.children.get(box.id, [])
+        lx, ly, lw, lh = box.x, box.y, box.w, box.h
+        if inner:  # the name goes in the strip the bays leave free
+            if box.w >= box.h:
+                lw = min(b.x for b in inner) - box.x
+            else:
+                lh = min(b.y for b in inner) - box.y
+        largest = BAY_FONT if box.bay is not None else NODE_FONT
+        out.append(label(lx, ly, lw, lh, box.label, largest, self.min_font, "node-label"))
+        for child in inner:
+            self.node(child, out)
+        out.append("</g>")
+
+    def rack(self, rack_id: str, dx: float, out: list[str]) -> None:
+        rack = self.index.racks[rack_id]
+        shift = f"translate({num(dx)} 0)" if dx else None
+        out.append(f"<g{attrs(id=rack.id, class_='rack', data_name=rack.name, data_part=rack.part, transform=shift)}>"
+                   f"<title>{esc(rack.name)}</title>")
+        for box in self.by_rack[rack_id]:
+            if box.role == "title":
+                name, _, model = box.label.partition("\n")
+                cx = box.x + box.w / 2
+                size = min(56.0, box.w / ems(name))
+                out.append(el("text", name, class_="rack-name", x=cx, y=box.y + 60, font_size=size))
+                size = min(30.0, box.w / ems(model))
+                out.append(el("text", model, class_="rack-model", x=cx, y=box.y + 105, font_size=size))
+            elif box.role == "u-label":
+                out.append(el("text", box.label, class_="u-label", x=box.x + box.w,
+                              y=box.y + box.h / 2 + U_FONT * 0.36, font_size=U_FONT))
+            elif box.role == "rack":
+                out.append(f"<rect{attrs(class_='rack-body', x=box.x, y=box.y, width=box.w, height=box.h)}/>")
+                units = self.layout.rack_units[rack_id]
+                lines = "".join(f"M{num(box.x)} {num(box.y + i * box.h / units)}h{num(box.w)}" for i in range(1, units))
+                out.append(f'<path class="u-line" d="{lines}"/>')
+            elif box.role == "side-zone":
+                out.append(f"<rect{attrs(class_='side-zone', x=box.x, y=box.y, width=box.w, height=box.h)}/>")
+        for box in self.by_rack[rack_id]:
+            if box.role == "node" and box.parent == rack_id:
+                self.node(box, out)
+        out.append("</g>")
+
+    def draw(self, rack_ids: list[str], page: tuple[int, int] | None = None) -> Drawing:
+        boxes = [b for r in rack_ids for b in self.by_rack.get(r, ())]
+        left = min((b.x for b in boxes), default=MARGIN)
+        right = max((b.x + b.w for b in boxes), default=MARGIN)
+        body = ['<g class="racks">']
+        for rack_id in rack_ids:
+            self.rack(rack_id, MARGIN - left, body)
+        body.append("</g>")
+        keys = kind_keys({b.kind for b in boxes if b.role == "node"})
+        if any(b.role == "bay" for b in boxes):
+            keys.append(Key("bay empty", "Empty bay"))
+        names = [self.index.racks[r].name for r in rack_ids]
+        view = f"Rack elevation · {len(names)} rack{'s' if len(names) != 1 else ''}: {names_line(names)}"
+        if page:
+            view += f" · page {page[0]} of {page[1]}"
+        lines = [view, self.totals.line(), origin_line(self.design, self.today, ELEVATION_SCALE)]
+        return compose(self.design, Sheet(), right - left + 2 * MARGIN, self.layout.height, body, keys, lines,
+                       ELEVATION_SCALE, f"{self.design.name}: rack elevation", ELEVATION_CSS)
+
+
+def elevation_pages(design: Design, index: DesignIndex | None = None, today: date | None = None,
+                    racks_per_page: int | None = RACKS_PER_PAGE) -> list[Drawing]:
+    """The elevation of every rack, `racks_per_page` racks per drawing (None: all on one)."""
+    index = index or DesignIndex(design)
+    drawer = _Elevation(design, index, elevation(design, index=index), today or date.today())
+    ids = [r.id for r in design.racks]
+    if racks_per_page is None or len(ids) <= racks_per_page:
+        return [drawer.draw(ids)]
+    chunks = [ids[i : i + racks_per_page] for i in range(0, len(ids), racks_per_page)]
+    return [drawer.draw(chunk, (i + 1, len(chunks))) for i, chunk in enumerate(chunks)]
+
+
+# ------------------------------------------------------------------ topology
+TOPOLOGY_CSS = base_css() + """
+.band {fill:#f7f8fa}
+.group>rect {fill:#eef0f3; stroke:#9aa1ad; stroke-width:2}
+.group-title>rect {fill:#eef0f3}
+.group-title>text {fill:#2b2f38; font-weight:bold}
+.link {fill:none; stroke-linecap:round}
+.dense .link {stroke-opacity:0.35}
+.bundle {stroke-opacity:0.8}
+.tag>rect {fill:#ffffff; stroke:#2b2f38; stroke-width:1.5}
+.tag>text {fill:#1b1e24; text-anchor:middle}
+"""
+
+LINK_W = 1.6
+BUNDLE_W = 26.0
+TAG_FONT = 24.0
+COUNT_FONT = 15.0
+EDGE_LABELS_MAX = 64
+"""Up to this many drawn pairs each edge carries its link count; above, only the group totals are labelled."""
+
+
+def _tag(x: float, y: float, text: str, size: float, class_: str = "tag") -> str:
+    """A boxed label centred at (x, y), readable over crossing lines."""
+    w, h = ems(text) * size + size * 0.8, size * 1.5
+    return (f"<g{attrs(class_=class_)}><rect{attrs(x=x - w / 2, y=y - h / 2, width=w, height=h, rx=h / 4)}/>"
+            f"<text{attrs(x=x, y=y + size * 0.36, font_size=size)}>{esc(text)}</text></g>")
+
+
+def _bandwidth(count: int, gbps: float, protocols: set[str] | None = None) -> str:
+    """'1,296 NVLink 5 links · 518.4 Tb/s' (the protocol named when there is one)."""
+    kind = f"{protocol_label(next(iter(protocols)))} " if protocols and len(protocols) == 1 else ""
+    return f"{count:,} {kind}link{'s' if count != 1 else ''} · {fmt_gbps(gbps)}"
+
+
+def _point_at(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
+    """The point a fraction `t` along a polyline."""
+    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
+    goal = sum(lengths) * t
+    for (a, b), length in zip(zip(points, points[1:]), lengths):
+        if goal <= length and length:
+            f = goal / length
+            return a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
+        goal -= length
+    return points[-1]
+
+
+def _path(points) -> str:
+    return "M" + "L".join(f"{num(x)} {num(y)}" for x, y in points)
+
+
+class _Topology:
+    """Draws a TopologyLayout. Every edge is a path with its count and bandwidth in a tooltip and data
+    attributes; the readable figures are boxed tags:
+
+    - each pair of groups joined by links gets one total ("1,296 NVLink 5 links · 518.4 Tb/s") in the upper
+      part of the gap between them, or above the lower group when they are in different columns (NVL576's
+      second tier: one tag per first-tier group, "... to tier-2 switches"), so tags never pile up on
+      crossing lines;
+    - with few pair edges (an HGX board, a mesh) each edge also shows its link count in the lower part of
+      the gap, the counts of each upper part on their own row so they do not collide.
+    """
+
+    def __init__(self, design: Design, index: DesignIndex, today: date):
+        from rackcad.layout.topology import topology_layout
+
+        self.design, self.index, self.today = design, index, today
+        self.layout = topology_layout(design, index=index)
+        self.groups = {g.id: g for g in self.layout.groups}
+        self.band_labels = {b.name: b.label for b in self.layout.bands}
+
+    def group_of(self, end: str) -> str:
+        return end if self.layout.bundled else self.layout.by_id[end].group
+
+    def edges(self, dense: bool) -> tuple[list[str], list[str]]:
+        """(paths, per-edge count tags)."""
+        layout, index = self.layout, self.index
+        most = max((e.count for e in layout.edges), default=1)
+        upper_rank: dict[str, int] = {}
+        if not dense and not layout.bundled:
+            uppers = sorted({e.a for e in layout.edges}, key=lambda n: (layout.by_id[n].y, layout.by_id[n].x))
+            upper_rank = {n: i for i, n in enumerate(uppers)}
+        paths, tags = [], []
+        for e in layout.edges:
+            cls = f"link proto-{css_class(e.protocol)}" + (" bundle" if e.bundle else "")
+            if e.bundle:
+                width = 4 + BUNDLE_W * math.sqrt(e.count / most)
+                a_label, b_label = self.groups[e.a].label, self.groups[e.b].label
+            else:
+                width = LINK_W * (1 + math.log2(e.count))
+                a_label, b_label = index.name(e.a), index.name(e.b)
+            tip = f"{a_label} - {b_label}: {_bandwidth(e.count, e.gbps)} per direction ({e.protocol})"
+            data = attrs(class_=cls, d=_path(e.points), stroke_width=width, data_a=e.a, data_b=e.b,
+                         data_count=e.count, data_gbps=e.gbps)
+            paths.append(f"<path{data}>" + el("title", tip) + "</path>")
+            if upper_rank:
+                t = 0.42 + 0.36 * upper_rank[e.a] / max(len(upper_rank) - 1, 1)
+                tags.append(_tag(*_point_at(e.points, t), str(e.count), COUNT_FONT))
+        return paths, tags
+
+    def totals(self) -> list[str]:
+        """One tag per pair of linked groups (cross-column pairs: one per lower group and upper band)."""
+        pairs: dict[tuple[str, str], list] = {}
+        for e in self.layout.edges:
+            entry = pairs.setdefault((self.group_of(e.a), self.group_of(e.b)), [0, 0.0, math.inf, set()])
+            entry[0] += e.count
+            entry[1] += e.gbps
+            entry[2] = min(entry[2], *(y for _, y in e.points))
+            entry[3].add(e.protocol)
+        tags = []
+        across: dict[tuple[str, str], list] = {}
+        for (ga, gb), (count, gbps, top, protocols) in pairs.items():
+            a, b = self.groups[ga], self.groups[gb]
+            text = _bandwidth(count, gbps, protocols)
+            if a.band == b.band:  # over the highest arch
+                tags.append(_tag(a.x + a.w / 2, top - TAG_FONT, text, TAG_FONT, "tag total"))
+                continue
+            upper, lower = (a, b) if a.y < b.y else (b, a)
+            if upper.rack == lower.rack:  # in the upper part of the gap, clear of the per-edge counts
+                x = upper.x + upper.w / 2 + 0.22 * (lower.x + lower.w / 2 - upper.x - upper.w / 2)
+                y = upper.y + upper.h + 0.22 * (lower.y - upper.y - upper.h)
+                tags.append(_tag(x, y, text, TAG_FONT, "tag total"))
+                continue
+            entry = across.setdefault((lower.id, upper.band), [0, 0.0, set()])
+            entry[0] += count
+            entry[1] += gbps
+            entry[2] |= protocols
+        for (lower_id, band), (count, gbps, protocols) in across.items():
+            lower = self.groups[lower_id]
+            text = f"{_bandwidth(count, gbps, protocols)} to {self.band_labels.get(band, band)}"
+            tags.append(_tag(lower.x + lower.w / 2, lower.y - 40, text, TAG_FONT, "tag total"))
+        return tags
+
+    def draw(self) -> Drawing:
+        layout, index = self.layout, self.index
+        min_font = MIN_FONT_PAPER_MM / TOPOLOGY_SCALE
+        body = ['<g class="bands">']
+        for band in layout.bands:
+            body.append(el("rect", class_=f"band band-{band.name}", x=0.0, y=band.y - 30, width=layout.width_mm,
+                           height=band.h + 60))
+        body.append("</g>")
+        rack_names = {r.id: r.name for r in self.design.racks}
+        body.append('<g class="groups">')
+        titles = []
+        for g in layout.groups:
+            data = attrs(class_=f"group band-{g.band}", data_rack=g.rack, data_rack_name=rack_names.get(g.rack or ""),
+                         data_size=g.size)
+            body.append(f"<g{data}>" + el("rect", x=g.x, y=g.y, width=g.w, height=g.h, rx=8.0) + "</g>")
+            size = max(16.0, min(22.0, (g.w - 32) / ems(g.label)))
+            titles.append('<g class="group-title">'
+                          + el("rect", x=g.x + 10, y=g.y + 6, width=ems(g.label) * size + 12, height=size * 1.35)
+                          + el("text", g.label, x=g.x + 16, y=g.y + 6 + size * 1.05, font_size=size) + "</g>")
+        body.append("</g>")
+        dense = not layout.bundled and len(layout.edges) > EDGE_LABELS_MAX
+        paths, count_tags = self.edges(dense)
+        body += [f'<g class="links{" dense" if dense else ""}">', *paths, "</g>", '<g class="nodes">']
+        for n in layout.nodes:
+            body.append(node_open(index, n.id, n.kind)
+                        + f"<rect{attrs(x=n.x, y=n.y, width=n.w, height=n.h, style=kind_fill(n.kind))}/>"
+                        + label(n.x, n.y, n.w, n.h, n.label, 20.0, min_font, "node-label") + "</g>")
+        body += ["</g>", '<g class="tags">', *titles, *count_tags, *self.totals(), "</g>"]
+        keys = kind_keys({n.kind for n in layout.nodes}) + protocol_keys({e.protocol for e in layout.edges})
+        grouping = "links bundled per group pair" if layout.bundled else "links aggregated per pair of parts"
+        lines = [f"Topology · {grouping} · bandwidth per direction", Totals.of(index).line(),
+                 origin_line(self.design, self.today, None)]
+        return compose(self.design, Sheet(), layout.width_mm, layout.height_mm, body, keys, lines, TOPOLOGY_SCALE,
+                       f"{self.design.name}: topology", TOPOLOGY_CSS)
+
+
+def topology_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
+    """Accelerators, CPUs and switch tiers in bands, with links aggregated per pair (or per group pair)."""
+    return _Topology(design, index or DesignIndex(design), today or date.today()).draw()
+
+
+# ------------------------------------------------------------------ floor plan
+FLOOR_SCALE_UNIT = ELEVATION_SCALE / FLOOR_SCALE
+"""The floor plan's legend and title block are the elevation's, enlarged to read the same on paper."""
+FLOOR_CSS = base_css(FLOOR_SCALE_UNIT) + """
+.hall {fill:#fbfbfc; stroke:#2b2f38; stroke-width:40}
+.detail-hall {stroke-width:12}
+.grid {stroke:#dfe2e7; stroke-width:8}
+.axis {fill:#4a5160; text-anchor:middle}
+.rack>polygon {fill:#4a5160; stroke:#1b1e24; stroke-width:12}
+.rack.problem>polygon {stroke:#d0021b; stroke-width:40}
+.rack-front {stroke:#e08a1e; stroke-width:50}
+.rack-name {fill:#ffffff; text-anchor:middle}
+.rack-name.aisle {fill:#1b1e24; font-weight:bold}
+.run {fill:none; stroke-linecap:round; stroke-linejoin:round; stroke-opacity:0.7}
+.tag>rect {fill:#ffffff; stroke:#2b2f38; stroke-width:4}
+.tag>text {fill:#1b1e24; text-anchor:middle}
+.detail-frame {fill:none; stroke:#2b2f38; stroke-width:20; stroke-dasharray:120 60}
+.detail-title {fill:#1b1e24; font-weight:bold}
+.runs-table text {fill:#1b1e24}
+.runs-table .th {font-weight:bold}
+.runs-table path {stroke:#9aa1ad; stroke-width:8}
+.legend .rack>rect {fill:#4a5160}
+"""
+
+FLOOR_MARGIN = 1000.0
+NAME_FONT = 120.0
+"""Rack names in the detail view (hall millimetres; 6 mm on paper at 1:20)."""
+DETAIL_SCALES = (20, 25, 30)
+"""Scales (1:n) a detail view of the racks' area may take: the largest that fits the hall's width and depth;
+none (no detail) when even 1:30 would not fit."""
+RUN_COLUMNS = [("#", 300.0), ("From", 1100.0), ("To", 1100.0), ("Links", 900.0), ("Gb/s per dir", 1500.0),
+               ("Length m", 1300.0), ("Media", 2600.0)]
+
+
+def _run_protocols(index: DesignIndex) -> dict[frozenset, str]:
+    """Rack pair -> the protocol of the links between them ("mixed" when they differ), for run colours."""
+    seen: dict[frozenset, set[str]] = {}
+    for link in index.design.links:
+        a, b = index.rack_of.get(link.a.node), index.rack_of.get(link.b.node)
+        if a and b and a != b:
+            seen.setdefault(frozenset((a, b)), set()).add(link.protocol)
+    return {pair: protocols.pop() if len(protocols) == 1 else "mixed" for pair, protocols in seen.items()}
+
+
+class _Floor:
+    """Draws a FloorLayout: the whole hall, a detail of the racks' area when they fill little of it, and the
+    numbered cable runs with their schedule."""
+
+    def __init__(self, design: Design, index: DesignIndex, today: date):
+        from rackcad.layout.floor import floor_layout
+
+        self.design, self.index, self.today = design, index, today
+        self.plan = floor_layout(design, index=index)
+        self.protocol_of = _run_protocols(index)
+        self.problems = set(self.plan.outside) | {r for pair in self.plan.overlaps for r in pair}
+        self.most = max((run.count for run in self.plan.runs), default=1)
+
+    def racks(self, detail: bool) -> list[str]:
+        """Footprints with the front edge marked; ids only in the overview, so each model id appears once."""
+        out = []
+        for r in self.plan.racks:
+            points = " ".join(f"{num(x)},{num(y)}" for x, y in r.polygon)
+            (fx1, fy1), (fx2, fy2) = r.front
+            cls = "rack problem" if r.id in self.problems else "rack"
+            data = attrs(id=None if detail else r.id, class_=cls, data_rack=r.id, data_name=r.name, data_part=r.part)
+            out.append(f"<g{data}>"
+                       f"<title>{esc(r.label.replace(chr(10), ': '))}</title><polygon points=\"{points}\"/>"
+                       f"<path{attrs(class_='rack-front', d=f'M{num(fx1)} {num(fy1)}L{num(fx2)} {num(fy2)}')}/></g>")
+        return out
+
+    def rack_names(self, in_front: bool) -> list[str]:
+        """Rack names over the runs: inside the footprint, or (`in_front`, the detail view) in the aisle just
+        in front of the front edge, where no run or run number covers them."""
+        out = ['<g class="rack-names">']
+        for r in self.plan.racks:
+            if not in_front:
+                xs, ys = [p[0] for p in r.polygon], [p[1] for p in r.polygon]
+                bx, by, bw, bh = min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+                out.append(label(bx + 40, by + 60, bw - 80, bh - 100, r.name, 200.0, 0.0, "rack-name"))
+                continue
+            (x1, y1), (x2, y2), _, (x4, y4) = r.polygon
+            nx, ny = (x1 - x4) / r.d, (y1 - y4) / r.d
+            size = min(NAME_FONT, (r.w - 60) / ems(r.name))
+            cx, cy = (x1 + x2) / 2 + nx * size, (y1 + y2) / 2 + ny * size
+            out.append(el("text", r.name, class_="rack-name aisle", x=cx, y=cy + size * 0.36, font_size=size))
+        out.append("</g>")
+        return out
+
+    def runs(self, zoom: float, tags: bool) -> tuple[list[str], list[str]]:
+        """(run paths, numbered tags): each run's width grows with its link count."""
+        out = ['<g class="runs">']
+        numbers = []
+        for i, run in enumerate(self.plan.runs, start=1):
+            proto = self.protocol_of.get(frozenset((run.a, run.b)), "mixed")
+            width = (8 + 30 * math.sqrt(run.count / self.most)) / zoom
+            tip = (f"run {i}: {self.index.name(run.a)} - {self.index.name(run.b)}, "
+                   f"{_bandwidth(run.count, run.gbps)} per direction")
+            data = attrs(class_=f"run proto-{css_class(proto)}", d=_path(run.points), stroke_width=width,
+                         data_a=run.a, data_b=run.b, data_count=run.count, data_gbps=run.gbps)
+            out.append(f"<path{data}>" + el("title", tip) + "</path>")
+            if tags:
+                numbers.append(_tag(*_point_at(run.points, 0.5), str(i), 40.0))
+        out.append("</g>")
+        return out, numbers
+
+    def detail_area(self) -> tuple[float, float, float, float, float] | None:
+        """(x, y, w, h, zoom) of the racks' area, one grid step around them, or None when not worth it."""
+        plan = self.plan
+        if not plan.racks:
+            return None
+        pad = plan.grid_mm or 600.0
+        xs = [x for r in plan.racks for x, _ in r.polygon]
+        ys = [y for r in plan.racks for _, y in r.polygon]
+        x0, y0 = max(min(xs) - pad, 0.0), max(min(ys) - pad, 0.0)
+        x1, y1 = min(max(xs) + pad, plan.width_mm), min(max(ys) + pad, plan.depth_mm)
+        if x1 <= x0 or y1 <= y0:
+            return None
+        fits = min(plan.width_mm / (x1 - x0), plan.depth_mm / (y1 - y0))
+        for scale in DETAIL_SCALES:
+            zoom = 1 / (FLOOR_SCALE * scale)
+            if zoom <= fits:
+                return x0, y0, x1 - x0, y1 - y0, zoom
+        return None
+
+    def draw(self) -> Drawing:
+        plan, m = self.plan, FLOOR_MARGIN
+        body = [f'<g class="hall-plan" transform="translate({num(m)} {num(m)})">',
+                f"<rect{attrs(class_='hall', x=0.0, y=0.0, width=plan.width_mm, height=plan.depth_mm)}/>"]
+        if plan.grid_mm > 0:
+            d = "".join(f"M{num(x)} 0v{num(plan.depth_mm)}" for x in _steps(plan.grid_mm, plan.width_mm))
+            d += "".join(f"M0 {num(y)}h{num(plan.width_mm)}" for y in _steps(plan.grid_mm, plan.depth_mm))
+            body.append(f'<path class="grid" d="{d}"/>')
+        for x in _steps(2000.0, plan.width_mm, ends=True):
+            body.append(f"<text{attrs(class_='axis', x=x, y=-150.0, font_size=180.0)}>{num(x / 1000)} m</text>")
+        for y in _steps(2000.0, plan.depth_mm, ends=True):
+            body.append(f"<text{attrs(class_='axis', x=-450.0, y=y + 60, font_size=180.0)}>{num(y / 1000)} m</text>")
+        area = self.detail_area()
+        runs, tags = self.runs(1.0, tags=area is None)
+        body += self.racks(detail=False) + runs + self.rack_names(in_front=False) + tags
+        if area:
+            x0, y0, w, h, _ = area
+            body.append(f"<rect{attrs(class_='detail-frame', x=x0, y=y0, width=w, height=h)}/>")
+            body.append(f"<text{attrs(class_='detail-title', x=x0 + 60, y=y0 + h + 240, font_size=200.0)}>A</text>")
+        body.append("</g>")
+        width, height = plan.width_mm + 2 * m, plan.depth_mm + 2 * m
+        if area:
+            x0, y0, w, h, zoom = area
+            top = height + 300
+            body.append(f"<text{attrs(class_='detail-title', x=m, y=top, font_size=200.0)}>"
+                        f"Detail A: the racks' area, 1:{round(1 / (FLOOR_SCALE * zoom))}</text>")
+            top += 2.5 * NAME_FONT * zoom
+            body.append(f'<g class="detail" transform="translate({num(m)} {num(top + 200)}) scale({num(zoom)}) '
+                        f'translate({num(-x0)} {num(-y0)})">')
+            body.append(f"<rect{attrs(class_='hall detail-hall', x=x0, y=y0, width=w, height=h)}/>")
+            runs, tags = self.runs(zoom, tags=True)
+            body += self.racks(detail=True) + runs + tags + self.rack_names(in_front=True)
+            body.append("</g>")
+            height = top + 200 + h * zoom + m
+        if plan.runs:
+            table, table_w = _runs_table(self.index, plan.runs, width, m)
+            body += table
+            width += table_w + m
+        keys = [Key("rack", "Rack (front edge orange)")]
+        keys += protocol_keys({self.protocol_of.get(frozenset((r.a, r.b)), "mixed") for r in plan.runs})
+        problem = f" · {len(self.problems)} racks overlap or stand outside the hall" if self.problems else ""
+        lines = [f"Floor plan · hall {num(plan.width_mm / 1000)} x {num(plan.depth_mm / 1000)} m, grid "
+                 f"{num(plan.grid_mm)} mm · {len(plan.runs)} cable runs{problem}", Totals.of(self.index).line(),
+                 origin_line(self.design, self.today, FLOOR_SCALE)]
+        return compose(self.design, Sheet(unit=FLOOR_SCALE_UNIT), width, height, body, keys, lines, FLOOR_SCALE,
+                       f"{self.design.name}: floor plan", FLOOR_CSS)
+
+
+def floor_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
+    """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks."""
+    return _Floor(design, index or DesignIndex(design), today or date.today()).draw()
+
+
+def _steps(step: float, length: float, ends: bool = False) -> list[float]:
+    count = int(length // step + 1e-9)
+    values = [i * step for i in range(0 if ends else 1, count + 1)]
+    return [v for v in values if ends or v < length - 1e-6]
+
+
+def _runs_table(index: DesignIndex, runs, x0: float, y0: float) -> tuple[list[str], float]:
+    """The cable-run schedule printed beside the plan: one row per numbered run."""
+    row_h, size = 260.0, 150.0
+    width = sum(w for _, w in RUN_COLUMNS)
+    out = ['<g class="runs-table">',
+           f"<text{attrs(class_='th', x=x0, y=y0 - 120, font_size=200.0)}>Cable runs between racks</text>"]
+    x = x0
+    for title, w in RUN_COLUMNS:
+        out.append(f"<text{attrs(class_='th', x=x, y=y0 + row_h * 0.7, font_size=size)}>{esc(title)}</text>")
+        x += w
+    out.append(f"<path{attrs(d=f'M{num(x0)} {num(y0 + row_h)}h{num(width)}')}/>")
+    for i, run in enumerate(runs, start=1):
+        y = y0 + row_h * (i + 0.7)
+        lengths = "" if run.min_length_m is None else f"{run.min_length_m:.1f} - {run.max_length_m:.1f}"
+        media = ", ".join(f"{medium} {n:,}" for medium, n in run.media.items())
+        values = [str(i), index.name(run.a), index.name(run.b), f"{run.count:,}", f"{run.gbps:,.0f}", lengths, media]
+        x = x0
+        for value, (_, w) in zip(values, RUN_COLUMNS):
+            out.append(fitted(x, y, value, size, w - 60, ""))
+            x += w
+    out.append("</g>")
+    return out, width
+
+
+# ------------------------------------------------------------------ dispatch
+def pages(design: Design, view: str = "elevation", index: DesignIndex | None = None,
+          today: date | None = None) -> list[Drawing]:
+    """The drawings of `view` paginated for PDF (the elevation at most RACKS_PER_PAGE racks a page)."""
+    if view == "elevation":
+        return elevation_pages(design, index, today)
+    return [drawing(design, view, index, today)]
+
+
+def drawing(design: Design, view: str = "elevation", index: DesignIndex | None = None,
+            today: date | None = None) -> Drawing:
+    """The whole of `view` in one drawing (SVG and PNG)."""
+    if view == "elevation":
+        return elevation_pages(design, index, today, racks_per_page=None)[0]
+    if view == "topology":
+        return topology_svg(design, index, today)
+    if view == "floor":
+        return floor_svg(design, index, today)
+    raise ExportError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
