@@ -52,3 +52,8 @@ def text_color(background: str) -> str:
 def short_label(name: str) -> str:
     """The last path segment of a template-style name: 'CT03/GPU2' -> 'GPU2'."""
     return name.rsplit("/", 1)[-1]
+
+
+def qualified_label(name: str) -> str:
+    """The last two path segments, so parts stay distinct across trays: 'R1/CT03/GPU2' -> 'CT03/GPU2'."""
+    return "/".join(name.rsplit("/", 2)[-2:])

@@ -9,6 +9,7 @@ Scheme, chosen so the same picture reads at 8, 72 and 576 GPUs:
 - **Columns**: one per rack, in design order (parts outside any rack get a last column), each rack's
   first-tier chips above its accelerators. Racks that hold only upper-tier switches (the spine racks of
   GB200 NVL576) take no column: their groups sit side by side in the top band, centred over the others.
+- **Labels**: a part's name qualified by its tray ('CT03/GPU2'), so the 72 GPUs of a rack stay distinct.
 - **Groups**: the parts of one band in one column inside a titled frame. Switches and accelerators fill
   rows of `PER_ROW` in placement order (tray by tray). Parts below the accelerators (CPUs, NICs) sit under
   the accelerators they link to, or else share a tray with (a Grace under its two GPUs), in the same row;
@@ -28,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog
-from rackcad.layout.style import short_label
+from rackcad.layout.style import qualified_label
 from rackcad.model import Design
 from rackcad.topology import DesignIndex, build_graph
 
@@ -228,7 +229,7 @@ def topology_layout(design: Design, catalog: Catalog | None = None, *, index: De
             for node_id in ids:
                 lx, row = local[node_id]
                 out.nodes.append(TopologyNode(
-                    node_id, index.kind(index.nodes[node_id]) or "", short_label(index.nodes[node_id].name), b,
+                    node_id, index.kind(index.nodes[node_id]) or "", qualified_label(index.nodes[node_id].name), b,
                     gid, rack, gx + GROUP_PAD + lx, band_y[b] + GROUP_TITLE + GROUP_PAD + row * PITCH_Y,
                     NODE_W, NODE_H,
                 ))
