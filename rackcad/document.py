@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from rackcad.catalog import Catalog, PartSpec, default_catalog
-from rackcad.editing import AddLink, AddNode, AddRack, Batch, Command, History, RemoveItems, Replace
+from rackcad.editing import AddLink, AddNode, AddRack, Batch, Command, History, RemoveItems, Replace, SetDesign
 from rackcad.editing.commands import Item
 from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
 
@@ -471,6 +471,29 @@ class Document:
         label = f"Set {', '.join(fields)} of {getattr(item, 'name', '') or item_id}"
         self._run(Replace(item, new, label))
 
+    DESIGN_FIELDS = ("name", "description", "metadata", "floor", "rules", "waivers")
+    """Design-level fields `set_design` may change; racks, nodes and links change through their own edits."""
+
+    def set_design(self, label: str | None = None, **fields) -> None:
+        """Change design-level fields (name, description, metadata, floor, rules, waivers). One undo step.
+
+        Values are validated as the Design would validate them and stored as new objects, e.g.
+        `doc.set_design(waivers=[*doc.design.waivers, Waiver(code=..., subjects=[...], reason=...)])`.
+        `label` names the undo step ("Waive power.rack-budget"); by default it lists the fields.
+        """
+        unknown = [name for name in fields if name not in self.DESIGN_FIELDS]
+        if unknown:
+            raise EditError(f"set_design cannot change {', '.join(unknown)} (only {', '.join(self.DESIGN_FIELDS)})")
+        try:
+            probe = Design.model_validate(fields)
+        except ValidationError as exc:
+            raise EditError(_first_error(exc)) from None
+        new = {name: getattr(probe, name) for name in fields}
+        old = {name: getattr(self.design, name) for name in fields}
+        if new == old:
+            return
+        self._run(SetDesign(old, new, label or f"Set {', '.join(fields)} of the design"))
+
     def remove(self, *item_ids: str) -> None:
         """Remove items; a rack or tray takes its contents, a node takes its links. One undo step."""
         order: dict[str, None] = {}
@@ -495,10 +518,16 @@ class Document:
         label = f"Delete {names[0]}" if len(names) == 1 else f"Delete {len(names)} items"
         self._run(RemoveItems(list(order), label))
 
-    def reset(self, design: Design) -> None:
-        """Replace the whole design (open a file): clears the history."""
+    def reset(self, design: Design, saved: bool = True) -> None:
+        """Replace the whole design (open a file): clears the history.
+
+        `saved=False` marks the new design as unsaved, e.g. one restored from a recovery file, which differs
+        from the file on disk.
+        """
         self._store = Store(design)
         self.history.clear()
+        if not saved:
+            self.history.forget_clean()
         self._counters.clear()
         for item_id in self._store.items:
             self._bump_counter(item_id)

@@ -8,7 +8,8 @@ from rackcad.editing.commands import (
     Command,
     RemoveItems,
     Replace,
+    SetDesign,
 )
 from rackcad.editing.history import History
 
-__all__ = ["AddLink", "AddNode", "AddRack", "Batch", "Command", "History", "RemoveItems", "Replace"]
+__all__ = ["AddLink", "AddNode", "AddRack", "Batch", "Command", "History", "RemoveItems", "Replace", "SetDesign"]

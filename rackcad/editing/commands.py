@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
-from rackcad.model import Link, Node, Rack
+from rackcad.model import Design, Link, Node, Rack
 
 if TYPE_CHECKING:
     from rackcad.document import Store
@@ -113,6 +113,29 @@ class RemoveItems(Command):
 
     def ids(self) -> set[str]:
         return set(self.item_ids)
+
+
+@dataclass
+class SetDesign(Command):
+    """Swap design-level fields (name, rule settings, waivers ...) for new values; undo puts the old ones back.
+
+    Values are replaced whole, never mutated in place, so a snapshot that shares them stays valid.
+    """
+
+    old: dict[str, object]
+    new: dict[str, object]
+    label: str = "Edit design"
+
+    def do(self, store: "Store") -> None:
+        self._apply(store.design, self.new)
+
+    def undo(self, store: "Store") -> None:
+        self._apply(store.design, self.old)
+
+    @staticmethod
+    def _apply(design: Design, values: dict[str, object]) -> None:
+        for name, value in values.items():
+            setattr(design, name, value)
 
 
 @dataclass

@@ -49,6 +49,10 @@ class History:
     def mark_clean(self) -> None:
         self._clean = self._index
 
+    def forget_clean(self) -> None:
+        """No state in the stack matches the saved file any more (a restored recovery file)."""
+        self._clean = None
+
     @property
     def is_clean(self) -> bool:
         return self._clean == self._index

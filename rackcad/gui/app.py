@@ -1,28 +1,56 @@
-"""Application start-up: QApplication, the main window, and --screenshot rendering."""
+"""Application start-up: the QApplication, the main window on a file (or empty), and --screenshot rendering."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
 
-from rackcad.analysis import summary
-from rackcad.cli.basic import format_summary
-from rackcad.files import load
+from rackcad.gui.settings import APPLICATION, ORGANIZATION
+
+
+QUIET = ("propagateSizeHints",)
+"""Qt messages that say nothing to a user (the offscreen platform cannot resize to size hints)."""
+
+
+def _message(kind: QtMsgType, context, text: str) -> None:
+    """Print Qt's warnings as Qt would, less the QUIET ones."""
+    if not any(q in text for q in QUIET):
+        print(text, file=sys.stderr)
+
+
+def application() -> QApplication:
+    """The running QApplication, or a new one named for QSettings."""
+    qInstallMessageHandler(_message)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    return app  # type: ignore[return-value]
 
 
 def run(path: str | None, screenshot: str | None = None, size: tuple[int, int] = (1600, 1000)) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle(f"RackCAD - {path or 'Untitled'}")
-    text = format_summary(summary(load(path))) if path else "No design open."
-    label = QLabel(f"<pre>{text}</pre>")
-    window.setCentralWidget(label)
-    window.resize(*size)
+    """Open the editor on `path` (None: empty). With `screenshot`, render the whole window to that PNG once
+    the first validation has finished (so the checks dock and status bar show real counts) and exit."""
+    app = application()
+    from rackcad.gui.main_window import MainWindow
+
+    window = MainWindow(restore_layout=not screenshot)
     if screenshot:
-        window.show()
-        app.processEvents()
-        window.grab().save(screenshot)
-        return 0
+        window.resize(*size)
+    if path:
+        window.open_path(path, interactive=not screenshot)
+    elif not screenshot:
+        window.offer_recovery(None)
     window.show()
+    if screenshot:
+        app.processEvents()
+        window.wait_for_checks()
+        app.processEvents()
+        ok = window.grab().save(screenshot)
+        window.shutdown()  # not close(): a screenshot must not overwrite the user's saved window layout
+        if not ok:
+            print(f"rackcad: error: cannot write {screenshot}", file=sys.stderr)
+            return 2
+        return 0
     return app.exec()

@@ -1,0 +1,1 @@
+"""The rack elevation canvas: scene (items from the layout), view (gestures), tools, colour key."""

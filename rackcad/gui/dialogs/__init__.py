@@ -1,0 +1,1 @@
+"""Dialogs: new design from a template, about."""

@@ -1,0 +1,586 @@
+"""The main window: menus, toolbar, the elevation canvas, the parts/inspector/checks docks and the status bar.
+
+It owns one Document for the window's lifetime (opening a file resets it) and reacts to each of its Change
+events: the scene is rebuilt from the layout, the inspector, title, undo labels and status bar follow, the
+recovery file is marked stale and validation is queued in the background.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rackcad import templates
+from rackcad.catalog import Catalog, default_catalog
+from rackcad.document import Change, Document, EditError
+from rackcad.files import LoadError, load, save
+from rackcad.gui.canvas.legend import LegendBar
+from rackcad.gui.canvas.scene import ElevationScene
+from rackcad.gui.canvas.tools import auto_wire_nvlink
+from rackcad.gui.canvas.view import ElevationView
+from rackcad.gui.dialogs.about import AboutDialog
+from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
+from rackcad.gui.panels.checks import ChecksPanel, plural
+from rackcad.gui.panels.inspector import Inspector
+from rackcad.gui.panels.palette import PartsPalette
+from rackcad.gui.recovery import Candidate, Recovery
+from rackcad.gui.settings import Settings
+from rackcad.gui.validation import Validator
+from rackcad.model import Design, Node, Rack, Waiver
+from rackcad.templates import TemplateError
+from rackcad.topology import DesignIndex
+from rackcad.units import fmt_power
+
+FILE_FILTER = "RackCAD designs (*.rackcad);;All files (*)"
+EXPORTS = [
+    # (menu text, function name, file filter, default suffix, diagram view)
+    ("Bill of materials...", "export_bom", "CSV (*.csv);;Excel workbook (*.xlsx);;JSON (*.json)", ".csv", None),
+    ("Cable schedule...", "export_cables", "CSV (*.csv)", ".csv", None),
+    ("Elevation diagram...", "export_diagram", "SVG (*.svg);;PNG (*.png);;PDF (*.pdf)", ".svg", "elevation"),
+    ("Topology diagram...", "export_diagram", "SVG (*.svg);;PNG (*.png);;PDF (*.pdf)", ".svg", "topology"),
+    ("Floor plan...", "export_diagram", "SVG (*.svg);;PNG (*.png);;PDF (*.pdf)", ".svg", "floor"),
+]
+
+
+class MainWindow(QMainWindow):
+    """The RackCAD editor window."""
+
+    def __init__(self, catalog: Catalog | None = None, restore_layout: bool = True):
+        super().__init__()
+        self.catalog = catalog or default_catalog()
+        self.doc = Document(catalog=self.catalog)
+        self.path: str | None = None
+        self.settings = Settings()
+        self.report = None
+        self._selecting = False
+        self.validator = Validator(self.catalog, self)
+        self.recovery = Recovery(lambda: self.doc.design, lambda: self.doc.is_dirty, self.settings.autosave_s,
+                                 parent=self)
+
+        self.scene = ElevationScene(self)
+        self.view = ElevationView(self.scene, lambda: self.doc)
+        self.legend = LegendBar()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.view)
+        self.setCentralWidget(central)
+
+        self.palette = PartsPalette(self.catalog)
+        self.inspector = Inspector(lambda: self.doc)
+        self.checks = ChecksPanel(self._name_of)
+        self.palette_dock = self._dock("Parts", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.checks_dock = self._dock("Checks", self.checks, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [270, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.checks_dock], [480, 420], Qt.Orientation.Vertical)
+
+        self.gpu_label = QLabel()
+        self.power_label = QLabel()
+        self.checks_label = QLabel()
+        for label in (self.gpu_label, self.power_label, self.checks_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+
+        self._create_actions()
+        self._create_toolbar()
+        self._create_menus()
+
+        self.doc.subscribe(self._on_change)
+        self.scene.selectionChanged.connect(self._on_scene_selection)
+        self.view.message.connect(self._status)
+        self.view.zoom_changed.connect(self.legend.set_zoom)
+        self.view.connect_stopped.connect(lambda: self.connect_action.setChecked(False))
+        self.inspector.select_requested.connect(self.select)
+        self.checks.activated.connect(self.show_subjects)
+        self.checks.waive_requested.connect(self.waive)
+        self.validator.started.connect(self._validation_started)
+        self.validator.finished.connect(self._validation_finished)
+        self.validator.failed.connect(self._validation_failed)
+
+        self.resize(1600, 1000)
+        if restore_layout:
+            geometry, state = self.settings.window_state()
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            if state is not None:
+                self.restoreState(state)
+        self._on_change(Change("New", frozenset(), "reset"))
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}-dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -------------------------------------------------------------- actions
+    def _action(self, text: str, slot, shortcut=None, icon: QStyle.StandardPixmap | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)  # every platform binding (Redo: Ctrl+Shift+Z and Ctrl+Y)
+        elif shortcut is not None:
+            action.setShortcuts([QKeySequence(s) for s in (shortcut if isinstance(shortcut, list) else [shortcut])])
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _create_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New from template...", self.new_from_template, key.New, sp.SP_FileIcon,
+                                       "Start a design from a system template")
+        self.open_action = self._action("&Open...", self.open_dialog, key.Open, sp.SP_DialogOpenButton,
+                                        "Open a .rackcad design")
+        self.save_action = self._action("&Save", self.save, key.Save, sp.SP_DialogSaveButton, "Save the design")
+        self.save_as_action = self._action("Save &As...", self.save_as, key.SaveAs)
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.undo_action = self._action("&Undo", self.doc.undo, key.Undo, sp.SP_ArrowBack)
+        self.redo_action = self._action("&Redo", self.doc.redo, key.Redo, sp.SP_ArrowForward)
+        self.delete_action = self._action("&Delete", self.delete_selection, key.Delete, sp.SP_TrashIcon,
+                                          "Delete the selection (a part takes its links along)")
+        self.select_all_action = self._action("Select &All", self.select_all, key.SelectAll)
+        self.connect_action = self._action("&Connect Ports", self._toggle_connect, "Ctrl+K",
+                                           tip="Link tool: click a part, pick a port group, then another part")
+        self.connect_action.setCheckable(True)
+        self.autowire_action = self._action("Auto-wire &NVLink", self.auto_wire,
+                                            tip="Wire every accelerator's free NVLink ports evenly over the switch "
+                                                "chips of its rack (selected racks, or all)")
+        self.zoom_in_action = self._action("Zoom &In", lambda: self.view.zoom_by(1.25), key.ZoomIn)
+        self.zoom_out_action = self._action("Zoom &Out", lambda: self.view.zoom_by(0.8), key.ZoomOut)
+        self.fit_action = self._action("Zoom to &Fit", self.view.fit_all, ["Ctrl+0", "Home"])
+        self.about_action = self._action("&About RackCAD", self.about)
+        self.export_actions: list[QAction] = []
+        exporters = self._exporters()
+        for text, function, file_filter, suffix, view in EXPORTS:
+            if function in exporters:
+                action = QAction(text, self)
+                action.triggered.connect(lambda _=False, f=function, ff=file_filter, s=suffix, v=view:
+                                         self.export_dialog(f, ff, s, v))
+                self.export_actions.append(action)
+
+    @staticmethod
+    def _exporters() -> dict:
+        """The export functions `rackcad.export` provides (none while that package is missing)."""
+        try:
+            import rackcad.export as export
+        except ImportError:
+            return {}
+        return {name: getattr(export, name) for name in ("export_bom", "export_cables", "export_diagram")
+                if callable(getattr(export, name, None))}
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        self.export_menu = QMenu("&Export", self)
+        self.export_menu.addActions(self.export_actions)
+        file_menu.addMenu(self.export_menu).setVisible(bool(self.export_actions))
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addActions([self.delete_action, self.select_all_action])
+        edit.addSeparator()
+        edit.addActions([self.connect_action, self.autowire_action])
+
+        view = bar.addMenu("&View")
+        view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
+        view.addSeparator()
+        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addAction(self.toolbar.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _create_toolbar(self) -> None:
+        bar = QToolBar("Toolbar", self)
+        bar.setObjectName("toolbar")
+        bar.setIconSize(QSize(18, 18))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions([self.new_action, self.open_action, self.save_action])
+        bar.addSeparator()
+        bar.addActions([self.undo_action, self.redo_action, self.delete_action])
+        bar.addSeparator()
+        bar.addActions([self.connect_action, self.autowire_action])
+        bar.addSeparator()
+        bar.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    # ------------------------------------------------------------- changes
+    def _on_change(self, change: Change) -> None:
+        """Follow one Document change: scene, inspector, title, undo labels, status, recovery, checks."""
+        index = DesignIndex(self.doc.design, self.catalog)
+        self.scene.rebuild(index)
+        if change.kind == "reset":
+            self._selecting = True
+            self.scene.clearSelection()
+            self._selecting = False
+            self.inspector.show_ids([])
+            self.view.fit()
+        else:
+            self.inspector.refresh()
+        self.legend.set_kinds(self.scene.kinds)
+        self._update_figures(index)
+        self._update_title()
+        history = self.doc.history
+        self.undo_action.setEnabled(history.can_undo)
+        self.undo_action.setText(f"&Undo {history.undo_label}" if history.can_undo else "&Undo")
+        self.redo_action.setEnabled(history.can_redo)
+        self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
+        self.recovery.changed()
+        self.validator.request(self.doc.design)
+
+    def _update_title(self) -> None:
+        name = Path(self.path).name if self.path else self.doc.design.name or "Untitled"
+        self.setWindowTitle(f"{name}[*] - RackCAD")
+        self.setWindowModified(self.doc.is_dirty)
+
+    def _update_figures(self, index: DesignIndex) -> None:
+        kinds = [index.kind(n) for n in index.design.nodes]
+        gpus = sum(1 for k in kinds if k == "gpu")
+        xpus = sum(1 for k in kinds if k == "xpu")
+        text = f"{gpus:,} GPUs" + (f" + {xpus:,} XPUs" if xpus else "")
+        self.gpu_label.setText(text)
+        power = sum(index.power_w(n) for n in index.design.nodes)
+        budgets = [r.power_budget_w for r in index.design.racks if r.power_budget_w]
+        budget = sum(budgets)
+        over = bool(budgets) and power > budget
+        self.power_label.setText(f"Power {fmt_power(power)}" + (f" / {fmt_power(budget)} budget" if budgets else ""))
+        self.power_label.setStyleSheet("color: #c62828; font-weight: bold;" if over else "")
+
+    def _status(self, text: str, timeout: int = 0) -> None:
+        if text:
+            self.statusBar().showMessage(text, timeout)
+        else:
+            self.statusBar().clearMessage()
+
+    # ----------------------------------------------------------- validation
+    def _validation_started(self) -> None:
+        if self.report is None:
+            self.checks_label.setText("checking…")
+            self.checks.show_state("checking…")
+
+    def _validation_finished(self, report) -> None:
+        self.report = report
+        self.checks.show_report(report)
+        self.scene.set_markers(list(report.violations))
+        counts = self.checks.counts()
+        errors, warnings = counts["error"], counts["warning"]
+        mark = "✖" if errors else "⚠" if warnings else "✔"
+        self.checks_label.setText(f"{mark} {plural(errors, 'error')} · {plural(warnings, 'warning')}")
+        color = "#c62828" if errors else "#e65100" if warnings else "#2e7d32"
+        self.checks_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+
+    def _validation_failed(self, text: str) -> None:
+        self.report = None
+        self.checks.show_state(text)
+        self.checks_label.setText("checks unavailable" if "unavailable" in text else "checks failed")
+        self.checks_label.setStyleSheet("color: #5f6673;")
+        self.scene.set_markers([])
+
+    def wait_for_checks(self, timeout_s: float = 120.0) -> bool:
+        """Block (processing events) until the newest validation has been shown."""
+        return self.validator.wait(timeout_s)
+
+    # ------------------------------------------------------------ selection
+    def _name_of(self, item_id: str) -> str:
+        item = self.doc.find(item_id)
+        return (getattr(item, "name", "") or item_id) if item is not None else item_id
+
+    def _on_scene_selection(self) -> None:
+        if self._selecting:
+            return
+        ids = self.scene.selected_ids()
+        self.inspector.show_ids(ids)
+
+    def select(self, ids: list[str]) -> None:
+        """Select `ids` on the canvas (links select their ends) and show them in the inspector."""
+        ids = [i for i in ids if self.doc.find(i) is not None]
+        self._selecting = True
+        self.scene.select_ids(ids)
+        self._selecting = False
+        self.inspector.show_ids(ids)
+
+    def selected_ids(self) -> list[str]:
+        """What Delete and Auto-wire act on: the inspector's items (canvas selection, or a link)."""
+        return [i for i in self.inspector.ids if self.doc.find(i) is not None]
+
+    def select_all(self) -> None:
+        self.scene.select_all()
+
+    def show_subjects(self, subjects: list[str]) -> None:
+        """Select a violation's subjects and bring them into view."""
+        self.select(subjects)
+        rect = self.scene.rect_of(subjects)
+        if rect.isEmpty():
+            self._status("The violation's subjects are not drawn on the elevation", 5000)
+            return
+        self.view.center_on_rect(rect)
+
+    # ---------------------------------------------------------------- edits
+    def delete_selection(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self._status("Nothing selected", 3000)
+            return
+        try:
+            self.doc.remove(*ids)
+        except EditError as exc:
+            self._status(str(exc), 8000)
+
+    def _toggle_connect(self, checked: bool) -> None:
+        self.view.set_connecting(checked)
+        if not checked:
+            self._status("")
+
+    def auto_wire(self) -> None:
+        """Auto-wire NVLink for the racks of the selection, or every rack when nothing is selected."""
+        racks: list[str] = []
+        for item_id in self.selected_ids():
+            item = self.doc.find(item_id)
+            rack = item if isinstance(item, Rack) else self.doc.rack_of(item_id) if isinstance(item, Node) else None
+            if rack is not None and rack.id not in racks:
+                racks.append(rack.id)
+        racks = racks or [r.id for r in self.doc.design.racks]
+        try:
+            made = auto_wire_nvlink(self.doc, racks)
+        except EditError as exc:
+            self._status(f"Auto-wire: {exc}", 8000)
+            return
+        where = f"{len(racks)} rack{'s' if len(racks) != 1 else ''}"
+        if made:
+            self._status(f"Auto-wire NVLink: {made:,} links in {where}", 8000)
+        else:
+            self._status(f"Auto-wire NVLink: nothing to wire in {where} (no free accelerator or switch ports)", 8000)
+
+    def waive(self, violation, reason: str) -> None:
+        """Record a waiver for `violation` (one undoable design edit)."""
+        waiver = Waiver(code=violation.code, subjects=list(violation.subjects), reason=reason)
+        self.doc.set_design(waivers=[*self.doc.design.waivers, waiver], label=f"Waive {violation.code}")
+        self._status(f"Waived {violation.code}: {reason}", 5000)
+
+    # ---------------------------------------------------------------- files
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel for the unsaved changes (tests replace this)."""
+        buttons = QMessageBox.StandardButton
+        return QMessageBox.warning(
+            self, "Unsaved changes",
+            f"{self.windowTitle().replace('[*]', '').split(' - ')[0]} has unsaved changes. Save them?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current design (saved, saved now, or discarded)."""
+        if not self.doc.is_dirty:
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def ask_restore(self, candidate: Candidate) -> bool:
+        """Offer the recovery file a crashed session left (tests replace this)."""
+        from datetime import datetime
+
+        when = datetime.fromtimestamp(candidate.saved_at).strftime("%Y-%m-%d %H:%M")
+        what = Path(candidate.path).name if candidate.path else f"an untitled design ({candidate.name})"
+        answer = QMessageBox.question(
+            self, "Recover unsaved changes",
+            f"RackCAD did not close normally. Unsaved changes to {what} were kept at {when}.\n\n"
+            "Restore them? (No deletes the recovery file.)")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    def _set_design(self, design: Design, path: str | None, saved: bool = True) -> None:
+        self.recovery.track(path)
+        self.path = path
+        self.report = None
+        self.doc.reset(design, saved=saved)
+
+    def new_from_template(self) -> None:
+        dialog = NewFromTemplateDialog(self)
+        if dialog.exec() != NewFromTemplateDialog.DialogCode.Accepted or not dialog.name:
+            return
+        self.new_design(dialog.name, dialog.params())
+
+    def new_design(self, template: str, params: dict | None = None) -> bool:
+        """Replace the design with a freshly built template (asks about unsaved changes first)."""
+        if not self.maybe_save():
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            design = templates.build(template, self.catalog, **(params or {}))
+        except TemplateError as exc:
+            self._show_error("Cannot build the template", str(exc))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._set_design(design, None)
+        self._status(f"New design from {templates.get(template).title}", 5000)
+        return True
+
+    def open_dialog(self) -> None:
+        start = os.path.dirname(self.path) if self.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open design", start, FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str, interactive: bool = True) -> bool:
+        """Open a design file. A file that cannot be read leaves the current design untouched.
+
+        `interactive=False` (a --screenshot render, a benchmark) offers no recovery file and leaves the
+        recent-files list alone.
+        """
+        try:
+            design = load(path)
+        except LoadError as exc:
+            self._show_error("Cannot open the design", str(exc))
+            if not os.path.exists(path):
+                self.settings.remove_recent(path)
+            return False
+        if not self.maybe_save():
+            return False
+        self._set_design(design, os.path.abspath(path))
+        if interactive:
+            self.settings.add_recent(path)
+            self.offer_recovery(self.path)
+        self._status(f"Opened {path}", 5000)
+        return True
+
+    def offer_recovery(self, path: str | None) -> bool:
+        """If a crashed session left unsaved changes to `path` (None: untitled), offer to restore them."""
+        candidate = self.recovery.find(path)
+        if candidate is None:
+            return False
+        if not self.ask_restore(candidate):
+            candidate.discard()
+            return False
+        try:
+            design = load(candidate.design_file)
+        except LoadError as exc:
+            self._show_error("Cannot restore", str(exc))
+            return False
+        self._set_design(design, path, saved=False)
+        candidate.discard()
+        self.recovery.changed()
+        self._status("Restored unsaved changes from the recovery file; save to keep them", 8000)
+        return True
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        start = self.path or f"{self.doc.design.name}.rackcad"
+        path, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".rackcad"):
+            path += ".rackcad"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Write the design to `path` (atomic); it becomes the window's file."""
+        try:
+            save(self.doc.design, path)
+        except OSError as exc:
+            self._show_error("Cannot save the design", f"{path}: {exc.strerror or exc}")
+            return False
+        path = os.path.abspath(path)
+        if path != self.path:
+            self.recovery.track(path)
+        self.recovery.discard()
+        self.path = path
+        self.doc.mark_clean()
+        self.settings.add_recent(path)
+        self._update_title()
+        self._status(f"Saved {path}", 5000)
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self.settings.clear_recent)
+        else:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+
+    def export_dialog(self, function: str, file_filter: str, suffix: str, view: str | None) -> None:
+        stem = Path(self.path).stem if self.path else self.doc.design.name
+        name = f"{stem}-{view or function.removeprefix('export_')}{suffix}"
+        start = os.path.join(os.path.dirname(self.path), name) if self.path else name
+        path, _ = QFileDialog.getSaveFileName(self, "Export", start, file_filter)
+        if path:
+            self.export(function, path, view)
+
+    def export(self, function: str, path: str, view: str | None = None) -> bool:
+        """Run a `rackcad.export` function on the current design; errors go to a message box."""
+        from rackcad.export import ExportError
+
+        exporter = self._exporters()[function]
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            exporter(self.doc.design, path, view=view) if view else exporter(self.doc.design, path)
+        except (ExportError, OSError) as exc:
+            self._show_error("Export failed", str(exc))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._status(f"Exported {path}", 5000)
+        return True
+
+    def about(self) -> None:
+        AboutDialog(self.catalog, self).exec()
+
+    # ---------------------------------------------------------------- close
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop background work and delete this session's recovery file (a normal end)."""
+        self.recovery.stop()
+        self.recovery.discard()
+        self.validator.shutdown()

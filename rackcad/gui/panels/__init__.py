@@ -1,0 +1,1 @@
+"""Dock panels: parts palette, inspector, checks."""

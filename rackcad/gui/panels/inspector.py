@@ -1,0 +1,442 @@
+"""Inspector: the selection's properties, editable through the Document, and its part's sourced figures.
+
+Every edit is a `doc.set` (or `doc.set_design` when nothing is selected), so it is one undo step; a value
+the Document refuses shows its reason in red and the field goes back to the design's value. After an edit
+the fields are refreshed in place (not rebuilt), so Tab moves on to the next field as expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rackcad.catalog.schema import Medium
+from rackcad.document import Document, EditError
+from rackcad.gui.figures import figure_rows, figures_html
+from rackcad.gui.panels.palette import swatch
+from rackcad.layout.style import KIND_LABELS, PROTOCOL_COLORS
+from rackcad.model import Link, Node, Rack
+from rackcad.model.design import Redundancy
+from rackcad.topology import DesignIndex
+from rackcad.units import fmt_power
+
+MEDIA = ["", *Medium.__args__]
+REDUNDANCY = list(Redundancy.__args__)
+PREFIXED_UNITS = ("W", "Gb/s")
+"""Units that take a k / M prefix when typed ('150 kW')."""
+
+
+def parse_number(text: str, unit: str = "") -> float | None:
+    """'150 kW' -> 150000.0, '1,200' -> 1200.0, '' -> None; ValueError with a readable message otherwise."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if not cleaned:
+        return None
+    if unit and cleaned.lower().endswith(unit.lower()):
+        cleaned = cleaned[: -len(unit)].strip()
+    scale = 1.0
+    if unit in PREFIXED_UNITS and cleaned[-1:].lower() in ("k", "m"):
+        scale = 1e3 if cleaned[-1].lower() == "k" else 1e6
+        cleaned = cleaned[:-1].strip()
+    try:
+        return float(cleaned) * scale
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number{' in ' + unit if unit else ''}") from None
+
+
+def used_ports(doc: Document, node_id: str, port: str) -> int:
+    """Ports of a group in use, over-use included (the rules report it; the inspector should show it)."""
+    return sum(link.count for link in doc.links_of(node_id) for end in (link.a, link.b)
+               if end.node == node_id and end.port == port)
+
+
+def format_number(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return ""
+    return f"{value:,.10g}{' ' + unit if unit else ''}"
+
+
+class Inspector(QWidget):
+    """Shows the design (nothing selected), one rack, part or link, or a summary of several items."""
+
+    select_requested = Signal(list)  # ids to select (a link's end, a link of a part)
+
+    def __init__(self, doc: Callable[[], Document], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._doc = doc
+        self.ids: list[str] = []
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.error.hide()
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.error)
+        layout.addWidget(self._scroll)
+        self._editors: dict[str, tuple[QWidget, Callable[[], object]]] = {}
+        self._infos: list[tuple[QLabel, Callable[[], str]]] = []
+        self._lists: list[Callable[[], None]] = []
+        self._shown: tuple[str, ...] | None = None
+        self.show_ids([])
+
+    # ------------------------------------------------------------- showing
+    def show_ids(self, ids: list[str]) -> None:
+        """Show `ids` (the selection); an empty list shows the design."""
+        self.ids = list(ids)
+        self.set_error("")
+        self._rebuild()
+
+    def refresh(self, force: bool = False) -> None:
+        """Bring the shown values in line with the design after an edit (or rebuild if items vanished).
+
+        The field being typed in keeps its text unless `force` (a refused value is put back).
+        """
+        doc = self._doc()
+        alive = [i for i in self.ids if doc.find(i) is not None]
+        if alive != self.ids or self._shown != tuple(self.ids):
+            self.ids = alive
+            self._rebuild()
+            return
+        for widget, read in self._editors.values():
+            if force or not self._typing(widget):
+                self._put(widget, read())
+        for label, text in self._infos:
+            label.setText(text())
+        for fill in self._lists:
+            fill()
+
+    def editor(self, field: str) -> QWidget:
+        """The editor of `field` on the current page (tests, focus)."""
+        return self._editors[field][0]
+
+    def set_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def _rebuild(self) -> None:
+        self._editors, self._infos, self._lists = {}, [], []
+        page = QWidget()
+        self._form = QFormLayout()
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._page = QVBoxLayout(page)
+        self._page.addLayout(self._form)
+        doc = self._doc()
+        items = [doc.find(i) for i in self.ids]
+        if not items:
+            self._design_page(doc)
+        elif len(items) > 1:
+            self._many_page(doc, items)
+        elif isinstance(items[0], Rack):
+            self._rack_page(doc, items[0])
+        elif isinstance(items[0], Node):
+            self._node_page(doc, items[0])
+        elif isinstance(items[0], Link):
+            self._link_page(doc, items[0])
+        self._page.addStretch(1)
+        self._scroll.setWidget(page)
+        self._shown = tuple(self.ids)
+
+    # ------------------------------------------------------------ helpers
+    def _heading(self, title: str, subtitle: str = "", kind: str = "") -> None:
+        row = QHBoxLayout()
+        if kind:
+            icon = QLabel()
+            icon.setPixmap(swatch(kind, 14).pixmap(14, 14))
+            row.addWidget(icon)
+        label = QLabel(f"<b style='font-size:large'>{escape(title)}</b>"
+                       + (f"<br><span style='color:#5f6673'>{escape(subtitle)}</span>" if subtitle else ""))
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(label, 1)
+        self._page.insertLayout(0, row)
+
+    def _info(self, name: str, text: Callable[[], str]) -> QLabel:
+        label = QLabel(text())
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._form.addRow(name, label)
+        self._infos.append((label, text))
+        return label
+
+    @staticmethod
+    def _typing(widget: QWidget) -> bool:
+        """True while the user has typed into `widget` and not committed it yet."""
+        edit = widget.lineEdit() if isinstance(widget, QComboBox) and widget.isEditable() else widget
+        return edit.hasFocus() and isinstance(edit, QLineEdit) and edit.isModified()
+
+    def _put(self, widget: QWidget, value: object) -> None:
+        widget.blockSignals(True)
+        if isinstance(widget, QLineEdit):
+            widget.setText(str(value))
+            widget.setCursorPosition(0)
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(int(value))  # type: ignore[call-overload]
+        elif isinstance(widget, QComboBox):
+            if widget.isEditable():
+                widget.setCurrentText(str(value))
+            else:
+                widget.setCurrentIndex(max(widget.findData(value), 0))
+        widget.blockSignals(False)
+
+    def _apply(self, edit: Callable[[], None]) -> None:
+        """Run one Document edit; on refusal show why and put the design's values back in the fields."""
+        try:
+            edit()
+        except (EditError, ValueError) as exc:
+            self.set_error(str(exc))
+            self.refresh(force=True)
+            return
+        self.set_error("")
+
+    def _commit(self, edit: QLineEdit, text: str, read: Callable[[], str], write: Callable[[str], None]) -> None:
+        edit.setModified(False)
+        if text != read():
+            self._apply(lambda: write(text))
+
+    def _text(self, field: str, label: str, read: Callable[[], str], write: Callable[[str], None],
+              placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit(objectName=field, placeholderText=placeholder)
+        self._put(edit, read())
+        edit.editingFinished.connect(lambda: self._commit(edit, edit.text(), read, write))
+        self._form.addRow(label, edit)
+        self._editors[field] = (edit, read)
+        return edit
+
+    def _number(self, field: str, label: str, unit: str, read: Callable[[], float | None],
+                write: Callable[[float | None], None], placeholder: str = "") -> QLineEdit:
+        return self._text(field, label, lambda: format_number(read(), unit),
+                          lambda text: write(parse_number(text, unit)), placeholder)
+
+    def _choice(self, field: str, label: str, choices: list[tuple[str, object]], read: Callable[[], object],
+                write: Callable[[object], None], editable: bool = False) -> QComboBox:
+        combo = QComboBox(objectName=field)
+        combo.setEditable(editable)
+        for text, value in choices:
+            combo.addItem(text, value)
+        self._put(combo, read())
+        if editable:
+            combo.lineEdit().editingFinished.connect(
+                lambda: self._commit(combo.lineEdit(), combo.currentText(), read, write))
+        else:
+            combo.activated.connect(lambda _: combo.currentData() != read()
+                                    and self._apply(lambda: write(combo.currentData())))
+        self._form.addRow(label, combo)
+        self._editors[field] = (combo, read)
+        return combo
+
+    def _figures(self, doc: Document, part_id: str) -> None:
+        part = doc.catalog.find(part_id)
+        title = QLabel("<b>Catalog figures</b> <small>(source, confidence; "
+                       "<i style='color:#c25e00'>≈ estimate</i>)</small>")
+        self._page.addWidget(title)
+        if part is None:
+            self._page.addWidget(QLabel(f"<i>{escape(part_id)} is not in the catalog</i>"))
+            return
+        label = QLabel(figures_html(figure_rows(part, doc.catalog)))
+        label.setWordWrap(True)
+        label.setOpenExternalLinks(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self._page.addWidget(label)
+
+    # -------------------------------------------------------------- pages
+    def _design_page(self, doc: Document) -> None:
+        design = doc.design
+        self._heading("Design", "nothing selected: design-wide settings")
+        self._text("design.name", "Name", lambda: doc.design.name,
+                   lambda v: doc.set_design(name=v))
+        self._text("design.description", "Description", lambda: doc.design.description,
+                   lambda v: doc.set_design(description=v))
+
+        def rule(field: str) -> Callable[[float | None], None]:
+            return lambda v: doc.set_design(rules={**doc.design.rules.model_dump(), field: v})
+
+        self._number("rules.power_warning_ratio", "Power warning at", "", lambda: doc.design.rules.power_warning_ratio,
+                     rule("power_warning_ratio"))
+        self._number("rules.coolant_lpm_per_kw", "Coolant L/min per kW", "",
+                     lambda: doc.design.rules.coolant_lpm_per_kw, rule("coolant_lpm_per_kw"))
+        self._number("rules.max_oversubscription", "Max oversubscription", "",
+                     lambda: doc.design.rules.max_oversubscription, rule("max_oversubscription"))
+        self._number("rules.scale_up_target_gbps", "Scale-up target", "Gb/s",
+                     lambda: doc.design.rules.scale_up_target_gbps, rule("scale_up_target_gbps"),
+                     placeholder="none")
+        self._info("Contents", lambda: f"{len(doc.design.racks)} racks, {len(doc.design.nodes):,} parts, "
+                                       f"{len(doc.design.links):,} links")
+        self._page.addWidget(QLabel("<b>Waivers</b> (accepted violations)"))
+        waivers = QVBoxLayout()
+        self._page.addLayout(waivers)
+        if not design.waivers:
+            waivers.addWidget(QLabel("<i>none</i>"))
+        for waiver in design.waivers:
+            row = QHBoxLayout()
+            text = QLabel(f"<b>{escape(waiver.code)}</b> · {escape(', '.join(waiver.subjects))}<br>"
+                          f"<i>{escape(waiver.reason)}</i>")
+            text.setWordWrap(True)
+            remove = QPushButton("Remove")
+            remove.clicked.connect(lambda _=False, w=waiver: self._apply(lambda: doc.set_design(
+                waivers=[x for x in doc.design.waivers if x is not w], label=f"Remove waiver {w.code}")))
+            row.addWidget(text, 1)
+            row.addWidget(remove)
+            waivers.addLayout(row)
+
+    def _many_page(self, doc: Document, items: list) -> None:
+        names = [getattr(item, "name", "") or item.id for item in items if item is not None]
+        self._heading(f"{len(names)} items selected")
+        index = DesignIndex(doc.design, doc.catalog)
+        power = 0.0
+        chosen = {item.id for item in items if item is not None}
+        for node in doc.design.nodes:
+            if node.id in chosen or index.rack_of.get(node.id) in chosen:
+                power += index.power_w(node)
+        self._form.addRow("Power", QLabel(fmt_power(power)))
+        shown = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
+        label = QLabel(escape(shown))
+        label.setWordWrap(True)
+        self._form.addRow("Items", label)
+
+    def _rack_page(self, doc: Document, rack: Rack) -> None:
+        part = doc.catalog.find(rack.part)
+        self._heading(rack.name, part.model if part else f"unknown rack part {rack.part}", "rack")
+        rid = rack.id
+
+        def field(name: str):
+            return lambda: getattr(doc.get(rid), name)
+
+        def setter(name: str):
+            return lambda value: doc.set(rid, **{name: value})
+
+        self._text("name", "Name", field("name"), setter("name"))
+        self._number("power_budget_w", "Power budget", "W", field("power_budget_w"), setter("power_budget_w"),
+                     "none")
+        self._number("liquid_capacity_w", "Liquid capacity", "W", field("liquid_capacity_w"),
+                     setter("liquid_capacity_w"), "none")
+        self._number("air_capacity_w", "Air capacity", "W", field("air_capacity_w"), setter("air_capacity_w"), "none")
+        self._choice("power_redundancy", "Power redundancy", [(r.upper(), r) for r in REDUNDANCY],
+                     field("power_redundancy"), setter("power_redundancy"))
+
+        def load() -> str:
+            index = DesignIndex(doc.design, doc.catalog)
+            return fmt_power(sum(index.power_w(n) for n in index.nodes_in_rack(rid)))
+
+        self._info("Load", load)
+        self._info("Part", lambda: f"{doc.get(rid).part}")
+        self._figures(doc, rack.part)
+
+    def _node_page(self, doc: Document, node: Node) -> None:
+        part = doc.catalog.find(node.part)
+        kind = part.kind if part else ""
+        subtitle = f"{KIND_LABELS.get(kind, kind)} · {part.vendor} {part.model}" if part else \
+            f"unknown part {node.part}"
+        self._heading(node.name, subtitle, kind)
+        nid = node.id
+
+        def current() -> Node:
+            return doc.get(nid)  # type: ignore[return-value]
+
+        self._text("name", "Name", lambda: current().name, lambda v: doc.set(nid, name=v))
+        self._info("Part", lambda: current().part)
+        self._info("Parent", lambda: getattr(doc.find(current().parent), "name", current().parent))
+        if node.u is not None:
+            self._number("u", "U (lowest)", "", lambda: current().u, lambda v: doc.set(nid, u=v))
+        elif node.bay is not None:
+            tray = doc.part_of(node.parent)
+            self._number("bay", "Bay", "", lambda: current().bay,
+                         lambda v: doc.set(nid, bay=None if v is None else int(v)))
+            if tray is not None:
+                self._info("Bay name", lambda: tray.bay_label(current().bay or 0))
+
+        def override(key: str) -> Callable[[float | None], None]:
+            def write(value: float | None) -> None:
+                overrides = {k: v for k, v in current().overrides.items() if k != key}
+                if value is not None:
+                    overrides[key] = value
+                doc.set(nid, overrides=overrides)
+            return write
+
+        catalog_power = f"catalog: {fmt_power(part.power_w)}" if part else ""
+        self._number("overrides.power_w", "Power override", "W",
+                     lambda: current().overrides.get("power_w"), override("power_w"), catalog_power)
+        share = f"catalog: {part.liquid_fraction:g}" if part else ""
+        self._number("overrides.liquid_share", "Liquid share override", "",
+                     lambda: current().overrides.get("liquid_share"), override("liquid_share"), share)
+
+        def ports() -> str:
+            groups = part.ports if part else []
+            return "<br>".join(f"{g.name} ({g.protocol}): {used_ports(doc, nid, g.name)}/{g.count} used"
+                               for g in groups) or "none"
+
+        self._info("Ports", ports)
+        if part is not None and part.ports:
+            self._links_list(doc, nid)
+        self._figures(doc, node.part)
+
+    def _links_list(self, doc: Document, node_id: str) -> None:
+        self._page.addWidget(QLabel("<b>Links</b> (click to inspect)"))
+        links = QListWidget(objectName="links")
+        links.setMaximumHeight(160)
+        self._page.addWidget(links)
+
+        def fill() -> None:
+            links.clear()
+            for link in doc.links_of(node_id):
+                near, far = (link.a, link.b) if link.a.node == node_id else (link.b, link.a)
+                other = doc.find(far.node)
+                text = f"{near.port} → {getattr(other, 'name', far.node)} {far.port} · {link.count} x {link.protocol}"
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, link.id)
+                links.addItem(item)
+
+        fill()
+        self._lists.append(fill)
+        links.itemActivated.connect(lambda item: self.select_requested.emit([item.data(Qt.ItemDataRole.UserRole)]))
+        links.itemClicked.connect(lambda item: self.select_requested.emit([item.data(Qt.ItemDataRole.UserRole)]))
+
+    def _link_page(self, doc: Document, link: Link) -> None:
+        lid = link.id
+
+        def current() -> Link:
+            return doc.get(lid)  # type: ignore[return-value]
+
+        def end_name(end) -> str:
+            return getattr(doc.find(end.node), "name", end.node)
+
+        self._heading(f"Link {lid}", f"{end_name(link.a)} ↔ {end_name(link.b)}")
+        for label, end in (("End A", link.a), ("End B", link.b)):
+            button = QPushButton(f"{end_name(end)} · {end.port}")
+            button.setFlat(True)
+            button.setStyleSheet("text-align: left; color: #1565c0;")
+            button.clicked.connect(lambda _=False, n=end.node: self.select_requested.emit([n]))
+            self._form.addRow(label, button)
+        protocols = sorted({*PROTOCOL_COLORS, link.protocol})
+        self._choice("protocol", "Protocol", [(p, p) for p in protocols], lambda: current().protocol,
+                     lambda v: doc.set(lid, protocol=v), editable=True)
+        self._choice("medium", "Medium", [(m or "(from the ports)", m) for m in MEDIA],
+                     lambda: current().medium or "", lambda v: doc.set(lid, medium=v or None))
+        count = QSpinBox(objectName="count")
+        count.setRange(1, 100_000)
+        self._put(count, link.count)
+        count.editingFinished.connect(lambda: count.value() != current().count
+                                      and self._apply(lambda: doc.set(lid, count=count.value())))
+        self._form.addRow("Count", count)
+        self._editors["count"] = (count, lambda: current().count)
+        self._number("length_m", "Length", "m", lambda: current().length_m, lambda v: doc.set(lid, length_m=v),
+                     "from positions")
+        self._text("link.name", "Name", lambda: current().name, lambda v: doc.set(lid, name=v))
