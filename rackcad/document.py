@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from rackcad.catalog import Catalog, PartSpec, default_catalog
-from rackcad.editing import AddLink, AddNode, AddRack, Batch, Command, History, RemoveItems, Replace, SetDesign
+from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, SetDesign
 from rackcad.editing.commands import Item
 from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
 
@@ -262,7 +262,7 @@ class Document:
             rack = Rack.model_validate(data)
         except ValidationError as exc:
             raise EditError(_first_error(exc)) from None
-        self._run(AddRack(rack, f"Add rack {rack.name}"))
+        self._run(Add(rack, f"Add rack {rack.name}"))
         return rack_id
 
     def _next_rack_position(self, part: PartSpec) -> FloorPosition:
@@ -380,7 +380,7 @@ class Document:
             )
         except ValidationError as exc:
             raise EditError(_first_error(exc)) from None
-        self._run(AddNode(node, f"Place {part.model}"))
+        self._run(Add(node, f"Place {part.model}"))
         return node_id
 
     def move(self, node_id: str, parent: str | None = None, u: float | None = None, bay: int | None = None) -> None:
@@ -447,7 +447,7 @@ class Document:
             )
         except ValidationError as exc:
             raise EditError(_first_error(exc)) from None
-        self._run(AddLink(link, f"Connect {a.name} - {b.name}"))
+        self._run(Add(link, f"Connect {a.name} - {b.name}"))
         return link_id
 
     # ------------------------------------------------------------ set/remove

@@ -1,9 +1,7 @@
 """Undoable edits: Command classes and the History that holds them."""
 
 from rackcad.editing.commands import (
-    AddLink,
-    AddNode,
-    AddRack,
+    Add,
     Batch,
     Command,
     RemoveItems,
@@ -12,4 +10,4 @@ from rackcad.editing.commands import (
 )
 from rackcad.editing.history import History
 
-__all__ = ["AddLink", "AddNode", "AddRack", "Batch", "Command", "History", "RemoveItems", "Replace", "SetDesign"]
+__all__ = ["Add", "Batch", "Command", "History", "RemoveItems", "Replace", "SetDesign"]

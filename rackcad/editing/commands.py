@@ -33,48 +33,22 @@ class Command:
 
 
 @dataclass
-class AddRack(Command):
-    rack: Rack
-    label: str = "Add rack"
+class Add(Command):
+    """Add a rack, placed part or link (appended to its list); undo removes it."""
+
+    item: Item
+    label: str = "Add"
 
     def do(self, store: "Store") -> None:
-        store.insert(self.rack)
+        store.insert(self.item)
 
     def undo(self, store: "Store") -> None:
-        store.delete(self.rack.id)
+        store.delete(self.item.id)
 
     def ids(self) -> set[str]:
-        return {self.rack.id}
-
-
-@dataclass
-class AddNode(Command):
-    node: Node
-    label: str = "Place part"
-
-    def do(self, store: "Store") -> None:
-        store.insert(self.node)
-
-    def undo(self, store: "Store") -> None:
-        store.delete(self.node.id)
-
-    def ids(self) -> set[str]:
-        return {self.node.id}
-
-
-@dataclass
-class AddLink(Command):
-    link: Link
-    label: str = "Connect"
-
-    def do(self, store: "Store") -> None:
-        store.insert(self.link)
-
-    def undo(self, store: "Store") -> None:
-        store.delete(self.link.id)
-
-    def ids(self) -> set[str]:
-        return {self.link.id, self.link.a.node, self.link.b.node}
+        if isinstance(self.item, Link):
+            return {self.item.id, self.item.a.node, self.item.b.node}
+        return {self.item.id}
 
 
 @dataclass
