@@ -17,32 +17,34 @@ from rackcad.rules.violation import Violation
 from rackcad.units import fmt_power
 
 
-class LiquidCapacity(Rule):
+class _HeatCapacity(Rule):
+    """Heat a rack sends to one medium (liquid or air) against the rack's capacity for it."""
+
+    capacity_field = ""
+    load_attr = ""
+    medium = ""
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for rack in ctx.design.racks:
+            capacity = ctx.rack_limit(rack, self.capacity_field)
+            heat = getattr(ctx.rack_loads[rack.id], self.load_attr)
+            if capacity is not None and heat > capacity:
+                limit = (f"{self.medium}-cooling capacity {fmt_power(capacity)}" if capacity
+                         else f"but it has no {self.medium} cooling")
+                yield self.violation(f"{ctx.label(rack.id)} sends {fmt_power(heat)} of heat to {self.medium}, {limit}",
+                                     (rack.id,), measured=heat, limit=capacity, unit="W")
+
+
+class LiquidCapacity(_HeatCapacity):
     code = "cooling.liquid_capacity"
     title = "Heat to liquid above the rack's liquid-cooling capacity"
-
-    def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
-            capacity = ctx.rack_limit(rack, "liquid_capacity_w")
-            heat = ctx.rack_loads[rack.id].liquid_w
-            if capacity is not None and heat > capacity:
-                limit = f"liquid-cooling capacity {fmt_power(capacity)}" if capacity else "but it has no liquid cooling"
-                yield self.violation(f"{ctx.label(rack.id)} sends {fmt_power(heat)} of heat to liquid, {limit}",
-                                     (rack.id,), measured=heat, limit=capacity, unit="W")
+    capacity_field, load_attr, medium = "liquid_capacity_w", "liquid_w", "liquid"
 
 
-class AirCapacity(Rule):
+class AirCapacity(_HeatCapacity):
     code = "cooling.air_capacity"
     title = "Heat to air above the rack's air-cooling capacity"
-
-    def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
-            capacity = ctx.rack_limit(rack, "air_capacity_w")
-            heat = ctx.rack_loads[rack.id].air_w
-            if capacity is not None and heat > capacity:
-                limit = f"air-cooling capacity {fmt_power(capacity)}" if capacity else "but it has no air cooling"
-                yield self.violation(f"{ctx.label(rack.id)} sends {fmt_power(heat)} of heat to air, {limit}",
-                                     (rack.id,), measured=heat, limit=capacity, unit="W")
+    capacity_field, load_attr, medium = "air_capacity_w", "air_w", "air"
 
 
 class CoolantFlow(Rule):
