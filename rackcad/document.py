@@ -265,14 +265,18 @@ class Document:
         self._run(Add(rack, f"Add rack {rack.name}"))
         return rack_id
 
+    ROW_OFFSET_MM = 1200.0
+    """Where the first row starts: two 600 mm floor tiles in from the hall's walls, room for the aisle."""
+
     def _next_rack_position(self, part: PartSpec) -> FloorPosition:
-        """Next free spot in the first row, left to right, 0 mm gap (racks in a row touch)."""
-        right = 0.0
+        """Next spot in the first row, left to right; racks in a row touch (no gap)."""
+        right = self.ROW_OFFSET_MM
         for rack in self.design.racks:
-            width = (self.catalog.find(rack.part).width_mm if self.catalog.find(rack.part) else None) or 600
-            if abs(rack.position.y_mm) < 1e-6:
+            other = self.catalog.find(rack.part)
+            width = other.width_mm if other and other.width_mm else 600.0
+            if abs(rack.position.y_mm - self.ROW_OFFSET_MM) < 1e-6:
                 right = max(right, rack.position.x_mm + width)
-        return FloorPosition(x_mm=right, y_mm=0.0)
+        return FloorPosition(x_mm=right, y_mm=self.ROW_OFFSET_MM)
 
     # ------------------------------------------------------------- placement
     def rack_height(self, rack: Rack) -> int:

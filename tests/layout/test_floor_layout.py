@@ -15,8 +15,8 @@ def test_gb200_nvl576_row_and_runs(built):
     design = built("gb200-nvl576")
     layout = floor_layout(design)
     assert (layout.width_mm, layout.depth_mm, layout.grid_mm) == (20_000, 12_000, 600)
-    # 12 MGX racks (600 x 1,068 mm, S16) side by side from x = 0.
-    assert [r.polygon[0] for r in layout.racks] == [(600.0 * i, 0.0) for i in range(12)]
+    # 12 MGX racks (600 x 1,068 mm, S16) side by side, the row 1,200 mm in from both walls.
+    assert [r.polygon[0] for r in layout.racks] == [(1200.0 + 600.0 * i, 1200.0) for i in range(12)]
     assert all((r.w, r.d) == (600, 1068) for r in layout.racks)
     assert layout.overlaps == [] and layout.outside == []
     # Runs: each of 8 compute racks to each of 4 spine racks; 288 x 36 = 10,368 optical links in all.
