@@ -1,4 +1,4 @@
-"""`rackcad gui [FILE] [--screenshot OUT.png]` (also `rackcad [FILE]`)."""
+"""`rackcad gui [FILE] [--screenshot OUT.png] [--tab VIEW] [--dock DOCK]` (also `rackcad [FILE]`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", nargs="?", help="a .rackcad design to open")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the main window off screen to a PNG and exit")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot (WxH)")
+    p.add_argument("--tab", choices=("elevation", "topology", "floor"), help="the canvas tab to show")
+    p.add_argument("--dock", choices=("parts", "inspector", "checks", "charts", "analysis"),
+                   help="the dock to raise in its tab group (charts and analysis share one)")
     p.set_defaults(func=cmd_gui)
 
 
@@ -32,4 +35,4 @@ def cmd_gui(args) -> int:
         raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1600x1000") from None
     from rackcad.gui.app import run
 
-    return run(args.file, screenshot=args.screenshot, size=(width, height))
+    return run(args.file, screenshot=args.screenshot, size=(width, height), tab=args.tab, dock=args.dock)

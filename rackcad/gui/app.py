@@ -29,9 +29,12 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(path: str | None, screenshot: str | None = None, size: tuple[int, int] = (1600, 1000)) -> int:
-    """Open the editor on `path` (None: empty). With `screenshot`, render the whole window to that PNG once
-    the first validation has finished (so the checks dock and status bar show real counts) and exit."""
+def run(path: str | None, screenshot: str | None = None, size: tuple[int, int] = (1600, 1000),
+        tab: str | None = None, dock: str | None = None) -> int:
+    """Open the editor on `path` (None: empty), on canvas `tab` ("elevation", "topology", "floor") with
+    `dock` ("charts", "analysis", ...) raised when given. With `screenshot`, render the whole window to
+    that PNG once the first validation (and, when its dock is shown, the analysis) has finished, so the
+    docks and status bar show real figures, and exit."""
     app = application()
     from rackcad.gui.main_window import MainWindow
 
@@ -43,9 +46,14 @@ def run(path: str | None, screenshot: str | None = None, size: tuple[int, int] =
     elif not screenshot:
         window.offer_recovery(None)
     window.show()
+    if tab:
+        window.show_tab(tab)
+    if dock:
+        window.raise_dock(dock)
     if screenshot:
         app.processEvents()
         window.wait_for_checks()
+        window.wait_for_analysis()
         app.processEvents()
         ok = window.grab().save(screenshot)
         window.shutdown()  # not close(): a screenshot must not overwrite the user's saved window layout

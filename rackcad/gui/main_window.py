@@ -1,8 +1,12 @@
-"""The main window: menus, toolbar, the elevation canvas, the parts/inspector/checks docks and the status bar.
+"""The main window: menus, toolbar, the canvas tabs (elevation, topology, floor plan), the parts, inspector,
+checks, charts and analysis docks, and the status bar.
 
 It owns one Document for the window's lifetime (opening a file resets it) and reacts to each of its Change
-events: the scene is rebuilt from the layout, the inspector, title, undo labels and status bar follow, the
-recovery file is marked stale and validation is queued in the background.
+events: the elevation is rebuilt from the layout, the topology and floor plan when their tab is shown (they
+are marked stale otherwise), the charts when their dock is shown, the inspector, title, undo labels and
+status bar follow, the recovery file is marked stale, and validation and (when its dock is shown) analysis
+are queued in the background. Selection is shared: selecting in any canvas selects the same items in the
+other two and shows them in the inspector.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QStyle,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -30,12 +35,20 @@ from rackcad import templates
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
 from rackcad.files import LoadError, load, save
-from rackcad.gui.canvas.legend import LegendBar
+from rackcad.gui.analyzer import Analyzer
+from rackcad.gui.canvas.floor_scene import FRONT_COLOR, PROBLEM_COLOR, RACK_FILL, FloorScene
+from rackcad.gui.canvas.floor_view import FloorView
+from rackcad.gui.canvas.legend import Entry, LegendBar
 from rackcad.gui.canvas.scene import ElevationScene
 from rackcad.gui.canvas.tools import auto_wire_nvlink
+from rackcad.gui.canvas.topology_scene import TopologyScene
+from rackcad.gui.canvas.topology_view import TopologyView
 from rackcad.gui.canvas.view import ElevationView
+from rackcad.gui.canvas.zoom import ZoomView
 from rackcad.gui.dialogs.about import AboutDialog
 from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
+from rackcad.gui.panels.analysis import AnalysisPanel
+from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
 from rackcad.gui.panels.inspector import Inspector
 from rackcad.gui.panels.palette import PartsPalette
@@ -56,6 +69,10 @@ EXPORTS = [
     ("Topology diagram...", "export_diagram", "SVG (*.svg);;PNG (*.png);;PDF (*.pdf)", ".svg", "topology"),
     ("Floor plan...", "export_diagram", "SVG (*.svg);;PNG (*.png);;PDF (*.pdf)", ".svg", "floor"),
 ]
+TABS = ("elevation", "topology", "floor")
+"""The canvas tabs in order (names for --tab and `show_tab`)."""
+FLOOR_KEY = [Entry("Rack", RACK_FILL), Entry("Front edge", FRONT_COLOR, "line"),
+             Entry("Overlap / outside the hall", PROBLEM_COLOR, "outline")]
 
 
 class MainWindow(QMainWindow):
@@ -73,25 +90,44 @@ class MainWindow(QMainWindow):
         self.recovery = Recovery(lambda: self.doc.design, lambda: self.doc.is_dirty, self.settings.autosave_s,
                                  parent=self)
 
+        self.index = DesignIndex(self.doc.design, self.catalog)
         self.scene = ElevationScene(self)
         self.view = ElevationView(self.scene, lambda: self.doc)
         self.legend = LegendBar()
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.view)
-        self.setCentralWidget(central)
+        self.topology_scene = TopologyScene(self)
+        self.topology_view = TopologyView(self.topology_scene)
+        self.topology_legend = LegendBar()
+        self.floor_scene = FloorScene(self)
+        self.floor_view = FloorView(self.floor_scene, lambda: self.doc)
+        self.floor_legend = LegendBar()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._page(self.legend, self.view), "Elevation")
+        self.tabs.addTab(self._page(self.topology_legend, self.topology_view), "Topology")
+        self.tabs.addTab(self._page(self.floor_legend, self.floor_view), "Floor plan")
+        self.setCentralWidget(self.tabs)
+        self._stale: set[str] = set()  # tabs and docks to rebuild when next shown
 
         self.palette = PartsPalette(self.catalog)
         self.inspector = Inspector(lambda: self.doc)
         self.checks = ChecksPanel(self._name_of)
+        self.charts = BudgetCharts()
+        self.analysis = AnalysisPanel(self.catalog)
+        self.analyzer = Analyzer(self.catalog, self)
         self.palette_dock = self._dock("Parts", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.checks_dock = self._dock("Checks", self.checks, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.charts_dock = self._dock("Charts", self.charts, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.analysis_dock = self._dock("Analysis", self.analysis, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.charts_dock, self.analysis_dock)
+        self.charts_dock.raise_()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [270, 400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.checks_dock], [480, 420], Qt.Orientation.Vertical)
+        self.resizeDocks([self.charts_dock], [290], Qt.Orientation.Vertical)
+        # Under the canvas, full width, but closed at first: the elevation needs the height for its U rows to
+        # read. The toolbar's Charts and Analysis buttons open them.
+        self.charts_dock.hide()
+        self.analysis_dock.hide()
 
         self.gpu_label = QLabel()
         self.power_label = QLabel()
@@ -106,8 +142,20 @@ class MainWindow(QMainWindow):
 
         self.doc.subscribe(self._on_change)
         self.scene.selectionChanged.connect(self._on_scene_selection)
-        self.view.message.connect(self._status)
-        self.view.zoom_changed.connect(self.legend.set_zoom)
+        self.topology_scene.selectionChanged.connect(lambda: self._on_canvas_selection("topology"))
+        self.floor_scene.selectionChanged.connect(lambda: self._on_canvas_selection("floor"))
+        self.tabs.currentChanged.connect(lambda _: self._refresh_shown())
+        for view, legend in ((self.view, self.legend), (self.topology_view, self.topology_legend),
+                             (self.floor_view, self.floor_legend)):
+            view.message.connect(self._status)
+            view.zoom_changed.connect(legend.set_zoom)
+        self.floor_legend.set_extra(FLOOR_KEY)
+        self.charts_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self.analysis_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self.analysis.params_changed.connect(lambda: self.analyzer.request(params=self.analysis.params()))
+        self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
+        self.analyzer.finished.connect(self.analysis.show_result)
+        self.analyzer.failed.connect(self.analysis.show_state)
         self.view.connect_stopped.connect(lambda: self.connect_action.setChecked(False))
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
@@ -124,6 +172,16 @@ class MainWindow(QMainWindow):
             if state is not None:
                 self.restoreState(state)
         self._on_change(Change("New", frozenset(), "reset"))
+
+    @staticmethod
+    def _page(legend: LegendBar, view: ZoomView) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(legend)
+        layout.addWidget(view)
+        return page
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -169,9 +227,12 @@ class MainWindow(QMainWindow):
         self.autowire_action = self._action("Auto-wire &NVLink", self.auto_wire,
                                             tip="Wire every accelerator's free NVLink ports evenly over the switch "
                                                 "chips of its rack (selected racks, or all)")
-        self.zoom_in_action = self._action("Zoom &In", lambda: self.view.zoom_by(1.25), key.ZoomIn)
-        self.zoom_out_action = self._action("Zoom &Out", lambda: self.view.zoom_by(0.8), key.ZoomOut)
-        self.fit_action = self._action("Zoom to &Fit", self.view.fit_all, ["Ctrl+0", "Home"])
+        self.zoom_in_action = self._action("Zoom &In", lambda: self.current_view().zoom_by(1.25), key.ZoomIn)
+        self.zoom_out_action = self._action("Zoom &Out", lambda: self.current_view().zoom_by(0.8), key.ZoomOut)
+        self.fit_action = self._action("Zoom to &Fit", lambda: self.current_view().fit_all(), ["Ctrl+0", "Home"])
+        self.tab_actions = [self._action(text, lambda _=False, n=name: self.show_tab(n), f"Ctrl+{i + 1}",
+                                         tip=f"Show the {text.replace('&', '').lower()}")
+                            for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan")))]
         self.about_action = self._action("&About RackCAD", self.about)
         self.export_actions: list[QAction] = []
         exporters = self._exporters()
@@ -214,9 +275,11 @@ class MainWindow(QMainWindow):
         edit.addActions([self.connect_action, self.autowire_action])
 
         view = bar.addMenu("&View")
+        view.addActions(self.tab_actions)
+        view.addSeparator()
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock):
+        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock, self.charts_dock, self.analysis_dock):
             view.addAction(dock.toggleViewAction())
         view.addAction(self.toolbar.toggleViewAction())
 
@@ -235,23 +298,34 @@ class MainWindow(QMainWindow):
         bar.addActions([self.connect_action, self.autowire_action])
         bar.addSeparator()
         bar.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
+        bar.addSeparator()
+        for dock, tip in ((self.charts_dock, "Power, heat, switch port use and GPU bandwidth charts, live"),
+                          (self.analysis_dock, "NVLink domains, expert parallelism, MoE inference and optics")):
+            action = dock.toggleViewAction()
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            bar.addAction(action)
         self.addToolBar(bar)
         self.toolbar = bar
 
     # ------------------------------------------------------------- changes
     def _on_change(self, change: Change) -> None:
-        """Follow one Document change: scene, inspector, title, undo labels, status, recovery, checks."""
-        index = DesignIndex(self.doc.design, self.catalog)
+        """Follow one Document change: canvases, charts, analysis, inspector, title, undo labels, status,
+        recovery, checks."""
+        self.index = index = DesignIndex(self.doc.design, self.catalog)
         self.scene.rebuild(index)
+        self._stale = {"topology", "floor", "charts", "analysis"}
         if change.kind == "reset":
             self._selecting = True
             self.scene.clearSelection()
             self._selecting = False
             self.inspector.show_ids([])
             self.view.fit()
+            self.topology_view.fit_mode = self.floor_view.fit_mode = True
         else:
             self.inspector.refresh()
         self.legend.set_kinds(self.scene.kinds)
+        self._refresh_shown()
         self._update_figures(index)
         self._update_title()
         history = self.doc.history
@@ -261,6 +335,60 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
         self.recovery.changed()
         self.validator.request(self.doc.design)
+
+    # ---------------------------------------------------- tabs and docks
+    def current_view(self) -> ZoomView:
+        """The canvas of the current tab (what the zoom actions act on)."""
+        return (self.view, self.topology_view, self.floor_view)[max(self.tabs.currentIndex(), 0)]
+
+    def show_tab(self, name: str) -> None:
+        """Bring a canvas tab ("elevation", "topology" or "floor") to the front."""
+        self.tabs.setCurrentIndex(TABS.index(name))
+
+    def raise_dock(self, name: str) -> None:
+        """Show a dock ("parts", "inspector", "checks", "charts" or "analysis") on top of its tab group."""
+        dock = {"parts": self.palette_dock, "inspector": self.inspector_dock, "checks": self.checks_dock,
+                "charts": self.charts_dock, "analysis": self.analysis_dock}[name]
+        dock.show()
+        dock.raise_()
+
+    def _refresh_shown(self) -> None:
+        """Rebuild what is stale and shown: the current canvas tab, the charts, the analysis (queued)."""
+        index = self.index
+        tab = TABS[max(self.tabs.currentIndex(), 0)]
+        if tab == "topology" and "topology" in self._stale:
+            self._stale.discard("topology")
+            if self.topology_scene.rebuild(index):
+                self.topology_view.refresh_tags()
+                self.topology_legend.set_kinds(self.topology_scene.kinds)
+                self.topology_legend.set_protocols(self.topology_scene.protocols)
+                self._restore_selection(self.topology_scene)
+            if self.topology_view.fit_mode:
+                self.topology_view.fit()
+        elif tab == "floor" and "floor" in self._stale:
+            self._stale.discard("floor")
+            self.floor_scene.rebuild(index)
+            self.floor_view.refresh_tags()
+            self.floor_legend.set_protocols(self.floor_scene.protocols)
+            self._restore_selection(self.floor_scene)
+            if self.floor_view.fit_mode:
+                self.floor_view.fit()
+        if "charts" in self._stale and self.charts.isVisible():
+            self._stale.discard("charts")
+            self.charts.refresh(index)
+        if "analysis" in self._stale and self.analysis.isVisible():
+            self._stale.discard("analysis")
+            self.analyzer.request(design=self.doc.design, params=self.analysis.params())
+
+    def _restore_selection(self, scene: TopologyScene | FloorScene) -> None:
+        """After a rebuild, select in `scene` what the inspector shows (without echoing it back)."""
+        self._selecting = True
+        scene.select_ids(self.selected_ids())
+        self._selecting = False
+
+    def wait_for_analysis(self, timeout_s: float = 120.0) -> bool:
+        """Block (processing events) until the newest analysis has been shown."""
+        return self.analyzer.wait(timeout_s)
 
     def _update_title(self) -> None:
         name = Path(self.path).name if self.path else self.doc.design.name or "Untitled"
@@ -320,16 +448,24 @@ class MainWindow(QMainWindow):
         return (getattr(item, "name", "") or item_id) if item is not None else item_id
 
     def _on_scene_selection(self) -> None:
+        self._on_canvas_selection("elevation")
+
+    def _on_canvas_selection(self, source: str) -> None:
+        """A selection made on one canvas: the same items on the others, and in the inspector."""
         if self._selecting:
             return
-        ids = self.scene.selected_ids()
-        self.inspector.show_ids(ids)
+        scene = {"elevation": self.scene, "topology": self.topology_scene, "floor": self.floor_scene}[source]
+        self.select(scene.selected_ids(), source=source)
 
-    def select(self, ids: list[str]) -> None:
-        """Select `ids` on the canvas (links select their ends) and show them in the inspector."""
+    def select(self, ids: list[str], source: str | None = None) -> None:
+        """Select `ids` on the canvases (links select their ends; racks and trays, on the topology, the parts
+        drawn inside them) and show them in the inspector. `source` is the canvas the selection came from,
+        left as the user made it."""
         ids = [i for i in ids if self.doc.find(i) is not None]
         self._selecting = True
-        self.scene.select_ids(ids)
+        for name, scene in (("elevation", self.scene), ("topology", self.topology_scene), ("floor", self.floor_scene)):
+            if name != source:
+                scene.select_ids(ids)
         self._selecting = False
         self.inspector.show_ids(ids)
 
@@ -341,13 +477,19 @@ class MainWindow(QMainWindow):
         self.scene.select_all()
 
     def show_subjects(self, subjects: list[str]) -> None:
-        """Select a violation's subjects and bring them into view."""
+        """Select a violation's subjects and bring them into view: on the current canvas when it draws them,
+        else on the elevation."""
         self.select(subjects)
-        rect = self.scene.rect_of(subjects)
+        view = self.current_view()
+        rect = view.scene().rect_of(subjects)
+        if rect.isEmpty() and view is not self.view:
+            view, rect = self.view, self.scene.rect_of(subjects)
+            if not rect.isEmpty():
+                self.show_tab("elevation")
         if rect.isEmpty():
-            self._status("The violation's subjects are not drawn on the elevation", 5000)
+            self._status("The violation's subjects are not drawn on the canvas", 5000)
             return
-        self.view.center_on_rect(rect)
+        view.center_on_rect(rect)
 
     # ---------------------------------------------------------------- edits
     def delete_selection(self) -> None:
@@ -361,6 +503,8 @@ class MainWindow(QMainWindow):
             self._status(str(exc), 8000)
 
     def _toggle_connect(self, checked: bool) -> None:
+        if checked:
+            self.show_tab("elevation")  # ports are connected on the elevation
         self.view.set_connecting(checked)
         if not checked:
             self._status("")
@@ -580,7 +724,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop background work and delete this session's recovery file (a normal end)."""
+        """Stop background work and delete this session's recovery file (a normal end). The scenes fall
+        silent: tearing them down deselects their items, which must not reach the other canvases."""
+        for scene in (self.scene, self.topology_scene, self.floor_scene):
+            scene.blockSignals(True)
         self.recovery.stop()
         self.recovery.discard()
         self.validator.shutdown()
+        self.analyzer.shutdown()

@@ -89,3 +89,17 @@ def viewport_point(window: MainWindow, item_id: str) -> QPoint:
     window.view.ensureVisible(item)
     return window.view.mapFromScene(item.sceneBoundingRect().center())
 
+
+
+@pytest.fixture
+def example(window):
+    """Open an example design in the window (checks done); returns the window."""
+
+    def open_(name: str) -> MainWindow:
+        from tests.conftest import EXAMPLES
+
+        assert window.open_path(str(EXAMPLES / f"{name}.rackcad"))
+        window.wait_for_checks()
+        return window
+
+    return open_

@@ -1,10 +1,11 @@
-"""Start-up and the smaller widgets: --screenshot rendering, palette, template dialog, about, export, and the
-GB200 NVL576 smoke test (the one large design in the GUI tests)."""
+"""Start-up and the smaller widgets: --screenshot rendering (of a given tab and dock), palette, template dialog,
+about, export, and the GB200 NVL576 smoke test (the one large design in the GUI tests)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 import rackcad
@@ -19,11 +20,23 @@ from tests.conftest import EXAMPLES
 
 def test_screenshot_renders_the_window_after_the_first_validation(qapp, tmp_path):
     out = tmp_path / "shot.png"
+    before = set(qapp.topLevelWidgets())  # windows of earlier tests may not be deleted yet
     assert run(str(EXAMPLES / "hgx-h100-8gpu.rackcad"), screenshot=str(out), size=(1000, 700)) == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1000, 700)
-    window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+    [window] = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w not in before]
     assert window.report is not None and window.checks_label.text() == "✔ 0 errors · 0 warnings"  # not "checking…"
+
+
+def test_screenshot_of_a_tab_with_a_dock(qapp, tmp_path):
+    out = tmp_path / "floor.png"
+    before = set(qapp.topLevelWidgets())
+    assert run(str(EXAMPLES / "mesh-4gpu.rackcad"), screenshot=str(out), size=(1200, 800), tab="floor",
+               dock="charts") == 0
+    assert (QImage(str(out)).width(), QImage(str(out)).height()) == (1200, 800)
+    [window] = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w not in before]
+    assert window.current_view() is window.floor_view and window.charts.isVisible()
+    assert not window.analysis.isVisible() and list(window.charts.power_bars.opts["height"]) == [4.85]
 
 
 def test_palette_groups_filters_and_drags_part_ids(window):
@@ -76,7 +89,7 @@ def test_export_menu_writes_files_and_reports_errors(small, tmp_path, monkeypatc
     assert "cable schedule" in errors[0]
 
 
-def test_gb200_nvl576_opens_validates_and_edits(window):
+def test_gb200_nvl576_opens_validates_edits_and_draws_a_bundled_topology(window):
     assert window.open_path(str(EXAMPLES / "gb200-nvl576.rackcad"))
     assert window.wait_for_checks()
     assert window.gpu_label.text() == "576 GPUs" and len(window.scene.layout.bodies) == 12
@@ -88,3 +101,17 @@ def test_gb200_nvl576_opens_validates_and_edits(window):
     assert window.view.zoom * 44.45 >= 12  # opened at a zoom where U rows read, not shrunk to fit 12 racks
     window.doc.set(gpu.id, name="renamed")
     assert window.scene.item(gpu.id).box.label == "renamed"
+
+    window.show_tab("topology")  # 576 GPUs, 288 CPUs, 432 switch chips; links bundled per pair of groups
+    scene = window.topology_scene
+    assert scene.layout.bundled and len(scene.part_items) == 1296
+    bundles = scene.edge_items
+    assert len(bundles) == len(scene.layout.edges) == 48 and all(e.edge.bundle for e in bundles)
+    assert sum(e.edge.count for e in bundles) == 8 * (1296 + 1296) + 576  # both NVLink tiers and the C2C links
+    up = next(e for e in bundles if e.edge.a.endswith(":switch-tier-2"))
+    (x1, y1), (x2, y2) = up.edge.points
+    view = window.topology_view
+    view.centerOn((x1 + x2) / 2, (y1 + y2) / 2)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.mapFromScene((x1 + x2) / 2, (y1 + y2) / 2))
+    assert len(window.scene.selected_ids()) == 36 + 36  # a bundle selects both groups' switch chips

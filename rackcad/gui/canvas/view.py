@@ -10,21 +10,19 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QKeyEvent, \
-    QMouseEvent, QPainter, QPen, QTransform, QWheelEvent
+    QMouseEvent, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem, QGraphicsView, QToolTip
 
 from rackcad.document import Document, EditError
 from rackcad.gui.canvas.items import BoxItem
 from rackcad.gui.canvas.scene import ElevationScene
 from rackcad.gui.canvas.tools import ConnectTool, Target, menu_choice, target_at
+from rackcad.gui.canvas.zoom import ZoomView
 from rackcad.layout.elevation import MARGIN
 from rackcad.units import U_MM
 
 PART_MIME = "application/x-rackcad-part"
 """Mime type of a palette drag: the part id, UTF-8."""
-
-MIN_SCALE, MAX_SCALE = 0.01, 8.0
-"""Zoom limits in screen pixels per millimetre."""
 
 READABLE_U_PX = 12.0
 """The initial view shows every rack only if a U row is at least this tall; otherwise it fits the height."""
@@ -38,11 +36,9 @@ def _ghost_pen(color: str) -> QPen:
     return pen
 
 
-class ElevationView(QGraphicsView):
+class ElevationView(ZoomView):
     """Shows an ElevationScene and turns gestures into Document edits."""
 
-    message = Signal(str, int)  # status-bar text and how long to show it (ms, 0 = until replaced)
-    zoom_changed = Signal(float)  # screen pixels per millimetre
     connect_stopped = Signal()  # Esc switched the connect tool off
 
     def __init__(self, scene: ElevationScene, doc: Callable[[], Document], parent=None):
@@ -51,17 +47,7 @@ class ElevationView(QGraphicsView):
         self.connect_tool = ConnectTool(doc, lambda title, choices, where: menu_choice(self, title, choices, where))
         self.connect_tool.message.connect(lambda text: self.message.emit(text, 0))
         self.connect_tool.first_changed.connect(self._hide_wire)
-        self.setRenderHints(QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
-        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.ContainsItemShape)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setAcceptDrops(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.fit_mode = True  # refit on resize until the user zooms or pans
-        self._pan_from: QPoint | None = None
-        self._space = False
         self._press: tuple[str, QPointF, float] | None = None  # node id, press position, grab offset (mm)
         self._dragging = False
         self._hover_reason: str | None = None
@@ -82,31 +68,16 @@ class ElevationView(QGraphicsView):
         return self.scene()  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ zoom
-    @property
-    def zoom(self) -> float:
-        return self.transform().m11()
-
-    def zoom_by(self, factor: float) -> None:
-        factor = min(max(self.zoom * factor, MIN_SCALE), MAX_SCALE) / self.zoom
-        self.fit_mode = False
-        self.scale(factor, factor)
-        self.zoom_changed.emit(self.zoom)
-
-    def _content(self) -> QRectF:
+    def content_rect(self) -> QRectF:
         layout = self.elevation.layout
         if not layout.bodies:
             return QRectF(0, 0, 1000, 800)
         return QRectF(MARGIN / 2, MARGIN / 2, layout.width - MARGIN, layout.height - MARGIN)
 
-    def fit_all(self) -> None:
-        """Zoom so that every rack is in view."""
-        self.fitInView(self._content(), Qt.AspectRatioMode.KeepAspectRatio)
-        self.zoom_changed.emit(self.zoom)
-
     def fit(self) -> None:
         """The opening view: every rack if U rows stay readable, else the racks' full height from the left."""
         self.fit_mode = True
-        rect = self._content()
+        rect = self.content_rect()
         width, height = self.viewport().width(), self.viewport().height()
         if width < 50 or height < 50:
             return
@@ -118,32 +89,6 @@ class ElevationView(QGraphicsView):
         self.setTransform(QTransform.fromScale(scale, scale))
         self.centerOn(QPointF(rect.left() + width / scale / 2, rect.center().y()))
         self.zoom_changed.emit(self.zoom)
-
-    def center_on_rect(self, rect: QRectF) -> None:
-        """Centre the view on `rect`, zooming out (never in) if it does not fit."""
-        if rect.isEmpty():
-            return
-        self.fit_mode = False
-        view = self.mapToScene(self.viewport().rect()).boundingRect()
-        if rect.width() > view.width() or rect.height() > view.height():
-            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-            self.zoom_changed.emit(self.zoom)
-        self.centerOn(rect.center())
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.fit_mode:
-            self.fit()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            bar = self.horizontalScrollBar()
-            bar.setValue(bar.value() - event.angleDelta().y())
-            self.fit_mode = False
-            return
-        steps = event.angleDelta().y() / 120
-        if steps:
-            self.zoom_by(1.15 ** steps)
 
     # --------------------------------------------------------------- lookups
     def item_at(self, pos: QPoint | QPointF) -> BoxItem | None:
@@ -167,10 +112,7 @@ class ElevationView(QGraphicsView):
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton:
-            self._pan_from = event.position().toPoint()
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            event.accept()
+        if self._pan_press(event):
             return
         if self.connect_tool.active and event.button() == Qt.MouseButton.LeftButton:
             item = self.item_at(event.position())
@@ -187,12 +129,7 @@ class ElevationView(QGraphicsView):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._pan_from is not None:
-            delta = event.position().toPoint() - self._pan_from
-            self._pan_from = event.position().toPoint()
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
-            self.fit_mode = False
+        if self._pan_move(event):
             return
         if self._press is not None and not self._dragging:
             moved = (event.position() - self._press[1]).manhattanLength()
@@ -205,9 +142,7 @@ class ElevationView(QGraphicsView):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton and self._pan_from is not None:
-            self._pan_from = None
-            self.viewport().unsetCursor()
+        if self._pan_release(event):
             return
         if self._dragging and self._press is not None:
             target = self._move_target(event.position())
@@ -326,16 +261,7 @@ class ElevationView(QGraphicsView):
 
     # ------------------------------------------------------------------ keys
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = True
-            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-            self.setInteractive(False)
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(1.25)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_by(0.8)
-        elif key == Qt.Key.Key_Escape and self.connect_tool.active:
+        if event.key() == Qt.Key.Key_Escape and self.connect_tool.active:
             if self.connect_tool.first is not None:
                 self.connect_tool.cancel()
             else:
@@ -343,15 +269,6 @@ class ElevationView(QGraphicsView):
                 self.connect_stopped.emit()
         else:
             super().keyPressEvent(event)
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = False
-            self.setInteractive(True)
-            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
-            self.fit_mode = False
-        else:
-            super().keyReleaseEvent(event)
 
     def set_connecting(self, active: bool) -> None:
         """Switch the connect tool on or off (rubber band and drag-move are off while it is on)."""

@@ -1,0 +1,197 @@
+"""Background fabric analysis for the Analysis dock: NVLink domains, expert parallelism, the MoE inference
+estimate and the optics comparison, computed on a snapshot in a worker thread.
+
+On GB200 NVL576 it all takes ~0.6-1 s (the domain fabrics are two max-flow cuts over 432 switch chips, and
+the inference estimate analyses the domains again itself), far over what an edit may cost on the GUI thread,
+so nothing here runs there. As with validation, requests made while a job runs collapse into one follow-up
+on the newest state, and a result is shown only if nothing changed since (generation counter). The
+design-dependent part (index, domains, optics) is kept and reused when only the parameters change.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
+
+from rackcad.analysis import (
+    DesignOptics,
+    DomainFabric,
+    ExpertParallel,
+    InferenceEstimate,
+    MoEModel,
+    design_optics,
+    domain_fabrics,
+    expert_parallel,
+    inference_estimate,
+)
+from rackcad.catalog import Catalog
+from rackcad.gui.validation import snapshot
+from rackcad.model import Design
+from rackcad.topology import DesignIndex
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    """What the user can set: the expert-parallel group, its scale-out (None: the design's NICs), the model."""
+
+    gpus: int
+    scale_out_gbps: float | None
+    model: MoEModel
+    tokens_in_flight: int
+
+
+@dataclass(frozen=True)
+class DesignAnalysis:
+    """The figures that depend on the design alone."""
+
+    fabrics: list[DomainFabric]
+    optics: DesignOptics | None
+    optics_error: str
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    design: DesignAnalysis
+    params: AnalysisParams
+    experts: ExpertParallel | None
+    experts_error: str
+    inference: InferenceEstimate | None
+    inference_error: str
+    seconds: float
+
+
+def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = None,
+            base: DesignAnalysis | None = None) -> AnalysisResult:
+    """Everything the Analysis dock shows (Qt-free; `base` is the design part of an earlier result)."""
+    start = time.perf_counter()
+    index = DesignIndex(design, catalog)
+    if base is None:
+        fabrics = domain_fabrics(design, index=index)
+        try:
+            optics, optics_error = design_optics(design, index=index), ""
+        except ValueError as exc:
+            optics, optics_error = None, str(exc)
+        base = DesignAnalysis(fabrics, optics, optics_error)
+    experts, experts_error = None, ""
+    if not base.fabrics:
+        experts_error = "the design has no accelerators"
+    else:
+        try:
+            experts = expert_parallel(design, params.gpus, params.scale_out_gbps, index=index, domain=base.fabrics[0])
+        except ValueError as exc:
+            experts_error = str(exc)
+    inference, inference_error = None, ""
+    try:
+        inference = inference_estimate(design, params.model, tokens_in_flight_per_gpu=params.tokens_in_flight,
+                                       gpus=params.gpus, scale_out_gbps_per_gpu=params.scale_out_gbps,
+                                       catalog=index.catalog)
+    except ValueError as exc:
+        inference_error = str(exc)
+    return AnalysisResult(base, params, experts, experts_error, inference, inference_error,
+                          time.perf_counter() - start)
+
+
+class _Relay(QObject):
+    done = Signal(object, int, int, str)  # result, generation, design serial, error
+
+
+class _Job(QRunnable):
+    def __init__(self, design: Design, params: AnalysisParams, base: DesignAnalysis | None, catalog: Catalog | None,
+                 generation: int, serial: int, relay: _Relay):
+        super().__init__()
+        self.design, self.params, self.base, self.catalog = design, params, base, catalog
+        self.generation, self.serial, self.relay = generation, serial, relay
+
+    def run(self) -> None:
+        result, error = None, ""
+        try:
+            result = analyse(self.design, self.params, self.catalog, self.base)
+        except Exception as exc:  # an analysis bug must not take the editor down; show it in the dock
+            error = f"analysis failed: {type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        self.relay.done.emit(result, self.generation, self.serial, error)
+
+
+class Analyzer(QObject):
+    """Runs `analyse` off the GUI thread and emits the newest result (or why there is none)."""
+
+    started = Signal()
+    finished = Signal(object)  # AnalysisResult
+    failed = Signal(str)
+
+    def __init__(self, catalog: Catalog | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.catalog = catalog
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._done)
+        self._generation = 0
+        self._running = False
+        self._pending = False
+        self._design: Design | None = None
+        self._serial = 0
+        self._params: AnalysisParams | None = None
+        self._base: tuple[int, DesignAnalysis] | None = None
+        self.last_seconds = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self._running or self._pending
+
+    def request(self, design: Design | None = None, params: AnalysisParams | None = None) -> None:
+        """Analyse again after the design (snapshot now) or the parameters changed; runs once both are known."""
+        if design is not None:
+            self._design = snapshot(design)
+            self._serial += 1
+        if params is not None:
+            self._params = params
+        if self._design is None or self._params is None:
+            return
+        self._generation += 1
+        self._pending = True
+        if not self._running:
+            self._start()
+
+    def _start(self) -> None:
+        self._pending = False
+        self._running = True
+        base = self._base[1] if self._base is not None and self._base[0] == self._serial else None
+        self.started.emit()
+        self._pool.start(_Job(self._design, self._params, base, self.catalog, self._generation, self._serial,
+                              self._relay))
+
+    @Slot(object, int, int, str)
+    def _done(self, result, generation: int, serial: int, error: str) -> None:
+        self._running = False
+        if result is not None:
+            self.last_seconds = result.seconds
+            if serial == self._serial:
+                self._base = (serial, result.design)
+        if self._pending:
+            self._start()
+            return
+        if generation != self._generation:
+            return
+        if error:
+            self.failed.emit(error)
+        else:
+            self.finished.emit(result)
+
+    def wait(self, timeout_s: float = 60.0) -> bool:
+        """Process events until no analysis is running or queued (screenshots, tests)."""
+        deadline = time.perf_counter() + timeout_s
+        while self.busy and time.perf_counter() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            self._pool.waitForDone(20)
+        QCoreApplication.processEvents()
+        return not self.busy
+
+    def shutdown(self) -> None:
+        """Drop queued work and wait for a running job, so no thread outlives the window."""
+        self._pending = False
+        self._generation += 1
+        self._pool.waitForDone()

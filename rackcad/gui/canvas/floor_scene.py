@@ -1,0 +1,394 @@
+"""The floor-plan scene: the hall with a metre grid, every rack's real footprint and the cable runs between
+racks, from `rackcad.layout.floor` (hall millimetres, y down), in the SVG's colours.
+
+A rack whose footprint overlaps another's or reaches outside the hall gets a red outline (the layout's
+shapely test; the rules report the same as geometry.floor_overlap / geometry.off_floor in the Checks
+dock). `preview` runs the same test for racks being dragged, before anything is edited. Each run shows its
+length range (from `analysis.lengths`, the lengths the reach checks and the cable schedule use) as a
+screen-size label and its figures in a tooltip.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene,
+                               QStyleOptionGraphicsItem, QWidget)
+from shapely.geometry import Polygon, box
+
+from rackcad.export.bom import protocol_label
+from rackcad.gui.canvas.items import MIN_TEXT_PX, style
+from rackcad.gui.canvas.tags import Tag
+from rackcad.gui.canvas.topology_items import protocol_color
+from rackcad.gui.canvas.topology_scene import point_at
+from rackcad.layout.floor import CableRun, FloorLayout, RackFootprint, floor_layout
+from rackcad.topology import DesignIndex
+from rackcad.units import fmt_gbps
+
+RACK_FILL = "#4a5160"
+FRONT_COLOR = "#e08a1e"
+PROBLEM_COLOR = "#d0021b"
+HALL_FILL = "#fbfbfc"
+METRE_MM = 1000.0
+NAME_MM = 150.0
+"""Largest rack-name height, millimetres of floor (as the SVG's detail view, 120 mm at 1:20)."""
+BOUNDS_PAD = 200.0
+"""Millimetres around a run in its bounds: room for its cosmetic pen at the usual zooms."""
+
+
+def _cosmetic(color: str, width: float, style_: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    pen = QPen(QColor(color), width, style_)
+    pen.setCosmetic(True)
+    return pen
+
+
+class FloorStyle:
+    """Pens and brushes of the floor plan, created once per scene."""
+
+    def __init__(self) -> None:
+        self.hall_pen = _cosmetic("#2b2f38", 2)
+        self.hall_brush = QBrush(QColor(HALL_FILL))
+        self.metre_pen = _cosmetic("#d5d9e0", 1)
+        self.snap_pen = _cosmetic("#e9ebef", 1, Qt.PenStyle.DotLine)
+        self.rack_pen = _cosmetic("#1b1e24", 1)
+        self.rack_brush = QBrush(QColor(RACK_FILL))
+        self.front_pen = _cosmetic(FRONT_COLOR, 4)
+        self.front_pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        self.problem_pen = _cosmetic(PROBLEM_COLOR, 3)
+        self.name_color = QColor("#1b1e24")
+        self._runs: dict[tuple[str, float], QPen] = {}
+
+    def run_pen(self, protocol: str, width: float) -> QPen:
+        key = (protocol, round(width, 1))
+        pen = self._runs.get(key)
+        if pen is None:
+            pen = self._runs[key] = _cosmetic(protocol_color(protocol), key[1])
+            qcolor = pen.color()
+            qcolor.setAlpha(190)
+            pen.setColor(qcolor)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        return pen
+
+
+class HallItem(QGraphicsRectItem):
+    """The hall: its outline, a line every metre (every 5 m when metres would be under 8 px apart) and,
+    when zoomed in enough, the snap grid racks are dragged on."""
+
+    def __init__(self, width: float, depth: float, grid: float, look: FloorStyle):
+        super().__init__(0, 0, width, depth)
+        self.grid = grid
+        self.look = look
+        self.setZValue(-1)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        rect = self.rect()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.look.hall_brush)
+        painter.drawRect(rect)
+        if self.grid > 0 and self.grid * lod >= 12 and abs(self.grid - METRE_MM) > 1e-6:
+            painter.setPen(self.look.snap_pen)
+            painter.drawLines(_grid_lines(rect, self.grid))
+        step = METRE_MM if METRE_MM * lod >= 8 else 5 * METRE_MM
+        painter.setPen(self.look.metre_pen)
+        painter.drawLines(_grid_lines(rect, step))
+        painter.setPen(self.look.hall_pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect)
+
+
+def _grid_lines(rect: QRectF, step: float) -> list[QLineF]:
+    xs = [i * step for i in range(1, int(rect.width() // step) + 1) if i * step < rect.width() - 1e-6]
+    ys = [i * step for i in range(1, int(rect.height() // step) + 1) if i * step < rect.height() - 1e-6]
+    return ([QLineF(x, 0, x, rect.height()) for x in xs] + [QLineF(0, y, rect.width(), y) for y in ys])
+
+
+class RackItem(QGraphicsRectItem):
+    """One rack's footprint in its own frame (front-left corner at the origin, front edge along +x), placed
+    at the rack's position and turned by its rotation, so a drag only moves the item. Its name stands in
+    the aisle just in front of the front edge (as in the SVG's detail view), where no cable run covers it."""
+
+    def __init__(self, rack: RackFootprint, look: FloorStyle):
+        super().__init__(0, 0, rack.w, rack.d)
+        self.rack = rack
+        self.look = look
+        self.problem = False
+        self.setPos(rack.x, rack.y)
+        self.setRotation(rack.rotation_deg)
+        self.setZValue(1)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        advance = max(style().advance(rack.name, bold=True), 0.5)
+        self._name_size = min(NAME_MM, (rack.w - 40) / advance)
+        self._name_rect = QRectF(0, -self._name_size * 1.5, rack.w, self._name_size * 1.4)
+        self._bounds = QRectF(0, 0, rack.w, rack.d).united(self._name_rect)
+
+    @property
+    def model_id(self) -> str:
+        return self.rack.id
+
+    def boundingRect(self) -> QRectF:
+        """The footprint and the name in front of it (the shape, what a click hits, is the footprint)."""
+        return self._bounds
+
+    def set_problem(self, problem: bool) -> None:
+        if problem != self.problem:
+            self.problem = problem
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        rect = self.rect()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setPen(self.look.rack_pen)
+        painter.setBrush(self.look.rack_brush)
+        painter.drawRect(rect)
+        painter.setPen(self.look.front_pen)
+        painter.drawLine(rect.topLeft(), rect.topRight())
+        if self._name_size * lod >= MIN_TEXT_PX:
+            painter.setFont(style().font(int(self._name_size), bold=True))
+            painter.setPen(self.look.name_color)
+            painter.drawText(self._name_rect, Qt.AlignmentFlag.AlignCenter, self.rack.name)
+        if self.isSelected():
+            s = style()
+            painter.setPen(s.selection_pen)
+            painter.setBrush(s.selection_brush)
+            painter.drawRect(rect)
+        if self.problem:
+            painter.setPen(self.look.problem_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect)
+
+
+class RunItem(QGraphicsPathItem):
+    """One cable run between two racks: colour by protocol, width by link count (screen pixels)."""
+
+    def __init__(self, run: CableRun, protocol: str, most: int, look: FloorStyle):
+        path = QPainterPath(QPointF(*run.points[0]))
+        for x, y in run.points[1:]:
+            path.lineTo(x, y)
+        super().__init__(path)
+        self.run = run
+        self.protocol = protocol
+        self.setPen(look.run_pen(protocol, 2 + 5 * math.sqrt(run.count / max(most, 1))))
+        self.setZValue(2)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._bounds = path.controlPointRect().adjusted(-BOUNDS_PAD, -BOUNDS_PAD, BOUNDS_PAD, BOUNDS_PAD)
+
+    def boundingRect(self) -> QRectF:
+        """The run's extent with room for the pen (Qt would derive it from the empty shape)."""
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        """Nothing: runs are picked by `FloorScene.run_at`, so they never catch a click meant for a rack."""
+        return QPainterPath()
+
+    def distance(self, x: float, y: float) -> float:
+        best = math.inf
+        for (x1, y1), (x2, y2) in zip(self.run.points, self.run.points[1:]):
+            dx, dy = x2 - x1, y2 - y1
+            length = dx * dx + dy * dy
+            t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length))
+            best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
+        return best
+
+
+def length_text(run: CableRun) -> str:
+    """'6.3-7.9 m', '6.3 m', or '' when no length is known."""
+    if run.min_length_m is None:
+        return ""
+    if run.max_length_m is None or abs(run.max_length_m - run.min_length_m) < 0.05:
+        return f"{run.min_length_m:.1f} m"
+    return f"{run.min_length_m:.1f}–{run.max_length_m:.1f} m"
+
+
+class FloorScene(QGraphicsScene):
+    """The hall, racks and runs of one design; selection by rack ids."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout = FloorLayout()
+        self.index: DesignIndex | None = None
+        self.look = FloorStyle()
+        self.tags: list[Tag] = []
+        self.protocols: list[str] = []
+        self.problems: dict[str, list[str]] = {}
+        self._racks: dict[str, RackItem] = {}
+        self._runs: list[RunItem] = []
+
+    # -------------------------------------------------------------- build
+    def rebuild(self, index: DesignIndex) -> None:
+        """Lay the floor out again and replace every item (a hall holds tens of racks and runs)."""
+        self.index = index
+        self.layout = layout = floor_layout(index.design, index=index)
+        self.blockSignals(True)
+        self.clear()
+        self.blockSignals(False)
+        self.addItem(HallItem(layout.width_mm, layout.depth_mm, layout.grid_mm, self.look))
+        self._racks = {}
+        for rack in layout.racks:
+            item = RackItem(rack, self.look)
+            self.addItem(item)
+            self._racks[rack.id] = item
+        protocols = self._run_protocols(index)
+        most = max((run.count for run in layout.runs), default=1)
+        self._runs = []
+        for run in layout.runs:
+            item = RunItem(run, protocols.get(frozenset((run.a, run.b)), "mixed"), most, self.look)
+            self.addItem(item)
+            self._runs.append(item)
+        self.protocols = sorted({item.protocol for item in self._runs})
+        self.problems = self._layout_problems()
+        for rack_id, item in self._racks.items():
+            item.set_problem(rack_id in self.problems)
+        self.focus([])
+        self.setSceneRect(self.content_rect().adjusted(-2000, -2000, 2000, 2000))
+
+    @staticmethod
+    def _run_protocols(index: DesignIndex) -> dict[frozenset, str]:
+        """Rack pair -> the protocol of the links between them ("mixed" when they differ)."""
+        seen: dict[frozenset, set[str]] = {}
+        rack_of = index.rack_of
+        for link in index.design.links:
+            a, b = rack_of.get(link.a.node), rack_of.get(link.b.node)
+            if a and b and a != b:
+                seen.setdefault(frozenset((a, b)), set()).add(link.protocol)
+        return {pair: protocols.pop() if len(protocols) == 1 else "mixed" for pair, protocols in seen.items()}
+
+    def _layout_problems(self) -> dict[str, list[str]]:
+        """Rack id -> what is wrong with where it stands, from the layout's overlap and outside lists."""
+        names = {r.id: r.name for r in self.layout.racks}
+        out: dict[str, list[str]] = {}
+        for a, b in self.layout.overlaps:
+            out.setdefault(a, []).append(f"overlaps {names[b]}")
+            out.setdefault(b, []).append(f"overlaps {names[a]}")
+        for rack_id in self.layout.outside:
+            out.setdefault(rack_id, []).append("stands outside the hall")
+        return out
+
+    def _run_tags(self, focus: set[str] = frozenset()) -> list[Tag]:
+        """Each run's length range at the middle of its lane; runs of the `focus` racks are placed first (so
+        selecting a rack shows its runs' lengths even where the labels crowd)."""
+        tags = []
+        for i, item in enumerate(self._runs):
+            text = length_text(item.run)
+            if text:
+                first = item.run.a in focus or item.run.b in focus
+                tags.append(Tag(*point_at(item.run.points, 0.5), (text,), priority=(1 if first else 100) + i))
+        return tags
+
+    def focus(self, rack_ids: list[str]) -> None:
+        """Put the length labels of the runs of `rack_ids` first (see `_run_tags`)."""
+        self.tags = self._run_tags(set(rack_ids))
+
+    def racks_rect(self) -> QRectF:
+        """The area the racks stand on (empty without racks)."""
+        rect = QRectF()
+        for item in self._racks.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def content_rect(self) -> QRectF:
+        """The hall and every rack (a rack may stand outside it)."""
+        return QRectF(0, 0, max(self.layout.width_mm, 1000.0), max(self.layout.depth_mm, 1000.0)).united(
+            self.racks_rect())
+
+    # ------------------------------------------------------------ lookups
+    def rack_item(self, rack_id: str) -> RackItem | None:
+        return self._racks.get(rack_id)
+
+    @property
+    def run_items(self) -> list[RunItem]:
+        return list(self._runs)
+
+    def run_at(self, x: float, y: float, tolerance: float) -> RunItem | None:
+        best, found = tolerance, None
+        for item in self._runs:
+            distance = item.distance(x, y)
+            if distance <= best:
+                best, found = distance, item
+        return found
+
+    # ------------------------------------------------------------ preview
+    def preview(self, moved: dict[str, tuple[float, float]]) -> dict[str, list[str]]:
+        """Flag racks as if the racks in `moved` stood at the given front-left corners (nothing is edited):
+        the layout's shapely test on the moved outlines. Returns rack id -> problems and outlines those racks."""
+        shapes: dict[str, Polygon] = {}
+        for rack in self.layout.racks:
+            dx, dy = (moved[rack.id][0] - rack.x, moved[rack.id][1] - rack.y) if rack.id in moved else (0.0, 0.0)
+            shapes[rack.id] = Polygon([(x + dx, y + dy) for x, y in rack.polygon])
+        hall = box(0, 0, self.layout.width_mm, self.layout.depth_mm)
+        names = {r.id: r.name for r in self.layout.racks}
+        bounds = {rack_id: shape.bounds for rack_id, shape in shapes.items()}
+        problems: dict[str, list[str]] = {}
+        ids = list(shapes)
+        for i, a in enumerate(ids):
+            if not shapes[a].buffer(-1e-6).within(hall):
+                problems.setdefault(a, []).append("stands outside the hall")
+            ax0, ay0, ax1, ay1 = bounds[a]
+            for b in ids[i + 1:]:
+                bx0, by0, bx1, by1 = bounds[b]
+                if bx0 >= ax1 or ax0 >= bx1 or by0 >= ay1 or ay0 >= by1:
+                    continue
+                if shapes[a].intersection(shapes[b]).area > 1e-6:
+                    problems.setdefault(a, []).append(f"overlaps {names[b]}")
+                    problems.setdefault(b, []).append(f"overlaps {names[a]}")
+        for rack_id, item in self._racks.items():
+            item.set_problem(rack_id in problems)
+        return problems
+
+    def restore(self) -> None:
+        """Put dragged racks back where the design has them and their flags as the layout says."""
+        for rack_id, item in self._racks.items():
+            item.setPos(item.rack.x, item.rack.y)
+            item.set_problem(rack_id in self.problems)
+
+    # ---------------------------------------------------------- selection
+    def selected_ids(self) -> list[str]:
+        return [r.id for r in self.layout.racks if self._racks[r.id].isSelected()]
+
+    def select_ids(self, ids: list[str]) -> None:
+        """Select exactly the racks among `ids`; one selectionChanged."""
+        wanted = set(ids)
+        self.blockSignals(True)
+        for rack_id, item in self._racks.items():
+            item.setSelected(rack_id in wanted)
+        self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    def rect_of(self, ids: list[str]) -> QRectF:
+        rect = QRectF()
+        for rack_id in ids:
+            item = self._racks.get(rack_id)
+            if item is not None:
+                rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    # ----------------------------------------------------------- tooltips
+    def rack_tooltip(self, rack_id: str) -> str:
+        item = self._racks.get(rack_id)
+        if item is None or self.index is None:
+            return ""
+        rack = item.rack
+        part = self.index.catalog.find(rack.part)
+        lines = [f"<b>{escape(rack.name)}</b> — {escape(part.model if part else rack.part)}",
+                 f"front-left corner at x {rack.x / 1000:.2f} m, y {rack.y / 1000:.2f} m"
+                 + (f", turned {rack.rotation_deg:g}°" if rack.rotation_deg else ""),
+                 f"footprint {rack.w:,.0f} x {rack.d:,.0f} mm"]
+        lines += [f"<span style='color:{PROBLEM_COLOR}'>{escape(p)}</span>" for p in self.problems.get(rack_id, [])]
+        return "<br>".join(lines)
+
+    def run_tooltip(self, item: RunItem) -> str:
+        run = item.run
+        index = self.index
+        a, b = (index.name(run.a), index.name(run.b)) if index else (run.a, run.b)
+        protocol = "mixed protocols" if item.protocol == "mixed" else protocol_label(item.protocol)
+        media = ", ".join(f"{n:,} {medium}" for medium, n in run.media.items())
+        length = length_text(run) or "unknown"
+        return (f"<b>{escape(a)} — {escape(b)}</b><br>{run.count:,} {protocol} links · {fmt_gbps(run.gbps)} per "
+                f"direction<br>cable lengths {length} (up, along the overhead tray, down; with slack)<br>"
+                f"media: {escape(media)}")

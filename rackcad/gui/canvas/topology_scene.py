@@ -1,0 +1,329 @@
+"""The topology scene: the parts, links and groups of `rackcad.layout.topology`, as the SVG export draws them.
+
+`rebuild` lays the design out again (~140 ms for GB200 NVL576) only when something its geometry depends on
+changed (`_shape`: which parts sit where, the links, the racks), so moving a rack on the floor plan, editing
+a budget or a power override costs nothing here, and renaming a part only relabels its box. A rebuild
+replaces every item: GB200 NVL72 is 126 parts and 1,368 edges, GB200 NVL576 1,296 parts and 48 bundles
+(no per-link items).
+
+Labels follow the SVG: each group's title, one total per pair of linked groups ("1,296 NVLink 5 links ·
+518.4 Tb/s", or "... to tier-2 switches" for the groups a second tier joins across racks) and, with few
+edges (an HGX board, a mesh), each edge's link count. They are screen-size `Tag`s drawn by the view.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import replace
+from html import escape
+
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsScene
+
+from rackcad.export.bom import protocol_label
+from rackcad.gui.canvas.tags import Tag
+from rackcad.gui.canvas.topology_items import GROUP_FILL, EdgeItem, FrameItem, PartItem
+from rackcad.layout.style import KIND_LABELS, qualified_label
+from rackcad.layout.topology import GROUP_TITLE, TopologyEdge, TopologyGroup, TopologyLayout, topology_layout
+from rackcad.model import Design
+from rackcad.topology import DesignIndex, is_scale_up_protocol
+from rackcad.units import fmt_gbps
+
+EDGE_LABELS_MAX = 64
+"""Up to this many drawn pairs each edge carries its link count (as in the SVG)."""
+DENSE_EDGES = 64
+"""Above this many edges they are drawn translucent."""
+ABOVE_TITLE_PX = 34.0
+"""Screen pixels above a group's frame for the total of the links an upper tier brings it from other racks:
+clear of the group's title when the title has to sit above the frame."""
+
+
+def bandwidth_text(count: int, gbps: float, protocols: set[str]) -> str:
+    """'1,296 NVLink 5 links · 518.4 Tb/s' (the protocol named when there is one)."""
+    kind = f"{protocol_label(next(iter(protocols)))} " if len(protocols) == 1 else ""
+    return f"{count:,} {kind}link{'s' if count != 1 else ''} · {fmt_gbps(gbps)}"
+
+
+def point_at(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
+    """The point a fraction `t` along a polyline."""
+    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
+    goal = sum(lengths) * t
+    for (a, b), length in zip(zip(points, points[1:]), lengths):
+        if goal <= length and length:
+            f = goal / length
+            return a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
+        goal -= length
+    return points[-1]
+
+
+def _shape(design: Design) -> tuple:
+    """What the layout's geometry depends on: each part's id, part and container in design order, each link's
+    ends, protocol and count, and the racks in order with their names (in the group titles). Part names
+    only label boxes."""
+    return (tuple((n.id, n.part, n.parent) for n in design.nodes),
+            tuple((k.a.node, k.a.port, k.b.node, k.b.port, k.protocol, k.count) for k in design.links),
+            tuple((r.id, r.name) for r in design.racks))
+
+
+class TopologyScene(QGraphicsScene):
+    """Parts, edges and group frames; selection by model ids."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout = TopologyLayout()
+        self.index: DesignIndex | None = None
+        self.tags: list[Tag] = []
+        self.kinds: list[str] = []
+        self.protocols: list[str] = []
+        self._parts: dict[str, PartItem] = {}
+        self._edges: list[EdgeItem] = []
+        self._groups: dict[str, TopologyGroup] = {}
+        self._members: dict[str, list[str]] = {}
+        self._under: dict[str, list[str]] = {}
+        self._key: tuple = ()
+
+    # -------------------------------------------------------------- build
+    def rebuild(self, index: DesignIndex, force: bool = False) -> bool:
+        """Lay out and redraw when the geometry's inputs changed (or `force`), else relabel renamed parts;
+        True when it laid out again."""
+        design = index.design
+        shape = _shape(design)
+        self.index = index
+        if not force and shape == self._key:
+            self._relabel()
+            return False
+        self._key = shape
+        self.layout = topology_layout(design, index=index)
+        self._build()
+        return True
+
+    def _relabel(self) -> None:
+        """Give renamed parts their new labels, in the layout and on their boxes."""
+        nodes = self.index.nodes
+        for i, node in enumerate(self.layout.nodes):
+            label = qualified_label(nodes[node.id].name)
+            if label != node.label:
+                node = self.layout.nodes[i] = self.layout.by_id[node.id] = replace(node, label=label)
+                self._parts[node.id].set_node(node)
+
+    def _build(self) -> None:
+        layout = self.layout
+        self.blockSignals(True)
+        self.clear()
+        self.blockSignals(False)
+        for band in layout.bands:
+            self.addItem(FrameItem(QRectF(0, band.y - 30, layout.width_mm, band.h + 60), rounded=False))
+        self._groups = {g.id: g for g in layout.groups}
+        for group in layout.groups:
+            self.addItem(FrameItem(QRectF(group.x, group.y, group.w, group.h), rounded=True))
+        dense = len(layout.edges) > DENSE_EDGES
+        self._edges = [EdgeItem(edge, dense) for edge in layout.edges]
+        for item in self._edges:
+            self.addItem(item)
+        self._parts = {}
+        members: dict[str, list[str]] = defaultdict(list)
+        for node in layout.nodes:
+            item = PartItem(node)
+            self.addItem(item)
+            self._parts[node.id] = item
+            members[node.group].append(node.id)
+        self._members = dict(members)
+        self._under = self._containers()
+        self.kinds = sorted({n.kind for n in layout.nodes if n.kind})
+        self.protocols = sorted({e.protocol for e in layout.edges})
+        self.tags = self._titles() + self._totals() + self._counts()
+        self.setSceneRect(QRectF(0, 0, max(layout.width_mm, 400.0), max(layout.height_mm, 300.0)))
+
+    def _containers(self) -> dict[str, list[str]]:
+        """Rack or tray id -> the drawn parts inside it (what selecting the container selects here)."""
+        if self.index is None:
+            return {}
+        nodes = self.index.nodes
+        out: dict[str, list[str]] = defaultdict(list)
+        for node_id in self._parts:
+            parent = nodes[node_id].parent
+            for _ in range(64):
+                out[parent].append(node_id)
+                if parent not in nodes:
+                    break
+                parent = nodes[parent].parent
+        return dict(out)
+
+    # --------------------------------------------------------------- tags
+    def _titles(self) -> list[Tag]:
+        return [Tag(g.x + 8, g.y, (g.label,), kind="title", width=g.w - 16, priority=0, fill=GROUP_FILL,
+                    room=GROUP_TITLE) for g in self.layout.groups]
+
+    def group_of(self, end: str) -> str:
+        return end if self.layout.bundled else self.layout.by_id[end].group
+
+    def _totals(self) -> list[Tag]:
+        """One total per pair of linked groups; pairs across columns add up per lower group and upper band."""
+        pairs: dict[tuple[str, str], list] = {}
+        for e in self.layout.edges:
+            entry = pairs.setdefault((self.group_of(e.a), self.group_of(e.b)), [0, 0.0, math.inf, set()])
+            entry[0] += e.count
+            entry[1] += e.gbps
+            entry[2] = min(entry[2], *(y for _, y in e.points))
+            entry[3].add(e.protocol)
+        band_labels = {b.name: b.label for b in self.layout.bands}
+        tags: list[Tag] = []
+        across: dict[tuple[str, str], list] = {}
+        for (ga, gb), (count, gbps, top, protocols) in pairs.items():
+            a, b = self._groups[ga], self._groups[gb]
+            full = bandwidth_text(count, gbps, protocols)
+            compact = (f"{count:,} link{'s' if count != 1 else ''}", fmt_gbps(gbps))
+            if a.band == b.band:  # over the highest arch
+                tags.append(Tag(a.x + a.w / 2, top - 24, (full,), width=a.w, compact=compact, priority=1))
+                continue
+            upper, lower = (a, b) if a.y < b.y else (b, a)
+            if upper.rack == lower.rack:  # in the upper part of the gap, clear of the per-edge counts
+                x = upper.x + upper.w / 2 + 0.22 * (lower.x + lower.w / 2 - upper.x - upper.w / 2)
+                y = upper.y + upper.h + 0.3 * (lower.y - upper.y - upper.h)
+                tags.append(Tag(x, y, (full,), width=min(upper.w, lower.w), compact=compact, priority=1))
+                continue
+            entry = across.setdefault((lower.id, upper.band), [0, 0.0, set()])
+            entry[0] += count
+            entry[1] += gbps
+            entry[2] |= protocols
+        for (lower_id, band), (count, gbps, protocols) in across.items():
+            lower = self._groups[lower_id]
+            label = band_labels.get(band, band)
+            short = f"tier {band.rsplit('-', 1)[1]}" if band.startswith("switch-tier") else label
+            full = f"{bandwidth_text(count, gbps, protocols)} to {label}"
+            compact = (f"{count:,} links · {fmt_gbps(gbps)} to {short}",)
+            tags.append(Tag(lower.x + lower.w / 2, lower.y, (full,), width=lower.w, compact=compact, priority=2,
+                            offset=-ABOVE_TITLE_PX))
+        return tags
+
+    def _counts(self) -> list[Tag]:
+        """Each edge's link count, when there are few edges (the counts of each upper part on their own row)."""
+        layout = self.layout
+        if layout.bundled or len(layout.edges) > EDGE_LABELS_MAX:
+            return []
+        uppers = sorted({e.a for e in layout.edges}, key=lambda n: (layout.by_id[n].y, layout.by_id[n].x))
+        rank = {n: i for i, n in enumerate(uppers)}
+        tags = []
+        for e in layout.edges:
+            t = 0.42 + 0.36 * rank[e.a] / max(len(rank) - 1, 1)
+            tags.append(Tag(*point_at(e.points, t), (str(e.count),), priority=3))
+        return tags
+
+    # ------------------------------------------------------------ lookups
+    def part_item(self, node_id: str) -> PartItem | None:
+        return self._parts.get(node_id)
+
+    @property
+    def part_items(self) -> list[PartItem]:
+        return list(self._parts.values())
+
+    @property
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._edges)
+
+    def members(self, group_id: str) -> list[str]:
+        return list(self._members.get(group_id, ()))
+
+    def edge_members(self, edge: TopologyEdge) -> list[str]:
+        """What clicking an edge selects: its two parts, or every part of a bundle's two groups."""
+        if edge.bundle:
+            return self.members(edge.a) + self.members(edge.b)
+        return [edge.a, edge.b]
+
+    def edge_at(self, x: float, y: float, tolerance: float) -> EdgeItem | None:
+        """The edge nearest to (x, y) within `tolerance` scene units, or None."""
+        best, found = tolerance, None
+        for item in self._edges:
+            x0, y0, x1, y1 = item.extent
+            if x < x0 - tolerance or x > x1 + tolerance or y < y0 - tolerance or y > y1 + tolerance:
+                continue
+            distance = item.distance(x, y)
+            if distance <= best:
+                best, found = distance, item
+        return found
+
+    def group_title_at(self, x: float, y: float) -> TopologyGroup | None:
+        """The group whose title strip holds (x, y)."""
+        for group in self.layout.groups:
+            if group.x <= x <= group.x + group.w and group.y <= y <= group.y + GROUP_TITLE:
+                return group
+        return None
+
+    # ---------------------------------------------------------- selection
+    def selected_ids(self) -> list[str]:
+        """Selected parts in layout order."""
+        return [node.id for node in self.layout.nodes if self._parts[node.id].isSelected()]
+
+    def drawn_ids(self, ids: list[str]) -> list[str]:
+        """The drawn parts standing for `ids`: parts themselves, the drawn parts inside racks and trays, the
+        two ends of links."""
+        out: dict[str, None] = {}
+        links = self.index.links if self.index else {}
+        for item_id in ids:
+            link = links.get(item_id)
+            for target in (link.a.node, link.b.node) if link else (item_id,):
+                if target in self._parts:
+                    out[target] = None
+                else:
+                    out.update(dict.fromkeys(self._under.get(target, ())))
+        return list(out)
+
+    def select_ids(self, ids: list[str]) -> None:
+        """Select exactly the drawn parts standing for `ids` (see `drawn_ids`); one selectionChanged."""
+        wanted = set(self.drawn_ids(ids))
+        self.blockSignals(True)
+        for node_id, item in self._parts.items():
+            selected = node_id in wanted
+            if item.isSelected() != selected:
+                item.setSelected(selected)
+        self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    def rect_of(self, ids: list[str]) -> QRectF:
+        rect = QRectF()
+        for node_id in self.drawn_ids(ids):
+            rect = rect.united(self._parts[node_id].sceneBoundingRect())
+        return rect
+
+    # ----------------------------------------------------------- tooltips
+    def part_tooltip(self, node_id: str) -> str:
+        """Name, part, kind, connected scale-up bandwidth and links by protocol of a drawn part."""
+        index = self.index
+        if index is None or node_id not in index.nodes:
+            return ""
+        node = index.nodes[node_id]
+        part = index.part(node)
+        kind = KIND_LABELS.get(part.kind, part.kind) if part else "unknown part"
+        lines = [f"<b>{escape(node.name)}</b> — {escape(part.model if part else node.part)}",
+                 f"{kind} in {escape(index.name(index.rack_of.get(node_id) or node.parent))}"]
+        by_protocol: Counter[str] = Counter()
+        scale_up = 0.0
+        for link in index.links_of.get(node_id, ()):
+            by_protocol[link.protocol] += link.count
+            if is_scale_up_protocol(link.protocol):
+                scale_up += index.link_gbps(link)
+        if part is not None and part.kind in ("gpu", "xpu"):
+            scale_up = index.scale_up_gbps(node)
+        if scale_up:
+            lines.append(f"scale-up {fmt_gbps(scale_up)} per direction")
+        if by_protocol:
+            links = ", ".join(f"{n:,} {protocol_label(p)}" for p, n in sorted(by_protocol.items()))
+            lines.append(f"links: {sum(by_protocol.values()):,} ({links})")
+        else:
+            lines.append("no links")
+        return "<br>".join(lines)
+
+    def edge_tooltip(self, edge: TopologyEdge) -> str:
+        """Ends, link count, Gb/s per direction and protocol of an edge (a bundle: of its two groups)."""
+        if edge.bundle:
+            a, b = self._groups[edge.a].label, self._groups[edge.b].label
+            hint = "<br><i>click to select both groups</i>"
+        else:
+            index = self.index
+            a, b = (index.name(edge.a), index.name(edge.b)) if index else (edge.a, edge.b)
+            hint = ""
+        protocol = "mixed protocols" if edge.protocol == "mixed" else protocol_label(edge.protocol)
+        plural = "s" if edge.count != 1 else ""
+        return (f"<b>{escape(a)} — {escape(b)}</b><br>{edge.count:,} {protocol} link{plural}<br>"
+                f"{fmt_gbps(edge.gbps)} per direction ({fmt_gbps(2 * edge.gbps)} both ways){hint}")

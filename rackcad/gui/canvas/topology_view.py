@@ -1,0 +1,141 @@
+"""The topology view: zoom, pan and fit as on the elevation, rubber-band and click selection, tooltips.
+
+A click on a part selects it (Ctrl adds); on an edge it selects the edge's two parts, on a bundle or a
+group's title every part of the group(s), so the elevation shows where they are. Hovering tells a part's
+or an edge's figures. The whole viewport is repainted on change: edges are drawn with cosmetic pens wider
+than their scene bounds, and a full repaint of 1,400 items is cheaper than tracking what they overlap.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QTransform
+from PySide6.QtWidgets import QGraphicsView, QToolTip
+
+from rackcad.gui.canvas.tags import TagLayer
+from rackcad.gui.canvas.topology_items import PartItem
+from rackcad.gui.canvas.topology_scene import TopologyScene
+from rackcad.gui.canvas.zoom import ZoomView
+
+PICK_PX = 5.0
+"""How close (screen pixels) the pointer must come to an edge to pick it."""
+OVERVIEW_ZOOM = 0.2
+"""Least opening zoom (screen pixels per drawing millimetre) before the view stops fitting everything."""
+HINT = "No accelerators, CPUs or switch chips to draw yet."
+
+
+class TopologyView(ZoomView):
+    """Shows a TopologyScene."""
+
+    def __init__(self, scene: TopologyScene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.TextAntialiasing | QPainter.RenderHint.Antialiasing)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setBackgroundBrush(QColor("#ffffff"))
+        self.tag_layer = TagLayer(self)
+
+    @property
+    def topology(self) -> TopologyScene:
+        return self.scene()  # type: ignore[return-value]
+
+    def refresh_tags(self) -> None:
+        """Take the scene's labels after a rebuild."""
+        self.tag_layer.set_tags(self.topology.tags)
+
+    def content_rect(self) -> QRectF:
+        layout = self.topology.layout
+        if not layout.nodes:
+            return QRectF(0, 0, 400, 300)
+        return QRectF(0, 0, layout.width_mm, layout.height_mm)
+
+    def fit(self) -> None:
+        """The opening view: everything when a group (12 parts across, ~1,300 mm) is still ~`OVERVIEW_ZOOM`
+        x 1,300 px wide, so its title and link totals have room; else (the 8 racks and 4 spines of GB200
+        NVL576) that zoom, or the full height if less, centred on the middle where the upper tiers are."""
+        self.fit_mode = True
+        rect = self.content_rect()
+        width, height = self.viewport().width(), self.viewport().height()
+        if width < 50 or height < 50:
+            return
+        if min(width / rect.width(), height / rect.height()) >= OVERVIEW_ZOOM:
+            self.fit_all()
+            return
+        height -= self.horizontalScrollBar().sizeHint().height()
+        scale = min(OVERVIEW_ZOOM, height / rect.height())
+        self.setTransform(QTransform.fromScale(scale, scale))
+        self.centerOn(rect.center())
+        self.zoom_changed.emit(self.zoom)
+
+    # ----------------------------------------------------------------- picks
+    def part_at(self, pos: QPoint | QPointF) -> PartItem | None:
+        point = pos.toPoint() if isinstance(pos, QPointF) else pos
+        for item in self.items(point):
+            if isinstance(item, PartItem):
+                return item
+        return None
+
+    def _pick(self, pos: QPointF):
+        """(kind, thing) under a viewport position: ("part", PartItem), ("edge", EdgeItem),
+        ("group", TopologyGroup) or (None, None)."""
+        part = self.part_at(pos)
+        if part is not None:
+            return "part", part
+        point = self.mapToScene(pos.toPoint())
+        edge = self.topology.edge_at(point.x(), point.y(), PICK_PX / max(self.zoom, 1e-6))
+        if edge is not None:
+            return "edge", edge
+        group = self.topology.group_title_at(point.x(), point.y())
+        return ("group", group) if group is not None else (None, None)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            kind, thing = self._pick(QPointF(event.pos()))
+            text = ""
+            if kind == "part":
+                text = self.topology.part_tooltip(thing.model_id)
+            elif kind == "edge":
+                text = self.topology.edge_tooltip(thing.edge)
+            elif kind == "group":
+                text = f"<b>{escape(thing.label)}</b><br><i>click to select its {thing.size} parts</i>"
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    # ----------------------------------------------------------------- mouse
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._pan_press(event):
+            return
+        if event.button() == Qt.MouseButton.LeftButton and not self._space:
+            kind, thing = self._pick(event.position())
+            ids = []
+            if kind == "edge":
+                ids = self.topology.edge_members(thing.edge)
+            elif kind == "group":
+                ids = self.topology.members(thing.id)
+            if ids:
+                if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                    ids = self.topology.selected_ids() + ids
+                self.topology.select_ids(ids)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    # ------------------------------------------------------------ foreground
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.topology.layout.nodes:
+            self.tag_layer.paint(painter, rect)
+            return
+        painter.save()
+        painter.resetTransform()
+        font = QFont(painter.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        painter.setFont(font)
+        painter.setPen(QColor("#5f6673"))
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, HINT)
+        painter.restore()

@@ -1,0 +1,150 @@
+"""The zoom and pan behaviour every canvas shares (elevation, topology, floor plan).
+
+Wheel or +/- zooms about the mouse, Shift+wheel scrolls sideways, middle-drag or Space+drag pans, and the
+view refits on resize until the user zooms or pans (`fit_mode`). Subclasses say what "fit" shows
+(`content_rect`, `fit`) and add their own gestures; they call the `_pan_*` helpers first in their mouse
+handlers so a middle-button pan always wins.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+MIN_SCALE, MAX_SCALE = 0.01, 8.0
+"""Zoom limits in screen pixels per scene unit (millimetre)."""
+
+
+class ZoomView(QGraphicsView):
+    """A QGraphicsView with the editor's zoom, pan and fit gestures."""
+
+    message = Signal(str, int)  # status-bar text and how long to show it (ms, 0 = until replaced)
+    zoom_changed = Signal(float)  # screen pixels per scene unit
+
+    def __init__(self, scene: QGraphicsScene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.ContainsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.fit_mode = True  # refit on resize until the user zooms or pans
+        self._pan_from: QPoint | None = None
+        self._space = False
+
+    # ------------------------------------------------------------------ zoom
+    @property
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        factor = min(max(self.zoom * factor, MIN_SCALE), MAX_SCALE) / self.zoom
+        self.fit_mode = False
+        self.scale(factor, factor)
+        self.zoom_changed.emit(self.zoom)
+
+    def content_rect(self) -> QRectF:
+        """What Zoom to Fit shows (the scene rectangle unless a subclass knows better)."""
+        return self.sceneRect()
+
+    def fit_all(self) -> None:
+        """Zoom so that all the content is in view."""
+        self.fitInView(self.content_rect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.zoom_changed.emit(self.zoom)
+
+    def fit(self) -> None:
+        """The opening view (everything, unless a subclass has a better policy); refits on resize."""
+        self.fit_mode = True
+        if self.viewport().width() >= 50 and self.viewport().height() >= 50:
+            self.fit_all()
+
+    def center_on_rect(self, rect: QRectF) -> None:
+        """Centre the view on `rect`, zooming out (never in) if it does not fit."""
+        if rect.isEmpty():
+            return
+        self.fit_mode = False
+        view = self.mapToScene(self.viewport().rect()).boundingRect()
+        if rect.width() > view.width() or rect.height() > view.height():
+            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+            self.zoom_changed.emit(self.zoom)
+        self.centerOn(rect.center())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.fit_mode:
+            self.fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - event.angleDelta().y())
+            self.fit_mode = False
+            return
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom_by(1.15 ** steps)
+
+    # ------------------------------------------------------------------- pan
+    def _pan_press(self, event: QMouseEvent) -> bool:
+        """Start a middle-button pan; True when the event was used."""
+        if event.button() != Qt.MouseButton.MiddleButton:
+            return False
+        self._pan_from = event.position().toPoint()
+        self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        event.accept()
+        return True
+
+    def _pan_move(self, event: QMouseEvent) -> bool:
+        if self._pan_from is None:
+            return False
+        delta = event.position().toPoint() - self._pan_from
+        self._pan_from = event.position().toPoint()
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+        self.fit_mode = False
+        return True
+
+    def _pan_release(self, event: QMouseEvent) -> bool:
+        if event.button() != Qt.MouseButton.MiddleButton or self._pan_from is None:
+            return False
+        self._pan_from = None
+        self.viewport().unsetCursor()
+        return True
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self._pan_press(event):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if not self._pan_move(event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if not self._pan_release(event):
+            super().mouseReleaseEvent(event)
+
+    # ------------------------------------------------------------------ keys
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+            self.setInteractive(False)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.setInteractive(True)
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            self.fit_mode = False
+        else:
+            super().keyReleaseEvent(event)

@@ -1,0 +1,71 @@
+"""The analysis dock: NVLink-domain fabric, expert parallelism, the MoE estimate and the optics comparison,
+computed off the GUI thread, on the seed question's designs (checked by hand)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from rackcad.gui.analyzer import AnalysisParams, analyse
+from rackcad.gui.panels.analysis import DEFAULT_MODEL
+
+
+def shown(window):
+    """Open the analysis dock and wait for its figures."""
+    window.raise_dock("analysis")
+    assert window.wait_for_analysis()
+    return window.analysis
+
+
+def set_scale_out(panel, gbps: float) -> None:
+    panel.from_nics.setChecked(False)
+    panel.scale_out.setValue(gbps)
+    panel.flush()
+
+
+def test_nvl72_bisection_experts_inference_and_optics(example):
+    window = example("gb200-nvl72")
+    panel = shown(window)
+    # One NVLink domain: 72 GPUs over 18 switch chips; bisection 36 x 7,200 Gb/s per direction.
+    assert "259,200" in panel.domains.text() and "64.8" in panel.domains.text()  # 259,200 x 2 / 8 = 64.8 TB/s
+    assert "7,200" in panel.domains.text() and "2.19 ms" in panel.domains.text()  # 2 x 71/72 x 8 Gbit / 7.2 Tb/s
+    panel.message_mb.setValue(2000)
+    assert "4.38 ms" in panel.domains.text()  # recomputed at once, no worker needed
+    # N = 64 from the design's NICs (400 Gb/s per GPU), and given as 400 Gb/s: all 63 peers on NVLink.
+    assert panel.scale_out.value() == 400 and not panel.scale_out.isEnabled()
+    set_scale_out(panel, 400)
+    assert window.wait_for_analysis()
+    assert panel.ep_effective.text() == "7,200 Gb/s per GPU"
+    assert panel.ep_peers.text().startswith("63 of 63 (100%) in a 72-GPU domain")
+    estimate = panel.result.inference
+    assert estimate.gpus == 64 and estimate.model.total_params == DEFAULT_MODEL.total_params
+    assert panel.tokens_per_gpu.text() == f"{estimate.tokens_per_s_per_gpu:,.0f} tokens/s"
+    assert f"{estimate.tokens_per_s_per_mw / 1e6:,.2f} M tokens/s" in panel.tokens_per_mw.text()
+    assert all(escape(line) in panel.assumptions.text() for line in estimate.assumptions)  # word for word
+    # Optics: 72 x 400G NICs need 36 leaf ports at 800G: CPO 9 W/port (S31) against 1.6T twin-port OSFPs.
+    optics = panel.optics.text()
+    assert "324 W" in optics and "450 W (1.39x)" in optics and ">18<" in optics
+    assert "S31" in panel.optics_sources.text() and "osfp-1600g power_max_w = 25" in panel.optics_sources.text()
+
+
+def test_mesh_and_edits_recompute_in_the_background(example):
+    window = example("mesh-4gpu")
+    panel = shown(window)
+    set_scale_out(panel, 400)
+    assert window.wait_for_analysis()
+    # 3 of 63 peers over NVLink, 60/63 of the bytes at 400 Gb/s: 400 x 63/60 = 420 Gb/s.
+    assert panel.ep_effective.text() == "420 Gb/s per GPU" and "scale-out" in panel.ep_bottleneck.text()
+    before = panel.result.design.fabrics[0].bisection_gbps
+    link = window.doc.design.links[0]
+    window.doc.remove(link.id)  # 6 links fewer between two GPUs: a smaller bisection, recomputed after the edit
+    assert window.wait_for_analysis()
+    assert panel.result.design.fabrics[0].bisection_gbps < before
+    assert f"{panel.result.design.fabrics[0].bisection_gbps:,.0f}" in panel.domains.text()
+
+
+def test_parameter_changes_reuse_the_design_figures(built):
+    design = built("hgx-b200-8gpu")
+    first = analyse(design, AnalysisParams(64, 400.0, DEFAULT_MODEL, 256))
+    again = analyse(design, AnalysisParams(16, 400.0, DEFAULT_MODEL, 256), base=first.design)
+    assert again.design is first.design and again.experts.gpus == 16
+    # 16 GPUs over two 8-GPU boxes: 7 of 15 peers on NVLink, 8/15 of the bytes at 400 Gb/s -> 750 Gb/s.
+    assert again.experts.effective_gbps_per_gpu == 400 * 15 / 8
