@@ -30,7 +30,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from rackcad.analysis.experts import expert_parallel
-from rackcad.analysis.fabric import domain_fabrics
+from rackcad.analysis.fabric import DomainFabric, domain_fabrics
 from rackcad.catalog import Catalog, Figure, PartSpec
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
@@ -84,16 +84,18 @@ class InferenceEstimate:
 def inference_estimate(
     design: Design, model: MoEModel, *, tokens_in_flight_per_gpu: int = 256, gpus: int | None = None,
     scale_out_gbps_per_gpu: float | None = None, catalog: Catalog | None = None,
+    index: DesignIndex | None = None, fabrics: list[DomainFabric] | None = None,
 ) -> InferenceEstimate:
     """Decode throughput of `model` on the design (see the module docstring for the model).
 
     `gpus` is the expert-parallel group; by default the fewest whole copies of the largest NVLink domain
     whose HBM holds the weights (at least 2 GPUs). `scale_out_gbps_per_gpu` overrides the design's NIC
     bandwidth per GPU. Raises ValueError when the design has no accelerator or its part has no dense FLOPS
-    or HBM figure.
+    or HBM figure. A caller that already holds this design state's `index` and `fabrics` (the editor's
+    analysis panel) passes them so the NVLink domains are not worked out twice.
     """
-    index = DesignIndex(design, catalog)
-    fabrics = domain_fabrics(design, index=index)
+    index = index or DesignIndex(design, catalog)
+    fabrics = fabrics if fabrics is not None else domain_fabrics(design, index=index)
     if not fabrics:
         raise ValueError("the design has no accelerators")
     parts = list({p.id: p for p in (index.part(a) for a in fabrics[0].accelerators) if p is not None}.values())

@@ -87,7 +87,7 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
     try:
         inference = inference_estimate(design, params.model, tokens_in_flight_per_gpu=params.tokens_in_flight,
                                        gpus=params.gpus, scale_out_gbps_per_gpu=params.scale_out_gbps,
-                                       catalog=index.catalog)
+                                       index=index, fabrics=base.fabrics)
     except ValueError as exc:
         inference_error = str(exc)
     return AnalysisResult(base, params, experts, experts_error, inference, inference_error,
