@@ -1,7 +1,9 @@
 """PNG and PDF from the SVG drawings, through Qt's SVG renderer: the one place outside gui/ that uses Qt.
 
 PySide6 is imported inside the functions, so importing `rackcad.export` (CSV, XLSX, JSON, SVG) never loads
-Qt. Without a running QGuiApplication one is created; on Linux with no display (CI, a server, the CLI over
+Qt. Without a running Qt application a QApplication is created (not a bare QGuiApplication, on which no
+widget could ever be shown later in the same process, e.g. a script that exports and then opens the
+editor); on Linux with no display (CI, a server, the CLI over
 ssh) Qt's `offscreen` platform is selected first, so exports never need a window system.
 
 - PNG: the image is exactly `round(width_mm / 25.4 x dpi)` by `round(height_mm / 25.4 x dpi)` pixels, where
@@ -30,9 +32,10 @@ _app = None
 
 
 def ensure_app():
-    """The running QGuiApplication, or a new one (off screen when there is no display)."""
+    """The running Qt application, or a new QApplication (off screen when there is no display)."""
     global _app
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     app = QGuiApplication.instance()
     if app is not None:
@@ -40,7 +43,7 @@ def ensure_app():
     headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _app = QGuiApplication([sys.argv[0] if sys.argv else "rackcad"])
+    _app = QApplication([sys.argv[0] if sys.argv else "rackcad"])
     return _app
 
 

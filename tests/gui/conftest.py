@@ -15,8 +15,8 @@ from rackcad import Document  # noqa: E402
 from rackcad.files import save  # noqa: E402
 from rackcad.gui.main_window import MainWindow  # noqa: E402
 
-# One Qt application per process, and widgets need a QApplication: create it at collection, before tests of
-# other packages (the PNG exporter) would create a plain QGuiApplication that no widget can run on.
+# One Qt application per process, created at collection with the name the GUI tests expect (the PNG exporter
+# would otherwise create it, unnamed, in whichever test renders first).
 QApplication.instance() or QApplication(["rackcad-tests"])
 
 
