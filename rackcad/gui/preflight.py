@@ -1,35 +1,68 @@
 """Check, before Qt loads, that a window can open; Qt's own failure is a fatal abort with a cryptic message.
 
-On Linux the default xcb platform plugin needs system libraries that minimal desktops and containers lack;
-we look for them by soname and say exactly which Debian/Ubuntu packages to install.
+On Linux the default xcb platform plugin needs system libraries that minimal desktops and containers lack.
+We ask the dynamic linker (`ldd`) which libraries the installed plugin cannot resolve and name the
+Debian/Ubuntu packages that provide them, so the user gets one exact `apt-get install` line. Qt also
+loads libxcb-cursor at run time (not through the linker) and refuses to start without it, so that one is
+looked up separately.
 """
 
 from __future__ import annotations
 
 import ctypes.util
+import importlib.util
 import os
+import re
+import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
-# soname stem -> Debian/Ubuntu package providing it (what Qt 6's xcb plugin loads).
-XCB_LIBS = {
-    "xcb-cursor": "libxcb-cursor0",
-    "xcb-icccm": "libxcb-icccm4",
-    "xcb-image": "libxcb-image0",
-    "xcb-keysyms": "libxcb-keysyms1",
-    "xcb-randr": "libxcb-randr0",
-    "xcb-render-util": "libxcb-render-util0",
-    "xcb-shape": "libxcb-shape0",
-    "xcb-xinerama": "libxcb-xinerama0",
-    "xcb-xkb": "libxcb-xkb1",
-    "xkbcommon-x11": "libxkbcommon-x11-0",
-    "EGL": "libegl1",
-    "fontconfig": "libfontconfig1",
-    "GL": "libgl1",
-}
+XCB_LINKED = ("plugins/platforms/libqxcb.so", "lib/libQt6XcbQpa.so.6")
+"""The Qt files (inside the PySide6 package) whose linked libraries must all resolve."""
+
+RUNTIME_LIBS = {"xcb-cursor": "libxcb-cursor0"}
+"""Libraries Qt's xcb plugin opens at run time, with their packages."""
 
 
-def missing_packages(find=ctypes.util.find_library) -> list[str]:
-    return sorted({pkg for lib, pkg in XCB_LIBS.items() if find(lib) is None})
+def debian_package(soname: str) -> str:
+    """The Debian package of a shared library, by Debian's naming policy: libxcb-icccm.so.4 -> libxcb-icccm4,
+    libxkbcommon-x11.so.0 -> libxkbcommon-x11-0 (a dash when the name ends in a digit), lower case."""
+    base, _, version = soname.partition(".so.")
+    base = base.lower()
+    return f"{base}-{version}" if base[-1:].isdigit() else f"{base}{version}"
+
+
+def unresolved(files: list[Path], run: Callable[[list[str]], str] | None = None) -> list[str]:
+    """Sonames that `ldd` reports as 'not found' for any of `files` (empty when ldd is unavailable)."""
+    run = run or _ldd
+    missing: set[str] = set()
+    for path in files:
+        if path.exists():
+            missing.update(re.findall(r"^\s*(\S+) => not found", run([str(path)]), flags=re.MULTILINE))
+    return sorted(missing)
+
+
+def _ldd(args: list[str]) -> str:
+    try:
+        return subprocess.run(["ldd", *args], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def qt_files() -> list[Path]:
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    root = Path(next(iter(spec.submodule_search_locations))) / "Qt"
+    return [root / rel for rel in XCB_LINKED]
+
+
+def missing_packages(find: Callable[[str], str | None] = ctypes.util.find_library,
+                     files: list[Path] | None = None, run: Callable[[list[str]], str] | None = None) -> list[str]:
+    packages = {debian_package(name) for name in unresolved(qt_files() if files is None else files, run)}
+    packages.update(pkg for lib, pkg in RUNTIME_LIBS.items() if find(lib) is None)
+    return sorted(packages)
 
 
 def problem(offscreen: bool = False) -> str | None:
