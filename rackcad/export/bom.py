@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from rackcad.layout.style import protocol_label
 from rackcad.catalog import Figure, PartSpec
 from rackcad.export.cables import SPINE_PAIRS_PER_LINK, Schedule
 from rackcad.export.csvsafe import write_csv
@@ -101,17 +102,6 @@ def _row(part: PartSpec | None, part_id: str, quantity: int, power_total: float 
 
 def _join(*notes: str) -> str:
     return "; ".join(n for n in notes if n)
-
-
-PROTOCOL_LABELS = {"infiniband": "InfiniBand", "ethernet": "Ethernet", "pcie5": "PCIe 5", "pcie6": "PCIe 6",
-                   "cxl3": "CXL 3", "ucie": "UCIe", "infinity-fabric": "Infinity Fabric", "nvlink-c2c": "NVLink-C2C"}
-
-
-def protocol_label(protocol: str) -> str:
-    """How people write a protocol: 'nvlink5' -> 'NVLink 5', 'infiniband' -> 'InfiniBand'."""
-    if protocol.startswith("nvlink") and protocol[6:].isdigit():
-        return f"NVLink {protocol[6:]}"
-    return PROTOCOL_LABELS.get(protocol, protocol.upper())
 
 
 def _spine_row(protocol: str, links: int) -> BomRow:

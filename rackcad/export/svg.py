@@ -33,13 +33,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from rackcad import __version__
-from rackcad.export.bom import protocol_label
+from rackcad.layout.geometry import point_at
+from rackcad.layout.style import bandwidth_text, protocol_label
 from rackcad.export.errors import ExportError
 from rackcad.layout.elevation import MARGIN, Box, ElevationLayout, elevation
 from rackcad.layout.style import KIND_COLORS, KIND_LABELS, LEGEND_KINDS, PROTOCOL_COLORS, color, text_color
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
-from rackcad.units import fmt_gbps, fmt_power
+from rackcad.units import fmt_power
 
 VIEWS = ("elevation", "topology", "floor")
 ELEVATION_SCALE = 1 / 8
@@ -487,24 +488,6 @@ def _tag(x: float, y: float, text: str, size: float, class_: str = "tag") -> str
             f"<text{attrs(x=x, y=y + size * 0.36, font_size=size)}>{esc(text)}</text></g>")
 
 
-def _bandwidth(count: int, gbps: float, protocols: set[str] | None = None) -> str:
-    """'1,296 NVLink 5 links · 518.4 Tb/s' (the protocol named when there is one)."""
-    kind = f"{protocol_label(next(iter(protocols)))} " if protocols and len(protocols) == 1 else ""
-    return f"{count:,} {kind}link{'s' if count != 1 else ''} · {fmt_gbps(gbps)}"
-
-
-def _point_at(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
-    """The point a fraction `t` along a polyline."""
-    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
-    goal = sum(lengths) * t
-    for (a, b), length in zip(zip(points, points[1:]), lengths):
-        if goal <= length and length:
-            f = goal / length
-            return a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
-        goal -= length
-    return points[-1]
-
-
 def _path(points) -> str:
     return "M" + "L".join(f"{num(x)} {num(y)}" for x, y in points)
 
@@ -549,13 +532,13 @@ class _Topology:
             else:
                 width = LINK_W * (1 + math.log2(e.count))
                 a_label, b_label = index.name(e.a), index.name(e.b)
-            tip = f"{a_label} - {b_label}: {_bandwidth(e.count, e.gbps)} per direction ({e.protocol})"
+            tip = f"{a_label} - {b_label}: {bandwidth_text(e.count, e.gbps)} per direction ({e.protocol})"
             data = attrs(class_=cls, d=_path(e.points), stroke_width=width, data_a=e.a, data_b=e.b,
                          data_count=e.count, data_gbps=e.gbps)
             paths.append(f"<path{data}>" + el("title", tip) + "</path>")
             if upper_rank:
                 t = 0.42 + 0.36 * upper_rank[e.a] / max(len(upper_rank) - 1, 1)
-                tags.append(_tag(*_point_at(e.points, t), str(e.count), COUNT_FONT))
+                tags.append(_tag(*point_at(e.points, t), str(e.count), COUNT_FONT))
         return paths, tags
 
     def totals(self) -> list[str]:
@@ -571,7 +554,7 @@ class _Topology:
         across: dict[tuple[str, str], list] = {}
         for (ga, gb), (count, gbps, top, protocols) in pairs.items():
             a, b = self.groups[ga], self.groups[gb]
-            text = _bandwidth(count, gbps, protocols)
+            text = bandwidth_text(count, gbps, protocols)
             if a.band == b.band:  # over the highest arch
                 tags.append(_tag(a.x + a.w / 2, top - TAG_FONT, text, TAG_FONT, "tag total"))
                 continue
@@ -587,7 +570,7 @@ class _Topology:
             entry[2] |= protocols
         for (lower_id, band), (count, gbps, protocols) in across.items():
             lower = self.groups[lower_id]
-            text = f"{_bandwidth(count, gbps, protocols)} to {self.band_labels.get(band, band)}"
+            text = f"{bandwidth_text(count, gbps, protocols)} to {self.band_labels.get(band, band)}"
             tags.append(_tag(lower.x + lower.w / 2, lower.y - 40, text, TAG_FONT, "tag total"))
         return tags
 
@@ -728,12 +711,12 @@ class _Floor:
             proto = self.protocol_of.get(frozenset((run.a, run.b)), "mixed")
             width = (8 + 30 * math.sqrt(run.count / self.most)) / zoom
             tip = (f"run {i}: {self.index.name(run.a)} - {self.index.name(run.b)}, "
-                   f"{_bandwidth(run.count, run.gbps)} per direction")
+                   f"{bandwidth_text(run.count, run.gbps)} per direction")
             data = attrs(class_=f"run proto-{css_class(proto)}", d=_path(run.points), stroke_width=width,
                          data_a=run.a, data_b=run.b, data_count=run.count, data_gbps=run.gbps)
             out.append(f"<path{data}>" + el("title", tip) + "</path>")
             if tags:
-                numbers.append(_tag(*_point_at(run.points, 0.5), str(i), 40.0))
+                numbers.append(_tag(*point_at(run.points, 0.5), str(i), 40.0))
         out.append("</g>")
         return out, numbers
 

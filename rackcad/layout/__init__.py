@@ -2,3 +2,8 @@
 
 from rackcad.layout.floor import CableRun, FloorLayout, RackFootprint, floor_layout
 from rackcad.layout.topology import TopologyEdge, TopologyGroup, TopologyLayout, TopologyNode, topology_layout
+
+__all__ = [
+    "CableRun", "FloorLayout", "RackFootprint", "TopologyEdge", "TopologyGroup", "TopologyLayout", "TopologyNode",
+    "floor_layout", "topology_layout",
+]

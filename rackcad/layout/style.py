@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rackcad.units import fmt_gbps
+
 KIND_COLORS: dict[str, str] = {
     "gpu": "#76b900",          # accelerators: green
     "xpu": "#2aa198",          # custom accelerators: teal
@@ -57,3 +59,20 @@ def short_label(name: str) -> str:
 def qualified_label(name: str) -> str:
     """The last two path segments, so parts stay distinct across trays: 'R1/CT03/GPU2' -> 'CT03/GPU2'."""
     return "/".join(name.rsplit("/", 2)[-2:])
+
+
+PROTOCOL_LABELS = {"infiniband": "InfiniBand", "ethernet": "Ethernet", "pcie5": "PCIe 5", "pcie6": "PCIe 6",
+                   "cxl3": "CXL 3", "ucie": "UCIe", "infinity-fabric": "Infinity Fabric", "nvlink-c2c": "NVLink-C2C"}
+
+
+def protocol_label(protocol: str) -> str:
+    """How people write a protocol: 'nvlink5' -> 'NVLink 5', 'infiniband' -> 'InfiniBand'."""
+    if protocol.startswith("nvlink") and protocol[6:].isdigit():
+        return f"NVLink {protocol[6:]}"
+    return PROTOCOL_LABELS.get(protocol, protocol.upper())
+
+
+def bandwidth_text(count: int, gbps: float, protocols: set[str] | None = None) -> str:
+    """'1,296 NVLink 5 links · 518.4 Tb/s' (the protocol named when there is exactly one)."""
+    kind = f"{protocol_label(next(iter(protocols)))} " if protocols and len(protocols) == 1 else ""
+    return f"{count:,} {kind}link{'s' if count != 1 else ''} · {fmt_gbps(gbps)}"

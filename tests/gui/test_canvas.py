@@ -119,3 +119,12 @@ def test_empty_window_shows_the_hint_and_no_racks(window):
     assert window.scene.layout.bodies == {} and window.gpu_label.text() == "0 GPUs"
     image = window.view.viewport().grab().toImage()
     assert image.width() > 0  # the hint is painted in drawForeground without errors
+
+
+def test_view_tooltip_names_the_part_under_the_pointer(small):
+    window, ids, _ = small
+    view = window.view
+    on_gpu = viewport_point(window, ids["gpu"])
+    assert "nvlink (nvlink5)" in view.tooltip_at(on_gpu) and "ports used" in view.tooltip_at(on_gpu)
+    far = view.mapFromScene(QPointF(-5000, -5000))
+    assert view.tooltip_at(far) == ""

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsRectIt
                                QStyleOptionGraphicsItem, QWidget)
 from shapely.geometry import Polygon, box
 
-from rackcad.export.bom import protocol_label
+from rackcad.layout.style import protocol_label
 from rackcad.gui.canvas.items import MIN_TEXT_PX, style
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import protocol_color
-from rackcad.gui.canvas.topology_scene import point_at
+from rackcad.layout.geometry import point_at
 from rackcad.layout.floor import CableRun, FloorLayout, RackFootprint, floor_layout
 from rackcad.topology import DesignIndex
 from rackcad.units import fmt_gbps

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
-from PySide6.QtWidgets import QApplication, QGraphicsView, QToolTip
+from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from rackcad.document import Document, EditError
 from rackcad.gui.canvas.floor_scene import FloorScene, RackItem
@@ -95,20 +95,14 @@ class FloorView(ZoomView):
                 return item
         return None
 
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            rack = self.rack_at(event.pos())
-            text = self.floor.rack_tooltip(rack.model_id) if rack is not None else ""
-            if not text:
-                point = self.mapToScene(event.pos())
-                run = self.floor.run_at(point.x(), point.y(), PICK_PX / max(self.zoom, 1e-6))
-                text = self.floor.run_tooltip(run) if run is not None else ""
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
+    def tooltip_at(self, pos: QPoint) -> str:
+        rack = self.rack_at(pos)
+        text = self.floor.rack_tooltip(rack.model_id) if rack is not None else ""
+        if not text:
+            point = self.mapToScene(pos)
+            run = self.floor.run_at(point.x(), point.y(), PICK_PX / max(self.zoom, 1e-6))
+            text = self.floor.run_tooltip(run) if run is not None else ""
+        return text
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from rackcad.export.bom import protocol_label
+from rackcad.layout.style import protocol_label
 from rackcad.gui.canvas.topology_items import MIXED_COLOR
 from rackcad.layout.style import KIND_LABELS, LEGEND_KINDS, PROTOCOL_COLORS, color
 

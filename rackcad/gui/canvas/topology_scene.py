@@ -21,7 +21,8 @@ from html import escape
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
-from rackcad.export.bom import protocol_label
+from rackcad.layout.geometry import point_at
+from rackcad.layout.style import bandwidth_text, protocol_label
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import GROUP_FILL, EdgeItem, FrameItem, PartItem
 from rackcad.layout.style import KIND_LABELS, qualified_label
@@ -37,24 +38,6 @@ DENSE_EDGES = 64
 ABOVE_TITLE_PX = 34.0
 """Screen pixels above a group's frame for the total of the links an upper tier brings it from other racks:
 clear of the group's title when the title has to sit above the frame."""
-
-
-def bandwidth_text(count: int, gbps: float, protocols: set[str]) -> str:
-    """'1,296 NVLink 5 links · 518.4 Tb/s' (the protocol named when there is one)."""
-    kind = f"{protocol_label(next(iter(protocols)))} " if len(protocols) == 1 else ""
-    return f"{count:,} {kind}link{'s' if count != 1 else ''} · {fmt_gbps(gbps)}"
-
-
-def point_at(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
-    """The point a fraction `t` along a polyline."""
-    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
-    goal = sum(lengths) * t
-    for (a, b), length in zip(zip(points, points[1:]), lengths):
-        if goal <= length and length:
-            f = goal / length
-            return a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
-        goal -= length
-    return points[-1]
 
 
 def _shape(design: Design) -> tuple:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QTransform
-from PySide6.QtWidgets import QGraphicsView, QToolTip
+from PySide6.QtWidgets import QGraphicsView
 
 from rackcad.gui.canvas.tags import TagLayer
 from rackcad.gui.canvas.topology_items import PartItem
@@ -90,22 +90,15 @@ class TopologyView(ZoomView):
         group = self.topology.group_title_at(point.x(), point.y())
         return ("group", group) if group is not None else (None, None)
 
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            kind, thing = self._pick(QPointF(event.pos()))
-            text = ""
-            if kind == "part":
-                text = self.topology.part_tooltip(thing.model_id)
-            elif kind == "edge":
-                text = self.topology.edge_tooltip(thing.edge)
-            elif kind == "group":
-                text = f"<b>{escape(thing.label)}</b><br><i>click to select its {thing.size} parts</i>"
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
+    def tooltip_at(self, pos: QPoint) -> str:
+        kind, thing = self._pick(QPointF(pos))
+        if kind == "part":
+            return self.topology.part_tooltip(thing.model_id)
+        if kind == "edge":
+            return self.topology.edge_tooltip(thing.edge)
+        if kind == "group":
+            return f"<b>{escape(thing.label)}</b><br><i>click to select its {thing.size} parts</i>"
+        return ""
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QKeyEvent, \
     QMouseEvent, QPainter, QPen, QTransform
-from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem, QGraphicsView, QToolTip
+from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem, QGraphicsView
 
 from rackcad.document import Document, EditError
 from rackcad.gui.canvas.items import BoxItem
@@ -99,16 +99,9 @@ class ElevationView(ZoomView):
                 return item
         return None
 
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            item = self.item_at(event.pos())
-            text = self.elevation.tooltip(item.model_id) if item else ""
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
+    def tooltip_at(self, pos: QPoint) -> str:
+        item = self.item_at(pos)
+        return self.elevation.tooltip(item.model_id) if item else ""
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -8,9 +8,9 @@ handlers so a middle-button pan always wins.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
 """Zoom limits in screen pixels per scene unit (millimetre)."""
@@ -39,6 +39,20 @@ class ZoomView(QGraphicsView):
     @property
     def zoom(self) -> float:
         return self.transform().m11()
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """Rich text for the tooltip at viewport position `pos`, or "" for none (views override)."""
+        return ""
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def zoom_by(self, factor: float) -> None:
         factor = min(max(self.zoom * factor, MIN_SCALE), MAX_SCALE) / self.zoom
