@@ -14,7 +14,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from rackcad.analysis import (
     DesignOptics,
@@ -122,11 +122,16 @@ class Analyzer(QObject):
     finished = Signal(object)  # AnalysisResult
     failed = Signal(str)
 
-    def __init__(self, catalog: Catalog | None = None, parent: QObject | None = None):
+    def __init__(self, catalog: Catalog | None = None, parent: QObject | None = None,
+                 pool: QThreadPool | None = None):
+        """`pool`: a single-thread pool shared with the other background work, so jobs run one after the
+        other instead of splitting one interpreter lock (and the GUI thread's share of it) between them."""
         super().__init__(parent)
         self.catalog = catalog
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        if pool is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+        self._pool = pool
         self._relay = _Relay(self)
         self._relay.done.connect(self._done)
         self._generation = 0
@@ -154,6 +159,11 @@ class Analyzer(QObject):
         self._generation += 1
         self._pending = True
         if not self._running:
+            QTimer.singleShot(0, self._start_when_idle)
+
+    def _start_when_idle(self) -> None:
+        """Start from the event loop, after the edit's own GUI work (see Validator._start_when_idle)."""
+        if not self._running and self._pending:
             self._start()
 
     def _start(self) -> None:

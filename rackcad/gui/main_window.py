@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -86,7 +86,9 @@ class MainWindow(QMainWindow):
         self.settings = Settings()
         self.report = None
         self._selecting = False
-        self.validator = Validator(self.catalog, self)
+        self.jobs = QThreadPool(self)
+        self.jobs.setMaxThreadCount(1)
+        self.validator = Validator(self.catalog, self, pool=self.jobs)
         self.recovery = Recovery(lambda: self.doc.design, lambda: self.doc.is_dirty, self.settings.autosave_s,
                                  parent=self)
 
@@ -113,7 +115,7 @@ class MainWindow(QMainWindow):
         self.checks = ChecksPanel(self._name_of)
         self.charts = BudgetCharts()
         self.analysis = AnalysisPanel(self.catalog)
-        self.analyzer = Analyzer(self.catalog, self)
+        self.analyzer = Analyzer(self.catalog, self, pool=self.jobs)
         self.palette_dock = self._dock("Parts", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.checks_dock = self._dock("Checks", self.checks, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -325,6 +327,7 @@ class MainWindow(QMainWindow):
         else:
             self.inspector.refresh()
         self.legend.set_kinds(self.scene.kinds)
+        self.validator.request(self.doc.design)
         self._refresh_shown()
         self._update_figures(index)
         self._update_title()
@@ -334,7 +337,6 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(history.can_redo)
         self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
         self.recovery.changed()
-        self.validator.request(self.doc.design)
 
     # ---------------------------------------------------- tabs and docks
     def current_view(self) -> ZoomView:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from rackcad.catalog import Catalog
 from rackcad.model import Design
@@ -68,11 +68,16 @@ class Validator(QObject):
     finished = Signal(object)  # the Report
     failed = Signal(str)
 
-    def __init__(self, catalog: Catalog | None = None, parent: QObject | None = None):
+    def __init__(self, catalog: Catalog | None = None, parent: QObject | None = None,
+                 pool: QThreadPool | None = None):
+        """`pool`: a single-thread pool shared with the other background work, so jobs run one after the
+        other instead of splitting one interpreter lock (and the GUI thread's share of it) between them."""
         super().__init__(parent)
         self.catalog = catalog
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        if pool is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+        self._pool = pool
         self._relay = _Relay(self)
         self._relay.done.connect(self._done)
         self._generation = 0
@@ -90,6 +95,12 @@ class Validator(QObject):
         self._generation += 1
         self._pending = snapshot(design)
         if not self._running:
+            QTimer.singleShot(0, self._start_when_idle)
+
+    def _start_when_idle(self) -> None:
+        """Start from the event loop, after the edit's own GUI work (rebuild, repaint): a job started
+        earlier would compete with that work for the interpreter lock and slow the window down."""
+        if not self._running and self._pending is not None:
             self._start()
 
     def _start(self) -> None:
