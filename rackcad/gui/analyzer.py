@@ -14,7 +14,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from rackcad.analysis import (
     DesignOptics,
@@ -28,6 +28,7 @@ from rackcad.analysis import (
     inference_estimate,
 )
 from rackcad.catalog import Catalog
+from rackcad.gui.background import BackgroundRunner
 from rackcad.gui.validation import snapshot
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
@@ -115,37 +116,25 @@ class _Job(QRunnable):
         self.relay.done.emit(result, self.generation, self.serial, error)
 
 
-class Analyzer(QObject):
-    """Runs `analyse` off the GUI thread and emits the newest result (or why there is none)."""
-
-    started = Signal()
-    finished = Signal(object)  # AnalysisResult
-    failed = Signal(str)
+class Analyzer(BackgroundRunner):
+    """Runs `analyse` off the GUI thread and emits the newest AnalysisResult (or why there is none)."""
 
     def __init__(self, catalog: Catalog | None = None, parent: QObject | None = None,
                  pool: QThreadPool | None = None):
-        """`pool`: a single-thread pool shared with the other background work, so jobs run one after the
-        other instead of splitting one interpreter lock (and the GUI thread's share of it) between them."""
-        super().__init__(parent)
-        self.catalog = catalog
-        if pool is None:
-            pool = QThreadPool(self)
-            pool.setMaxThreadCount(1)
-        self._pool = pool
+        super().__init__(catalog, parent, pool)
         self._relay = _Relay(self)
         self._relay.done.connect(self._done)
-        self._generation = 0
-        self._running = False
         self._pending = False
         self._design: Design | None = None
         self._serial = 0
         self._params: AnalysisParams | None = None
         self._base: tuple[int, DesignAnalysis] | None = None
-        self.last_seconds = 0.0
 
-    @property
-    def busy(self) -> bool:
-        return self._running or self._pending
+    def _has_pending(self) -> bool:
+        return self._pending
+
+    def _drop_pending(self) -> None:
+        self._pending = False
 
     def request(self, design: Design | None = None, params: AnalysisParams | None = None) -> None:
         """Analyse again after the design (snapshot now) or the parameters changed; runs once both are known."""
@@ -158,13 +147,7 @@ class Analyzer(QObject):
             return
         self._generation += 1
         self._pending = True
-        if not self._running:
-            QTimer.singleShot(0, self._start_when_idle)
-
-    def _start_when_idle(self) -> None:
-        """Start from the event loop, after the edit's own GUI work (see Validator._start_when_idle)."""
-        if not self._running and self._pending:
-            self._start()
+        self._schedule()
 
     def _start(self) -> None:
         self._pending = False
@@ -176,32 +159,8 @@ class Analyzer(QObject):
 
     @Slot(object, int, int, str)
     def _done(self, result, generation: int, serial: int, error: str) -> None:
-        self._running = False
         if result is not None:
             self.last_seconds = result.seconds
             if serial == self._serial:
                 self._base = (serial, result.design)
-        if self._pending:
-            self._start()
-            return
-        if generation != self._generation:
-            return
-        if error:
-            self.failed.emit(error)
-        else:
-            self.finished.emit(result)
-
-    def wait(self, timeout_s: float = 60.0) -> bool:
-        """Process events until no analysis is running or queued (screenshots, tests)."""
-        deadline = time.perf_counter() + timeout_s
-        while self.busy and time.perf_counter() < deadline:
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            self._pool.waitForDone(20)
-        QCoreApplication.processEvents()
-        return not self.busy
-
-    def shutdown(self) -> None:
-        """Drop queued work and wait for a running job, so no thread outlives the window."""
-        self._pending = False
-        self._generation += 1
-        self._pool.waitForDone()
+        self._deliver(result, generation, error)

@@ -1,9 +1,7 @@
 """Background validation: the rule engine runs on a snapshot in a worker thread, so editing never waits for it.
 
-After every edit the window calls `request(design)`. The snapshot is taken on the GUI thread; at most one
-validation runs at a time, and requests made meanwhile collapse into one follow-up run on the newest design.
-A result is applied only if no edit happened since its snapshot (generation counter), so the checks panel
-never shows violations of a design that no longer exists.
+After every edit the window calls `request(design)`; the snapshot is taken on the GUI thread and the run is
+scheduled by BackgroundRunner (one at a time, follow-ups collapsed, stale results dropped).
 """
 
 from __future__ import annotations
@@ -11,9 +9,10 @@ from __future__ import annotations
 import time
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from rackcad.catalog import Catalog
+from rackcad.gui.background import BackgroundRunner
 from rackcad.model import Design
 
 
@@ -61,47 +60,28 @@ class _Job(QRunnable):
         self.relay.done.emit(report, self.generation, error)
 
 
-class Validator(QObject):
-    """Runs `rackcad.validate` off the GUI thread and emits the newest report (or why there is none)."""
-
-    started = Signal()
-    finished = Signal(object)  # the Report
-    failed = Signal(str)
+class Validator(BackgroundRunner):
+    """Runs `rackcad.validate` off the GUI thread and emits the newest Report (or why there is none)."""
 
     def __init__(self, catalog: Catalog | None = None, parent: QObject | None = None,
                  pool: QThreadPool | None = None):
-        """`pool`: a single-thread pool shared with the other background work, so jobs run one after the
-        other instead of splitting one interpreter lock (and the GUI thread's share of it) between them."""
-        super().__init__(parent)
-        self.catalog = catalog
-        if pool is None:
-            pool = QThreadPool(self)
-            pool.setMaxThreadCount(1)
-        self._pool = pool
+        super().__init__(catalog, parent, pool)
         self._relay = _Relay(self)
         self._relay.done.connect(self._done)
-        self._generation = 0
-        self._running = False
         self._pending: Design | None = None
-        self.last_seconds = 0.0
         self._started_at = 0.0
 
-    @property
-    def busy(self) -> bool:
-        return self._running or self._pending is not None
+    def _has_pending(self) -> bool:
+        return self._pending is not None
+
+    def _drop_pending(self) -> None:
+        self._pending = None
 
     def request(self, design: Design) -> None:
         """Validate the current state of `design` (snapshot now, run in the background)."""
         self._generation += 1
         self._pending = snapshot(design)
-        if not self._running:
-            QTimer.singleShot(0, self._start_when_idle)
-
-    def _start_when_idle(self) -> None:
-        """Start from the event loop, after the edit's own GUI work (rebuild, repaint): a job started
-        earlier would compete with that work for the interpreter lock and slow the window down."""
-        if not self._running and self._pending is not None:
-            self._start()
+        self._schedule()
 
     def _start(self) -> None:
         design, self._pending = self._pending, None
@@ -112,29 +92,5 @@ class Validator(QObject):
 
     @Slot(object, int, str)
     def _done(self, report, generation: int, error: str) -> None:
-        self._running = False
         self.last_seconds = time.perf_counter() - self._started_at
-        if self._pending is not None:
-            self._start()
-            return
-        if generation != self._generation:
-            return
-        if error:
-            self.failed.emit(error)
-        else:
-            self.finished.emit(report)
-
-    def wait(self, timeout_s: float = 60.0) -> bool:
-        """Process events until no validation is running or queued (start-up screenshot, tests)."""
-        deadline = time.perf_counter() + timeout_s
-        while self.busy and time.perf_counter() < deadline:
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            self._pool.waitForDone(20)
-        QCoreApplication.processEvents()
-        return not self.busy
-
-    def shutdown(self) -> None:
-        """Drop queued work and wait for a running job, so no thread outlives the window."""
-        self._pending = None
-        self._generation += 1
-        self._pool.waitForDone()
+        self._deliver(report, generation, error)
