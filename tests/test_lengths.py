@@ -27,3 +27,21 @@ def test_in_rack_cross_rack_and_override():
     climb = 2.236 - 24 * 0.04445 + OVERHEAD_TRAY_M
     assert link_length_m(index, index.links[across]) == pytest.approx(2 * climb + 0.6 + 0.5)
     assert link_length_m(index, index.links[fixed]) == 7.5
+
+
+def test_rotated_rack_measures_from_its_turned_front_edge():
+    from rackcad.model import FloorPosition
+
+    doc = Document()
+    r1 = doc.add_rack("mgx-nvl72-rack", position=FloorPosition(x_mm=1000, y_mm=1000))
+    # turned 90 degrees clockwise about (4,000, 1,000): its 600 mm front edge now runs down the y axis
+    r2 = doc.add_rack("mgx-nvl72-rack", position=FloorPosition(x_mm=4000, y_mm=1000, rotation_deg=90))
+    chips = []
+    for rack in (r1, r2):
+        tray = doc.place("nvlink5-switch-tray", rack, u=48)
+        chips.append(doc.place("nvlink5-switch", tray, bay=0))
+    link = doc.connect(chips[0], chips[1], protocol="nvlink5", medium="pluggable-optic")
+    index = DesignIndex(doc.design)
+    # front centres (1.3, 1.0) and (4.0, 1.3): Manhattan 2.7 + 0.3 = 3.0 m; each end climbs from U48
+    climb = 2.236 - 47 * 0.04445 + OVERHEAD_TRAY_M
+    assert link_length_m(index, index.links[link]) == pytest.approx(2 * climb + 3.0 + 0.5)

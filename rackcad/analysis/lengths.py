@@ -4,12 +4,15 @@ Model (all in metres):
 - inside one rack: the vertical distance between the two ends' U positions (U = 44.45 mm) plus a
   horizontal run of half the rack width to reach the side cable channel on each end;
 - between racks: each end climbs from its U to the top of its rack, runs across the overhead tray along
-  the floor (Manhattan distance between the racks' front-centre points), and drops into the other rack;
+  the floor (Manhattan distance between the racks' front-centre points, rotation included), and drops
+  into the other rack;
 - parts in the same tray or package (medium pcb / in-package) are 0 m long;
 - every computed length gets the floor plan's `cable_slack_m` (default 0.5 m) added once.
 """
 
 from __future__ import annotations
+
+import math
 
 from rackcad.model import Link, Rack
 from rackcad.topology import DesignIndex
@@ -20,9 +23,15 @@ OVERHEAD_TRAY_M = 0.6
 
 
 def rack_anchor_m(index: DesignIndex, rack: Rack) -> tuple[float, float]:
+    """The middle of the rack's front edge, where cables leave it, in metres on the floor.
+
+    Same convention as the floor plan: (x_mm, y_mm) is the front-left corner, the front edge runs along +x,
+    and `rotation_deg` turns the rack clockwise (y down) about that corner.
+    """
     part = index.catalog.find(rack.part)
-    width = (part.width_mm if part and part.width_mm else 600.0) / 1000
-    return rack.position.x_mm / 1000 + width / 2, rack.position.y_mm / 1000
+    half = (part.width_mm if part and part.width_mm else 600.0) / 2000
+    theta = math.radians(rack.position.rotation_deg)
+    return rack.position.x_mm / 1000 + half * math.cos(theta), rack.position.y_mm / 1000 + half * math.sin(theta)
 
 
 def rack_height_m(index: DesignIndex, rack: Rack) -> float:

@@ -9,7 +9,7 @@ and SVG.
   to flag; the rules own the verdict.
 - Cross-rack cable runs are the links between two racks aggregated per rack pair (lanes, Gb/s per
   direction, media, and the shortest and longest length from `analysis.lengths`, the lengths the reach
-  checks and exports use; it measures from each rack's unrotated front centre). A run is drawn from one
+  checks and exports use; it measures from each rack's front centre). A run is drawn from one
   footprint centre to the other along its own lane (the overhead tray's Manhattan route), the lanes of all
   runs spread over the racks' depth so each stays visible.
 """
