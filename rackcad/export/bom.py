@@ -19,10 +19,10 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from rackcad.layout.style import protocol_label
 from rackcad.catalog import Figure, PartSpec
 from rackcad.export.cables import SPINE_PAIRS_PER_LINK, Schedule
 from rackcad.export.csvsafe import write_csv
+from rackcad.layout.style import protocol_label
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
 

@@ -33,11 +33,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from rackcad import __version__
-from rackcad.layout.geometry import point_at
-from rackcad.layout.style import bandwidth_text, protocol_label
 from rackcad.export.errors import ExportError
 from rackcad.layout.elevation import MARGIN, Box, ElevationLayout, elevation
-from rackcad.layout.style import KIND_COLORS, KIND_LABELS, LEGEND_KINDS, PROTOCOL_COLORS, color, text_color
+from rackcad.layout.geometry import point_at
+from rackcad.layout.style import (
+    KIND_COLORS,
+    KIND_LABELS,
+    LEGEND_KINDS,
+    PROTOCOL_COLORS,
+    bandwidth_text,
+    color,
+    protocol_label,
+    text_color,
+)
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
 from rackcad.units import fmt_power
@@ -512,9 +520,6 @@ class _Topology:
         self.groups = {g.id: g for g in self.layout.groups}
         self.band_labels = {b.name: b.label for b in self.layout.bands}
 
-    def group_of(self, end: str) -> str:
-        return end if self.layout.bundled else self.layout.by_id[end].group
-
     def edges(self, dense: bool) -> tuple[list[str], list[str]]:
         """(paths, per-edge count tags)."""
         layout, index = self.layout, self.index
@@ -543,13 +548,7 @@ class _Topology:
 
     def totals(self) -> list[str]:
         """One tag per pair of linked groups (cross-column pairs: one per lower group and upper band)."""
-        pairs: dict[tuple[str, str], list] = {}
-        for e in self.layout.edges:
-            entry = pairs.setdefault((self.group_of(e.a), self.group_of(e.b)), [0, 0.0, math.inf, set()])
-            entry[0] += e.count
-            entry[1] += e.gbps
-            entry[2] = min(entry[2], *(y for _, y in e.points))
-            entry[3].add(e.protocol)
+        pairs = self.layout.group_totals()
         tags = []
         across: dict[tuple[str, str], list] = {}
         for (ga, gb), (count, gbps, top, protocols) in pairs.items():

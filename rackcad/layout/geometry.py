@@ -15,3 +15,14 @@ def point_at(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, 
             return a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
         goal -= length
     return points[-1]
+
+
+def distance_to_polyline(points: tuple[tuple[float, float], ...], x: float, y: float) -> float:
+    """Shortest distance from (x, y) to a polyline (for picking edges and cable runs)."""
+    best = math.inf
+    for (x1, y1), (x2, y2) in zip(points, points[1:]):
+        dx, dy = x2 - x1, y2 - y1
+        length = dx * dx + dy * dy
+        t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length))
+        best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
+    return best

@@ -25,6 +25,7 @@ Scheme, chosen so the same picture reads at 8, 72 and 576 GPUs:
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -126,6 +127,21 @@ class TopologyLayout:
     height_mm: float = 0.0
     bundled: bool = False
     by_id: dict[str, TopologyNode] = field(default_factory=dict)
+
+    def group_of(self, end: str) -> str:
+        """The group an edge end belongs to (bundled edges already join groups)."""
+        return end if self.bundled else self.by_id[end].group
+
+    def group_totals(self) -> dict[tuple[str, str], tuple[int, float, float, set[str]]]:
+        """Per pair of linked groups: (links, Gb/s per direction, topmost y of their edges, protocols)."""
+        pairs: dict[tuple[str, str], list] = {}
+        for e in self.edges:
+            entry = pairs.setdefault((self.group_of(e.a), self.group_of(e.b)), [0, 0.0, math.inf, set()])
+            entry[0] += e.count
+            entry[1] += e.gbps
+            entry[2] = min(entry[2], *(y for _, y in e.points))
+            entry[3].add(e.protocol)
+        return {key: tuple(value) for key, value in pairs.items()}
 
     def node_at(self, x: float, y: float) -> TopologyNode | None:
         """The part whose box holds the point (for hit-testing and tooltips)."""

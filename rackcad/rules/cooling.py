@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rackcad.model import Node
 from rackcad.rules.context import Context
 from rackcad.rules.rule import Rule
 from rackcad.rules.violation import Violation
@@ -57,12 +58,7 @@ class CoolantFlow(Rule):
             load = ctx.rack_loads[rack.id]
             if not load.cdus:
                 continue
-            rated = 0.0
-            for cdu in load.cdus:
-                part = ctx.part(cdu)
-                if part is not None and part.flow_lpm is not None:
-                    ctx.use(cdu.id, part, "flow_lpm")
-                    rated += part.flow_lpm.value
+            rated = _cdu_total(ctx, load.cdus, "flow_lpm")
             need = load.liquid_w / 1000 * per_kw
             if need > rated:
                 yield self.violation(
@@ -81,15 +77,23 @@ class CduCapacity(Rule):
             load = ctx.rack_loads[rack.id]
             if not load.cdus:
                 continue
-            capacity = 0.0
-            for cdu in load.cdus:
-                part = ctx.part(cdu)
-                if part is not None and part.capacity_w is not None:
-                    ctx.use(cdu.id, part, "capacity_w")
-                    capacity += part.capacity_w.value
+            capacity = _cdu_total(ctx, load.cdus, "capacity_w")
             if load.liquid_w > capacity:
                 yield self.violation(
                     f"{ctx.label(rack.id)} sends {fmt_power(load.liquid_w)} to liquid, its CDUs move "
                     f"{fmt_power(capacity)}",
                     (rack.id, *(cdu.id for cdu in load.cdus)), measured=load.liquid_w, limit=capacity, unit="W",
                 )
+
+
+def _cdu_total(ctx: Context, cdus: list[Node], figure: str) -> float:
+    """The sum of one rated figure (flow_lpm, capacity_w) over a rack's CDUs, noting each use for the
+    catalog.estimate check; a CDU without the figure adds nothing."""
+    total = 0.0
+    for cdu in cdus:
+        part = ctx.part(cdu)
+        value = getattr(part, figure) if part is not None else None
+        if value is not None:
+            ctx.use(cdu.id, part, figure)
+            total += value.value
+    return total

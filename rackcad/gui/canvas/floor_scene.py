@@ -15,16 +15,22 @@ from html import escape
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene,
-                               QStyleOptionGraphicsItem, QWidget)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 from shapely.geometry import Polygon, box
 
-from rackcad.layout.style import protocol_label
 from rackcad.gui.canvas.items import MIN_TEXT_PX, style
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import protocol_color
-from rackcad.layout.geometry import point_at
 from rackcad.layout.floor import CableRun, FloorLayout, RackFootprint, floor_layout
+from rackcad.layout.geometry import distance_to_polyline, point_at
+from rackcad.layout.style import protocol_label
 from rackcad.topology import DesignIndex
 from rackcad.units import fmt_gbps
 
@@ -188,13 +194,7 @@ class RunItem(QGraphicsPathItem):
         return QPainterPath()
 
     def distance(self, x: float, y: float) -> float:
-        best = math.inf
-        for (x1, y1), (x2, y2) in zip(self.run.points, self.run.points[1:]):
-            dx, dy = x2 - x1, y2 - y1
-            length = dx * dx + dy * dy
-            t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length))
-            best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
-        return best
+        return distance_to_polyline(self.run.points, x, y)
 
 
 def length_text(run: CableRun) -> str:

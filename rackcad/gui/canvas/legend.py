@@ -10,9 +10,8 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from rackcad.layout.style import protocol_label
 from rackcad.gui.canvas.topology_items import MIXED_COLOR
-from rackcad.layout.style import KIND_LABELS, LEGEND_KINDS, PROTOCOL_COLORS, color
+from rackcad.layout.style import KIND_LABELS, LEGEND_KINDS, PROTOCOL_COLORS, color, protocol_label
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from rackcad.gui.canvas.items import ALIGN_CENTER, MIN_TEXT_PX, style
+from rackcad.layout.geometry import distance_to_polyline
 from rackcad.layout.style import PROTOCOL_COLORS, color, text_color
 from rackcad.layout.topology import TopologyEdge, TopologyNode
 
@@ -152,13 +153,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def distance(self, x: float, y: float) -> float:
         """Distance from (x, y) to the edge's polyline, scene units."""
-        best = math.inf
-        for (x1, y1), (x2, y2) in zip(self.edge.points, self.edge.points[1:]):
-            dx, dy = x2 - x1, y2 - y1
-            length = dx * dx + dy * dy
-            t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length))
-            best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
-        return best
+        return distance_to_polyline(self.edge.points, x, y)
 
 
 class FrameItem(QGraphicsRectItem):

@@ -13,7 +13,6 @@ edges (an HGX board, a mesh), each edge's link count. They are screen-size `Tag`
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import replace
 from html import escape
@@ -21,11 +20,10 @@ from html import escape
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
-from rackcad.layout.geometry import point_at
-from rackcad.layout.style import bandwidth_text, protocol_label
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import GROUP_FILL, EdgeItem, FrameItem, PartItem
-from rackcad.layout.style import KIND_LABELS, qualified_label
+from rackcad.layout.geometry import point_at
+from rackcad.layout.style import KIND_LABELS, bandwidth_text, protocol_label, qualified_label
 from rackcad.layout.topology import GROUP_TITLE, TopologyEdge, TopologyGroup, TopologyLayout, topology_layout
 from rackcad.model import Design
 from rackcad.topology import DesignIndex, is_scale_up_protocol
@@ -138,18 +136,9 @@ class TopologyScene(QGraphicsScene):
         return [Tag(g.x + 8, g.y, (g.label,), kind="title", width=g.w - 16, priority=0, fill=GROUP_FILL,
                     room=GROUP_TITLE) for g in self.layout.groups]
 
-    def group_of(self, end: str) -> str:
-        return end if self.layout.bundled else self.layout.by_id[end].group
-
     def _totals(self) -> list[Tag]:
         """One total per pair of linked groups; pairs across columns add up per lower group and upper band."""
-        pairs: dict[tuple[str, str], list] = {}
-        for e in self.layout.edges:
-            entry = pairs.setdefault((self.group_of(e.a), self.group_of(e.b)), [0, 0.0, math.inf, set()])
-            entry[0] += e.count
-            entry[1] += e.gbps
-            entry[2] = min(entry[2], *(y for _, y in e.points))
-            entry[3].add(e.protocol)
+        pairs = self.layout.group_totals()
         band_labels = {b.name: b.label for b in self.layout.bands}
         tags: list[Tag] = []
         across: dict[tuple[str, str], list] = {}
