@@ -8,6 +8,7 @@ User folders, in order (a later one overrides an earlier one by part id):
 from __future__ import annotations
 
 import os
+from importlib import resources
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -22,9 +23,14 @@ class CatalogError(ValueError):
 
 
 def packaged_catalog_dir() -> Path:
+    """The catalog shipped inside the package (`rackcad/assets/catalog`), so a wheel carries its parts.
+
+    `RACKCAD_ASSETS` points at another assets folder (one holding `catalog/`), for tests and development.
+    """
     env = os.environ.get("RACKCAD_ASSETS")
-    base = Path(env) if env else Path(__file__).resolve().parents[2] / "assets"
-    return base / "catalog"
+    if env:
+        return Path(env) / "catalog"
+    return Path(str(resources.files("rackcad") / "assets" / "catalog"))
 
 
 def user_catalog_dirs() -> list[Path]:

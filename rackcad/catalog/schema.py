@@ -1,4 +1,4 @@
-"""PartSpec: the schema of one catalog part (one YAML file in assets/catalog/).
+"""PartSpec: the schema of one catalog part (one YAML file in rackcad/assets/catalog/).
 
 Every figure is a `Figure` with its value, the source key (S1..S56 of the hardware-facts index, resolved
 to a title and address by `sources.yaml`) and a confidence label, so the UI can show where each number comes

@@ -1,6 +1,6 @@
 """The system templates. Each builder takes a Document and its parameters and places and wires parts.
 
-Figures behind the layouts (sources in assets/catalog/sources.yaml):
+Figures behind the layouts (sources in rackcad/assets/catalog/sources.yaml):
 - GB200/GB300 NVL72: 18 x 1U compute trays (2 Grace + 4 GPUs), 9 x 1U NVLink switch trays (2 chips),
   8 x 33 kW power shelves, 2 management switches (S1, S3, S8); every GPU has one NVLink 5 link to each
   of the 18 switch chips (72 x 18 = 1,296 links, S9, S16); each Grace has NVLink-C2C to its 2 GPUs (S45).

@@ -13,7 +13,7 @@ import yaml
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog, CatalogError, PartSpec
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGED = ROOT / "assets" / "catalog"
+PACKAGED = ROOT / "rackcad" / "assets" / "catalog"
 
 
 @pytest.fixture(scope="module")
