@@ -113,6 +113,8 @@ class PartSpec(_Spec):
     gbps: Figure | None = None
     reach_m: Figure | None = None
     medium: Medium | None = None
+    module_ports: int = Field(default=1, ge=1)
+    """Ports a transceiver module or cable end serves (a twin-port OSFP: 2); `gbps` is shared between them."""
     optics_power_w: Figure | None = None
 
     @model_validator(mode="after")
