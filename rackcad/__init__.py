@@ -26,6 +26,13 @@ def catalog() -> Catalog:
     return default_catalog()
 
 
+def Checker(doc: Document, catalog: Catalog | None = None):  # noqa: N802 - the public name of a class
+    """A report that stays equal to `validate(doc.design)` after every edit (rackcad.rules.checker.Checker)."""
+    from rackcad.rules.checker import Checker as _Checker
+
+    return _Checker(doc, catalog)
+
+
 def validate(design: Design, catalog: Catalog | None = None):
     """Run every rule on `design`; returns a Report (.violations, .errors, .warnings, .ok, .to_dict())."""
     from rackcad.rules import validate as _validate
@@ -35,6 +42,7 @@ def validate(design: Design, catalog: Catalog | None = None):
 
 __all__ = [
     "Change",
+    "Checker",
     "Design",
     "Document",
     "EditError",

@@ -108,6 +108,8 @@ class Delta:
     racks: frozenset[str | None]
     nodes: frozenset[str]
     links: frozenset[str]
+    moved: bool = False
+    """Whether a node or link changed the rack that answers for it (its owner in checks)."""
 
 
 _PREFIX = {Rack: "rack", Node: "node", Link: "link"}
@@ -336,6 +338,9 @@ class Figures(DesignIndex):
                     racks.add(item.id)
                     if placed:
                         rack_moved.add(item.id)
+        for rack_id in racks:
+            if rack_id is not None:
+                links.update(link.id for link in self.links_of.get(rack_id, ()))  # links naming a rack id
         for rack_id in rack_moved:
             for child in self.children.get(rack_id, ()):
                 nodes.add(child.id)
@@ -345,12 +350,15 @@ class Figures(DesignIndex):
             links.update(link.id for link in self.links_of.get(node_id, ()))
 
         # take out the old contributions
+        owners: dict[str, str | None] = {}
         for link_id in links:
             fig = self._drop_link(link_id)
             if fig is not None:
                 racks.update((fig.rack_a, fig.rack_b))
+                owners[link_id] = fig.owner
         for node_id in nodes:
-            racks.add(self.rack_of.get(node_id))
+            owners[node_id] = self.rack_of.get(node_id)
+            racks.add(owners[node_id])
             self._drop_node(node_id)
         # change the structure
         for old, new in changed:
@@ -378,22 +386,25 @@ class Figures(DesignIndex):
         for node_id in list(nodes):
             links.update(link.id for link in self.links_of.get(node_id, ()))
         # put the new contributions in
+        moved = False
         for node_id in nodes:
             if node_id in self.nodes:
                 self._add_node(node_id)
                 racks.add(self.rack_of[node_id])
+                moved = moved or owners.get(node_id, self.rack_of[node_id]) != self.rack_of[node_id]
         for link_id in links:
             link = self.links.get(link_id)
             if link is not None:
                 self._add_link(link)
                 fig = self.link_figures[link_id]
                 racks.update((fig.rack_a, fig.rack_b))
+                moved = moved or owners.get(link_id, fig.owner) != fig.owner
         for rack_id in racks:
             if rack_id is not None:
                 self._loads.pop(rack_id, None)
         if tokens & _GRAPH_TOKENS:
             self._components = None
-        return Delta(frozenset(tokens), frozenset(racks), frozenset(nodes), frozenset(links))
+        return Delta(frozenset(tokens), frozenset(racks), frozenset(nodes), frozenset(links), moved)
 
     def _descendants(self, node_id: str) -> list[Node]:
         out: list[Node] = []
