@@ -1,7 +1,8 @@
 """Load the parts catalog: the packaged YAML files, then user catalog folders that add or override parts.
 
 User folders, in order (a later one overrides an earlier one by part id):
-  1. `~/.config/rackcad/catalog/` (or `$XDG_CONFIG_HOME/rackcad/catalog/`)
+  1. `catalog/` in the user config folder (`rackcad.userdirs.config_dir()`: `~/.config/rackcad/catalog/`
+     or `$XDG_CONFIG_HOME/rackcad/catalog/` on Linux)
   2. each folder in `$RACKCAD_CATALOG_PATH` (os.pathsep-separated)
 """
 
@@ -16,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from rackcad.catalog.schema import PartSpec, Source
+from rackcad.userdirs import config_dir
 
 
 class CatalogError(ValueError):
@@ -34,8 +36,7 @@ def packaged_catalog_dir() -> Path:
 
 
 def user_catalog_dirs() -> list[Path]:
-    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    dirs = [config / "rackcad" / "catalog"]
+    dirs = [config_dir() / "catalog"]
     extra = os.environ.get("RACKCAD_CATALOG_PATH", "")
     dirs += [Path(p) for p in extra.split(os.pathsep) if p]
     return dirs
