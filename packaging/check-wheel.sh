@@ -37,6 +37,7 @@ test "$("$work/venv/bin/python" -c 'import rackcad, sys; print(rackcad.__file__)
 test "$("$rc" parts | wc -l)" -ge "$packaged"
 "$rc" parts --kind gpu
 "$rc" parts > /dev/null  # the second run reads the catalog cache
+test -s "$XDG_CACHE_HOME/rackcad/catalog-cache.json"
 "$rc" new --template gb200-nvl72 -o nvl72.rackcad
 "$rc" validate nvl72.rackcad
 "$rc" bom nvl72.rackcad -o bom.csv

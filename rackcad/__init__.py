@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import importlib
 
-from rackcad._version import __version__
-
 # public name -> (module, attribute or None for the module itself)
 _LAZY = {
     "templates": ("rackcad.templates", None),
@@ -41,6 +39,10 @@ _LAZY = {
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        from rackcad._version import __version__
+
+        return __version__
     try:
         module, attr = _LAZY[name]
     except KeyError:

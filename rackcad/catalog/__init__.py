@@ -77,7 +77,10 @@ class Catalog:
 
 @lru_cache(maxsize=1)
 def default_catalog() -> Catalog:
-    return Catalog([packaged_catalog_dir(), *user_catalog_dirs()])
+    from rackcad.catalog.cache import caching
+
+    with caching():
+        return Catalog([packaged_catalog_dir(), *user_catalog_dirs()])
 
 
 class _CatalogPackage(types.ModuleType):

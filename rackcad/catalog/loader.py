@@ -20,6 +20,10 @@ from rackcad.catalog.schema import PartSpec, Source
 from rackcad.userdirs import config_dir
 
 
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it (~10x faster), else the pure-Python one: same data."""
+
+
 class CatalogError(ValueError):
     """A catalog file that cannot be read: names the file and the field."""
 
@@ -48,9 +52,20 @@ def _error_path(err: ValidationError) -> str:
     return f"{loc}: {first['msg']}"
 
 
+def parse_yaml_file(path: Path):
+    """The YAML document in `path` (safe loader), through the catalog cache while a catalog loads."""
+    from rackcad.catalog.cache import active
+
+    def parse(file: Path):
+        return yaml.load(file.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
+
+    cache = active()
+    return parse(path) if cache is None else cache.get(path, parse)
+
+
 def load_part_file(path: Path) -> PartSpec:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml_file(path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
@@ -73,5 +88,5 @@ def load_sources(folder: Path) -> dict[str, Source]:
     path = folder / "sources.yaml"
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = parse_yaml_file(path) or {}
     return {key: Source(key=key, **value) for key, value in raw.items()}

@@ -12,7 +12,7 @@ import importlib
 import logging
 import sys
 
-from rackcad._version import __version__
+from rackcad._version import package_version
 from rackcad.cli.common import EXIT_USAGE, CliError
 
 # Sub-command modules, each with add_parsers(subparsers); listed explicitly, imported in order.
@@ -22,9 +22,20 @@ COMMAND_MODULES = ["rackcad.cli.basic", "rackcad.cli.gui_cmd", "rackcad.cli.expo
 log = logging.getLogger("rackcad")
 
 
+class _Version(argparse.Action):
+    """`--version`, reading the package metadata only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest=dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"rackcad {package_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rackcad", description="CAD for rack-scale AI systems.")
-    parser.add_argument("--version", action="version", version=f"rackcad {__version__}")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log debug detail to stderr and to the log file in the user log folder")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -44,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from rackcad.cli.logsetup import configure_logging
 
     configure_logging(verbose=args.verbose)
-    log.debug("rackcad %s: %s", __version__, " ".join(argv))
+    log.debug("rackcad %s: %s", package_version(), " ".join(argv))
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
