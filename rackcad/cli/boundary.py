@@ -14,16 +14,19 @@ surrogate can never end a command in UnicodeEncodeError.
 from __future__ import annotations
 
 import io
+import logging
 import sys
 import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from rackcad.model.text import escaped, shorten
+from rackcad.text import escaped, shorten
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 MESSAGE_CHARS = 300
+
+log = logging.getLogger("rackcad")
 
 
 class EscapingWriter(io.TextIOBase):
@@ -78,6 +81,7 @@ def run(command: Callable[[], int], name: str, file: str | None, debug: bool, cl
         with escaped_stdout():
             return int(command() or 0)
     except cli_error as exc:
+        log.warning("%s", exc)
         error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -91,6 +95,7 @@ def run(command: Callable[[], int], name: str, file: str | None, debug: bool, cl
         error(f"{where}: {exc.strerror or exc}")
         return EXIT_USAGE
     except Exception as exc:  # the boundary: a bug must never reach the user as a traceback
+        log.error("internal error in %s", name, exc_info=True)
         if debug:
             traceback.print_exc()
         on = f" on {file}" if file else ""

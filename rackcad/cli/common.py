@@ -7,9 +7,10 @@ import json
 import math
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from rackcad.files import LoadError, load
-from rackcad.model import Design
+if TYPE_CHECKING:
+    from rackcad.model import Design
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -21,6 +22,8 @@ class CliError(Exception):
 
 
 def load_design(path: str) -> Design:
+    from rackcad.files import LoadError, load
+
     try:
         return load(path)
     except LoadError as exc:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from rackcad.files.bounded_json import JsonProblem, parse
 from rackcad.files.migrations import MigrationError, migrate
 from rackcad.model import FORMAT_NAME, Design, parent_loop
-from rackcad.model.text import escaped, shorten, shown
+from rackcad.text import escaped, shorten, shown
 
 _ITEM_LISTS = ("racks", "nodes", "links", "waivers")
 

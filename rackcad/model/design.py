@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from rackcad.model.text import shown, text_problem
+from rackcad.text import shown, text_problem
 
 FORMAT_NAME = "rackcad"
 SCHEMA_VERSION = 1

@@ -142,7 +142,7 @@ def test_an_internal_error_is_one_line_exit_3_and_debug_shows_the_traceback(tmp_
     def broken(*args, **kwargs):
         raise ZeroDivisionError("x" * 5000)
 
-    monkeypatch.setattr("rackcad.cli.basic.summary", broken)
+    monkeypatch.setattr("rackcad.analysis.summary", broken)
     code, _, err = run(capsys, "info", path)
     assert code == 3
     assert_one_line(err, "internal error in `info` on", str(path), "ZeroDivisionError", "--debug")
