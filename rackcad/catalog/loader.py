@@ -11,11 +11,14 @@ import os
 from importlib import resources
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from rackcad.catalog.schema import PartSpec, Source
+
+T = TypeVar("T", bound=BaseModel)
 
 
 class CatalogError(ValueError):
@@ -48,6 +51,11 @@ def _error_path(err: ValidationError) -> str:
 
 
 def load_part_file(path: Path) -> PartSpec:
+    return load_spec_file(path, PartSpec, "part")
+
+
+def load_spec_file(path: Path, schema: type[T], what: str) -> T:
+    """One YAML file validated against a pydantic schema; a CatalogError names the file and the field."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -55,9 +63,9 @@ def load_part_file(path: Path) -> PartSpec:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
         raise CatalogError(f"{path}: {where}: not valid YAML") from exc
     if not isinstance(data, dict):
-        raise CatalogError(f"{path}: expected a mapping of part fields")
+        raise CatalogError(f"{path}: expected a mapping of {what} fields")
     try:
-        return PartSpec.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
         raise CatalogError(f"{path}: {_error_path(exc)}") from exc
 
