@@ -47,6 +47,8 @@ from rackcad.gui.canvas.view import ElevationView
 from rackcad.gui.canvas.zoom import ZoomView
 from rackcad.gui.dialogs.about import AboutDialog
 from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
+from rackcad.gui.dialogs.shortcuts import ShortcutsDialog
+from rackcad.gui.edit_actions import EditActions
 from rackcad.gui.panels.analysis import AnalysisPanel
 from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
@@ -138,6 +140,8 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
 
+        self.edits = EditActions(self, lambda: self.doc, self.selected_ids, self.select)
+        self.edits.message.connect(lambda text: self._status(text, 8000))
         self._create_actions()
         self._create_toolbar()
         self._create_menus()
@@ -158,6 +162,9 @@ class MainWindow(QMainWindow):
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
         self.analyzer.failed.connect(self.analysis.show_state)
+        for canvas in (self.view, self.topology_view, self.floor_view):
+            canvas.context_requested.connect(self.canvas_menu)
+        self.palette.empty_trays.toggled.connect(lambda on: setattr(self.view, "empty_trays", on))
         self.view.connect_stopped.connect(lambda: self.connect_action.setChecked(False))
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
@@ -211,17 +218,22 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         sp = QStyle.StandardPixmap
         key = QKeySequence.StandardKey
-        self.new_action = self._action("&New from template...", self.new_from_template, key.New, sp.SP_FileIcon,
-                                       "Start a design from a system template")
+        self.blank_action = self._action("&New", self.new_blank, key.New, sp.SP_FileIcon, "Start a blank design")
+        self.new_action = self._action("New from &Template...", self.new_from_template, "Ctrl+Shift+N",
+                                       sp.SP_FileDialogNewFolder, "Start a design from a system template")
         self.open_action = self._action("&Open...", self.open_dialog, key.Open, sp.SP_DialogOpenButton,
                                         "Open a .rackcad design")
         self.save_action = self._action("&Save", self.save, key.Save, sp.SP_DialogSaveButton, "Save the design")
         self.save_as_action = self._action("Save &As...", self.save_as, key.SaveAs)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.undo_action = self._action("&Undo", self.doc.undo, key.Undo, sp.SP_ArrowBack)
-        self.redo_action = self._action("&Redo", self.doc.redo, key.Redo, sp.SP_ArrowForward)
-        self.delete_action = self._action("&Delete", self.delete_selection, key.Delete, sp.SP_TrashIcon,
-                                          "Delete the selection (a part takes its links along)")
+        # Redo answers both conventions. Delete is Delete and Backspace only: the platform's Delete binding
+        # includes Ctrl+D on some desktops (KDE), which here duplicates, as in most CAD tools.
+        self.redo_action = self._action("&Redo", self.doc.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], sp.SP_ArrowForward)
+        self.delete_action = self._action("&Delete", self.delete_selection, ["Delete", "Backspace"],
+                                          sp.SP_TrashIcon, "Delete the selection (a part takes its links along)")
+        for action, short in ((self.undo_action, "Undo"), (self.redo_action, "Redo")):
+            action.setIconText(short)  # the toolbar keeps its width; the menu and tooltip name the step
         self.select_all_action = self._action("Select &All", self.select_all, key.SelectAll)
         self.connect_action = self._action("&Connect Ports", self._toggle_connect, "Ctrl+K",
                                            tip="Link tool: click a part, pick a port group, then another part")
@@ -236,6 +248,8 @@ class MainWindow(QMainWindow):
                                          tip=f"Show the {text.replace('&', '').lower()}")
                             for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan")))]
         self.about_action = self._action("&About RackCAD", self.about)
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents,
+                                             tip="Every action with its keys")
         self.export_actions: list[QAction] = []
         exporters = self._exporters()
         for text, function, file_filter, suffix, view in EXPORTS:
@@ -258,7 +272,7 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action])
+        file_menu.addActions([self.blank_action, self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
@@ -272,9 +286,12 @@ class MainWindow(QMainWindow):
         edit = bar.addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
-        edit.addActions([self.delete_action, self.select_all_action])
+        edit.addActions([self.edits.cut, self.edits.copy, self.edits.paste, self.edits.duplicate,
+                         self.delete_action, self.select_all_action])
         edit.addSeparator()
-        edit.addActions([self.connect_action, self.autowire_action])
+        edit.addActions([self.edits.array, self.edits.fill, self.edits.rename, self.edits.renumber])
+        edit.addSeparator()
+        edit.addActions([self.connect_action, self.autowire_action, self.edits.wire, self.edits.rail])
 
         view = bar.addMenu("&View")
         view.addActions(self.tab_actions)
@@ -286,14 +303,14 @@ class MainWindow(QMainWindow):
         view.addAction(self.toolbar.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        help_menu.addActions([self.shortcuts_action, self.about_action])
 
     def _create_toolbar(self) -> None:
         bar = QToolBar("Toolbar", self)
         bar.setObjectName("toolbar")
         bar.setIconSize(QSize(18, 18))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions([self.new_action, self.open_action, self.save_action])
+        bar.addActions([self.blank_action, self.open_action, self.save_action])
         bar.addSeparator()
         bar.addActions([self.undo_action, self.redo_action, self.delete_action])
         bar.addSeparator()
@@ -337,6 +354,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(history.can_redo)
         self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
         self.recovery.changed()
+        self.edits.update_enabled()
 
     # ---------------------------------------------------- tabs and docks
     def current_view(self) -> ZoomView:
@@ -470,6 +488,7 @@ class MainWindow(QMainWindow):
                 scene.select_ids(ids)
         self._selecting = False
         self.inspector.show_ids(ids)
+        self.edits.update_enabled()
 
     def selected_ids(self) -> list[str]:
         """What Delete and Auto-wire act on: the inspector's items (canvas selection, or a link)."""
@@ -494,6 +513,18 @@ class MainWindow(QMainWindow):
         view.center_on_rect(rect)
 
     # ---------------------------------------------------------------- edits
+    def canvas_menu(self, ids: list[str], where) -> None:
+        """Right-click on a canvas: what is under the pointer joins (or replaces) the selection, then the
+        menu of the actions that apply to it."""
+        if ids and not set(ids) <= set(self.selected_ids()):
+            self.select(ids)
+        self.edits.exec_menu(self.context_menu(), where)
+
+    def context_menu(self):
+        """The menu for the current selection (canvas items, racks, links)."""
+        extra = [self.delete_action, None, self.connect_action, self.autowire_action, None, self.fit_action]
+        return self.edits.context_menu(self.selected_ids(), extra)
+
     def delete_selection(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -575,6 +606,14 @@ class MainWindow(QMainWindow):
         self.path = path
         self.report = None
         self.doc.reset(design, saved=saved)
+
+    def new_blank(self) -> bool:
+        """Replace the design with an empty one (asks about unsaved changes first)."""
+        if not self.maybe_save():
+            return False
+        self._set_design(Design(name="Untitled"), None)
+        self._status("New blank design: drag a rack from the Parts palette", 5000)
+        return True
 
     def new_from_template(self) -> None:
         dialog = NewFromTemplateDialog(self)
@@ -712,6 +751,9 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self._status(f"Exported {path}", 5000)
         return True
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.menuBar(), self).exec()
 
     def about(self) -> None:
         AboutDialog(self.catalog, self).exec()

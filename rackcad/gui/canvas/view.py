@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDrop
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem, QGraphicsView
 
 from rackcad.document import Document, EditError
+from rackcad.editing.stock import place_stock
 from rackcad.gui.canvas.items import BoxItem
 from rackcad.gui.canvas.scene import ElevationScene
 from rackcad.gui.canvas.tools import ConnectTool, Target, menu_choice, target_at
@@ -48,6 +49,7 @@ class ElevationView(ZoomView):
         self.connect_tool.message.connect(lambda text: self.message.emit(text, 0))
         self.connect_tool.first_changed.connect(self._hide_wire)
         self.setAcceptDrops(True)
+        self.empty_trays = False  # palette option: stock trays arrive as bare sleds
         self._press: tuple[str, QPointF, float] | None = None  # node id, press position, grab offset (mm)
         self._dragging = False
         self._hover_reason: str | None = None
@@ -98,6 +100,10 @@ class ElevationView(ZoomView):
             if isinstance(item, BoxItem) and item.role in ("node", "title"):
                 return item
         return None
+
+    def ids_at(self, pos: QPoint) -> list[str]:
+        item = self.item_at(pos)
+        return [item.model_id] if item is not None else []
 
     def tooltip_at(self, pos: QPoint) -> str:
         item = self.item_at(pos)
@@ -229,7 +235,8 @@ class ElevationView(ZoomView):
         event.acceptProposedAction()
 
     def drop_part(self, part_id: str, point: QPointF) -> str | None:
-        """Place `part_id` where it was dropped (a rack part adds a rack). Returns the new id, or None with the
+        """Place `part_id` where it was dropped (a rack part adds a rack; a stock tray arrives with its catalog
+        contents unless `empty_trays`). Returns the new id, or None with the
         reason in the status bar when it does not fit."""
         doc = self._doc()
         part = doc.catalog.find(part_id)
@@ -244,7 +251,7 @@ class ElevationView(ZoomView):
                 self.message.emit(f"Cannot place {part.model}: {target.reason}", 10_000)
                 return None
             else:
-                new = doc.place(part_id, target.parent, u=target.u, bay=target.bay)
+                new = place_stock(doc, part_id, target.parent, u=target.u, bay=target.bay, empty=self.empty_trays)
         except EditError as exc:
             self.message.emit(str(exc), 10_000)
             return None
