@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from rackcad.files import LoadError, load
-from rackcad.model import Design
+if TYPE_CHECKING:
+    from rackcad.model import Design
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -18,6 +19,8 @@ class CliError(Exception):
 
 
 def load_design(path: str) -> Design:
+    from rackcad.files import LoadError, load
+
     try:
         return load(path)
     except LoadError as exc:
