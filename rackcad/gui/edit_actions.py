@@ -8,6 +8,7 @@ as text, so a paste works into another window or design) and small dialogs.
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QObject, QPoint, Signal
@@ -20,11 +21,29 @@ from rackcad.model import Link, Node, Rack
 
 
 def put_on_clipboard(snippet: clipboard.Snippet) -> None:
+    """Our MIME type and the same JSON as text. The QMimeData is made in Python, so its virtual methods run
+    Python: the clipboard must let go of it before the interpreter ends, or Qt calls into a dead interpreter
+    while tearing the clipboard down (a crash at exit)."""
+    global _release_registered
     text = snippet.to_json()
     data = QMimeData()
     data.setData(clipboard.MIME, text.encode())
     data.setText(text)
     QApplication.clipboard().setMimeData(data)
+    if not _release_registered:
+        atexit.register(_release_clipboard)
+        _release_registered = True
+
+
+_release_registered = False
+
+
+def _release_clipboard() -> None:
+    app = QApplication.instance()
+    if app is not None:
+        data = app.clipboard().mimeData()
+        if data is not None and data.hasFormat(clipboard.MIME):
+            app.clipboard().clear()
 
 
 def read_clipboard() -> clipboard.Snippet:
@@ -203,6 +222,39 @@ class EditActions(QObject):
         made = wiring.wire_each_to_each(doc, accs, chips,
                                         label=f"Wire {len(accs)} accelerators to {len(chips)} switch chips")
         self.message.emit(f"Wired {len(accs)} accelerators to {len(chips)} switch chips: {made:,} links")
+        return made
+
+    def group_of(self, node_id: str) -> list[str]:
+        """What a bulk-wire drag from `node_id` stands for: when the part is in the selection (itself, or its
+        tray or rack is selected), every part of the selection of the same catalog part; else the part alone."""
+        doc = self._doc()
+        selection = self._selection()
+        inside = wiring.expand(doc, selection)
+        if node_id not in inside:
+            return [node_id]
+        part = doc.get(node_id).part
+        return [n for n in inside if doc.get(n).part == part]
+
+    def bulk_wire(self, start: str, end: str) -> int:
+        """The connect tool's drag from one part onto another: each part of the first group to each of the
+        second, a number of links per pair asked for (default: the free ports spread evenly)."""
+        doc = self._doc()
+        a_nodes, b_nodes = self.group_of(start), self.group_of(end)
+        b_nodes = [n for n in b_nodes if n not in set(a_nodes)]
+        found = wiring.common_port(doc, a_nodes, b_nodes)
+        if found is None:
+            raise EditError(f"{doc.get(start).name} and {doc.get(end).name} share no protocol")
+        port_a, port_b, protocol = found
+        free = wiring.free_ports(doc, a_nodes[0], port_a)
+        per_pair = max(free // max(len(b_nodes), 1), 1)
+        a_name, b_name = doc.part_of(start).model, doc.part_of(end).model
+        count = self.ask_int("Wire groups", f"{len(a_nodes)} x {a_name} ({port_a}) to {len(b_nodes)} x {b_name} "
+                             f"({port_b}), {protocol}.\nLinks per pair:", per_pair, 1, max(free, 1))
+        if count is None:
+            return 0
+        made = wiring.wire_each_to_each(doc, a_nodes, b_nodes, port_a, port_b, per_pair=count,
+                                        label=f"Wire {len(a_nodes)} {a_name} to {len(b_nodes)} {b_name}")
+        self.message.emit(f"Wired {len(a_nodes)} x {a_name} to {len(b_nodes)} x {b_name}: {made:,} links")
         return made
 
     def rail_selection(self) -> int:

@@ -165,6 +165,10 @@ class MainWindow(QMainWindow):
         for canvas in (self.view, self.topology_view, self.floor_view):
             canvas.context_requested.connect(self.canvas_menu)
         self.palette.empty_trays.toggled.connect(lambda on: setattr(self.view, "empty_trays", on))
+        for widget, handler in ((self.palette.tree, self._palette_menu), (self.checks.list, self._checks_menu)):
+            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            widget.customContextMenuRequested.connect(lambda pos, w=widget, h=handler: h(w, pos))
+        self.view.bulk_wire_requested.connect(lambda a, b: self.edits._guard(lambda: self.edits.bulk_wire(a, b)))
         self.view.connect_stopped.connect(lambda: self.connect_action.setChecked(False))
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
@@ -524,6 +528,66 @@ class MainWindow(QMainWindow):
         """The menu for the current selection (canvas items, racks, links)."""
         extra = [self.delete_action, None, self.connect_action, self.autowire_action, None, self.fit_action]
         return self.edits.context_menu(self.selected_ids(), extra)
+
+    def _palette_menu(self, tree, pos) -> None:
+        """A palette entry: place it into the selected rack or tray, or fill the selected rack with it."""
+        item = tree.itemAt(pos)
+        part_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        part = self.catalog.find(part_id) if part_id else None
+        if part is None:
+            return
+        menu = QMenu(self)
+        selected = self.selected_ids()
+        target = self.doc.find(selected[0]) if selected else None
+        place = menu.addAction(f"Place {part.model}" + (f" in {target.name}" if target is not None else ""))
+        place.setEnabled(part.kind == "rack" or target is not None)
+        place.triggered.connect(lambda: self.edits._guard(lambda: self._place_from_palette(part.id)))
+        rack = target if isinstance(target, Rack) else self.doc.rack_of(target.id) if target is not None else None
+        fill = menu.addAction(f"Fill {rack.name if rack else 'the selected rack'} with {part.model}")
+        fill.setEnabled(rack is not None and part.mount == "rack")
+        fill.triggered.connect(lambda: self.edits._guard(lambda: self.select(
+            self._fill_with(rack.id, part.id))))
+        self.edits.exec_menu(menu, tree.viewport().mapToGlobal(pos))
+
+    def _fill_with(self, rack_id: str, part_id: str) -> list[str]:
+        from rackcad.editing.clipboard import fill_rack
+
+        return fill_rack(self.doc, rack_id, part_id, empty=self.view.empty_trays)
+
+    def _place_from_palette(self, part_id: str) -> None:
+        """Place a part into the selected rack (lowest free U) or tray (first free bay), or add a rack."""
+        from rackcad.editing.stock import place_stock
+
+        part = self.catalog.get(part_id)
+        if part.kind == "rack":
+            self.select([self.doc.add_rack(part_id)])
+            return
+        target = self.doc.get(self.selected_ids()[0])
+        if part.mount == "bay":
+            tray = target.id if isinstance(target, Node) and self.doc.part_of(target.id).bays else target.parent
+            bay = self.doc.free_bay(tray, part.kind)
+            new = place_stock(self.doc, part_id, tray, bay=bay, empty=self.view.empty_trays)
+        else:
+            rack = target if isinstance(target, Rack) else self.doc.rack_of(target.id)
+            u = self.doc.free_u(rack.id, part.height_u or 1)
+            if u is None:
+                raise EditError(f"{rack.name} has no free {part.height_u or 1:g}U for {part.model}")
+            new = place_stock(self.doc, part_id, rack.id, u=u, empty=self.view.empty_trays)
+        self.select([new])
+
+    def _checks_menu(self, view, pos) -> None:
+        """A violation: show its subjects, waive it."""
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return
+        view.setCurrentIndex(index)
+        violation = self.checks.selected()
+        menu = QMenu(self)
+        menu.addAction("Show on the canvas").triggered.connect(lambda: self.show_subjects(list(violation.subjects)))
+        waive = menu.addAction("Waive...")
+        waive.setEnabled(not getattr(violation, "waived", False))
+        waive.triggered.connect(self.checks.ask_waive)
+        self.edits.exec_menu(menu, view.viewport().mapToGlobal(pos))
 
     def delete_selection(self) -> None:
         ids = self.selected_ids()

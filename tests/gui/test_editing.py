@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import rackcad
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QContextMenuEvent, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from rackcad.gui.dialogs.shortcuts import shortcut_rows
 
@@ -105,3 +105,97 @@ def test_copy_paste_a_populated_tray_and_a_rack_into_another_window(example, qtb
         other.doc.mark_clean()
         other.close()
         other.deleteLater()
+
+
+def test_bulk_wire_72_gpus_to_18_chips_in_one_drag(example):
+    window = example("gb200-nvl72")
+    doc = window.doc
+    doc.remove(*[link.id for link in doc.design.links if link.protocol == "nvlink5"])
+    rack = doc.design.racks[0]
+    gpu = next(n for n in doc.design.nodes if n.name == "CT01/GPU1")
+    chip = next(n for n in doc.design.nodes if n.name == "ST01/SW1")
+    click_item(window, f"{rack.id}#title")
+    assert window.selected_ids() == [rack.id]
+    key(window, Qt.Key.Key_K, CTRL)  # Connect Ports
+    assert window.connect_action.isChecked()
+    asked = []
+    window.edits.ask_int = lambda title, label, value, low, high: asked.append((label, value)) or value
+    steps = len(doc.history)
+    key(window, Qt.Key.Key_Home)  # zoom to fit: the whole rack in view
+    start, end = (view_point(window, gpu.id), view_point(window, chip.id))
+    viewport = window.view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, (start + end) / 2)
+    QTest.mouseMove(viewport, end)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert asked and asked[0][1] == 1 and asked[0][0].startswith("72 x B200")  # 18 free ports over 18 chips
+    assert sum(link.count for link in doc.design.links if link.protocol == "nvlink5") == 1296
+    assert len(doc.history) == steps + 1 and window.undo_action.text().startswith("&Undo Wire 72 B200")
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert not [link for link in doc.design.links if link.protocol == "nvlink5"]
+
+
+def view_point(window, item_id: str):
+    """A part's centre on the viewport, with the whole rack in view."""
+    box = window.scene.layout.by_id[item_id]
+    return window.view.mapFromScene(QPointF(box.x + box.w / 2, box.y + box.h / 2))
+
+
+def open_menu(window, monkeypatch, right_click) -> QMenu:
+    """Right-click (the `right_click` callable sends it), then return the menu shown."""
+    shown = []
+
+    def popup(menu, where):
+        menu.popup(where)
+        shown.append(menu)
+
+    monkeypatch.setattr(window.edits, "exec_menu", popup)
+    right_click()
+    assert shown, "no context menu"
+    return shown[-1]
+
+
+def pick(menu, text: str) -> None:
+    """Click the menu entry whose text starts with `text`."""
+    action = next(a for a in menu.actions() if a.text().replace("&", "").startswith(text))
+    assert action.isEnabled(), text
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     menu.actionGeometry(action).center())
+
+
+def right_click(widget, point) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, point)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, widget.mapToGlobal(point))
+    QApplication.sendEvent(widget, event)
+
+
+def test_context_menus_on_canvas_item_palette_and_checks(small, monkeypatch):
+    window, ids, _ = small
+    click_item(window, ids["tray"])
+    box = window.scene.layout.by_id[ids["tray"]]
+    point = window.view.mapFromScene(QPointF(box.x + 12, box.y + box.h / 2))
+    menu = open_menu(window, monkeypatch, lambda: right_click(window.view.viewport(), point))
+    assert window.selected_ids() == [ids["tray"]]  # the right press kept the selection
+    texts = [a.text().replace("&", "") for a in menu.actions() if a.text()]
+    assert {"Delete", "Copy", "Paste", "Duplicate", "Array...", "Fill Rack...", "Rename..."} <= set(texts)
+    monkeypatch.setattr(window.edits, "ask_int", lambda title, label, value, low, high: 2)
+    pick(menu, "Array")
+    assert [n.name for n in window.doc.children(ids["rack"]) if n.part == "gb200-compute-tray"] == \
+        ["CT1", "CT02", "CT03"]
+
+    window.select([ids["rack"]])
+    tree = window.palette.tree
+    row = window.palette.part_items()["power-shelf-33kw"]
+    tree.scrollToItem(row)
+    menu = open_menu(window, monkeypatch, lambda: right_click(tree.viewport(), tree.visualItemRect(row).center()))
+    pick(menu, "Place")
+    shelf = window.doc.get(window.selected_ids()[0])
+    assert shelf.part == "power-shelf-33kw" and shelf.u == 1 and shelf.name == "PS1"
+
+    window.wait_for_checks()
+    view = window.checks.list
+    point = view.visualRect(window.checks.model.index(0, 0)).center()
+    menu = open_menu(window, monkeypatch, lambda: right_click(view.viewport(), point))
+    subjects = [s for s in window.checks.model.rows[0].subjects if window.doc.find(s)]
+    pick(menu, "Show on the canvas")
+    assert window.selected_ids() == subjects

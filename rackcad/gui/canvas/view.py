@@ -41,6 +41,7 @@ class ElevationView(ZoomView):
     """Shows an ElevationScene and turns gestures into Document edits."""
 
     connect_stopped = Signal()  # Esc switched the connect tool off
+    bulk_wire_requested = Signal(str, str)  # connect tool: dragged from one part onto another
 
     def __init__(self, scene: ElevationScene, doc: Callable[[], Document], parent=None):
         super().__init__(scene, parent)
@@ -50,6 +51,7 @@ class ElevationView(ZoomView):
         self.connect_tool.first_changed.connect(self._hide_wire)
         self.setAcceptDrops(True)
         self.empty_trays = False  # palette option: stock trays arrive as bare sleds
+        self._wire_press: tuple[str | None, QPointF] | None = None  # connect tool: part pressed on, where
         self._press: tuple[str, QPointF, float] | None = None  # node id, press position, grab offset (mm)
         self._dragging = False
         self._hover_reason: str | None = None
@@ -116,7 +118,7 @@ class ElevationView(ZoomView):
         if self.connect_tool.active and event.button() == Qt.MouseButton.LeftButton:
             item = self.item_at(event.position())
             node = item.model_id if item is not None and item.role == "node" else None
-            self.connect_tool.click(node, event.globalPosition().toPoint())
+            self._wire_press = (node, event.position())
             event.accept()
             return
         self._press = None
@@ -136,12 +138,17 @@ class ElevationView(ZoomView):
         if self._dragging:
             self._show_target(self._move_target(event.position()))
             return
-        if self.connect_tool.active and self.connect_tool.first is not None:
+        if self.connect_tool.active and self._wire_press is not None and self._wire_press[0] is not None:
+            self._show_wire(self.mapToScene(event.position().toPoint()), self._wire_press[0])
+        elif self.connect_tool.active and self.connect_tool.first is not None:
             self._show_wire(self.mapToScene(event.position().toPoint()))
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._pan_release(event):
+            return
+        if self.connect_tool.active and self._wire_press is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._finish_wire(event)
             return
         if self._dragging and self._press is not None:
             target = self._move_target(event.position())
@@ -200,8 +207,24 @@ class ElevationView(ZoomView):
         self._ghost.hide()
         self._hover_reason = None
 
-    def _show_wire(self, end: QPointF) -> None:
-        first = self.connect_tool.first
+    def _finish_wire(self, event: QMouseEvent) -> None:
+        """Connect tool release: a drag from one part onto another asks for a bulk wire between their groups;
+        a click is a step of the one-link-at-a-time tool."""
+        start, pressed = self._wire_press  # type: ignore[misc]
+        self._wire_press = None
+        item = self.item_at(event.position())
+        node = item.model_id if item is not None and item.role == "node" else None
+        dragged = (event.position() - pressed).manhattanLength() >= QApplication.startDragDistance()
+        if dragged and start is not None and node is not None and node != start:
+            self._hide_wire()
+            self.connect_tool.cancel()
+            self.bulk_wire_requested.emit(start, node)
+        else:
+            self.connect_tool.click(node, event.globalPosition().toPoint())
+        event.accept()
+
+    def _show_wire(self, end: QPointF, start: str | None = None) -> None:
+        first = (start, None) if start is not None else self.connect_tool.first
         item = self.elevation.item(first[0]) if first else None
         if item is None:
             self._wire.hide()
