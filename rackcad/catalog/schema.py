@@ -15,7 +15,7 @@ Confidence = Literal["verified-primary", "verified-secondary", "derived", "estim
 
 Kind = Literal[
     "gpu", "cpu", "xpu", "switch", "network-switch", "cpo-switch", "nic", "dpu", "optic", "cable",
-    "tray", "rack", "power-shelf", "cdu", "busbar", "mgmt-switch",
+    "tray", "rack", "power-shelf", "cdu", "busbar", "mgmt-switch", "patch-panel",
 ]
 """Part kinds. `switch` is one switch chip; `tray` is anything that holds parts in bays."""
 
@@ -59,9 +59,19 @@ class PortGroup(_Spec):
     role: PortRole
     medium: Medium | None = None
     reach_m: float | None = None
+    lane_gbps: float | None = None
+    """SerDes rate per lane (100 for NDR / 100G-PAM4, 200 for XDR / 200G-PAM4): what copper must carry."""
+    ports_per_cage: int = Field(default=1, ge=1)
+    """Logical ports per cage: a pluggable module serves this many ports (QM9700: 2 per OSFP cage, F1)."""
+    speeds_gbps: list[float] = Field(default_factory=list)
+    """Lower rates a port also links up at (auto-negotiation), besides `gbps`."""
     source: str
     confidence: Confidence
     note: str = ""
+
+    def runs_at(self, gbps: float) -> bool:
+        """Whether a port of this group links up at `gbps`."""
+        return gbps == self.gbps or gbps in self.speeds_gbps
 
     @property
     def total_gbps(self) -> float:
@@ -74,6 +84,31 @@ class BayGroup(_Spec):
     name: str
     accepts: list[Kind]
     count: int = Field(ge=1)
+
+
+class Content(_Spec):
+    """`count` parts of catalog id `part` that a stock tray ships with, in the first free bays that take them."""
+
+    part: str
+    count: int = Field(ge=1)
+
+
+class InternalWiring(_Spec):
+    """Links a stock tray ships with between its own contents, from parts of kind `a` to parts of kind `b`.
+
+    `pattern` "share": each `a` part is joined once to its own consecutive share of the `b` parts (a Grace to
+    its two Blackwell GPUs over NVLink-C2C). "spread": every `a` part's free ports of `port_a` are spread
+    over all `b` parts, `counts` per `b` part when given (HGX H100: 5/4/4/5 over four NVSwitch chips).
+    """
+
+    a: Kind
+    b: Kind
+    port_a: str
+    port_b: str
+    protocol: str
+    pattern: Literal["share", "spread"] = "share"
+    counts: list[int] | None = None
+    medium: Medium | None = None
 
 
 class PartSpec(_Spec):
@@ -97,9 +132,12 @@ class PartSpec(_Spec):
     memory_bw_gbytes: Figure | None = None
     fp4_dense_pflops: Figure | None = None
     fp8_dense_pflops: Figure | None = None
+    bf16_dense_pflops: Figure | None = None
     nvlink_via: Literal["native", "fusion-chiplet"] | None = None
     ports: list[PortGroup] = Field(default_factory=list)
     bays: list[BayGroup] = Field(default_factory=list)
+    contents: list[Content] = Field(default_factory=list)
+    wiring: list[InternalWiring] = Field(default_factory=list)
     rack_units: int | None = None
     width_mm: float | None = None
     depth_mm: float | None = None
@@ -113,9 +151,13 @@ class PartSpec(_Spec):
     gbps: Figure | None = None
     reach_m: Figure | None = None
     medium: Medium | None = None
-    module_ports: int = Field(default=1, ge=1)
-    """Ports a transceiver module or cable end serves (a twin-port OSFP: 2); `gbps` is shared between them."""
     optics_power_w: Figure | None = None
+    lane_gbps: Figure | None = None
+    """Cables and optics: the fastest SerDes lane rate the part carries (passive DAC: 100G-PAM4 only, S28)."""
+    lasers: Figure | None = None
+    """Lasers in one optic module, or in a whole CPO switch (its laser modules' emitters)."""
+    module_ports: int = Field(default=1, ge=1)
+    """Optics: switch ports one module serves (a twin-port OSFP serves 2, each at half the module's rate)."""
 
     @model_validator(mode="after")
     def _check(self) -> "PartSpec":
