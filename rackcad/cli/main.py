@@ -9,7 +9,8 @@ import sys
 from rackcad.cli.common import EXIT_USAGE, CliError
 
 # Sub-command modules, each with add_parsers(subparsers); listed explicitly, imported in order.
-COMMAND_MODULES = ["rackcad.cli.basic", "rackcad.cli.gui_cmd", "rackcad.cli.export_cmd", "rackcad.cli.validate_cmd"]
+COMMAND_MODULES = ["rackcad.cli.basic", "rackcad.cli.gui_cmd", "rackcad.cli.export_cmd", "rackcad.cli.validate_cmd",
+                   "rackcad.cli.perf_cmd"]
 
 
 def build_parser() -> argparse.ArgumentParser:
