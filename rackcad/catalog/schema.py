@@ -15,7 +15,7 @@ Confidence = Literal["verified-primary", "verified-secondary", "derived", "estim
 
 Kind = Literal[
     "gpu", "cpu", "xpu", "switch", "network-switch", "cpo-switch", "nic", "dpu", "optic", "cable",
-    "tray", "rack", "power-shelf", "cdu", "busbar", "mgmt-switch",
+    "tray", "rack", "power-shelf", "cdu", "busbar", "mgmt-switch", "patch-panel",
 ]
 """Part kinds. `switch` is one switch chip; `tray` is anything that holds parts in bays."""
 
@@ -59,9 +59,19 @@ class PortGroup(_Spec):
     role: PortRole
     medium: Medium | None = None
     reach_m: float | None = None
+    lane_gbps: float | None = None
+    """SerDes rate per lane (100 for NDR / 100G-PAM4, 200 for XDR / 200G-PAM4): what copper must carry."""
+    ports_per_cage: int = Field(default=1, ge=1)
+    """Logical ports per cage: a pluggable module serves this many ports (QM9700: 2 per OSFP cage, F1)."""
+    speeds_gbps: list[float] = Field(default_factory=list)
+    """Lower rates a port also links up at (auto-negotiation), besides `gbps`."""
     source: str
     confidence: Confidence
     note: str = ""
+
+    def runs_at(self, gbps: float) -> bool:
+        """Whether a port of this group links up at `gbps`."""
+        return gbps == self.gbps or gbps in self.speeds_gbps
 
     @property
     def total_gbps(self) -> float:
@@ -115,6 +125,12 @@ class PartSpec(_Spec):
     reach_m: Figure | None = None
     medium: Medium | None = None
     optics_power_w: Figure | None = None
+    lane_gbps: Figure | None = None
+    """Cables and optics: the fastest SerDes lane rate the part carries (passive DAC: 100G-PAM4 only, S28)."""
+    lasers: Figure | None = None
+    module_ports: int = Field(default=1, ge=1)
+    """Optics: switch ports one module serves (a twin-port OSFP serves 2, each at half the module's rate)."""
+    """Lasers in one optic module, or in a whole CPO switch (its laser modules' emitters)."""
 
     @model_validator(mode="after")
     def _check(self) -> "PartSpec":

@@ -38,10 +38,6 @@ from rackcad.export.csvsafe import write_csv
 from rackcad.model import Design, Link, PortRef
 from rackcad.topology import DesignIndex
 
-PORTS_PER_MODULE: dict[str, int] = {"osfp-800g-twin": 2, "osfp-1600g": 2}
-"""Twin-port transceivers: the catalog gives the module's aggregate Gb/s (its model names read "2 x 400G",
-"2 x 800G"); each port carries a share, so an 800G XDR link does not fit an 800G twin of two 400G ports."""
-
 SPINE_PAIRS_PER_LINK = 4
 """Differential pairs per NVLink in the copper spine: 2 lanes x 2 directions (5,184 = 1,296 x 4; S14, S16)."""
 
@@ -77,7 +73,9 @@ def _gbps(part: PartSpec) -> float:
 
 
 def _port_gbps(part: PartSpec) -> float:
-    return _gbps(part) / PORTS_PER_MODULE.get(part.id, 1)
+    """Twin-port transceivers: the catalog gives the module's aggregate Gb/s and `module_ports`; each port
+    carries a share, so an 800G XDR link does not fit an 800G twin of two 400G ports."""
+    return _gbps(part) / part.module_ports
 
 
 class CableChooser:

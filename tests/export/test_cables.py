@@ -49,11 +49,12 @@ def test_copper_beyond_reach_falls_back_to_optics():
 
 
 def test_400g_optics_by_reach():
-    # ConnectX-7 400G: the 9 W SR4 module within its 50 m multimode reach, the 500 m DR twin beyond it.
+    # ConnectX-7 400G: the 9 W SR4 module within its 50 m multimode reach, the 9 W single-mode DR4 (500 m, F9)
+    # beyond it, rather than a 17 W twin-port DR8 of which one port would stay dark.
     near = only_row(nic_to_switch("pluggable-optic", 20.0, nic="connectx-7"))
     far = only_row(nic_to_switch("pluggable-optic", 100.0, nic="connectx-7"))
     assert (near["optic"], near["optics"], near["gbps"]) == ("osfp-400g", 2, 400)
-    assert (far["optic"], far["optics"]) == ("osfp-800g-twin", 2)
+    assert (far["optic"], far["optics"]) == ("osfp-400g-dr4", 2)
 
 
 def test_parallel_links_pack_into_modules():
