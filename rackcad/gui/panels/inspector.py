@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from rackcad.catalog.schema import Medium
 from rackcad.document import Document, EditError
+from rackcad.editing.wiring import used_ports
 from rackcad.gui.figures import figure_rows, figures_html
 from rackcad.gui.panels.palette import swatch
 from rackcad.layout.style import KIND_LABELS, PROTOCOL_COLORS
@@ -59,12 +60,6 @@ def parse_number(text: str, unit: str = "") -> float | None:
         return float(cleaned) * scale
     except ValueError:
         raise ValueError(f"{text!r} is not a number{' in ' + unit if unit else ''}") from None
-
-
-def used_ports(doc: Document, node_id: str, port: str) -> int:
-    """Ports of a group in use, over-use included (the rules report it; the inspector should show it)."""
-    return sum(link.count for link in doc.links_of(node_id) for end in (link.a, link.b)
-               if end.node == node_id and end.port == port)
 
 
 def format_number(value: float | None, unit: str = "") -> str:
