@@ -296,6 +296,8 @@ class MainWindow(QMainWindow):
         edit.addActions([self.edits.array, self.edits.fill, self.edits.rename, self.edits.renumber])
         edit.addSeparator()
         edit.addActions([self.connect_action, self.autowire_action, self.edits.wire, self.edits.rail])
+        edit.addSeparator()
+        edit.addActions([self.edits.rotate, self.edits.rows])
 
         view = bar.addMenu("&View")
         view.addActions(self.tab_actions)
