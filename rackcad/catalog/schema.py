@@ -132,6 +132,7 @@ class PartSpec(_Spec):
     memory_bw_gbytes: Figure | None = None
     fp4_dense_pflops: Figure | None = None
     fp8_dense_pflops: Figure | None = None
+    bf16_dense_pflops: Figure | None = None
     nvlink_via: Literal["native", "fusion-chiplet"] | None = None
     ports: list[PortGroup] = Field(default_factory=list)
     bays: list[BayGroup] = Field(default_factory=list)

@@ -40,6 +40,7 @@ BROKEN = {
     "domain-size": {"domain.size"},
     "domain-mixed-generation": {"domain.mixed_generation", "ports.protocol_mismatch"},
     "catalog-unknown-part": {"catalog.unknown_part"},
+    "catalog-wrong-kind": {"catalog.wrong_kind"},
 }
 
 TEMPLATE_WARNINGS = {
