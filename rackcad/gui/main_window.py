@@ -259,6 +259,9 @@ class MainWindow(QMainWindow):
                                          tip=f"Show the {text.replace('&', '').lower()}")
                             for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan")))]
         self.about_action = self._action("&About RackCAD", self.about)
+        self.guide_action = self._action("&User Guide", self.show_guide, tip="How to build, wire, check and print")
+        self.rules_action = self._action("&Rule Reference", lambda: self.show_rule(""),
+                                         tip="Every rule: what it checks, the figures it uses, how to fix it")
         self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents,
                                              tip="Every action with its keys")
         self.export_actions: list[QAction] = []
@@ -319,7 +322,9 @@ class MainWindow(QMainWindow):
         view.addAction(self.toolbar.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.shortcuts_action, self.about_action])
+        help_menu.addActions([self.guide_action, self.rules_action, self.shortcuts_action])
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
 
     def _create_toolbar(self) -> None:
         bar = QToolBar("Toolbar", self)
@@ -599,6 +604,7 @@ class MainWindow(QMainWindow):
         waive = menu.addAction("Waive...")
         waive.setEnabled(not getattr(violation, "waived", False))
         waive.triggered.connect(self.checks.ask_waive)
+        menu.addAction(f"About {violation.code}...").triggered.connect(lambda: self.show_rule(violation.code))
         self.edits.exec_menu(menu, view.viewport().mapToGlobal(pos))
 
     def delete_selection(self) -> None:
@@ -880,6 +886,19 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self._status(f"Exported {pages} sheets to {path}", 5000)
         return pages
+
+    def show_guide(self) -> None:
+        from rackcad.gui.dialogs.help_browser import HelpBrowser, guide_markdown
+
+        self.help_page = HelpBrowser("RackCAD User Guide", markdown=guide_markdown(), parent=self)
+        self.help_page.show()
+
+    def show_rule(self, code: str) -> None:
+        """The rule reference, at `code` when given (the checks dock's "About this rule")."""
+        from rackcad.gui.dialogs.help_browser import HelpBrowser, rules_html
+
+        self.help_page = HelpBrowser("Rule Reference", html=rules_html(), anchor=code, parent=self)
+        self.help_page.show()
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.menuBar(), self).exec()
