@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from rackcad.catalog import Catalog, PartSpec, default_catalog
 from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, SetDesign
 from rackcad.editing.commands import Item
+from rackcad.editing.labels import field_label, set_label
 from rackcad.editing.naming import next_name
 from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
 from rackcad.text import escaped, shorten, shown
@@ -489,7 +490,7 @@ class Document:
             raise EditError(f"cannot set {item.name}: {new.part} is a {self._part(new.part).kind}, not a rack")
         if new == item:
             return
-        label = f"Set {', '.join(fields)} of {getattr(item, 'name', '') or item_id}"
+        label = set_label(getattr(item, "name", "") or item_id, fields)
         self._run(Replace(item, new, label))
 
     DESIGN_FIELDS = ("name", "description", "metadata", "floor", "rules", "waivers")
@@ -510,7 +511,7 @@ class Document:
         old = {name: getattr(self.design, name) for name in fields}
         if new == old:
             return
-        self._run(SetDesign(old, new, label or f"Set {', '.join(fields)} of the design"))
+        self._run(SetDesign(old, new, label or f"Set {', '.join(map(field_label, fields))} of the design"))
 
     def remove(self, *item_ids: str) -> None:
         """Remove items; a rack or tray takes its contents, a node takes its links. One undo step."""
