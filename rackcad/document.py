@@ -410,7 +410,7 @@ class Document:
             raise EditError(f"{node_id} is not a placed part")
         target = node.parent if parent is None else parent
         if not isinstance(target, str):
-            raise EditError(f"cannot move {node.name}: parent must be an id, not {type(target).__name__}")
+            raise EditError(f"cannot move {node.name}: no rack or tray with id {shown(target)}")
         if target == node_id or target in {d.id for d in self.descendants(node_id)}:
             raise EditError(f"cannot move {node.name} into itself")
         reason = self.check_place(node.part, target, u, bay, ignore=node_id)

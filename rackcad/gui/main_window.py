@@ -141,6 +141,13 @@ class MainWindow(QMainWindow):
         for label in (self.gpu_label, self.power_label, self.checks_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
+        self.catalog_label = QLabel()  # bad user catalog files are skipped, and said so until fixed
+        if self.catalog.errors:
+            count = len(self.catalog.errors)
+            self.catalog_label.setText(f"{count} catalog file{'s' if count != 1 else ''} skipped")
+            self.catalog_label.setToolTip("\n".join(str(e) for e in self.catalog.errors))
+            self.catalog_label.setStyleSheet("color: #c62828;")
+            self.statusBar().addPermanentWidget(self.catalog_label)
 
         self.edits = EditActions(self, lambda: self.doc, self.selected_ids, self.select)
         self.edits.message.connect(lambda text: self._status(text, 8000))

@@ -49,6 +49,7 @@ RULES: list[Rule] = [
     domain.MixedGeneration(),
     catalog_rules.UnknownPart(),
     catalog_rules.WrongKind(),
+    catalog_rules.BadFile(),
     catalog_rules.Estimate(),  # last: it reports the estimated figures the rules above used
 ]
 
