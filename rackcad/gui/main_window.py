@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
         bar.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         bar.addSeparator()
         for dock, tip in ((self.charts_dock, "Power, heat, switch port use and GPU bandwidth charts, live"),
-                          (self.analysis_dock, "NVLink domains, expert parallelism, MoE inference and optics"),
+                          (self.analysis_dock, "NVLink domains, expert parallelism, serving at a target and optics"),
                           (self.performance_dock, "Serving frontier: TTFT, tokens/s per user, per GPU and per MW")):
             action = dock.toggleViewAction()
             action.setToolTip(tip)
