@@ -36,6 +36,7 @@ from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
 from rackcad.files import LoadError, load, save
 from rackcad.gui.analyzer import Analyzer
+from rackcad.gui.performance import PerformanceRunner
 from rackcad.gui.canvas.floor_scene import FRONT_COLOR, PROBLEM_COLOR, RACK_FILL, FloorScene
 from rackcad.gui.canvas.floor_view import FloorView
 from rackcad.gui.canvas.legend import Entry, LegendBar
@@ -50,6 +51,7 @@ from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
 from rackcad.gui.dialogs.shortcuts import ShortcutsDialog
 from rackcad.gui.edit_actions import EditActions
 from rackcad.gui.panels.analysis import AnalysisPanel
+from rackcad.gui.panels.performance import PerformancePanel
 from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
 from rackcad.gui.panels.inspector import Inspector
@@ -120,12 +122,16 @@ class MainWindow(QMainWindow):
         self.charts = BudgetCharts()
         self.analysis = AnalysisPanel(self.catalog)
         self.analyzer = Analyzer(self.catalog, self, pool=self.jobs)
+        self.performance = PerformancePanel()
+        self.perf_runner = PerformanceRunner(self.catalog, self, pool=self.jobs)
         self.palette_dock = self._dock("Parts", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.checks_dock = self._dock("Checks", self.checks, Qt.DockWidgetArea.RightDockWidgetArea)
         self.charts_dock = self._dock("Charts", self.charts, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.analysis_dock = self._dock("Analysis", self.analysis, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.performance_dock = self._dock("Performance", self.performance, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.charts_dock, self.analysis_dock)
+        self.tabifyDockWidget(self.analysis_dock, self.performance_dock)
         self.charts_dock.raise_()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [270, 400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.checks_dock], [480, 420], Qt.Orientation.Vertical)
@@ -134,6 +140,7 @@ class MainWindow(QMainWindow):
         # read. The toolbar's Charts and Analysis buttons open them.
         self.charts_dock.hide()
         self.analysis_dock.hide()
+        self.performance_dock.hide()
 
         self.gpu_label = QLabel()
         self.power_label = QLabel()
@@ -171,6 +178,12 @@ class MainWindow(QMainWindow):
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
         self.analyzer.failed.connect(self.analysis.show_state)
+        self.performance_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self.performance.params_changed.connect(lambda: self.perf_runner.request(
+            params=self.performance.params(), comparisons=self.performance.comparisons()))
+        self.perf_runner.started.connect(lambda: self.performance.show_state("computing…"))
+        self.perf_runner.finished.connect(self.performance.show_result)
+        self.perf_runner.failed.connect(self.performance.show_state)
         for canvas in (self.view, self.topology_view, self.floor_view):
             canvas.context_requested.connect(self.canvas_menu)
         self.palette.empty_trays.toggled.connect(lambda on: setattr(self.view, "empty_trays", on))
@@ -324,7 +337,8 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock, self.charts_dock, self.analysis_dock):
+        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock, self.charts_dock, self.analysis_dock,
+                     self.performance_dock):
             view.addAction(dock.toggleViewAction())
         view.addAction(self.toolbar.toggleViewAction())
 
@@ -347,7 +361,8 @@ class MainWindow(QMainWindow):
         bar.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         bar.addSeparator()
         for dock, tip in ((self.charts_dock, "Power, heat, switch port use and GPU bandwidth charts, live"),
-                          (self.analysis_dock, "NVLink domains, expert parallelism, MoE inference and optics")):
+                          (self.analysis_dock, "NVLink domains, expert parallelism, serving at a target and optics"),
+                          (self.performance_dock, "Serving frontier: TTFT, tokens/s per user, per GPU and per MW")):
             action = dock.toggleViewAction()
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -361,7 +376,7 @@ class MainWindow(QMainWindow):
         recovery, checks."""
         self.index = index = DesignIndex(self.doc.design, self.catalog)
         self.scene.rebuild(index)
-        self._stale = {"topology", "floor", "charts", "analysis"}
+        self._stale = {"topology", "floor", "charts", "analysis", "performance"}
         if change.kind == "reset":
             self._selecting = True
             self.scene.clearSelection()
@@ -394,9 +409,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TABS.index(name))
 
     def raise_dock(self, name: str) -> None:
-        """Show a dock ("parts", "inspector", "checks", "charts" or "analysis") on top of its tab group."""
+        """Show a dock ("parts", "inspector", "checks", "charts", "analysis" or "performance") on top of its
+        tab group."""
         dock = {"parts": self.palette_dock, "inspector": self.inspector_dock, "checks": self.checks_dock,
-                "charts": self.charts_dock, "analysis": self.analysis_dock}[name]
+                "charts": self.charts_dock, "analysis": self.analysis_dock,
+                "performance": self.performance_dock}[name]
         dock.show()
         dock.raise_()
 
@@ -427,6 +444,10 @@ class MainWindow(QMainWindow):
         if "analysis" in self._stale and self.analysis.isVisible():
             self._stale.discard("analysis")
             self.analyzer.request(design=self.doc.design, params=self.analysis.params())
+        if "performance" in self._stale and self.performance.isVisible():
+            self._stale.discard("performance")
+            self.perf_runner.request(design=self.doc.design, params=self.performance.params(),
+                                     comparisons=self.performance.comparisons())
 
     def _restore_selection(self, scene: TopologyScene | FloorScene) -> None:
         """After a rebuild, select in `scene` what the inspector shows (without echoing it back)."""
@@ -436,7 +457,7 @@ class MainWindow(QMainWindow):
 
     def wait_for_analysis(self, timeout_s: float = 120.0) -> bool:
         """Block (processing events) until the newest analysis has been shown."""
-        return self.analyzer.wait(timeout_s)
+        return self.analyzer.wait(timeout_s) and self.perf_runner.wait(timeout_s)
 
     def _update_title(self) -> None:
         name = Path(self.path).name if self.path else self.doc.design.name or "Untitled"
@@ -931,3 +952,4 @@ class MainWindow(QMainWindow):
         self.recovery.discard()
         self.validator.shutdown()
         self.analyzer.shutdown()
+        self.perf_runner.shutdown()
