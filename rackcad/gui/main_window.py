@@ -753,14 +753,14 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str, interactive: bool = True) -> bool:
+    def open_path(self, path: str, interactive: bool = True, design: Design | None = None) -> bool:
         """Open a design file. A file that cannot be read leaves the current design untouched.
 
         `interactive=False` (a --screenshot render, a benchmark) offers no recovery file and leaves the
-        recent-files list alone.
+        recent-files list alone. `design`: the file, already read by the caller (the command line).
         """
         try:
-            design = load(path)
+            design = design if design is not None else load(path)
         except LoadError as exc:
             self._show_error("Cannot open the design", str(exc))
             if not os.path.exists(path):
