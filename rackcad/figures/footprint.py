@@ -16,9 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import shapely
-from shapely.geometry import Polygon, box
-
 from rackcad.catalog import PartSpec
 from rackcad.model import FloorPlan, Rack
 
@@ -74,6 +71,9 @@ def overlaps(outlines: Sequence[Corners]) -> list[tuple[int, int, float]]:
     """(i, j, shared mm²) for every pair i < j of footprints sharing more than TOLERANCE_MM2."""
     if len(outlines) < 2:
         return []
+    import shapely
+    from shapely.geometry import Polygon
+
     shapes = [Polygon(c) for c in outlines]
     pairs = shapely.STRtree(shapes).query(shapes, predicate="intersects")
     out = []
@@ -88,6 +88,8 @@ def overlaps(outlines: Sequence[Corners]) -> list[tuple[int, int, float]]:
 
 def outside_area_mm2(outline: Corners, floor: FloorPlan) -> float:
     """Area of a footprint outside the hall; more than TOLERANCE_MM2 means the rack stands off the floor."""
+    from shapely.geometry import Polygon, box
+
     return Polygon(outline).difference(box(0, 0, floor.width_mm, floor.depth_mm)).area
 
 
