@@ -18,6 +18,8 @@ from pydantic import ValidationError
 from rackcad.catalog import Catalog, PartSpec, default_catalog
 from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, SetDesign
 from rackcad.editing.commands import Item
+from rackcad.editing.labels import field_label, set_label
+from rackcad.editing.naming import next_name
 from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
 from rackcad.text import escaped, shorten, shown
 
@@ -382,7 +384,10 @@ class Document:
         name: str | None = None,
         **fields,
     ) -> str:
-        """Place a part in a rack (at `u`) or in a tray (at `bay`). Refused with EditError if it does not fit."""
+        """Place a part in a rack (at `u`) or in a tray (at `bay`). Refused with EditError if it does not fit.
+
+        Without a `name` the part is named by the scheme of `rackcad.editing.naming` (CT03, CT03/GPU2).
+        """
         _refuse_fixed(fields, "id", "part", "parent", "u", "bay")
         reason = self.check_place(part_id, parent, u, bay)
         if reason:
@@ -391,7 +396,7 @@ class Document:
         node_id = self.new_id(_PREFIX.get(part.kind, "N"))
         try:
             node = Node.model_validate(
-                {"id": node_id, "name": name or node_id, "part": part_id, "parent": parent, "u": u, "bay": bay, **fields}
+                {"id": node_id, "name": name or next_name(self, part, parent), "part": part_id, "parent": parent, "u": u, "bay": bay, **fields}
             )
         except (ValidationError, TypeError) as exc:
             raise EditError(_first_error(exc)) from None
@@ -487,7 +492,7 @@ class Document:
             raise EditError(f"cannot set {item.name}: {new.part} is a {self._part(new.part).kind}, not a rack")
         if new == item:
             return
-        label = f"Set {', '.join(fields)} of {getattr(item, 'name', '') or item_id}"
+        label = set_label(getattr(item, "name", "") or item_id, fields)
         self._run(Replace(item, new, label))
 
     DESIGN_FIELDS = ("name", "description", "metadata", "floor", "rules", "waivers")
@@ -508,7 +513,7 @@ class Document:
         old = {name: getattr(self.design, name) for name in fields}
         if new == old:
             return
-        self._run(SetDesign(old, new, label or f"Set {', '.join(fields)} of the design"))
+        self._run(SetDesign(old, new, label or f"Set {', '.join(map(field_label, fields))} of the design"))
 
     def remove(self, *item_ids: str) -> None:
         """Remove items; a rack or tray takes its contents, a node takes its links. One undo step."""
