@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
         self.floor_legend.set_extra(FLOOR_KEY)
         self.charts_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
         self.analysis_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self._bottom_sized = False
+        for dock in (self.charts_dock, self.analysis_dock):
+            dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._size_bottom(d))
         self.analysis.params_changed.connect(lambda: self.analyzer.request(params=self.analysis.params()))
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
@@ -205,7 +208,7 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
             if state is not None:
-                self.restoreState(state)
+                self._bottom_sized = self.restoreState(state)
         self._on_change(Change("New", frozenset(), "reset"))
 
     @staticmethod
@@ -416,6 +419,17 @@ class MainWindow(QMainWindow):
                 "performance": self.performance_dock}[name]
         dock.show()
         dock.raise_()
+
+    BOTTOM_SHARE = 0.3
+    """The bottom dock opens at most this share of the window's height, so the canvas keeps the rest."""
+
+    def _size_bottom(self, dock: QDockWidget) -> None:
+        """The first time the charts/analysis tab group opens (and no saved layout sized it), give it a
+        sensible height: 290 px, at most 30 % of the window; the user's own resizing is kept after that."""
+        if self._bottom_sized or dock.isFloating():
+            return
+        self._bottom_sized = True
+        self.resizeDocks([dock], [min(290, int(self.height() * self.BOTTOM_SHARE))], Qt.Orientation.Vertical)
 
     def _refresh_shown(self) -> None:
         """Rebuild what is stale and shown: the current canvas tab, the charts, the analysis (queued)."""
