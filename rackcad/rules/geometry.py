@@ -1,5 +1,6 @@
 """Geometry rules: parts sharing U, parts beyond the rack's height, bays of the wrong kind or shared, parts
-whose container does not exist, and racks overlapping each other or leaving the floor plan.
+whose container does not exist, racks overlapping each other, leaving the floor plan (its outline when the
+design has one) or standing on a keep-out area (a column, a ramp).
 
 The editor refuses such placements (Document.check_place); these rules catch what arrives another way:
 a hand-edited or merged file, a rack part swapped for a shorter one, a catalog that changed underneath.
@@ -206,6 +207,12 @@ class FloorOverlap(Rule):
                 )
 
 
+def _area(points) -> Polygon:
+    """A polygon from stored points, repaired if the drawing it came from crossed itself."""
+    polygon = Polygon(points)
+    return polygon if polygon.is_valid else shapely.make_valid(polygon)
+
+
 class OffFloor(Rule):
     code = "geometry.off_floor"
     severity = "warning"
@@ -213,12 +220,36 @@ class OffFloor(Rule):
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         floor = ctx.design.floor
-        hall = box(0, 0, floor.width_mm, floor.depth_mm)
+        if floor.outline:
+            hall, what = _area(floor.outline), "the hall outline"
+        else:
+            hall = box(0, 0, floor.width_mm, floor.depth_mm)
+            what = f"the {floor.width_mm / 1000:g} x {floor.depth_mm / 1000:g} m floor plan"
         for rack in ctx.design.racks:
             outside = _outline(ctx, rack).difference(hall).area
             if outside > _MIN_OVERLAP_MM2:
                 yield self.violation(
-                    f"{ctx.label(rack.id)} stands {outside / 1e6:.2f} m² outside the "
-                    f"{floor.width_mm / 1000:g} x {floor.depth_mm / 1000:g} m floor plan",
+                    f"{ctx.label(rack.id)} stands {outside / 1e6:.2f} m² outside {what}",
                     (rack.id,), measured=outside / 1e6, limit=0, unit="m²",
                 )
+
+
+class KeepOut(Rule):
+    code = "geometry.keepout"
+    title = "Racks standing on a keep-out area (column, ramp) of the hall"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        areas = [(k.name or f"keep-out {i + 1}", _area(k.points)) for i, k in enumerate(ctx.design.floor.keepouts)]
+        if not areas or not ctx.design.racks:
+            return
+        tree = shapely.STRtree([a for _, a in areas])
+        for rack in ctx.design.racks:
+            outline = _outline(ctx, rack)
+            for j in tree.query(outline, predicate="intersects"):
+                name, area = areas[j]
+                overlap = outline.intersection(area).area
+                if overlap > _MIN_OVERLAP_MM2:
+                    yield self.violation(
+                        f"{ctx.label(rack.id)} stands on {name} ({overlap / 1e6:.2f} m² of it)",
+                        (rack.id,), measured=overlap / 1e6, limit=0, unit="m²",
+                    )
