@@ -12,9 +12,10 @@ import os
 from importlib import resources
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from rackcad.catalog.schema import PartSpec, Source
 from rackcad.userdirs import config_dir
@@ -22,6 +23,8 @@ from rackcad.userdirs import config_dir
 
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it (~10x faster), else the pure-Python one: same data."""
+
+T = TypeVar("T", bound=BaseModel)
 
 
 class CatalogError(ValueError):
@@ -64,6 +67,11 @@ def parse_yaml_file(path: Path):
 
 
 def load_part_file(path: Path) -> PartSpec:
+    return load_spec_file(path, PartSpec, "part")
+
+
+def load_spec_file(path: Path, schema: type[T], what: str) -> T:
+    """One YAML file validated against a pydantic schema; a CatalogError names the file and the field."""
     try:
         data = parse_yaml_file(path)
     except yaml.YAMLError as exc:
@@ -71,9 +79,9 @@ def load_part_file(path: Path) -> PartSpec:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
         raise CatalogError(f"{path}: {where}: not valid YAML") from exc
     if not isinstance(data, dict):
-        raise CatalogError(f"{path}: expected a mapping of part fields")
+        raise CatalogError(f"{path}: expected a mapping of {what} fields")
     try:
-        return PartSpec.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
         raise CatalogError(f"{path}: {_error_path(exc)}") from exc
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from rackcad.cli.common import EXIT_OK, CliError, load_design
+from rackcad.cli.common import EXIT_OK, CliError, load_design, number
 
 VIEWS = ("elevation", "topology", "floor")
 """The diagram views; the same as rackcad.export.svg.VIEWS (a test keeps them equal), listed here so that
@@ -28,7 +28,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.svg|OUT.png|OUT.pdf|OUT.drawio|OUT.dxf",
                    help=".drawio draws the elevation or topology; .dxf the floor plan (needs rackcad[dxf])")
     p.add_argument("--view", choices=VIEWS, default="elevation")
-    p.add_argument("--dpi", type=float, default=150, help="PNG resolution (default 150)")
+    p.add_argument("--dpi", type=number(10, 2400), default=150, help="PNG resolution, 10-2400 (default 150)")
     p.set_defaults(func=cmd_diagram)
 
 

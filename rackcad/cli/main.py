@@ -13,11 +13,13 @@ import logging
 import sys
 
 from rackcad._version import package_version
-from rackcad.cli.common import EXIT_USAGE, CliError
+from rackcad.cli import boundary
+from rackcad.cli.common import CliError
 
 # Sub-command modules, each with add_parsers(subparsers); listed explicitly, imported in order.
 COMMAND_MODULES = ["rackcad.cli.basic", "rackcad.cli.gui_cmd", "rackcad.cli.export_cmd", "rackcad.cli.validate_cmd",
-                   "rackcad.cli.interop_cmd", "rackcad.cli.docs_cmd"]
+                   "rackcad.cli.interop_cmd", "rackcad.cli.docs_cmd",
+                   "rackcad.cli.perf_cmd"]
 
 log = logging.getLogger("rackcad")
 
@@ -33,11 +35,19 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line (exit 2), like every other error; `--help` shows the usage."""
+
+    def error(self, message: str):
+        self.exit(boundary.EXIT_USAGE, boundary.one_line(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rackcad", description="CAD for rack-scale AI systems.")
+    parser = _Parser(prog="rackcad", description="CAD for rack-scale AI systems.")
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log debug detail to stderr and to the log file in the user log folder")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parsers(sub)
@@ -46,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line, before or after the sub-command
+    argv = [a for a in argv if a != "--debug"]
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     first = next((a for a in argv if a not in ("-v", "--verbose")), None)
@@ -56,13 +68,4 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_logging(verbose=args.verbose)
     log.debug("rackcad %s: %s", package_version(), " ".join(argv))
-    try:
-        return int(args.func(args) or 0)
-    except CliError as exc:
-        log.warning("%s", exc)
-        print(f"rackcad: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+    return boundary.run(lambda: args.func(args), args.command, getattr(args, "file", None), debug, CliError)

@@ -47,11 +47,14 @@ from rackcad.gui.canvas.view import ElevationView
 from rackcad.gui.canvas.zoom import ZoomView
 from rackcad.gui.dialogs.about import AboutDialog
 from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
+from rackcad.gui.dialogs.shortcuts import ShortcutsDialog
+from rackcad.gui.edit_actions import EditActions
 from rackcad.gui.panels.analysis import AnalysisPanel
 from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
 from rackcad.gui.panels.inspector import Inspector
 from rackcad.gui.panels.palette import PartsPalette
+from rackcad.gui.printing import PageSetup
 from rackcad.gui.recovery import Candidate, Recovery
 from rackcad.gui.settings import Settings
 from rackcad.gui.validation import Validator
@@ -85,6 +88,7 @@ class MainWindow(QMainWindow):
         self.path: str | None = None
         self.settings = Settings()
         self.report = None
+        self.page = PageSetup()
         self._selecting = False
         self.jobs = QThreadPool(self)
         self.jobs.setMaxThreadCount(1)
@@ -138,6 +142,8 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
 
+        self.edits = EditActions(self, lambda: self.doc, self.selected_ids, self.select)
+        self.edits.message.connect(lambda text: self._status(text, 8000))
         self._create_actions()
         self._create_toolbar()
         self._create_menus()
@@ -158,6 +164,13 @@ class MainWindow(QMainWindow):
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
         self.analyzer.failed.connect(self.analysis.show_state)
+        for canvas in (self.view, self.topology_view, self.floor_view):
+            canvas.context_requested.connect(self.canvas_menu)
+        self.palette.empty_trays.toggled.connect(lambda on: setattr(self.view, "empty_trays", on))
+        for widget, handler in ((self.palette.tree, self._palette_menu), (self.checks.list, self._checks_menu)):
+            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            widget.customContextMenuRequested.connect(lambda pos, w=widget, h=handler: h(w, pos))
+        self.view.bulk_wire_requested.connect(lambda a, b: self.edits._guard(lambda: self.edits.bulk_wire(a, b)))
         self.view.connect_stopped.connect(lambda: self.connect_action.setChecked(False))
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
@@ -211,17 +224,27 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         sp = QStyle.StandardPixmap
         key = QKeySequence.StandardKey
-        self.new_action = self._action("&New from template...", self.new_from_template, key.New, sp.SP_FileIcon,
-                                       "Start a design from a system template")
+        self.blank_action = self._action("&New", self.new_blank, key.New, sp.SP_FileIcon, "Start a blank design")
+        self.new_action = self._action("New from &Template...", self.new_from_template, "Ctrl+Shift+N",
+                                       sp.SP_FileDialogNewFolder, "Start a design from a system template")
         self.open_action = self._action("&Open...", self.open_dialog, key.Open, sp.SP_DialogOpenButton,
                                         "Open a .rackcad design")
         self.save_action = self._action("&Save", self.save, key.Save, sp.SP_DialogSaveButton, "Save the design")
         self.save_as_action = self._action("Save &As...", self.save_as, key.SaveAs)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.page_setup_action = self._action("Page Set&up...", self.page_setup, tip="Paper, orientation, fit, drawings")
+        self.preview_action = self._action("Print Pre&view...", self.print_preview, "Ctrl+Shift+P")
+        self.print_action = self._action("&Print...", self.print_dialog, key.Print, tip="Print the drawing sheets")
+        self.sheets_pdf_action = self._action("Export Sheets as P&DF...", self.export_sheets_dialog,
+                                              tip="The printed sheets, title blocks and all, as a PDF file")
         self.undo_action = self._action("&Undo", self.doc.undo, key.Undo, sp.SP_ArrowBack)
-        self.redo_action = self._action("&Redo", self.doc.redo, key.Redo, sp.SP_ArrowForward)
-        self.delete_action = self._action("&Delete", self.delete_selection, key.Delete, sp.SP_TrashIcon,
-                                          "Delete the selection (a part takes its links along)")
+        # Redo answers both conventions. Delete is Delete and Backspace only: the platform's Delete binding
+        # includes Ctrl+D on some desktops (KDE), which here duplicates, as in most CAD tools.
+        self.redo_action = self._action("&Redo", self.doc.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], sp.SP_ArrowForward)
+        self.delete_action = self._action("&Delete", self.delete_selection, ["Delete", "Backspace"],
+                                          sp.SP_TrashIcon, "Delete the selection (a part takes its links along)")
+        for action, short in ((self.undo_action, "Undo"), (self.redo_action, "Redo")):
+            action.setIconText(short)  # the toolbar keeps its width; the menu and tooltip name the step
         self.select_all_action = self._action("Select &All", self.select_all, key.SelectAll)
         self.connect_action = self._action("&Connect Ports", self._toggle_connect, "Ctrl+K",
                                            tip="Link tool: click a part, pick a port group, then another part")
@@ -236,6 +259,11 @@ class MainWindow(QMainWindow):
                                          tip=f"Show the {text.replace('&', '').lower()}")
                             for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan")))]
         self.about_action = self._action("&About RackCAD", self.about)
+        self.guide_action = self._action("&User Guide", self.show_guide, tip="How to build, wire, check and print")
+        self.rules_action = self._action("&Rule Reference", lambda: self.show_rule(""),
+                                         tip="Every rule: what it checks, the figures it uses, how to fix it")
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents,
+                                             tip="Every action with its keys")
         self.export_actions: list[QAction] = []
         exporters = self._exporters()
         for text, function, file_filter, suffix, view in EXPORTS:
@@ -258,7 +286,7 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action])
+        file_menu.addActions([self.blank_action, self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
@@ -267,14 +295,22 @@ class MainWindow(QMainWindow):
         self.export_menu.addActions(self.export_actions)
         file_menu.addMenu(self.export_menu).setVisible(bool(self.export_actions))
         file_menu.addSeparator()
+        file_menu.addActions([self.page_setup_action, self.preview_action, self.print_action,
+                              self.sheets_pdf_action])
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         edit = bar.addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
-        edit.addActions([self.delete_action, self.select_all_action])
+        edit.addActions([self.edits.cut, self.edits.copy, self.edits.paste, self.edits.duplicate,
+                         self.delete_action, self.select_all_action])
         edit.addSeparator()
-        edit.addActions([self.connect_action, self.autowire_action])
+        edit.addActions([self.edits.array, self.edits.fill, self.edits.rename, self.edits.renumber])
+        edit.addSeparator()
+        edit.addActions([self.connect_action, self.autowire_action, self.edits.wire, self.edits.rail])
+        edit.addSeparator()
+        edit.addActions([self.edits.rotate, self.edits.rows])
 
         view = bar.addMenu("&View")
         view.addActions(self.tab_actions)
@@ -286,6 +322,8 @@ class MainWindow(QMainWindow):
         view.addAction(self.toolbar.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.guide_action, self.rules_action, self.shortcuts_action])
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _create_toolbar(self) -> None:
@@ -293,7 +331,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("toolbar")
         bar.setIconSize(QSize(18, 18))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions([self.new_action, self.open_action, self.save_action])
+        bar.addActions([self.blank_action, self.open_action, self.save_action])
         bar.addSeparator()
         bar.addActions([self.undo_action, self.redo_action, self.delete_action])
         bar.addSeparator()
@@ -337,6 +375,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(history.can_redo)
         self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
         self.recovery.changed()
+        self.edits.update_enabled()
 
     # ---------------------------------------------------- tabs and docks
     def current_view(self) -> ZoomView:
@@ -470,6 +509,7 @@ class MainWindow(QMainWindow):
                 scene.select_ids(ids)
         self._selecting = False
         self.inspector.show_ids(ids)
+        self.edits.update_enabled()
 
     def selected_ids(self) -> list[str]:
         """What Delete and Auto-wire act on: the inspector's items (canvas selection, or a link)."""
@@ -494,6 +534,79 @@ class MainWindow(QMainWindow):
         view.center_on_rect(rect)
 
     # ---------------------------------------------------------------- edits
+    def canvas_menu(self, ids: list[str], where) -> None:
+        """Right-click on a canvas: what is under the pointer joins (or replaces) the selection, then the
+        menu of the actions that apply to it."""
+        if ids and not set(ids) <= set(self.selected_ids()):
+            self.select(ids)
+        self.edits.exec_menu(self.context_menu(), where)
+
+    def context_menu(self):
+        """The menu for the current selection (canvas items, racks, links)."""
+        extra = [self.delete_action, None, self.connect_action, self.autowire_action, None, self.fit_action]
+        return self.edits.context_menu(self.selected_ids(), extra)
+
+    def _palette_menu(self, tree, pos) -> None:
+        """A palette entry: place it into the selected rack or tray, or fill the selected rack with it."""
+        item = tree.itemAt(pos)
+        part_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        part = self.catalog.find(part_id) if part_id else None
+        if part is None:
+            return
+        menu = QMenu(self)
+        selected = self.selected_ids()
+        target = self.doc.find(selected[0]) if selected else None
+        place = menu.addAction(f"Place {part.model}" + (f" in {target.name}" if target is not None else ""))
+        place.setEnabled(part.kind == "rack" or target is not None)
+        place.triggered.connect(lambda: self.edits._guard(lambda: self._place_from_palette(part.id)))
+        rack = target if isinstance(target, Rack) else self.doc.rack_of(target.id) if target is not None else None
+        fill = menu.addAction(f"Fill {rack.name if rack else 'the selected rack'} with {part.model}")
+        fill.setEnabled(rack is not None and part.mount == "rack")
+        fill.triggered.connect(lambda: self.edits._guard(lambda: self.select(
+            self._fill_with(rack.id, part.id))))
+        self.edits.exec_menu(menu, tree.viewport().mapToGlobal(pos))
+
+    def _fill_with(self, rack_id: str, part_id: str) -> list[str]:
+        from rackcad.editing.clipboard import fill_rack
+
+        return fill_rack(self.doc, rack_id, part_id, empty=self.view.empty_trays)
+
+    def _place_from_palette(self, part_id: str) -> None:
+        """Place a part into the selected rack (lowest free U) or tray (first free bay), or add a rack."""
+        from rackcad.editing.stock import place_stock
+
+        part = self.catalog.get(part_id)
+        if part.kind == "rack":
+            self.select([self.doc.add_rack(part_id)])
+            return
+        target = self.doc.get(self.selected_ids()[0])
+        if part.mount == "bay":
+            tray = target.id if isinstance(target, Node) and self.doc.part_of(target.id).bays else target.parent
+            bay = self.doc.free_bay(tray, part.kind)
+            new = place_stock(self.doc, part_id, tray, bay=bay, empty=self.view.empty_trays)
+        else:
+            rack = target if isinstance(target, Rack) else self.doc.rack_of(target.id)
+            u = self.doc.free_u(rack.id, part.height_u or 1)
+            if u is None:
+                raise EditError(f"{rack.name} has no free {part.height_u or 1:g}U for {part.model}")
+            new = place_stock(self.doc, part_id, rack.id, u=u, empty=self.view.empty_trays)
+        self.select([new])
+
+    def _checks_menu(self, view, pos) -> None:
+        """A violation: show its subjects, waive it."""
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return
+        view.setCurrentIndex(index)
+        violation = self.checks.selected()
+        menu = QMenu(self)
+        menu.addAction("Show on the canvas").triggered.connect(lambda: self.show_subjects(list(violation.subjects)))
+        waive = menu.addAction("Waive...")
+        waive.setEnabled(not getattr(violation, "waived", False))
+        waive.triggered.connect(self.checks.ask_waive)
+        menu.addAction(f"About {violation.code}...").triggered.connect(lambda: self.show_rule(violation.code))
+        self.edits.exec_menu(menu, view.viewport().mapToGlobal(pos))
+
     def delete_selection(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -575,6 +688,14 @@ class MainWindow(QMainWindow):
         self.path = path
         self.report = None
         self.doc.reset(design, saved=saved)
+
+    def new_blank(self) -> bool:
+        """Replace the design with an empty one (asks about unsaved changes first)."""
+        if not self.maybe_save():
+            return False
+        self._set_design(Design(name="Untitled"), None)
+        self._status("New blank design: drag a rack from the Parts palette", 5000)
+        return True
 
     def new_from_template(self) -> None:
         dialog = NewFromTemplateDialog(self)
@@ -712,6 +833,75 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self._status(f"Exported {path}", 5000)
         return True
+
+    # -------------------------------------------------------------- printing
+    def page_setup(self) -> bool:
+        from rackcad.gui.dialogs.page_setup import PageSetupDialog
+
+        dialog = PageSetupDialog(self.page, self)
+        if dialog.exec() != PageSetupDialog.DialogCode.Accepted:
+            return False
+        self.page = dialog.setup()
+        return True
+
+    def print_preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from rackcad.gui.printing import paint
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.paintRequested.connect(lambda p: paint(p, self.doc.design, self.page))
+        dialog.exec()
+
+    def print_dialog(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from rackcad.gui.printing import paint
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageLayout(self.page.layout())
+        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+            pages = paint(printer, self.doc.design, self.page)
+            self._status(f"Printed {pages} sheets", 5000)
+
+    def export_sheets_dialog(self) -> None:
+        stem = Path(self.path).stem if self.path else self.doc.design.name
+        start = os.path.join(os.path.dirname(self.path), f"{stem}-sheets.pdf") if self.path else f"{stem}-sheets.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export sheets as PDF", start, "PDF (*.pdf)")
+        if path:
+            self.export_sheets(path)
+
+    def export_sheets(self, path: str) -> int:
+        """The sheets Print would print, as a PDF at `path`. Returns the page count (0: failed, said why)."""
+        from rackcad.gui.printing import print_pdf
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = print_pdf(self.doc.design, path, self.page)
+        except OSError as exc:
+            self._show_error("Export failed", str(exc))
+            return 0
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._status(f"Exported {pages} sheets to {path}", 5000)
+        return pages
+
+    def show_guide(self) -> None:
+        from rackcad.gui.dialogs.help_browser import HelpBrowser, guide_markdown
+
+        self.help_page = HelpBrowser("RackCAD User Guide", markdown=guide_markdown(), parent=self)
+        self.help_page.show()
+
+    def show_rule(self, code: str) -> None:
+        """The rule reference, at `code` when given (the checks dock's "About this rule")."""
+        from rackcad.gui.dialogs.help_browser import HelpBrowser, rules_html
+
+        self.help_page = HelpBrowser("Rule Reference", html=rules_html(), anchor=code, parent=self)
+        self.help_page.show()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.menuBar(), self).exec()
 
     def about(self) -> None:
         AboutDialog(self.catalog, self).exec()

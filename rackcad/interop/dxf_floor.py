@@ -32,8 +32,8 @@ from pathlib import Path
 from shapely.geometry import Polygon
 from shapely.ops import unary_union
 
+from rackcad.files.atomic import write_bytes
 from rackcad.interop import InteropError
-from rackcad.interop.atomic import write_text_atomic
 from rackcad.layout.floor import floor_layout
 from rackcad.model import Design, KeepOut
 
@@ -151,7 +151,7 @@ def write_dxf(design: Design, path: str | Path) -> None:
     """Write the floor plan DXF atomically."""
     stream = io.StringIO()
     dxf_document(design).write(stream)
-    write_text_atomic(path, stream.getvalue())
+    write_bytes(path, stream.getvalue().encode("utf-8"))
 
 
 @dataclass

@@ -40,8 +40,8 @@ import yaml
 from rackcad.catalog import PartSpec
 from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import neutralise
+from rackcad.files.atomic import write_bytes
 from rackcad.interop import InteropError
-from rackcad.interop.atomic import write_text_atomic
 from rackcad.interop.netbox_vocab import CABLE_TYPES, interface_type, slugify
 from rackcad.layout.style import KIND_COLORS, KIND_LABELS
 from rackcad.model import Design, Node
@@ -327,12 +327,14 @@ def write_netbox(export: NetBoxExport, folder: str | Path) -> list[Path]:
     written = []
     for sub, docs in (("device-types", export.device_types), ("module-types", export.module_types)):
         for stem, doc in docs.items():
-            vendor_dir, name = stem.split("/", 1)
+            name = stem.split("/", 1)[1]
             path = folder / sub / doc["manufacturer"].replace("/", "-") / f"{name}.yaml"
-            write_text_atomic(path, _dump_yaml(doc))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(path, _dump_yaml(doc).encode("utf-8"))
             written.append(path)
+    folder.mkdir(parents=True, exist_ok=True)
     for table, columns in CSV_COLUMNS.items():
         path = folder / f"{table}.csv"
-        write_text_atomic(path, _csv_text(columns, export.tables[table]))
+        write_bytes(path, _csv_text(columns, export.tables[table]).encode("utf-8"))
         written.append(path)
     return written

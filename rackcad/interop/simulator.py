@@ -16,7 +16,7 @@ Node ids: accelerators first (design order), then NVLink switch chips, then netw
 their C2C links, and on-board PCIe, are not network nodes; a NIC stands in for the accelerators of its tray
 (its links attach to them, shared out in order).
 
-Latencies are estimates per link medium (`LATENCY_NS`, plus 5 ns per metre of cable from the lengths the
+Latencies are estimates per link medium (`LATENCY_NS`, plus 5 ns per metre of cable from the lengths (rackcad.figures) the
 reach checks use), or the `latency_ns` given; they are marked as such in the written file.
 """
 
@@ -26,10 +26,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from rackcad.analysis import summary
-from rackcad.analysis.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m
 from rackcad.catalog.schema import ACCELERATOR_KINDS
+from rackcad.files.atomic import write_bytes
 from rackcad.interop import InteropError
-from rackcad.interop.atomic import write_text_atomic
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
 
@@ -155,7 +155,7 @@ def write_topology(design: Design, path: str | Path, fmt: str = "astra-sim", lat
     index = DesignIndex(design)
     if fmt == "astra-sim":
         text, what = astra_analytical(design, index, latency_ns)
-        write_text_atomic(path, text)
+        write_bytes(path, text.encode("utf-8"))
         return what
     graph = _Graph(design, index, latency_ns)
     if not graph.npus:
@@ -171,7 +171,7 @@ def write_topology(design: Design, path: str | Path, fmt: str = "astra-sim", lat
         gpu = index.part(index.nodes[graph.npus[0]])
         gpu_type = (gpu.model.split()[0] if gpu else "GPU").replace(" ", "_")
         head = (f"{total} {per_server} {len(graph.nvswitches)} {len(graph.switches)} {len(links)} {gpu_type}")
-    write_text_atomic(path, "\n".join([head, switch_ids, *links]) + "\n")
+    write_bytes(path, ("\n".join([head, switch_ids, *links]) + "\n").encode("utf-8"))
     dropped = f"; {graph.left_out:,} links not between network nodes left out" if graph.left_out else ""
     return (f"{len(graph.npus)} NPUs, {len(graph.nvswitches)} NVLink switches, {len(graph.switches)} network "
             f"switches, {len(links)} links{dropped}")

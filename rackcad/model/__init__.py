@@ -13,6 +13,7 @@ from rackcad.model.design import (
     Rack,
     RuleSettings,
     Waiver,
+    parent_loop,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "Rack",
     "RuleSettings",
     "Waiver",
+    "parent_loop",
 ]

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_serializer, model_validator
 
-from rackcad.model.text import shown, text_problem
+from rackcad.text import shown, text_problem
 
 FORMAT_NAME = "rackcad"
 SCHEMA_VERSION = 1
@@ -229,3 +229,24 @@ class Design(_Strict):
     nodes: list[Node] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+
+
+def parent_loop(nodes: list[Node]) -> list[str]:
+    """The ids of the first parent chain that loops (A in B in A), in chain order, or [] when none does.
+
+    A design with such a chain has parts in no rack and would send every walk up the tree round forever,
+    so neither a file nor an edit may hold one. Linear in the number of nodes.
+    """
+    parent = {node.id: node.parent for node in nodes}
+    done: set[str] = set()
+    for start in parent:
+        chain: dict[str, None] = {}
+        current = start
+        while current in parent and current not in done:
+            if current in chain:
+                ids = list(chain)
+                return ids[ids.index(current):]
+            chain[current] = None
+            current = parent[current]
+        done.update(chain)
+    return []

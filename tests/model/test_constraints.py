@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from rackcad.model import FloorPlan, FloorPosition, Link, Node, PortRef, Rack
-from rackcad.model.text import escaped, shorten, shown, text_problem
+from rackcad.text import escaped, shorten, shown, text_problem
 
 
 def refused(model, **fields) -> str:

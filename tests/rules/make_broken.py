@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rackcad import Document, save
-from rackcad.model import Design, FloorPosition, KeepOut, Link, PortRef
+from rackcad.model import Design, FloorPosition, KeepOut, Link, Node, PortRef
 from rackcad.templates import build
 
 BROKEN = Path(__file__).resolve().parents[2] / "examples" / "broken"
@@ -316,6 +316,14 @@ def catalog_unknown_part() -> Design:
     return _described(doc, "a GPU and a rack whose part ids no catalog defines")
 
 
+def catalog_wrong_kind() -> Design:
+    doc = _doc("mesh-4gpu")
+    spare = doc.add_rack("rack-42u-air", name="R2")
+    doc.get(spare).part = "b200-hgx"
+    doc.design.nodes.append(Node(id="Q1", name="NESTED", part="rack-42u-air", parent=doc.design.racks[0].id, u=40))
+    return _described(doc, "a rack whose part is a GPU, and a rack placed inside a rack")
+
+
 DESIGNS: dict[str, Callable[[], Design]] = {
     "ports-overcommitted": ports_overcommitted,
     "ports-unconnected": ports_unconnected,
@@ -345,6 +353,7 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "domain-size": domain_size,
     "domain-mixed-generation": domain_mixed_generation,
     "catalog-unknown-part": catalog_unknown_part,
+    "catalog-wrong-kind": catalog_wrong_kind,
 }
 
 

@@ -41,6 +41,7 @@ BROKEN = {
     "domain-size": {"domain.size"},
     "domain-mixed-generation": {"domain.mixed_generation", "ports.protocol_mismatch"},
     "catalog-unknown-part": {"catalog.unknown_part"},
+    "catalog-wrong-kind": {"catalog.wrong_kind"},
 }
 
 TEMPLATE_WARNINGS = {
@@ -48,6 +49,8 @@ TEMPLATE_WARNINGS = {
     "vr-nvl144": {"power.rack_budget"},
     # 595.6 kW of ~600 kW (99 %): the Kyber part estimates are sized to fill S17's rack power
     "kyber-nvl576": {"power.rack_budget"},
+    # 139.7 kW of 150 kW (93 %): each compute rack's 216 second-tier transceivers add 10.8 kW to an NVL72's load
+    "gb200-nvl576": {"power.rack_budget"},
 }
 
 

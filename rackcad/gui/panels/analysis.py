@@ -372,6 +372,9 @@ class AnalysisPanel(QWidget):
                                 + "".join(rows) + "</table>")
         nic = (f"NIC side (same with CPO): {optics.nic_transceivers:,} transceivers, {fmt_power(optics.nic_optics_w)}."
                if optics.nic_transceivers else "")
+        if optics.unwired_nic_ports:
+            nic += (f" {optics.unwired_nic_ports:,} compute NIC ports not wired yet would add "
+                    f"{optics.unwired_nic_transceivers:,} transceivers, {fmt_power(optics.unwired_nic_w)}.")
         built = (f"In the design now: {optics.pluggable_ports:,} pluggable switch ports "
                  f"({optics.pluggable_transceivers:,} transceivers, {fmt_power(optics.pluggable_w)}), "
                  f"{optics.cpo_ports:,} CPO ports ({fmt_power(optics.cpo_w)}). {nic}")
