@@ -43,6 +43,7 @@ RULES: list[Rule] = [
     geometry.Orphan(),
     geometry.FloorOverlap(),
     geometry.OffFloor(),
+    geometry.KeepOut(),
     reach.Copper(),
     reach.Optic(),
     domain.Size(),
