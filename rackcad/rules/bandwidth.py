@@ -8,12 +8,13 @@ less what slower peers take away, so only links whose ends differ in rate cost m
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.rules.context import Context
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import WIRING, Rule
 from rackcad.rules.violation import Violation
 from rackcad.units import fmt_gbps
 
@@ -22,41 +23,41 @@ class ScaleUp(Rule):
     code = "bandwidth.scale_up"
     severity = "warning"
     title = "Accelerator scale-up bandwidth below nominal (slower peers, warning) or below the design target (error)"
+    reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        loss: dict[tuple[str, str], float] = defaultdict(float)  # (node, group) -> Gb/s lost to slower peers
-        slowest: dict[str, tuple[float, float]] = {}  # node -> (slowest peer port rate, own port rate)
-        for link, a, b in ctx.link_ends:
-            ga, gb = a.group, b.group
-            if ga is None or gb is None or ga.gbps == gb.gbps:
-                continue  # the common case: both ends run at one rate and nothing is lost
-            (fast, fast_group), (slow, slow_group) = ((a, ga), (b, gb)) if ga.gbps > gb.gbps else ((b, gb), (a, ga))
-            if fast.kind in ACCELERATOR_KINDS and fast_group.role == "scale-up" and slow.part is not None:
-                own, peer = fast_group.gbps, slow_group.gbps
-                loss[fast.key] += (own - peer) * link.count
-                ctx.use_port(slow.key[0], slow.part, slow_group)
-                worst = slowest.get(fast.key[0], (own, own))[0]
-                slowest[fast.key[0]] = (min(worst, peer), own)
         used = ctx.port_use
         target = ctx.settings.scale_up_target_gbps
-        for node in ctx.index.accelerators:
+        figures = ctx.figures
+        for node in ctx.accelerators:
             part = ctx.part(node)
             if part is None:
                 continue
+            loss: dict[str, float] = defaultdict(float)  # group -> Gb/s lost to slower peers
+            slowest: tuple[float, float] | None = None  # (slowest peer port rate, own port rate)
+            for fig, side in figures.ends_at(node.id):
+                own, far = (fig.b, fig.a) if side else (fig.a, fig.b)
+                if own.group is None or far.group is None or own.group.gbps <= far.group.gbps:
+                    continue  # the common case: both ends run at one rate and nothing is lost
+                if own.group.role == "scale-up" and far.part is not None:
+                    rate, peer = own.group.gbps, far.group.gbps
+                    loss[own.group.name] += (rate - peer) * fig.link.count
+                    ctx.use_port(far.key[0], far.part, far.group)
+                    slowest = (min(slowest[0], peer) if slowest else peer, rate)
             total = nominal = 0.0
             for group in part.ports:
                 if group.role != "scale-up":
                     continue
                 ctx.use_port(node.id, part, group)
-                key = (node.id, group.name)
-                total += min(used.get(key, 0) * group.gbps - loss.get(key, 0.0), group.total_gbps)
+                in_use = used.get((node.id, group.name), 0)
+                total += min(in_use * group.gbps - loss.get(group.name, 0.0), group.total_gbps)
                 nominal += group.total_gbps
-            if node.id in slowest:
-                peer, own = slowest[node.id]
+            if slowest is not None:
+                peer, own_rate = slowest
                 yield self.violation(
                     f"{ctx.label(node.id)} gets {fmt_gbps(total)} of its {fmt_gbps(nominal)} nominal scale-up "
                     f"bandwidth per direction: links reach slower ports ({fmt_gbps(peer)} per port against its "
-                    f"{fmt_gbps(own)})",
+                    f"{fmt_gbps(own_rate)})",
                     (node.id,), measured=total, limit=nominal, unit="Gb/s",
                 )
             if target is not None and total < target:
@@ -70,30 +71,30 @@ class ScaleUp(Rule):
 class Oversubscription(Rule):
     code = "bandwidth.oversubscription"
     title = "A switch chip whose capacity down to accelerators exceeds its uplinks by more than allowed"
+    reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        down: dict[str, float] = defaultdict(float)
-        up: dict[str, float] = defaultdict(float)
-        for link, a, b in ctx.link_ends:
-            if a.kind != "switch" and b.kind != "switch":
-                continue
-            if a.group is None or b.group is None or a.node is b.node:
-                continue
-            rate = min(a.group.gbps, b.group.gbps) * link.count
-            if a.kind == b.kind == "switch":
-                up[a.key[0]] += rate
-                up[b.key[0]] += rate
-            elif a.kind == "switch" and b.kind in ACCELERATOR_KINDS:
-                down[a.key[0]] += rate
-            elif b.kind == "switch" and a.kind in ACCELERATOR_KINDS:
-                down[b.key[0]] += rate
         allowed = ctx.settings.max_oversubscription
-        for chip, uplink in up.items():
-            downlink = down.get(chip, 0.0)
+        figures = ctx.figures
+        for chip in ctx.nodes:
+            if ctx.node_parts.get(chip.id) is None or ctx.node_parts[chip.id].kind != "switch":
+                continue
+            down: list[float] = []
+            up: list[float] = []
+            for fig, side in figures.ends_at(chip.id):
+                own, far = (fig.b, fig.a) if side else (fig.a, fig.b)
+                if own.group is None or far.group is None or own.node is far.node:
+                    continue
+                rate = min(own.group.gbps, far.group.gbps) * fig.link.count
+                if far.kind == "switch":
+                    up.append(rate)
+                elif far.kind in ACCELERATOR_KINDS:
+                    down.append(rate)
+            uplink, downlink = math.fsum(up), math.fsum(down)
             if uplink > 0 and downlink > uplink * allowed * (1 + 1e-9):
                 ratio = downlink / uplink
                 yield self.violation(
-                    f"{ctx.label(chip)} has {fmt_gbps(downlink)} down to accelerators but {fmt_gbps(uplink)} up to "
+                    f"{ctx.label(chip.id)} has {fmt_gbps(downlink)} down to accelerators but {fmt_gbps(uplink)} up to "
                     f"other switch chips: {ratio:.2f}:1 oversubscribed, allowed {allowed:.2f}:1",
-                    (chip,), measured=ratio, limit=allowed, unit="ratio",
+                    (chip.id,), measured=ratio, limit=allowed, unit="ratio",
                 )

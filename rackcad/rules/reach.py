@@ -1,7 +1,7 @@
 """Reach rules: copper and optical links longer than their medium carries the signal.
 
 A link's length is its `length_m` when set, else computed from the two ends' positions (U, the racks'
-floor positions and the cable slack; rackcad.analysis.lengths). Reach is the port groups' `reach_m` when
+floor positions and the cable slack; rackcad.figures.lengths). Reach is the port groups' `reach_m` when
 the catalog gives one (the shorter end wins), else the medium's default below.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rackcad.analysis.lengths import link_length_m
 from rackcad.rules.context import Context, LinkEnds
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import LENGTH, WIRING, Rule
 from rackcad.rules.violation import Violation
+from rackcad.vocabulary import medium_name
 
 COPPER_REACH_M = {
     # S27 (NVIDIA LinkX): passive DAC at 100G-PAM4 lanes, 800G straight cables 0.5-2 m; S34 agrees (100G: 2 m).
@@ -30,13 +30,6 @@ OPTIC_REACH_M = 500.0
 OPTIC_MAX_M = 2000.0
 """Single-mode FR4 optics over LC fibre reach 2 km (S27, S55), the longest pluggable reach in the sources."""
 
-_MEDIUM_NAMES = {
-    "copper-cable": "passive copper cable", "backplane-copper": "backplane copper",
-    "active-copper": "active copper cable", "pluggable-optic": "fibre with pluggable optics",
-    "cpo-fiber": "fibre from co-packaged optics",
-}
-
-
 def _port_reach(ends: LinkEnds) -> float | None:
     reaches = [e.group.reach_m for e in (ends.a, ends.b) if e.group is not None and e.group.reach_m is not None]
     return min(reaches) if reaches else None
@@ -50,17 +43,18 @@ def _describe(ctx: Context, ends: LinkEnds) -> str:
 class Copper(Rule):
     code = "reach.copper"
     title = "Copper links (backplane, passive or active cable) longer than their reach"
+    reads = LENGTH | WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for medium, default in COPPER_REACH_M.items():
             for ends in ctx.links_by_medium.get(medium, ()):
-                length = link_length_m(ctx.index, ends.link)
+                length = ends.length_m
                 port_reach = _port_reach(ends)
                 reach = port_reach if port_reach is not None else default
                 if length is not None and length > reach + 1e-9:
                     basis = "its ports' reach" if port_reach is not None else "the medium's reach"
                     yield self.violation(
-                        f"{_describe(ctx, ends)} is {length:.2f} m of {_MEDIUM_NAMES[medium]}, "
+                        f"{_describe(ctx, ends)} is {length:.2f} m of {medium_name(medium)}, "
                         f"beyond {basis} of {reach:g} m",
                         (ends.link.id,), measured=length, limit=reach, unit="m",
                     )
@@ -69,18 +63,19 @@ class Copper(Rule):
 class Optic(Rule):
     code = "reach.optic"
     title = "Optical links beyond single-mode DR reach (warning) or any pluggable reach (error)"
+    reads = LENGTH | WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for medium in ("pluggable-optic", "cpo-fiber"):
             for ends in ctx.links_by_medium.get(medium, ()):
-                length = link_length_m(ctx.index, ends.link)
+                length = ends.length_m
                 port_reach = _port_reach(ends)
                 if length is not None and length > (port_reach if port_reach is not None else OPTIC_REACH_M):
                     yield self._violation(ctx, ends, medium, length, port_reach)
 
     def _violation(self, ctx: Context, ends: LinkEnds, medium: str, length: float,
                    port_reach: float | None) -> Violation:
-        what = f"{_describe(ctx, ends)} is {length:,.0f} m of {_MEDIUM_NAMES[medium]}"
+        what = f"{_describe(ctx, ends)} is {length:,.0f} m of {medium_name(medium)}"
         subjects = (ends.link.id,)
         if port_reach is not None:
             return self.violation(f"{what}, beyond its ports' reach of {port_reach:,g} m",

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from rackcad import Document
-from rackcad.analysis.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m
 from rackcad.files import save
 from rackcad.gui.canvas.floor_scene import RackItem, length_text
 from rackcad.topology import DesignIndex

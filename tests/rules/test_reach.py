@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from rackcad import Document, validate
-from rackcad.analysis.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m
 from rackcad.catalog import Catalog
 from rackcad.catalog.loader import packaged_catalog_dir
 from rackcad.topology import DesignIndex
