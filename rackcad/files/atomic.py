@@ -128,3 +128,8 @@ def write_bytes(path: str | os.PathLike, data: bytes, mode: int | None = None) -
                 view = view[written:]
         finally:
             os.close(fd)
+
+
+def write_text(path: str | os.PathLike, text: str, mode: int | None = None) -> None:
+    """Write `text` as UTF-8 to `path` atomically (see atomic_path)."""
+    write_bytes(path, text.encode("utf-8"), mode)

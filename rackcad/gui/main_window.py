@@ -4,8 +4,9 @@ checks, charts and analysis docks, and the status bar.
 It owns one Document for the window's lifetime (opening a file resets it) and reacts to each of its Change
 events: the elevation is rebuilt from the layout, the topology and floor plan when their tab is shown (they
 are marked stale otherwise), the charts when their dock is shown, the inspector, title, undo labels and
-status bar follow, the recovery file is marked stale, and validation and (when its dock is shown) analysis
-are queued in the background. Selection is shared: selecting in any canvas selects the same items in the
+status bar follow, the recovery file is marked stale, the checks show the report of the window's Checker
+(which heard the change first and re-ran only what it affects), and analysis (when its dock is shown) is
+queued in the background. Canvases, charts and inspector read the Checker's Figures. Selection is shared: selecting in any canvas selects the same items in the
 other two and shows them in the inspector.
 """
 
@@ -34,8 +35,10 @@ from PySide6.QtWidgets import (
 from rackcad import templates
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
+from rackcad.figures import Figures
 from rackcad.files import LoadError, load, save
 from rackcad.gui.analyzer import Analyzer
+from rackcad.gui.performance import PerformanceRunner
 from rackcad.gui.canvas.floor_scene import FRONT_COLOR, PROBLEM_COLOR, RACK_FILL, FloorScene
 from rackcad.gui.canvas.floor_view import FloorView
 from rackcad.gui.canvas.legend import Entry, LegendBar
@@ -50,6 +53,7 @@ from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
 from rackcad.gui.dialogs.shortcuts import ShortcutsDialog
 from rackcad.gui.edit_actions import EditActions
 from rackcad.gui.panels.analysis import AnalysisPanel
+from rackcad.gui.panels.performance import PerformancePanel
 from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
 from rackcad.gui.panels.inspector import Inspector
@@ -57,10 +61,9 @@ from rackcad.gui.panels.palette import PartsPalette
 from rackcad.gui.printing import PageSetup
 from rackcad.gui.recovery import Candidate, Recovery
 from rackcad.gui.settings import Settings
-from rackcad.gui.validation import Validator
 from rackcad.model import Design, Node, Rack, Waiver
+from rackcad.rules.checker import Checker
 from rackcad.templates import TemplateError
-from rackcad.topology import DesignIndex
 from rackcad.units import fmt_power
 
 FILE_FILTER = "RackCAD designs (*.rackcad);;All files (*)"
@@ -92,11 +95,11 @@ class MainWindow(QMainWindow):
         self._selecting = False
         self.jobs = QThreadPool(self)
         self.jobs.setMaxThreadCount(1)
-        self.validator = Validator(self.catalog, self, pool=self.jobs)
+        self.checker = Checker(self.doc, self.catalog)
         self.recovery = Recovery(lambda: self.doc.design, lambda: self.doc.is_dirty, self.settings.autosave_s,
                                  parent=self)
 
-        self.index = DesignIndex(self.doc.design, self.catalog)
+        self.index = self.checker.figures
         self.scene = ElevationScene(self)
         self.view = ElevationView(self.scene, lambda: self.doc)
         self.legend = LegendBar()
@@ -115,17 +118,21 @@ class MainWindow(QMainWindow):
         self._stale: set[str] = set()  # tabs and docks to rebuild when next shown
 
         self.palette = PartsPalette(self.catalog)
-        self.inspector = Inspector(lambda: self.doc)
+        self.inspector = Inspector(lambda: self.doc, lambda: self.index)
         self.checks = ChecksPanel(self._name_of)
         self.charts = BudgetCharts()
         self.analysis = AnalysisPanel(self.catalog)
         self.analyzer = Analyzer(self.catalog, self, pool=self.jobs)
+        self.performance = PerformancePanel()
+        self.perf_runner = PerformanceRunner(self.catalog, self, pool=self.jobs)
         self.palette_dock = self._dock("Parts", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.checks_dock = self._dock("Checks", self.checks, Qt.DockWidgetArea.RightDockWidgetArea)
         self.charts_dock = self._dock("Charts", self.charts, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.analysis_dock = self._dock("Analysis", self.analysis, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.performance_dock = self._dock("Performance", self.performance, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.charts_dock, self.analysis_dock)
+        self.tabifyDockWidget(self.analysis_dock, self.performance_dock)
         self.charts_dock.raise_()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [270, 400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.checks_dock], [480, 420], Qt.Orientation.Vertical)
@@ -134,13 +141,22 @@ class MainWindow(QMainWindow):
         # read. The toolbar's Charts and Analysis buttons open them.
         self.charts_dock.hide()
         self.analysis_dock.hide()
+        self.performance_dock.hide()
 
         self.gpu_label = QLabel()
+        self.links_label = QLabel()
         self.power_label = QLabel()
         self.checks_label = QLabel()
-        for label in (self.gpu_label, self.power_label, self.checks_label):
+        for label in (self.gpu_label, self.links_label, self.power_label, self.checks_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
+        self.catalog_label = QLabel()  # bad user catalog files are skipped, and said so until fixed
+        if self.catalog.errors:
+            count = len(self.catalog.errors)
+            self.catalog_label.setText(f"{count} catalog file{'s' if count != 1 else ''} skipped")
+            self.catalog_label.setToolTip("\n".join(str(e) for e in self.catalog.errors))
+            self.catalog_label.setStyleSheet("color: #c62828;")
+            self.statusBar().addPermanentWidget(self.catalog_label)
 
         self.edits = EditActions(self, lambda: self.doc, self.selected_ids, self.select)
         self.edits.message.connect(lambda text: self._status(text, 8000))
@@ -160,10 +176,19 @@ class MainWindow(QMainWindow):
         self.floor_legend.set_extra(FLOOR_KEY)
         self.charts_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
         self.analysis_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self._bottom_sized = False
+        for dock in (self.charts_dock, self.analysis_dock):
+            dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._size_bottom(d))
         self.analysis.params_changed.connect(lambda: self.analyzer.request(params=self.analysis.params()))
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
         self.analyzer.failed.connect(self.analysis.show_state)
+        self.performance_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self.performance.params_changed.connect(lambda: self.perf_runner.request(
+            params=self.performance.params(), comparisons=self.performance.comparisons()))
+        self.perf_runner.started.connect(lambda: self.performance.show_state("computing…"))
+        self.perf_runner.finished.connect(self.performance.show_result)
+        self.perf_runner.failed.connect(self.performance.show_state)
         for canvas in (self.view, self.topology_view, self.floor_view):
             canvas.context_requested.connect(self.canvas_menu)
         self.palette.empty_trays.toggled.connect(lambda on: setattr(self.view, "empty_trays", on))
@@ -175,9 +200,7 @@ class MainWindow(QMainWindow):
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
         self.checks.waive_requested.connect(self.waive)
-        self.validator.started.connect(self._validation_started)
-        self.validator.finished.connect(self._validation_finished)
-        self.validator.failed.connect(self._validation_failed)
+        self._validation_finished(self.checker.report)
 
         self.resize(1600, 1000)
         if restore_layout:
@@ -185,7 +208,7 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
             if state is not None:
-                self.restoreState(state)
+                self._bottom_sized = self.restoreState(state)
         self._on_change(Change("New", frozenset(), "reset"))
 
     @staticmethod
@@ -317,7 +340,8 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock, self.charts_dock, self.analysis_dock):
+        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock, self.charts_dock, self.analysis_dock,
+                     self.performance_dock):
             view.addAction(dock.toggleViewAction())
         view.addAction(self.toolbar.toggleViewAction())
 
@@ -340,7 +364,8 @@ class MainWindow(QMainWindow):
         bar.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         bar.addSeparator()
         for dock, tip in ((self.charts_dock, "Power, heat, switch port use and GPU bandwidth charts, live"),
-                          (self.analysis_dock, "NVLink domains, expert parallelism, MoE inference and optics")):
+                          (self.analysis_dock, "NVLink domains, expert parallelism, serving at a target and optics"),
+                          (self.performance_dock, "Serving frontier: TTFT, tokens/s per user, per GPU and per MW")):
             action = dock.toggleViewAction()
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -352,9 +377,9 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         """Follow one Document change: canvases, charts, analysis, inspector, title, undo labels, status,
         recovery, checks."""
-        self.index = index = DesignIndex(self.doc.design, self.catalog)
+        self.index = index = self.checker.figures  # the Checker heard the change first and patched them
         self.scene.rebuild(index)
-        self._stale = {"topology", "floor", "charts", "analysis"}
+        self._stale = {"topology", "floor", "charts", "analysis", "performance"}
         if change.kind == "reset":
             self._selecting = True
             self.scene.clearSelection()
@@ -365,7 +390,7 @@ class MainWindow(QMainWindow):
         else:
             self.inspector.refresh()
         self.legend.set_kinds(self.scene.kinds)
-        self.validator.request(self.doc.design)
+        self._validation_finished(self.checker.report)
         self._refresh_shown()
         self._update_figures(index)
         self._update_title()
@@ -387,11 +412,24 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TABS.index(name))
 
     def raise_dock(self, name: str) -> None:
-        """Show a dock ("parts", "inspector", "checks", "charts" or "analysis") on top of its tab group."""
+        """Show a dock ("parts", "inspector", "checks", "charts", "analysis" or "performance") on top of its
+        tab group."""
         dock = {"parts": self.palette_dock, "inspector": self.inspector_dock, "checks": self.checks_dock,
-                "charts": self.charts_dock, "analysis": self.analysis_dock}[name]
+                "charts": self.charts_dock, "analysis": self.analysis_dock,
+                "performance": self.performance_dock}[name]
         dock.show()
         dock.raise_()
+
+    BOTTOM_SHARE = 0.3
+    """The bottom dock opens at most this share of the window's height, so the canvas keeps the rest."""
+
+    def _size_bottom(self, dock: QDockWidget) -> None:
+        """The first time the charts/analysis tab group opens (and no saved layout sized it), give it a
+        sensible height: 290 px, at most 30 % of the window; the user's own resizing is kept after that."""
+        if self._bottom_sized or dock.isFloating():
+            return
+        self._bottom_sized = True
+        self.resizeDocks([dock], [min(290, int(self.height() * self.BOTTOM_SHARE))], Qt.Orientation.Vertical)
 
     def _refresh_shown(self) -> None:
         """Rebuild what is stale and shown: the current canvas tab, the charts, the analysis (queued)."""
@@ -420,6 +458,10 @@ class MainWindow(QMainWindow):
         if "analysis" in self._stale and self.analysis.isVisible():
             self._stale.discard("analysis")
             self.analyzer.request(design=self.doc.design, params=self.analysis.params())
+        if "performance" in self._stale and self.performance.isVisible():
+            self._stale.discard("performance")
+            self.perf_runner.request(design=self.doc.design, params=self.performance.params(),
+                                     comparisons=self.performance.comparisons())
 
     def _restore_selection(self, scene: TopologyScene | FloorScene) -> None:
         """After a rebuild, select in `scene` what the inspector shows (without echoing it back)."""
@@ -429,20 +471,22 @@ class MainWindow(QMainWindow):
 
     def wait_for_analysis(self, timeout_s: float = 120.0) -> bool:
         """Block (processing events) until the newest analysis has been shown."""
-        return self.analyzer.wait(timeout_s)
+        return self.analyzer.wait(timeout_s) and self.perf_runner.wait(timeout_s)
 
     def _update_title(self) -> None:
         name = Path(self.path).name if self.path else self.doc.design.name or "Untitled"
         self.setWindowTitle(f"{name}[*] - RackCAD")
         self.setWindowModified(self.doc.is_dirty)
 
-    def _update_figures(self, index: DesignIndex) -> None:
+    def _update_figures(self, index: Figures) -> None:
         kinds = [index.kind(n) for n in index.design.nodes]
         gpus = sum(1 for k in kinds if k == "gpu")
         xpus = sum(1 for k in kinds if k == "xpu")
         text = f"{gpus:,} GPUs" + (f" + {xpus:,} XPUs" if xpus else "")
         self.gpu_label.setText(text)
-        power = sum(index.power_w(n) for n in index.design.nodes)
+        links = index.link_count  # each record's `count`, as `rackcad info` counts links
+        self.links_label.setText(f"{links:,} link{'s' if links != 1 else ''}")
+        power = index.total_power_w()
         budgets = [r.power_budget_w for r in index.design.racks if r.power_budget_w]
         budget = sum(budgets)
         over = bool(budgets) and power > budget
@@ -456,11 +500,6 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     # ----------------------------------------------------------- validation
-    def _validation_started(self) -> None:
-        if self.report is None:
-            self.checks_label.setText("checking…")
-            self.checks.show_state("checking…")
-
     def _validation_finished(self, report) -> None:
         self.report = report
         self.checks.show_report(report)
@@ -472,16 +511,10 @@ class MainWindow(QMainWindow):
         color = "#c62828" if errors else "#e65100" if warnings else "#2e7d32"
         self.checks_label.setStyleSheet(f"color: {color}; font-weight: bold;")
 
-    def _validation_failed(self, text: str) -> None:
-        self.report = None
-        self.checks.show_state(text)
-        self.checks_label.setText("checks unavailable" if "unavailable" in text else "checks failed")
-        self.checks_label.setStyleSheet("color: #5f6673;")
-        self.scene.set_markers([])
-
     def wait_for_checks(self, timeout_s: float = 120.0) -> bool:
-        """Block (processing events) until the newest validation has been shown."""
-        return self.validator.wait(timeout_s)
+        """Whether the checks shown are those of the current design: always, since the Checker updates the
+        report with each edit (kept for callers that wait for them)."""
+        return self.report is self.checker.report
 
     # ------------------------------------------------------------ selection
     def _name_of(self, item_id: str) -> str:
@@ -725,14 +758,14 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str, interactive: bool = True) -> bool:
+    def open_path(self, path: str, interactive: bool = True, design: Design | None = None) -> bool:
         """Open a design file. A file that cannot be read leaves the current design untouched.
 
         `interactive=False` (a --screenshot render, a benchmark) offers no recovery file and leaves the
-        recent-files list alone.
+        recent-files list alone. `design`: the file, already read by the caller (the command line).
         """
         try:
-            design = load(path)
+            design = design if design is not None else load(path)
         except LoadError as exc:
             self._show_error("Cannot open the design", str(exc))
             if not os.path.exists(path):
@@ -922,5 +955,6 @@ class MainWindow(QMainWindow):
             scene.blockSignals(True)
         self.recovery.stop()
         self.recovery.discard()
-        self.validator.shutdown()
+        self.checker.close()
         self.analyzer.shutdown()
+        self.perf_runner.shutdown()

@@ -14,8 +14,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from rackcad.files.atomic import write_bytes
 from rackcad.interop import InteropError
+from rackcad.files.atomic import write_text
 from rackcad.layout import topology_layout
 from rackcad.layout.elevation import elevation
 from rackcad.layout.style import PROTOCOL_COLORS, color, protocol_label, text_color
@@ -182,4 +182,4 @@ def write_drawio(design: Design, path: str | Path, view: str = "elevation") -> N
     if view not in VIEWS:
         raise InteropError(f"draw.io export draws the {' or '.join(VIEWS)} view, not {view!r}")
     text = (drawio_elevation if view == "elevation" else drawio_topology)(design)
-    write_bytes(path, text.encode("utf-8"))
+    write_text(path, text)

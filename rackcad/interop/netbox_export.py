@@ -40,8 +40,8 @@ import yaml
 from rackcad.catalog import PartSpec
 from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import neutralise
-from rackcad.files.atomic import write_bytes
 from rackcad.interop import InteropError
+from rackcad.files.atomic import write_text
 from rackcad.interop.netbox_vocab import CABLE_TYPES, interface_type, slugify
 from rackcad.layout.style import KIND_COLORS, KIND_LABELS
 from rackcad.model import Design, Node
@@ -324,17 +324,18 @@ def _cell(value):
 def write_netbox(export: NetBoxExport, folder: str | Path) -> list[Path]:
     """Write the type YAML files and the CSVs into `folder`; returns the files written."""
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for sub, docs in (("device-types", export.device_types), ("module-types", export.module_types)):
         for stem, doc in docs.items():
             name = stem.split("/", 1)[1]
             path = folder / sub / doc["manufacturer"].replace("/", "-") / f"{name}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(path, _dump_yaml(doc).encode("utf-8"))
+            write_text(path, _dump_yaml(doc))
             written.append(path)
     folder.mkdir(parents=True, exist_ok=True)
     for table, columns in CSV_COLUMNS.items():
         path = folder / f"{table}.csv"
-        write_bytes(path, _csv_text(columns, export.tables[table]).encode("utf-8"))
+        write_text(path, _csv_text(columns, export.tables[table]))
         written.append(path)
     return written

@@ -34,7 +34,7 @@ from pydantic import ValidationError
 
 from rackcad.catalog.loader import YamlLoader
 from rackcad.catalog.schema import PartSpec
-from rackcad.files.atomic import write_bytes
+from rackcad.files.atomic import write_text
 from rackcad.interop.netbox_vocab import parse_interface_type, slugify
 
 SOURCE = "NetBox devicetype-library"
@@ -246,7 +246,7 @@ def _write_part(spec: PartSpec, folder: Path) -> Path:
     data = {"id": data.pop("id"), "kind": data.pop("kind"), **data}
     text = ("# Imported from a NetBox device/module type by `rackcad import netbox-types`.\n"
             + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    write_bytes(target, text.encode("utf-8"))
+    write_text(target, text)
     return target
 
 

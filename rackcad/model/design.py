@@ -5,7 +5,6 @@ Field order here is the key order of the saved file, so it stays stable for clea
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_serializer, model_validator
@@ -119,7 +118,7 @@ class FloorPlan(_Strict):
 
     width_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 20_000.0
     depth_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 12_000.0
-    grid_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 600.0
+    grid_mm: Annotated[float, Field(ge=0.001, le=MAX_HALL_MM)] = 600.0
     cable_slack_m: Annotated[float, Field(ge=0, le=1_000)] = 0.5
     outline: Annotated[list[Point], Field(max_length=MAX_OUTLINE_POINTS)] = Field(default_factory=list)
     keepouts: Annotated[list[KeepOut], Field(max_length=MAX_KEEPOUTS)] = Field(default_factory=list)
@@ -144,7 +143,7 @@ class FloorPlan(_Strict):
         if lines > MAX_GRID_LINES:
             need = max(self.width_mm, self.depth_mm) / MAX_GRID_LINES
             raise ValueError(f"grid_mm: a {self.grid_mm:g} mm grid over a {max(self.width_mm, self.depth_mm):,.0f} mm "
-                             f"hall is {math.ceil(lines):,} lines a side, at most {MAX_GRID_LINES:,} "
+                             f"hall is {lines:,.0f} lines a side, at most {MAX_GRID_LINES:,} "
                              f"(use a grid of at least {need:,.0f} mm)")
         return self
 

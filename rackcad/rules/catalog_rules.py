@@ -59,6 +59,18 @@ class UnknownPart(Rule):
             )
 
 
+class BadFile(Rule):
+    code = "catalog.bad_file"
+    severity = "warning"
+    title = "A catalog file that could not be read and was skipped"
+    reads = frozenset()
+    scope = "design"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for error in getattr(ctx.catalog, "errors", ()):
+            yield self.violation(f"Catalog file skipped: {error}", ())
+
+
 class WrongKind(Rule):
     code = "catalog.wrong_kind"
     title = "A rack whose part is not a rack, or a rack part placed as a part"

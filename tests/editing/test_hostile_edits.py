@@ -4,6 +4,7 @@ EditError, and after every step the design saves and re-loads to the same bytes 
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -70,7 +71,7 @@ def assert_sound(doc: Document) -> None:
     assert len(ids) == len(set(ids)) == len(doc._store.items)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=int(os.environ.get("RACKCAD_EDIT_CASES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_random_hostile_edits_never_corrupt(data):
     doc = Document(load(EXAMPLES / "mesh-4gpu.rackcad"))
