@@ -300,3 +300,171 @@ def _pluggable(catalog: Catalog, part: PartSpec, rate: float, ports: int, source
         return ports, ports * module.power_w
     per, w_max, _ = module_w_per_port(module, rate)
     return math.ceil(ports / per), ports * w_max
+
+
+# ------------------------------------------------------------------ optics at the ends of the design's links
+@dataclass(frozen=True)
+class EndOptics:
+    """The optics at one port group's optical link ends of one tier: CPO engines or pluggable modules.
+
+    `tier` names the links by the higher end's level ("leaf": NIC to leaf, "spine": leaf to spine, "core":
+    spine to core, "direct": no switch). `ports` counts link lanes (each link's `count`); `modules` is the
+    pluggable modules they need (a twin-port module serves two ports of one cage), 0 for CPO. Power is each
+    module's design (maximum) figure, or the CPO switch's `optics_power_w` per port.
+    """
+
+    node: str
+    port: str
+    tier: str
+    ports: int
+    cpo: bool
+    module: str | None
+    modules: int
+    power_w: float
+    lasers: float
+    rack: str | None
+    gbps: float = 0.0
+    """Per-direction Gb/s of all `ports` together, for energy per bit."""
+
+
+def module_candidates(catalog: Catalog, group: PortGroup, rate: float) -> list[PartSpec]:
+    """The pluggable modules a port of `group` running at `rate` takes: the cage decides. One of the cage's
+    rate (port rate x ports per cage) serving that many ports, else any module of the cage's rate, else the
+    slowest that carries the link."""
+    mods = pluggable_modules(catalog)
+    cage = group.gbps * group.ports_per_cage
+    tiers = (
+        [m for m in mods if m.gbps.value == cage and m.module_ports == group.ports_per_cage],
+        [m for m in mods if m.gbps.value == cage],
+        [m for m in mods if m.gbps.value >= rate],
+    )
+    return next((t for t in tiers if t), [])
+
+
+def choose_module(catalog: Catalog, group: PortGroup, rate: float, length: float | None,
+                  fibre: str | None = None) -> PartSpec | None:
+    """The pluggable module for a port of `group` at `rate` over `length` metres (None: unknown) on `fibre`
+    (None: any): the lowest-power candidate whose reach covers the length (then the shorter reach); when none
+    reaches, the longest-reach one (the reach rule reports it)."""
+    candidates = [m for m in module_candidates(catalog, group, rate) if fibre is None or m.fibre in (None, fibre)]
+    if not candidates:
+        return None
+    reach = [m for m in candidates if length is None or m.reach_m is None or m.reach_m.value >= length]
+    if reach:
+        return min(reach, key=lambda m: (m.power_w, m.reach_m.value if m.reach_m else math.inf, m.id))
+    return max(candidates, key=lambda m: (m.reach_m.value if m.reach_m else math.inf, -m.power_w))
+
+
+def link_fibre(catalog: Catalog, ga: PortGroup, gb: PortGroup, rate: float) -> str | None:
+    """The glass both ends of a pluggable link can use: single-mode opposite a CPO port (co-packaged optics
+    are single-mode), else a type both ends have modules for, multimode first; None when they share none."""
+    def types(group: PortGroup) -> set[str]:
+        if group.medium == "cpo-fiber":
+            return {"single-mode"}
+        return {m.fibre for m in module_candidates(catalog, group, rate) if m.fibre}
+    common = sorted(types(ga) & types(gb))
+    return common[0] if common else None
+
+
+def link_tier(index: DesignIndex, link) -> str:
+    from rackcad.topology import tier_name
+
+    levels = index.levels
+    top = max(levels.get(link.a.node, 0), levels.get(link.b.node, 0))
+    return tier_name(top) if top else "direct"
+
+
+def end_optics(index: DesignIndex) -> list[EndOptics]:
+    """Every optical link end of the design with its optics (see EndOptics), in design order.
+
+    The one place that decides which module each optical end carries and what it draws: rack power (the
+    power and cooling rules), `summary()["optics"]` and `rackcad optics` all read it.
+    """
+    from rackcad.analysis.lengths import link_length_m
+
+    catalog = index.catalog
+    ports: dict[tuple[str, str, str, str | None], int] = defaultdict(int)
+    cpo_ends: dict[tuple[str, str, str], int] = defaultdict(int)
+    gbps: dict[tuple[str, str, str], float] = defaultdict(float)
+    for link in index.design.links:
+        medium = index.medium(link)
+        if medium not in OPTICAL_MEDIA:
+            continue
+        ga, gb = index.port_group(link.a.node, link.a.port), index.port_group(link.b.node, link.b.port)
+        if ga is None or gb is None:
+            continue
+        tier = link_tier(index, link)
+        rate = min(ga.gbps, gb.gbps)
+        length = link_length_m(index, link)
+        fibre = link_fibre(catalog, ga, gb, rate)
+        for end, group in ((link.a, ga), (link.b, gb)):
+            gbps[(end.node, end.port, tier)] += rate * link.count
+            if group.medium == "cpo-fiber":
+                cpo_ends[(end.node, end.port, tier)] += link.count
+                continue
+            module = choose_module(catalog, group, rate, length, fibre)
+            ports[(end.node, end.port, tier, module.id if module else None)] += link.count
+    out: list[EndOptics] = []
+    rack_of = index.rack_of
+    for (node, port, tier), count in cpo_ends.items():
+        part = index.part(node)
+        group = part.port(port)
+        per_port = part.optics_power_w.value if part.optics_power_w else 0.0
+        lasers = part.lasers.value * count / group.count if part.lasers else 0.0
+        out.append(EndOptics(node, port, tier, count, True, None, 0, count * per_port, lasers, rack_of.get(node),
+                             gbps[(node, port, tier)]))
+    for (node, port, tier, module_id), count in ports.items():
+        group = index.port_group(node, port)
+        if module_id is None:
+            out.append(EndOptics(node, port, tier, count, False, None, 0, 0.0, 0.0, rack_of.get(node)))
+            continue
+        module = catalog.get(module_id)
+        share = max(1, min(group.ports_per_cage, int(module.gbps.value // group.gbps)))
+        modules = math.ceil(count / share)
+        lasers = modules * module.lasers.value if module.lasers else 0.0
+        out.append(EndOptics(node, port, tier, count, False, module_id, modules, modules * module.power_w, lasers,
+                             rack_of.get(node), gbps[(node, port, tier)]))
+    return out
+
+
+def rack_optics(index: DesignIndex, ends: list[EndOptics]) -> dict[str, tuple[float, float]]:
+    """rack id -> (optics W, of which heat to liquid): what rack power and heat add for link optics.
+
+    Pluggable modules sit in air-cooled cages; co-packaged optics share their switch's liquid-cooled share.
+    """
+    out: dict[str, tuple[float, float]] = {}
+    for end in ends:
+        if end.rack is None or not end.power_w:
+            continue
+        liquid = end.power_w * index.liquid_fraction(index.nodes[end.node]) if end.cpo else 0.0
+        power, heat = out.get(end.rack, (0.0, 0.0))
+        out[end.rack] = (power + end.power_w, heat + liquid)
+    return out
+
+
+def optics_summary(ends: list[EndOptics]) -> dict:
+    """`summary()["optics"]`: transceivers (pluggable modules), lasers, optics_power_w, cpo_ports,
+    pluggable_ports, gbps (per direction, summed over optical ends) and pj_per_bit (optics energy per bit
+    carried at an end), in total and by tier."""
+    def bucket() -> dict:
+        return {"transceivers": 0, "pluggable_ports": 0, "cpo_ports": 0, "lasers": 0.0, "optics_power_w": 0.0,
+                "gbps": 0.0}
+
+    total = bucket()
+    tiers: dict[str, dict] = {}
+    for end in ends:
+        for b in (total, tiers.setdefault(end.tier, bucket())):
+            b["transceivers"] += end.modules
+            b["cpo_ports" if end.cpo else "pluggable_ports"] += end.ports
+            b["lasers"] += end.lasers
+            b["optics_power_w"] += end.power_w
+            b["gbps"] += end.gbps
+    for b in (total, *tiers.values()):
+        b["lasers"] = round(b["lasers"], 3)
+        b["optics_power_w"] = round(b["optics_power_w"], 3)
+        # W per Gb/s is nJ per bit; per direction at each end, so a link's two ends add up
+        b["pj_per_bit"] = round(b["optics_power_w"] / b["gbps"] * 1000, 3) if b["gbps"] else 0.0
+    return {**total, "by_tier": dict(sorted(tiers.items(), key=lambda kv: _TIER_ORDER.get(kv[0], 9)))}
+
+
+_TIER_ORDER = {"leaf": 1, "spine": 2, "core": 3, "direct": 4}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
+from rackcad.analysis.optics import end_optics, optics_summary, rack_optics
+from rackcad.analysis.scale_out import scale_out
 from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.topology import DesignIndex, is_scale_up_protocol
@@ -13,8 +16,11 @@ from rackcad.topology import DesignIndex, is_scale_up_protocol
 def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> dict:
     """Counts, power and heat per rack, NVLink domains and per-accelerator scale-up bandwidth.
 
-    Power is each part's design (maximum) power, or its `power_w` override; heat to liquid is power times
-    the part's liquid-cooled share, the rest goes to air. Bandwidth is Gb/s per direction.
+    Power is each part's design (maximum) power, or its `power_w` override, plus the optics at its racks'
+    link ends (`rackcad.analysis.optics.end_optics`, the same the power rules add); heat to liquid is power
+    times the part's liquid-cooled share, the rest goes to air. `scale_out`, `optics` and `facility` are the
+    scale-out fabric, link optics and facility energy (PUE; per SU for templates with `sus`; how many SUs fit
+    when the design's metadata sets `site.power_w`). Bandwidth is Gb/s per direction.
     `bisection_gbps` and `alltoall_gbps_per_gpu` are those of the largest NVLink domain (0 without one);
     `domains` has every domain's fabric figures (see `rackcad.analysis.fabric`), largest first.
     """
@@ -42,6 +48,12 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
         if rack_id in rack_power:
             rack_power[rack_id] += power
             rack_liquid[rack_id] += power * index.liquid_fraction(node)
+    ends = end_optics(index)
+    for rack_id, (power, liquid) in rack_optics(index, ends).items():
+        if rack_id in rack_power:
+            rack_power[rack_id] += power
+            rack_liquid[rack_id] += liquid
+            total += power
     for rack in design.racks:
         power = rack_power[rack.id]
         per_rack.append(
@@ -82,4 +94,22 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
         "alltoall_gbps_per_gpu": fabrics[0].alltoall_gbps_per_gpu if fabrics else 0.0,
         "domains": [f.to_dict() for f in fabrics],
         "unknown_parts": sorted(set(unknown)),
+        "scale_out": scale_out(design, index),
+        "optics": optics_summary(ends),
+        "facility": facility(per_rack, _int(design.metadata.get("param.sus")),
+                             _float(design.metadata.get("site.power_w"))),
     }
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None

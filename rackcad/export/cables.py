@@ -93,14 +93,8 @@ class CableChooser:
         self.optics = sorted(by_medium.get(("optic", "pluggable-optic"), []), key=_reach)
 
     def medium(self, link: Link) -> str | None:
-        """The link's medium, else its ports' (the `a` end first)."""
-        if link.medium:
-            return link.medium
-        for end in (link.a, link.b):
-            group = self.index.port_group(end.node, end.port)
-            if group and group.medium:
-                return group.medium
-        return None
+        """The link's medium, else the one its ports imply (`DesignIndex.medium`)."""
+        return self.index.medium(link)
 
     def link_rate(self, link: Link) -> float:
         """Per-direction Gb/s of one of the record's links: the slower end's port rate."""

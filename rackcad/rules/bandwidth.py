@@ -69,31 +69,46 @@ class ScaleUp(Rule):
 
 class Oversubscription(Rule):
     code = "bandwidth.oversubscription"
-    title = "A switch chip whose capacity down to accelerators exceeds its uplinks by more than allowed"
+    title = "A switch of any tier (NVLink or scale-out) with more bandwidth down than up, or no uplinks at all"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
+        """Levels come from `DesignIndex.levels` (endpoints 0, leaves 1, spines 2, cores 3): a link to a lower
+        level goes down, to a higher one up, at the slower port's rate times its count. The top tier of each
+        protocol has no uplinks by design; a switch below it with downlinks and no uplink strands its
+        endpoints (a leaf cut off from the spines)."""
+        levels = ctx.index.levels
         down: dict[str, float] = defaultdict(float)
         up: dict[str, float] = defaultdict(float)
+        protocol_of: dict[str, str] = {}
+        top: dict[str, int] = defaultdict(int)
         for link, a, b in ctx.link_ends:
-            if a.kind != "switch" and b.kind != "switch":
-                continue
             if a.group is None or b.group is None or a.node is b.node:
                 continue
+            la, lb = levels.get(a.key[0]), levels.get(b.key[0])
+            if la is None or lb is None or la == lb:
+                continue
             rate = min(a.group.gbps, b.group.gbps) * link.count
-            if a.kind == b.kind == "switch":
-                up[a.key[0]] += rate
-                up[b.key[0]] += rate
-            elif a.kind == "switch" and b.kind in ACCELERATOR_KINDS:
-                down[a.key[0]] += rate
-            elif b.kind == "switch" and a.kind in ACCELERATOR_KINDS:
-                down[b.key[0]] += rate
+            (low, _), (high, high_level) = sorted(((a.key[0], la), (b.key[0], lb)), key=lambda x: x[1])
+            down[high] += rate
+            if levels[low] > 0:
+                up[low] += rate
+            protocol_of[high] = link.protocol
+            top[link.protocol] = max(top[link.protocol], high_level)
         allowed = ctx.settings.max_oversubscription
-        for chip, uplink in up.items():
-            downlink = down.get(chip, 0.0)
-            if uplink > 0 and downlink > uplink * allowed * (1 + 1e-9):
+        for switch, downlink in down.items():
+            uplink = up.get(switch, 0.0)
+            level = levels[switch]
+            if uplink == 0:
+                if level < top[protocol_of[switch]]:
+                    yield self.violation(
+                        f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but no uplinks, though its fabric has "
+                        f"switches above it: what it serves is cut off from the rest", (switch,),
+                        measured=downlink, limit=0, unit="Gb/s")
+                continue
+            if downlink > uplink * allowed * (1 + 1e-9):
                 ratio = downlink / uplink
                 yield self.violation(
-                    f"{ctx.label(chip)} has {fmt_gbps(downlink)} down to accelerators but {fmt_gbps(uplink)} up to "
-                    f"other switch chips: {ratio:.2f}:1 oversubscribed, allowed {allowed:.2f}:1",
-                    (chip,), measured=ratio, limit=allowed, unit="ratio",
+                    f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but {fmt_gbps(uplink)} up: "
+                    f"{ratio:.2f}:1 oversubscribed, allowed {allowed:.2f}:1",
+                    (switch,), measured=ratio, limit=allowed, unit="ratio",
                 )

@@ -49,6 +49,8 @@ class RackLoad:
 
     power_w: float = 0.0
     liquid_w: float = 0.0
+    optics_w: float = 0.0
+    """Part of `power_w` drawn by link optics (pluggable modules and CPO engines), `rackcad.analysis.optics`."""
     shelves: list[Node] = field(default_factory=list)
     cdus: list[Node] = field(default_factory=list)
 
@@ -148,16 +150,27 @@ class Context:
 
     @cached_property
     def links_by_medium(self) -> dict[str | None, list[LinkEnds]]:
-        """Resolved links grouped by medium, for rules that look at some media only (reach)."""
+        """Resolved links grouped by medium, for rules that look at some media only (reach). A link without a
+        medium is filed under the one its ports imply (`DesignIndex.medium`), so it is checked, not skipped."""
         out: dict[str | None, list[LinkEnds]] = defaultdict(list)
+        medium = self.index.medium
         for ends in self.link_ends:
-            out[ends.link.medium].append(ends)
+            out[ends.link.medium or medium(ends.link)].append(ends)
         return out
+
+    @cached_property
+    def end_optics(self):
+        """The optics at every optical link end (`rackcad.analysis.optics.end_optics`), computed once."""
+        from rackcad.analysis.optics import end_optics
+
+        return end_optics(self.index)
 
     @cached_property
     def rack_loads(self) -> dict[str, RackLoad]:
         """rack id -> power, heat to liquid, shelves and CDUs. Power is a part's design (maximum) power or
-        its `power_w` override; heat to liquid is power times its liquid-cooled share (or override)."""
+        its `power_w` override, plus the optics at its link ends; heat to liquid is power times its
+        liquid-cooled share (or override). Pluggable modules sit in air-cooled cages; co-packaged optics
+        share their switch's cooling."""
         loads = {rack_id: RackLoad() for rack_id in self.index.racks}
         rack_of, parts = self.index.rack_of, self.node_parts
         for node in self.design.nodes:
@@ -181,6 +194,14 @@ class Context:
                     self.use(node.id, part, "liquid_share")
             load.power_w += power
             load.liquid_w += power * share
+        from rackcad.analysis.optics import rack_optics
+
+        for rack_id, (power, liquid) in rack_optics(self.index, self.end_optics).items():
+            load = loads.get(rack_id)
+            if load is not None:
+                load.power_w += power
+                load.optics_w += power
+                load.liquid_w += liquid
         return loads
 
     @cached_property

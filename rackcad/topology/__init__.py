@@ -2,5 +2,9 @@
 
 from rackcad.topology.graph import build_graph, scale_up_domains
 from rackcad.topology.index import DesignIndex, is_scale_up_protocol
+from rackcad.topology.tiers import ENDPOINT_KINDS, SWITCH_KINDS, switch_levels, tier_name
 
-__all__ = ["DesignIndex", "build_graph", "is_scale_up_protocol", "scale_up_domains"]
+__all__ = [
+    "ENDPOINT_KINDS", "SWITCH_KINDS", "DesignIndex", "build_graph", "is_scale_up_protocol", "scale_up_domains",
+    "switch_levels", "tier_name",
+]

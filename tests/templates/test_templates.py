@@ -11,8 +11,8 @@ from rackcad.topology import DesignIndex, build_graph
 
 def test_names():
     assert templates.names() == sorted([
-        "fusion-xpu", "gb200-nvl576", "gb200-nvl72", "gb300-nvl72", "hgx-b200-8gpu", "hgx-h100-8gpu",
-        "kyber-nvl576", "mesh-4gpu", "vr-nvl144",
+        "dgx-b200-superpod", "fusion-xpu", "gb200-nvl576", "gb200-nvl72", "gb200-superpod", "gb300-nvl72",
+        "hgx-b200-8gpu", "hgx-h100-8gpu", "kyber-nvl576", "mesh-4gpu", "vr-nvl144",
     ])
 
 
