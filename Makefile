@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE ?= examples/gb200-nvl72.rackcad
 
-.PHONY: run test bench clean examples
+.PHONY: run test bench clean examples wheel-check man completion
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,20 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 
+# Build the wheel, install it in a fresh venv outside the checkout and run it there (CI runs this too).
+wheel-check: $(STAMP)
+	PYTHON=$(BIN)/python bash packaging/check-wheel.sh
+
+# The man page and shell completions, generated from the argument parser.
+man: $(STAMP)
+	mkdir -p build && $(BIN)/rackcad man -o build/rackcad.1
+
+completion: $(STAMP)
+	mkdir -p build/completion
+	for shell in bash zsh fish; do $(BIN)/rackcad completion $$shell > build/completion/rackcad.$$shell; done
+
 examples: $(STAMP)
 	$(BIN)/python -m rackcad.templates.examples
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

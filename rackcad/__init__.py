@@ -7,26 +7,54 @@ Public API (see docs in README.md):
     doc = rackcad.Document(design)
     rackcad.summary(design); rackcad.validate(design)
     rackcad.save(design, "rack.rackcad"); rackcad.load("rack.rackcad")
+
+Names are imported on first use, so `import rackcad` (and `rackcad --version`) stays cheap.
 """
 
 from __future__ import annotations
 
-from rackcad import templates
-from rackcad.analysis import summary
-from rackcad.catalog import Catalog, default_catalog
-from rackcad.document import Change, Document, EditError
-from rackcad.files import LoadError, load, save
-from rackcad.model import Design, Link, Node, PortRef, Rack, Waiver
+import importlib
 
-__version__ = "0.1.0"
+# public name -> (module, attribute or None for the module itself)
+_LAZY = {
+    "templates": ("rackcad.templates", None),
+    "summary": ("rackcad.analysis", "summary"),
+    "Catalog": ("rackcad.catalog", "Catalog"),
+    "default_catalog": ("rackcad.catalog", "default_catalog"),
+    # rackcad.catalog is both the sub-package and, called, the parts catalog (see catalog/__init__.py)
+    "catalog": ("rackcad.catalog", None),
+    "Change": ("rackcad.document", "Change"),
+    "Document": ("rackcad.document", "Document"),
+    "EditError": ("rackcad.document", "EditError"),
+    "LoadError": ("rackcad.files", "LoadError"),
+    "load": ("rackcad.files", "load"),
+    "save": ("rackcad.files", "save"),
+    "Design": ("rackcad.model", "Design"),
+    "Link": ("rackcad.model", "Link"),
+    "Node": ("rackcad.model", "Node"),
+    "PortRef": ("rackcad.model", "PortRef"),
+    "Rack": ("rackcad.model", "Rack"),
+    "Waiver": ("rackcad.model", "Waiver"),
+}
 
 
-def catalog() -> Catalog:
-    """The parts catalog: packaged parts plus user catalog folders (see README, 'User catalog')."""
-    return default_catalog()
+def __getattr__(name: str):
+    if name == "__version__":
+        from rackcad._version import __version__
+
+        return __version__
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'rackcad' has no attribute {name!r}") from None
+    value = importlib.import_module(module)
+    if attr is not None:
+        value = getattr(value, attr)
+    globals()[name] = value
+    return value
 
 
-def validate(design: Design, catalog: Catalog | None = None):
+def validate(design, catalog=None):
     """Run every rule on `design`; returns a Report (.violations, .errors, .warnings, .ok, .to_dict())."""
     from rackcad.rules import validate as _validate
 
@@ -44,6 +72,7 @@ __all__ = [
     "PortRef",
     "Rack",
     "Waiver",
+    "__version__",
     "catalog",
     "load",
     "save",

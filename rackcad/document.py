@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from rackcad.catalog import Catalog, PartSpec, default_catalog
 from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, SetDesign
 from rackcad.editing.commands import Item
+from rackcad.editing.naming import next_name
 from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
 
 
@@ -372,7 +373,10 @@ class Document:
         name: str | None = None,
         **fields,
     ) -> str:
-        """Place a part in a rack (at `u`) or in a tray (at `bay`). Refused with EditError if it does not fit."""
+        """Place a part in a rack (at `u`) or in a tray (at `bay`). Refused with EditError if it does not fit.
+
+        Without a `name` the part is named by the scheme of `rackcad.editing.naming` (CT03, CT03/GPU2).
+        """
         reason = self.check_place(part_id, parent, u, bay)
         if reason:
             raise EditError(f"cannot place {part_id}: {reason}")
@@ -380,7 +384,7 @@ class Document:
         node_id = self.new_id(_PREFIX.get(part.kind, "N"))
         try:
             node = Node.model_validate(
-                {"id": node_id, "name": name or node_id, "part": part_id, "parent": parent, "u": u, "bay": bay, **fields}
+                {"id": node_id, "name": name or next_name(self, part, parent), "part": part_id, "parent": parent, "u": u, "bay": bay, **fields}
             )
         except ValidationError as exc:
             raise EditError(_first_error(exc)) from None

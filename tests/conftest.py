@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = str(Path(__file__).parent / "_no_user_config")
+# The catalog cache and the log file go to a throw-away folder, never the user's.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="rackcad-tests-"))
+os.environ["XDG_CACHE_HOME"] = str(_SCRATCH / "cache")
+os.environ["XDG_STATE_HOME"] = str(_SCRATCH / "state")
 os.environ.pop("RACKCAD_CATALOG_PATH", None)
 
 ROOT = Path(__file__).resolve().parents[1]

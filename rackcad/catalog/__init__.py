@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,8 +77,24 @@ class Catalog:
 
 @lru_cache(maxsize=1)
 def default_catalog() -> Catalog:
-    return Catalog([packaged_catalog_dir(), *user_catalog_dirs()])
+    from rackcad.catalog.cache import caching
 
+    with caching():
+        return Catalog([packaged_catalog_dir(), *user_catalog_dirs()])
+
+
+class _CatalogPackage(types.ModuleType):
+    """This sub-package, callable: `rackcad.catalog()` returns the parts catalog (the public API).
+
+    `rackcad.catalog` names the sub-package as soon as anything imports it, so the package itself answers
+    the call rather than a function that the import would shadow.
+    """
+
+    def __call__(self) -> Catalog:
+        return default_catalog()
+
+
+sys.modules[__name__].__class__ = _CatalogPackage
 
 __all__ = [
     "ACCELERATOR_KINDS",

@@ -86,6 +86,31 @@ class BayGroup(_Spec):
     count: int = Field(ge=1)
 
 
+class Content(_Spec):
+    """`count` parts of catalog id `part` that a stock tray ships with, in the first free bays that take them."""
+
+    part: str
+    count: int = Field(ge=1)
+
+
+class InternalWiring(_Spec):
+    """Links a stock tray ships with between its own contents, from parts of kind `a` to parts of kind `b`.
+
+    `pattern` "share": each `a` part is joined once to its own consecutive share of the `b` parts (a Grace to
+    its two Blackwell GPUs over NVLink-C2C). "spread": every `a` part's free ports of `port_a` are spread
+    over all `b` parts, `counts` per `b` part when given (HGX H100: 5/4/4/5 over four NVSwitch chips).
+    """
+
+    a: Kind
+    b: Kind
+    port_a: str
+    port_b: str
+    protocol: str
+    pattern: Literal["share", "spread"] = "share"
+    counts: list[int] | None = None
+    medium: Medium | None = None
+
+
 class PartSpec(_Spec):
     """One catalog part."""
 
@@ -107,9 +132,12 @@ class PartSpec(_Spec):
     memory_bw_gbytes: Figure | None = None
     fp4_dense_pflops: Figure | None = None
     fp8_dense_pflops: Figure | None = None
+    bf16_dense_pflops: Figure | None = None
     nvlink_via: Literal["native", "fusion-chiplet"] | None = None
     ports: list[PortGroup] = Field(default_factory=list)
     bays: list[BayGroup] = Field(default_factory=list)
+    contents: list[Content] = Field(default_factory=list)
+    wiring: list[InternalWiring] = Field(default_factory=list)
     rack_units: int | None = None
     width_mm: float | None = None
     depth_mm: float | None = None

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from rackcad.analysis import summary
-from rackcad.catalog import UnknownPart, default_catalog
 from rackcad.cli.common import EXIT_OK, CliError, load_design, print_json
-from rackcad.files import save
-from rackcad.templates import TemplateError, build, get, names
 from rackcad.units import fmt_gbps, fmt_power
 
 
@@ -35,6 +31,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_new(args) -> int:
+    from rackcad.analysis import summary
+    from rackcad.files import save
+    from rackcad.templates import TemplateError, build
+
     params = {}
     for item in args.set:
         key, sep, value = item.partition("=")
@@ -56,6 +56,8 @@ def cmd_new(args) -> int:
 
 
 def cmd_templates(args) -> int:
+    from rackcad.templates import get, names
+
     rows = []
     for name in names():
         t = get(name)
@@ -79,6 +81,8 @@ def _part_row(part) -> dict:
 
 
 def cmd_parts(args) -> int:
+    from rackcad.catalog import default_catalog
+
     catalog = default_catalog()
     parts = [p for p in catalog if args.kind is None or p.kind == args.kind]
     if args.kind and not parts:
@@ -128,6 +132,9 @@ def format_summary(info: dict) -> str:
 
 
 def cmd_info(args) -> int:
+    from rackcad.analysis import summary
+    from rackcad.catalog import UnknownPart
+
     design = load_design(args.file)
     try:
         info = summary(design)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
+import re
 import sys
+from typing import TYPE_CHECKING
 
-from rackcad.files import LoadError, load
-from rackcad.model import Design
+if TYPE_CHECKING:
+    from rackcad.model import Design
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -18,12 +22,33 @@ class CliError(Exception):
 
 
 def load_design(path: str) -> Design:
+    from rackcad.files import LoadError, load
+
     try:
         return load(path)
     except LoadError as exc:
         raise CliError(str(exc)) from None
 
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def print_json(data) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    """Readable UTF-8 JSON; characters a terminal would act on are JSON escapes (json escapes the rest)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def number(low: float, high: float, integer: bool = False):
+    """An argparse type: a finite number in [low, high] (NaN, inf and out-of-range values are usage errors)."""
+
+    def parse(text: str):
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if integer else 'a number'}") from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r} is outside {low:g}-{high:g}")
+        return value
+
+    return parse

@@ -8,6 +8,10 @@ import os
 from rackcad.cli.common import CliError, load_design
 
 
+MIN_SIDE, MAX_SIDE = 200, 8192
+"""Window sizes --size accepts: smaller cannot show the editor, larger than a screenshot buffer should be."""
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the editor")
     p.add_argument("file", nargs="?", help="a .rackcad design to open")
@@ -33,6 +37,8 @@ def cmd_gui(args) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1600x1000") from None
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        raise CliError(f"--size {args.size}: each side must be {MIN_SIDE}-{MAX_SIDE} pixels")
     from rackcad.gui.app import run
 
     return run(args.file, screenshot=args.screenshot, size=(width, height), tab=args.tab, dock=args.dock)

@@ -6,10 +6,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 violations at or above it, 2 an u
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from rackcad.cli.common import EXIT_OK, EXIT_VIOLATIONS, load_design, print_json
-from rackcad.rules import Report, Violation, validate
-from rackcad.topology import DesignIndex
+
+if TYPE_CHECKING:
+    from rackcad.rules import Report, Violation
+    from rackcad.topology import DesignIndex
 
 SHOWN_SUBJECTS = 3
 """Subjects named per line; a violation over hundreds of parts names the first few and counts the rest."""
@@ -59,6 +62,9 @@ def format_report(report: Report, index: DesignIndex, path: str) -> str:
 
 
 def cmd_validate(args) -> int:
+    from rackcad.rules import validate
+    from rackcad.topology import DesignIndex
+
     design = load_design(args.file)
     index = DesignIndex(design)
     report = validate(design, index=index)

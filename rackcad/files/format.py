@@ -9,25 +9,43 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from rackcad.files.bounded_json import JsonProblem, parse
 from rackcad.files.migrations import MigrationError, migrate
-from rackcad.model import FORMAT_NAME, Design
+from rackcad.model import FORMAT_NAME, Design, parent_loop
+from rackcad.text import escaped, shorten, shown
 
 _ITEM_LISTS = ("racks", "nodes", "links", "waivers")
 
 
+MAX_FILE_BYTES = 64 * 2**20
+"""Largest design file read (the largest shipped example, 576 GPUs, is 2.3 MB)."""
+MAX_ITEMS = {"racks": 10_000, "nodes": 1_000_000, "links": 1_000_000, "waivers": 100_000}
+"""Items per list, checked before the model builds any of them."""
+BYTE_ORDER_MARK = "\ufeff"
+"""Some editors start UTF-8 files with one; it is not part of the JSON."""
+MESSAGE_CHARS = 300
+"""A LoadError's one line is at most this long, however long the path or the offending value."""
+
+
 class LoadError(ValueError):
-    """A file that cannot be opened: `str()` names the file and the place (line/column or field path)."""
+    """A file that cannot be opened: `str()` names the file and the place (line/column or field path).
+
+    The line is printable (control characters escaped) and at most MESSAGE_CHARS long.
+    """
 
     def __init__(self, path: str | os.PathLike | None, where: str, problem: str):
         self.path = str(path) if path is not None else "<string>"
         self.where = where
         self.problem = problem
-        super().__init__(f"{self.path}: {where}: {problem}" if where else f"{self.path}: {problem}")
+        shown_path = shorten(escaped(self.path), 120)
+        head = f"{shown_path}: {shorten(escaped(where), 80)}: " if where else f"{shown_path}: "
+        super().__init__(head + shorten(escaped(problem), MESSAGE_CHARS - len(head) - 10))
 
 
 def _item_json(item: BaseModel) -> str:
@@ -108,7 +126,7 @@ def _field_path(loc: tuple) -> str:
 
 
 def _line_of_item(text: str, loc: tuple) -> str:
-    """The line number of the list item a validation error points into (items are one per line)."""
+    """The line number of the list item a problem points into (items are one per line in a saved file)."""
     if len(loc) >= 2 and loc[0] in _ITEM_LISTS and isinstance(loc[1], int):
         lines = text.splitlines()
         for start, line in enumerate(lines):
@@ -119,17 +137,36 @@ def _line_of_item(text: str, loc: tuple) -> str:
     return ""
 
 
+def _loc_of(path: str) -> tuple:
+    """`nodes[3].u` -> ("nodes", 3, "u"), to find the line of the item."""
+    out: list = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        out.append(int(index) if index else name)
+    return tuple(out)
+
+
+def _message(error: dict) -> str:
+    msg = error["msg"]
+    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
 def loads(text: str, path: str | os.PathLike | None = None) -> Design:
     """Parse, migrate and validate file text. Raises LoadError naming the place of the first problem."""
+    if text.startswith(BYTE_ORDER_MARK):
+        text = text[1:]
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problem = "file ends early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
-        raise LoadError(path, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {problem}") from None
+        data = parse(text)
+    except JsonProblem as exc:
+        loc = _loc_of(exc.where)
+        raise LoadError(path, _line_of_item(text, loc) + exc.where, exc.problem) from None
     if not isinstance(data, dict):
         raise LoadError(path, "line 1", "expected a JSON object with a 'format' key")
     if data.get("format") != FORMAT_NAME:
-        raise LoadError(path, "format", f"expected \"{FORMAT_NAME}\", found {data.get('format')!r}")
+        raise LoadError(path, "format", f"expected \"{FORMAT_NAME}\", found {shown(data.get('format'))}")
+    for name, limit in MAX_ITEMS.items():
+        items = data.get(name)
+        if isinstance(items, list) and len(items) > limit:
+            raise LoadError(path, name, f"{len(items):,} items; a design holds at most {limit:,}")
     try:
         data = migrate(data)
     except MigrationError as exc:
@@ -137,17 +174,25 @@ def loads(text: str, path: str | os.PathLike | None = None) -> Design:
     try:
         design = Design.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = exc.errors(include_url=False, include_input=False)[0]
         where = _line_of_item(text, first["loc"]) + _field_path(first["loc"])
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise LoadError(path, where, f"{first['msg']}{more}") from None
+        raise LoadError(path, where, f"{_message(first)}{more}") from None
     seen: dict[str, str] = {}
     for list_name in ("racks", "nodes", "links"):
         for i, item in enumerate(getattr(design, list_name)):
             place = f"{list_name}[{i}]"
             if item.id in seen:
-                raise LoadError(path, f"{place}.id", f"duplicate id {item.id!r} (also {seen[item.id]})")
+                where = _line_of_item(text, (list_name, i)) + f"{place}.id"
+                raise LoadError(path, where, f"duplicate id {shown(item.id)} (also {seen[item.id]})")
             seen[item.id] = place
+    loop = parent_loop(design.nodes)
+    if loop:
+        index = next(i for i, node in enumerate(design.nodes) if node.id == loop[0])
+        chain = " in ".join(shown(i) for i in [*loop[:6], loop[0]]) if len(loop) <= 6 else (
+            f"{len(loop):,} parts, from {shown(loop[0])}")
+        raise LoadError(path, _line_of_item(text, ("nodes", index)) + f"nodes[{index}].parent",
+                        f"parent chain loops ({chain}): these parts are in no rack")
     return design
 
 
@@ -155,13 +200,16 @@ def load(path: str | os.PathLike) -> Design:
     """Read a .rackcad file. Raises LoadError (file missing, unreadable, not UTF-8, bad JSON, bad types)."""
     target = Path(path)
     try:
-        raw = target.read_bytes()
+        with open(target, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise LoadError(path, "", "no such file") from None
     except IsADirectoryError:
         raise LoadError(path, "", "is a folder, not a design file") from None
     except OSError as exc:
         raise LoadError(path, "", exc.strerror or str(exc)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError(path, "", f"larger than {MAX_FILE_BYTES // 2**20} MiB; not a design file RackCAD opens")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -47,6 +47,8 @@ from rackcad.gui.canvas.view import ElevationView
 from rackcad.gui.canvas.zoom import ZoomView
 from rackcad.gui.dialogs.about import AboutDialog
 from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
+from rackcad.gui.dialogs.shortcuts import ShortcutsDialog
+from rackcad.gui.edit_actions import EditActions
 from rackcad.gui.panels.analysis import AnalysisPanel
 from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
@@ -138,6 +140,8 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
 
+        self.edits = EditActions(self, lambda: self.doc, self.selected_ids, self.select)
+        self.edits.message.connect(lambda text: self._status(text, 8000))
         self._create_actions()
         self._create_toolbar()
         self._create_menus()
@@ -158,6 +162,13 @@ class MainWindow(QMainWindow):
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
         self.analyzer.failed.connect(self.analysis.show_state)
+        for canvas in (self.view, self.topology_view, self.floor_view):
+            canvas.context_requested.connect(self.canvas_menu)
+        self.palette.empty_trays.toggled.connect(lambda on: setattr(self.view, "empty_trays", on))
+        for widget, handler in ((self.palette.tree, self._palette_menu), (self.checks.list, self._checks_menu)):
+            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            widget.customContextMenuRequested.connect(lambda pos, w=widget, h=handler: h(w, pos))
+        self.view.bulk_wire_requested.connect(lambda a, b: self.edits._guard(lambda: self.edits.bulk_wire(a, b)))
         self.view.connect_stopped.connect(lambda: self.connect_action.setChecked(False))
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
@@ -211,17 +222,22 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         sp = QStyle.StandardPixmap
         key = QKeySequence.StandardKey
-        self.new_action = self._action("&New from template...", self.new_from_template, key.New, sp.SP_FileIcon,
-                                       "Start a design from a system template")
+        self.blank_action = self._action("&New", self.new_blank, key.New, sp.SP_FileIcon, "Start a blank design")
+        self.new_action = self._action("New from &Template...", self.new_from_template, "Ctrl+Shift+N",
+                                       sp.SP_FileDialogNewFolder, "Start a design from a system template")
         self.open_action = self._action("&Open...", self.open_dialog, key.Open, sp.SP_DialogOpenButton,
                                         "Open a .rackcad design")
         self.save_action = self._action("&Save", self.save, key.Save, sp.SP_DialogSaveButton, "Save the design")
         self.save_as_action = self._action("Save &As...", self.save_as, key.SaveAs)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.undo_action = self._action("&Undo", self.doc.undo, key.Undo, sp.SP_ArrowBack)
-        self.redo_action = self._action("&Redo", self.doc.redo, key.Redo, sp.SP_ArrowForward)
-        self.delete_action = self._action("&Delete", self.delete_selection, key.Delete, sp.SP_TrashIcon,
-                                          "Delete the selection (a part takes its links along)")
+        # Redo answers both conventions. Delete is Delete and Backspace only: the platform's Delete binding
+        # includes Ctrl+D on some desktops (KDE), which here duplicates, as in most CAD tools.
+        self.redo_action = self._action("&Redo", self.doc.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], sp.SP_ArrowForward)
+        self.delete_action = self._action("&Delete", self.delete_selection, ["Delete", "Backspace"],
+                                          sp.SP_TrashIcon, "Delete the selection (a part takes its links along)")
+        for action, short in ((self.undo_action, "Undo"), (self.redo_action, "Redo")):
+            action.setIconText(short)  # the toolbar keeps its width; the menu and tooltip name the step
         self.select_all_action = self._action("Select &All", self.select_all, key.SelectAll)
         self.connect_action = self._action("&Connect Ports", self._toggle_connect, "Ctrl+K",
                                            tip="Link tool: click a part, pick a port group, then another part")
@@ -236,6 +252,8 @@ class MainWindow(QMainWindow):
                                          tip=f"Show the {text.replace('&', '').lower()}")
                             for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan")))]
         self.about_action = self._action("&About RackCAD", self.about)
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents,
+                                             tip="Every action with its keys")
         self.export_actions: list[QAction] = []
         exporters = self._exporters()
         for text, function, file_filter, suffix, view in EXPORTS:
@@ -258,7 +276,7 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action])
+        file_menu.addActions([self.blank_action, self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
@@ -272,9 +290,12 @@ class MainWindow(QMainWindow):
         edit = bar.addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
-        edit.addActions([self.delete_action, self.select_all_action])
+        edit.addActions([self.edits.cut, self.edits.copy, self.edits.paste, self.edits.duplicate,
+                         self.delete_action, self.select_all_action])
         edit.addSeparator()
-        edit.addActions([self.connect_action, self.autowire_action])
+        edit.addActions([self.edits.array, self.edits.fill, self.edits.rename, self.edits.renumber])
+        edit.addSeparator()
+        edit.addActions([self.connect_action, self.autowire_action, self.edits.wire, self.edits.rail])
 
         view = bar.addMenu("&View")
         view.addActions(self.tab_actions)
@@ -286,14 +307,14 @@ class MainWindow(QMainWindow):
         view.addAction(self.toolbar.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        help_menu.addActions([self.shortcuts_action, self.about_action])
 
     def _create_toolbar(self) -> None:
         bar = QToolBar("Toolbar", self)
         bar.setObjectName("toolbar")
         bar.setIconSize(QSize(18, 18))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        bar.addActions([self.new_action, self.open_action, self.save_action])
+        bar.addActions([self.blank_action, self.open_action, self.save_action])
         bar.addSeparator()
         bar.addActions([self.undo_action, self.redo_action, self.delete_action])
         bar.addSeparator()
@@ -337,6 +358,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setEnabled(history.can_redo)
         self.redo_action.setText(f"&Redo {history.redo_label}" if history.can_redo else "&Redo")
         self.recovery.changed()
+        self.edits.update_enabled()
 
     # ---------------------------------------------------- tabs and docks
     def current_view(self) -> ZoomView:
@@ -470,6 +492,7 @@ class MainWindow(QMainWindow):
                 scene.select_ids(ids)
         self._selecting = False
         self.inspector.show_ids(ids)
+        self.edits.update_enabled()
 
     def selected_ids(self) -> list[str]:
         """What Delete and Auto-wire act on: the inspector's items (canvas selection, or a link)."""
@@ -494,6 +517,78 @@ class MainWindow(QMainWindow):
         view.center_on_rect(rect)
 
     # ---------------------------------------------------------------- edits
+    def canvas_menu(self, ids: list[str], where) -> None:
+        """Right-click on a canvas: what is under the pointer joins (or replaces) the selection, then the
+        menu of the actions that apply to it."""
+        if ids and not set(ids) <= set(self.selected_ids()):
+            self.select(ids)
+        self.edits.exec_menu(self.context_menu(), where)
+
+    def context_menu(self):
+        """The menu for the current selection (canvas items, racks, links)."""
+        extra = [self.delete_action, None, self.connect_action, self.autowire_action, None, self.fit_action]
+        return self.edits.context_menu(self.selected_ids(), extra)
+
+    def _palette_menu(self, tree, pos) -> None:
+        """A palette entry: place it into the selected rack or tray, or fill the selected rack with it."""
+        item = tree.itemAt(pos)
+        part_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        part = self.catalog.find(part_id) if part_id else None
+        if part is None:
+            return
+        menu = QMenu(self)
+        selected = self.selected_ids()
+        target = self.doc.find(selected[0]) if selected else None
+        place = menu.addAction(f"Place {part.model}" + (f" in {target.name}" if target is not None else ""))
+        place.setEnabled(part.kind == "rack" or target is not None)
+        place.triggered.connect(lambda: self.edits._guard(lambda: self._place_from_palette(part.id)))
+        rack = target if isinstance(target, Rack) else self.doc.rack_of(target.id) if target is not None else None
+        fill = menu.addAction(f"Fill {rack.name if rack else 'the selected rack'} with {part.model}")
+        fill.setEnabled(rack is not None and part.mount == "rack")
+        fill.triggered.connect(lambda: self.edits._guard(lambda: self.select(
+            self._fill_with(rack.id, part.id))))
+        self.edits.exec_menu(menu, tree.viewport().mapToGlobal(pos))
+
+    def _fill_with(self, rack_id: str, part_id: str) -> list[str]:
+        from rackcad.editing.clipboard import fill_rack
+
+        return fill_rack(self.doc, rack_id, part_id, empty=self.view.empty_trays)
+
+    def _place_from_palette(self, part_id: str) -> None:
+        """Place a part into the selected rack (lowest free U) or tray (first free bay), or add a rack."""
+        from rackcad.editing.stock import place_stock
+
+        part = self.catalog.get(part_id)
+        if part.kind == "rack":
+            self.select([self.doc.add_rack(part_id)])
+            return
+        target = self.doc.get(self.selected_ids()[0])
+        if part.mount == "bay":
+            tray = target.id if isinstance(target, Node) and self.doc.part_of(target.id).bays else target.parent
+            bay = self.doc.free_bay(tray, part.kind)
+            new = place_stock(self.doc, part_id, tray, bay=bay, empty=self.view.empty_trays)
+        else:
+            rack = target if isinstance(target, Rack) else self.doc.rack_of(target.id)
+            u = self.doc.free_u(rack.id, part.height_u or 1)
+            if u is None:
+                raise EditError(f"{rack.name} has no free {part.height_u or 1:g}U for {part.model}")
+            new = place_stock(self.doc, part_id, rack.id, u=u, empty=self.view.empty_trays)
+        self.select([new])
+
+    def _checks_menu(self, view, pos) -> None:
+        """A violation: show its subjects, waive it."""
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return
+        view.setCurrentIndex(index)
+        violation = self.checks.selected()
+        menu = QMenu(self)
+        menu.addAction("Show on the canvas").triggered.connect(lambda: self.show_subjects(list(violation.subjects)))
+        waive = menu.addAction("Waive...")
+        waive.setEnabled(not getattr(violation, "waived", False))
+        waive.triggered.connect(self.checks.ask_waive)
+        self.edits.exec_menu(menu, view.viewport().mapToGlobal(pos))
+
     def delete_selection(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -575,6 +670,14 @@ class MainWindow(QMainWindow):
         self.path = path
         self.report = None
         self.doc.reset(design, saved=saved)
+
+    def new_blank(self) -> bool:
+        """Replace the design with an empty one (asks about unsaved changes first)."""
+        if not self.maybe_save():
+            return False
+        self._set_design(Design(name="Untitled"), None)
+        self._status("New blank design: drag a rack from the Parts palette", 5000)
+        return True
 
     def new_from_template(self) -> None:
         dialog = NewFromTemplateDialog(self)
@@ -712,6 +815,9 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self._status(f"Exported {path}", 5000)
         return True
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.menuBar(), self).exec()
 
     def about(self) -> None:
         AboutDialog(self.catalog, self).exec()

@@ -1,6 +1,7 @@
 """Autosave to a recovery file while a design has unsaved changes, and find what a crashed session left.
 
-Recovery files live in `$XDG_STATE_HOME/rackcad/recovery` (default `~/.local/state/rackcad/recovery`), one
+Recovery files live in Qt's generic state folder (QStandardPaths; on Linux `$XDG_STATE_HOME`, default
+`~/.local/state`) under `rackcad/recovery`, one
 per open design and session: `<stem>-<hash of the path>-<pid>-<session>.rackcad` (a normal design file) and
 a `.json` sidecar naming the original path, the process id and the time. A normal save or close deletes them; after a crash they stay,
 and opening the same file (or starting without one, for an untitled design) offers to restore them. Files
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, QThreadPool, QTimer
 
 from rackcad.files import save
 from rackcad.gui.validation import snapshot
@@ -26,7 +27,7 @@ from rackcad.model import Design
 
 
 def recovery_dir() -> Path:
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    state = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericStateLocation)
     return Path(state) / "rackcad" / "recovery"
 
 

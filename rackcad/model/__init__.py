@@ -12,6 +12,7 @@ from rackcad.model.design import (
     Rack,
     RuleSettings,
     Waiver,
+    parent_loop,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "Rack",
     "RuleSettings",
     "Waiver",
+    "parent_loop",
 ]

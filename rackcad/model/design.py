@@ -5,9 +5,12 @@ Field order here is the key order of the saved file, so it stays stable for clea
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from rackcad.text import shown, text_problem
 
 FORMAT_NAME = "rackcad"
 SCHEMA_VERSION = 1
@@ -15,106 +18,200 @@ SCHEMA_VERSION = 1
 Severity = Literal["error", "warning", "info"]
 Redundancy = Literal["n", "n+1", "n+n"]
 
+# Bounds every stored value keeps: wide enough for any real hall, rack or cable, narrow enough that no
+# figure computed from them overflows, and no drawing of them is larger than a screen can show.
+MAX_RACK_U = 100
+"""No rack is taller; the U within the rack's own height is the geometry.out_of_rack check."""
+MAX_HALL_MM = 1_000_000.0
+"""A kilometre: the floor plan's width, depth and every rack position stay inside +-this."""
+MAX_GRID_LINES = 2_000
+"""Grid lines per side of the floor plan (the hall divided by the grid): what a drawing can show."""
+MAX_POWER_W = 1e9
+MAX_LENGTH_M = 100_000.0
+MAX_COUNT = 1_000_000
+MAX_INDEX = 1_000_000
+
+
+def _single_line(value: object) -> object:
+    problem = text_problem(value) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(f"text {problem}")
+    return value
+
+
+def _multi_line(value: object) -> object:
+    problem = text_problem(value, multiline=True) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(f"text {problem}")
+    return value
+
+
+def _text(max_length: int, min_length: int = 0, multiline: bool = False):
+    """A string field: checked for control characters first (before the type), then its length."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length),
+                     BeforeValidator(_multi_line if multiline else _single_line)]
+
+
+Id = _text(128, min_length=1)
+"""Item ids: set by the Document, stable, what links and waivers refer to."""
+Name = _text(256)
+Word = _text(128)
+"""Part ids, port names, protocols, media, rule codes, metadata keys."""
+Note = _text(4_000, multiline=True)
+Watts = Annotated[float, Field(ge=0, le=MAX_POWER_W, allow_inf_nan=False)]
+Coordinate = Annotated[float, Field(ge=-MAX_HALL_MM, le=MAX_HALL_MM, allow_inf_nan=False)]
+
+NONNEGATIVE_OVERRIDE_SUFFIXES = ("_w", "_kg", "_m", "_mm", "_gbps", "_lpm", "_share")
+"""Override keys with these endings are physical quantities: numbers, never negative (a share at most 1)."""
+
+
+def _overrides(value: dict[str, float | str]) -> dict[str, float | str]:
+    for key, figure in value.items():
+        if key.endswith(NONNEGATIVE_OVERRIDE_SUFFIXES):
+            if isinstance(figure, str):
+                raise ValueError(f"{key}: must be a number, not the text {shown(figure)}")
+            top = 1.0 if key.endswith("_share") else MAX_POWER_W
+            if not 0 <= figure <= top:
+                raise ValueError(f"{key}: {figure:g} is outside 0-{top:g}")
+        elif isinstance(figure, float) and abs(figure) > MAX_POWER_W:
+            raise ValueError(f"{key}: {figure:g} is outside +-{MAX_POWER_W:g}")
+    return value
+
 
 class _Strict(BaseModel):
-    """Base: unknown keys are errors (a typo must not vanish silently), assignment is validated."""
+    """Base: unknown keys are errors (a typo must not vanish silently), assignment is validated.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Strict: "12" or true is never taken for a number; NaN and infinities are never stored.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True, allow_inf_nan=False)
 
 
 class FloorPosition(_Strict):
     """Where a rack stands on the hall floor: front-left corner, millimetres, rotation in degrees."""
 
-    x_mm: float = 0.0
-    y_mm: float = 0.0
-    rotation_deg: float = 0.0
+    x_mm: Coordinate = 0.0
+    y_mm: Coordinate = 0.0
+    rotation_deg: Annotated[float, Field(ge=-360, le=360)] = 0.0
 
 
 class FloorPlan(_Strict):
     """The hall the racks stand in, and the cable slack added to every computed length."""
 
-    width_mm: float = 20_000.0
-    depth_mm: float = 12_000.0
-    grid_mm: float = 600.0
-    cable_slack_m: float = 0.5
+    width_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 20_000.0
+    depth_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 12_000.0
+    grid_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 600.0
+    cable_slack_m: Annotated[float, Field(ge=0, le=1_000)] = 0.5
+
+    @model_validator(mode="after")
+    def _grid_lines(self) -> "FloorPlan":
+        lines = max(self.width_mm, self.depth_mm) / self.grid_mm
+        if lines > MAX_GRID_LINES:
+            need = max(self.width_mm, self.depth_mm) / MAX_GRID_LINES
+            raise ValueError(f"grid_mm: a {self.grid_mm:g} mm grid over a {max(self.width_mm, self.depth_mm):,.0f} mm "
+                             f"hall is {math.ceil(lines):,} lines a side, at most {MAX_GRID_LINES:,} "
+                             f"(use a grid of at least {need:,.0f} mm)")
+        return self
 
 
 class Rack(_Strict):
     """A placed rack. Capacities are copied from the rack part when added and may be edited."""
 
-    id: str
-    name: str
-    part: str
+    id: Id
+    name: Name
+    part: Word
     position: FloorPosition = Field(default_factory=FloorPosition)
-    power_budget_w: float | None = None
-    liquid_capacity_w: float | None = None
-    air_capacity_w: float | None = None
+    power_budget_w: Watts | None = None
+    liquid_capacity_w: Watts | None = None
+    air_capacity_w: Watts | None = None
     power_redundancy: Redundancy = "n+n"
 
 
 class Node(_Strict):
     """One placed part: in a rack at `u` (lowest U it occupies, 1-based) or in a tray at `bay` (0-based)."""
 
-    id: str
-    name: str
-    part: str
-    parent: str
-    u: float | None = None
-    bay: int | None = None
-    overrides: dict[str, float | str] = Field(default_factory=dict)
+    id: Id
+    name: Name
+    part: Word
+    parent: Id
+    u: Annotated[float, Field(ge=1, le=MAX_RACK_U)] | None = None
+    bay: Annotated[int, Field(ge=0, le=MAX_INDEX)] | None = None
+    overrides: Annotated[dict[Word, Annotated[float, Field(allow_inf_nan=False)] | Name],
+                         Field(max_length=64), AfterValidator(_overrides)] = Field(default_factory=dict)
 
 
 class PortRef(_Strict):
     """One end of a link: a node, a port group of its part, and optionally a port index in the group."""
 
-    node: str
-    port: str
-    index: int | None = None
+    node: Id
+    port: Word
+    index: Annotated[int, Field(ge=0, le=MAX_INDEX)] | None = None
 
 
 class Link(_Strict):
     """`count` parallel links between two port groups."""
 
-    id: str
-    name: str = ""
+    id: Id
+    name: Name = ""
     a: PortRef
     b: PortRef
-    protocol: str
-    medium: str | None = None
-    length_m: float | None = None
-    count: int = Field(default=1, ge=1)
+    protocol: Word
+    medium: Word | None = None
+    length_m: Annotated[float, Field(ge=0, le=MAX_LENGTH_M)] | None = None
+    count: Annotated[int, Field(ge=1, le=MAX_COUNT)] = 1
 
 
 class Waiver(_Strict):
     """An accepted violation (KiCad's exclusion): the rule code, the subjects it covers, and why."""
 
-    code: str
-    subjects: list[str] = Field(default_factory=list)
-    reason: str
+    code: Word
+    subjects: list[Id] = Field(default_factory=list)
+    reason: Note
 
 
 class RuleSettings(_Strict):
     """Design-wide rule settings saved with the design."""
 
-    severity: dict[str, Severity] = Field(default_factory=dict)
-    disabled: list[str] = Field(default_factory=list)
-    coolant_lpm_per_kw: float = 1.5
-    power_warning_ratio: float = 0.9
-    max_oversubscription: float = 1.0
-    scale_up_target_gbps: float | None = None
+    severity: dict[Word, Severity] = Field(default_factory=dict)
+    disabled: list[Word] = Field(default_factory=list)
+    coolant_lpm_per_kw: Annotated[float, Field(gt=0, le=1_000)] = 1.5
+    power_warning_ratio: Annotated[float, Field(ge=0, le=10)] = 0.9
+    max_oversubscription: Annotated[float, Field(gt=0, le=1_000_000)] = 1.0
+    scale_up_target_gbps: Annotated[float, Field(ge=0, le=1e12)] | None = None
 
 
 class Design(_Strict):
     """A whole design. Lists are flat; containment is by `parent` id."""
 
     format: Literal["rackcad"] = FORMAT_NAME
-    schema_version: int = SCHEMA_VERSION
-    name: str = "Untitled"
-    description: str = ""
-    metadata: dict[str, str] = Field(default_factory=dict)
+    schema_version: Annotated[int, Field(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
+    name: Name = "Untitled"
+    description: Note = ""
+    metadata: dict[Word, Name] = Field(default_factory=dict)
     floor: FloorPlan = Field(default_factory=FloorPlan)
     rules: RuleSettings = Field(default_factory=RuleSettings)
     racks: list[Rack] = Field(default_factory=list)
     nodes: list[Node] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+
+
+def parent_loop(nodes: list[Node]) -> list[str]:
+    """The ids of the first parent chain that loops (A in B in A), in chain order, or [] when none does.
+
+    A design with such a chain has parts in no rack and would send every walk up the tree round forever,
+    so neither a file nor an edit may hold one. Linear in the number of nodes.
+    """
+    parent = {node.id: node.parent for node in nodes}
+    done: set[str] = set()
+    for start in parent:
+        chain: dict[str, None] = {}
+        current = start
+        while current in parent and current not in done:
+            if current in chain:
+                ids = list(chain)
+                return ids[ids.index(current):]
+            chain[current] = None
+            current = parent[current]
+        done.update(chain)
+    return []

@@ -57,6 +57,25 @@ class UnknownPart(Rule):
             )
 
 
+class WrongKind(Rule):
+    code = "catalog.wrong_kind"
+    title = "A rack whose part is not a rack, or a rack part placed as a part"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for rack in ctx.design.racks:
+            part = ctx.catalog.find(rack.part)
+            if part is not None and part.kind != "rack":
+                yield self.violation(
+                    f"{ctx.label(rack.id)} is built from '{rack.part}', a {part.kind} ({part.model}), not a rack; "
+                    "its height, power budget and cooling are unknown", (rack.id,))
+        for node in ctx.design.nodes:
+            part = ctx.catalog.find(node.part)
+            if part is not None and part.kind == "rack":
+                yield self.violation(
+                    f"{ctx.label(node.id)} is a rack ('{node.part}') placed inside {ctx.label(node.parent)}; "
+                    "racks stand on the floor", (node.id,))
+
+
 class Estimate(Rule):
     code = "catalog.estimate"
     severity = "info"

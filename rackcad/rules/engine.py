@@ -56,6 +56,7 @@ RULES: list[Rule] = [
     domain.MixedGeneration(),
     domain.HostMissing(),
     catalog_rules.UnknownPart(),
+    catalog_rules.WrongKind(),
     catalog_rules.Estimate(),  # last: it reports the estimated figures the rules above used
 ]
 

@@ -8,29 +8,9 @@ editor's "Auto-wire NVLink" command use it.
 from __future__ import annotations
 
 from rackcad.document import Document, EditError
+from rackcad.editing.wiring import free_ports, spread
 
-
-def spread(ports: int, chips: int, offset: int = 0) -> list[int]:
-    """Links per chip when `ports` links are spread over `chips` chips as evenly as possible.
-
-    The remainder goes to chips starting at `offset`, so consecutive accelerators load different chips.
-    """
-    base, extra = divmod(ports, chips)
-    return [base + (1 if (i - offset) % chips < extra else 0) for i in range(chips)]
-
-
-def free_ports(doc: Document, node_id: str, port: str) -> int:
-    part = doc.part_of(node_id)
-    group = part.port(port) if part else None
-    if group is None:
-        return 0
-    used = sum(
-        link.count
-        for link in doc.links_of(node_id)
-        for end in (link.a, link.b)
-        if end.node == node_id and end.port == port
-    )
-    return max(group.count - used, 0)
+__all__ = ["free_ports", "scale_up_port", "spread", "wire_domain"]
 
 
 def scale_up_port(doc: Document, node_id: str) -> tuple[str, str] | None:

@@ -19,7 +19,10 @@ def design_file(built, tmp_path_factory):
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:  # a usage error from argparse
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -46,7 +49,10 @@ def test_cables_and_diagrams(design_file, tmp_path, capsys):
 @pytest.mark.parametrize("argv, fragment", [
     (["bom", "{file}", "-o", "{tmp}/bom.txt"], "written as .csv, .xlsx or .json, not '.txt'"),
     (["cables", "{file}", "-o", "{tmp}/c.xlsx"], "written as .csv"),
-    (["diagram", "{file}", "-o", "{tmp}/d.png", "--dpi", "5000"], "too large; use --dpi"),
+    (["diagram", "{file}", "-o", "{tmp}/d.png", "--dpi", "2400"], "too large; use --dpi"),
+    (["diagram", "{file}", "-o", "{tmp}/d.png", "--dpi", "5000"], "--dpi: '5000' is outside 10-2400"),
+    (["diagram", "{file}", "-o", "{tmp}/d.png", "--dpi", "nan"], "--dpi: 'nan' is outside 10-2400"),
+    (["diagram", "{file}", "-o", "{tmp}/d.png", "--dpi", "inf"], "--dpi: 'inf' is outside 10-2400"),
     (["diagram", "{file}", "-o", "{tmp}/no/such/dir/d.svg"], "No such file or directory"),
     (["bom", "{tmp}/missing.rackcad", "-o", "{tmp}/b.csv"], "no such file"),
 ])

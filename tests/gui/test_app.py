@@ -50,7 +50,8 @@ def test_palette_groups_filters_and_drags_part_ids(window):
     assert bytes(palette.tree.mimeData([item]).data(PART_MIME)).decode() == "b200-gb200"
     assert item.data(0, Qt.ItemDataRole.UserRole + 1) == "1.2 kW · 18 x nvlink5 · 7,200 Gb/s"
     tooltip = item.toolTip(0)
-    assert "verified-primary" in tooltip and "S9: " in tooltip and "estimate" in tooltip
+    assert "verified-primary" in tooltip and "S9: " in tooltip and "verified-secondary" in tooltip
+    assert "estimate" in rows["b200-hgx"].toolTip(0)
     palette.search.clear()
     assert all(not item.isHidden() for item in rows.values())
 

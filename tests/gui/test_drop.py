@@ -3,6 +3,7 @@ undo and redo through the Edit actions."""
 
 from __future__ import annotations
 
+from PySide6.QtTest import QTest
 from PySide6.QtCore import QMimeData, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -56,9 +57,19 @@ def test_drop_on_a_tray_name_uses_the_first_free_bay_and_racks_take_u(small):
     assert nic.part == "connectx-7" and nic.parent == ids["tray"] and nic.bay == 6  # first NIC bay
     body = window.scene.layout.bodies[ids["rack"]]
     u30 = body.y + (48 - 30) * U_MM + U_MM / 2
+    steps = len(window.doc.history)
     drag_and_drop(window, "nvlink5-switch-tray", (body.x + body.w / 2, u30))
-    placed = window.doc.design.nodes[-1]
+    placed = window.doc.design.nodes[-3]
     assert placed.part == "nvlink5-switch-tray" and placed.parent == ids["rack"] and placed.u == 30
+    assert placed.name == "ST02"  # ST1 is there already, as ST1: the scheme numbers ST01, ST02 ...
+    chips = window.doc.children(placed.id)  # a stock tray arrives with its catalog contents, one undo step
+    assert [c.name for c in chips] == ["ST02/SW1", "ST02/SW2"] and len(window.doc.history) == steps + 1
+
+    QTest.mouseClick(window.palette.empty_trays, Qt.MouseButton.LeftButton)  # the palette's bare-sled option
+    assert window.view.empty_trays
+    drag_and_drop(window, "nvlink5-switch-tray", (body.x + body.w / 2, u30 + U_MM))
+    bare = window.doc.design.nodes[-1]
+    assert bare.part == "nvlink5-switch-tray" and bare.u == 29 and not window.doc.children(bare.id)
 
 
 def test_drop_on_occupied_slot_shows_red_ghost_and_is_refused(small):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rackcad import Document, save
-from rackcad.model import Design, FloorPosition, Link, PortRef
+from rackcad.model import Design, FloorPosition, Link, Node, PortRef
 from rackcad.templates import build
 
 BROKEN = Path(__file__).resolve().parents[2] / "examples" / "broken"
@@ -213,11 +213,10 @@ def geometry_overlap() -> Design:
 
 def geometry_out_of_rack() -> Design:
     doc = _doc()
-    rack, sled = _bench(doc)
+    rack, _ = _bench(doc)
     _put(doc, doc.place("cdu-in-rack", rack, u=40, name="CDU"), u=46)
     _put(doc, doc.place("custom-compute-sled", rack, u=30, name="R1-SLED2"), u=None)
-    _put(doc, sled, u=0)
-    return _described(doc, "a 4U CDU at U46-U49 of a 48U rack, a sled at U0, a sled without a U")
+    return _described(doc, "a 4U CDU at U46-U49 of a 48U rack, a sled without a U")
 
 
 def geometry_bay() -> Design:
@@ -439,6 +438,14 @@ def reach_implied_medium() -> Design:
                             "a 3 km NDR link (pluggable optics, beyond the 2 km FR4 twin module): both checked")
 
 
+def catalog_wrong_kind() -> Design:
+    doc = _doc("mesh-4gpu")
+    spare = doc.add_rack("rack-42u-air", name="R2")
+    doc.get(spare).part = "b200-hgx"
+    doc.design.nodes.append(Node(id="Q1", name="NESTED", part="rack-42u-air", parent=doc.design.racks[0].id, u=40))
+    return _described(doc, "a rack whose part is a GPU, and a rack placed inside a rack")
+
+
 DESIGNS: dict[str, Callable[[], Design]] = {
     "ports-overcommitted": ports_overcommitted,
     "ports-unconnected": ports_unconnected,
@@ -476,6 +483,7 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "impossible-c2c-across-trays": impossible_c2c_across_trays,
     "domain-host-missing": domain_host_missing,
     "reach-implied-medium": reach_implied_medium,
+    "catalog-wrong-kind": catalog_wrong_kind,
 }
 
 

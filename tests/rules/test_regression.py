@@ -50,6 +50,7 @@ BROKEN = {
     "domain-host-missing": {"domain.host_missing"},
     # neither link names a medium: the ports imply backplane copper and pluggable optics, and both are checked
     "reach-implied-medium": {"reach.copper", "reach.optic"},
+    "catalog-wrong-kind": {"catalog.wrong_kind"},
 }
 
 TEMPLATE_WARNINGS = {

@@ -16,7 +16,8 @@ RACKS = ["mgx-nvl72-rack", "rack-42u-air", "kyber-rack", "no-such-rack"]
 PORTS = ["nvlink", "c2c", "ucie", "host", "pcie", "net", "bogus"]
 PROTOCOLS = ["nvlink5", "nvlink6", "nvlink4", "nvlink-c2c", "ucie", "pcie5", "pcie6", "ethernet", "infiniband", "x"]
 MEDIA = [None, "pcb", "backplane-copper", "copper-cable", "active-copper", "pluggable-optic", "cpo-fiber"]
-SMALL = st.integers(-2, 60)
+SMALL = st.integers(0, 60)
+US = st.integers(1, 60)
 
 
 @st.composite
@@ -32,7 +33,7 @@ def designs(draw) -> Design:
     containers = [r.id for r in racks] + [f"N{i}" for i in range(count)] + ["missing"]
     nodes = [Node(id=f"N{i}", name=f"N{i}", part=draw(st.sampled_from(PARTS)),
                   parent=draw(st.sampled_from(containers)),
-                  u=draw(st.one_of(st.none(), SMALL)), bay=draw(st.one_of(st.none(), SMALL)))
+                  u=draw(st.one_of(st.none(), US)), bay=draw(st.one_of(st.none(), SMALL)))
              for i in range(count)]
     ends = [n.id for n in nodes] + ["ghost"] + [r.id for r in racks]
     links = [Link(id=f"L{i}", a=PortRef(node=draw(st.sampled_from(ends)), port=draw(st.sampled_from(PORTS)),

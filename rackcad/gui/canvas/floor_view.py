@@ -95,6 +95,10 @@ class FloorView(ZoomView):
                 return item
         return None
 
+    def ids_at(self, pos: QPoint) -> list[str]:
+        rack = self.rack_at(pos)
+        return [rack.model_id] if rack is not None else []
+
     def tooltip_at(self, pos: QPoint) -> str:
         rack = self.rack_at(pos)
         text = self.floor.rack_tooltip(rack.model_id) if rack is not None else ""

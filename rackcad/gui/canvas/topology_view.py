@@ -90,6 +90,16 @@ class TopologyView(ZoomView):
         group = self.topology.group_title_at(point.x(), point.y())
         return ("group", group) if group is not None else (None, None)
 
+    def ids_at(self, pos: QPoint) -> list[str]:
+        kind, thing = self._pick(QPointF(pos))
+        if kind == "part":
+            return [thing.model_id]
+        if kind == "edge":
+            return self.topology.edge_members(thing.edge)
+        if kind == "group":
+            return self.topology.members(thing.id)
+        return []
+
     def tooltip_at(self, pos: QPoint) -> str:
         kind, thing = self._pick(QPointF(pos))
         if kind == "part":

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDrop
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem, QGraphicsView
 
 from rackcad.document import Document, EditError
+from rackcad.editing.stock import place_stock
 from rackcad.gui.canvas.items import BoxItem
 from rackcad.gui.canvas.scene import ElevationScene
 from rackcad.gui.canvas.tools import ConnectTool, Target, menu_choice, target_at
@@ -40,6 +41,7 @@ class ElevationView(ZoomView):
     """Shows an ElevationScene and turns gestures into Document edits."""
 
     connect_stopped = Signal()  # Esc switched the connect tool off
+    bulk_wire_requested = Signal(str, str)  # connect tool: dragged from one part onto another
 
     def __init__(self, scene: ElevationScene, doc: Callable[[], Document], parent=None):
         super().__init__(scene, parent)
@@ -48,6 +50,8 @@ class ElevationView(ZoomView):
         self.connect_tool.message.connect(lambda text: self.message.emit(text, 0))
         self.connect_tool.first_changed.connect(self._hide_wire)
         self.setAcceptDrops(True)
+        self.empty_trays = False  # palette option: stock trays arrive as bare sleds
+        self._wire_press: tuple[str | None, QPointF] | None = None  # connect tool: part pressed on, where
         self._press: tuple[str, QPointF, float] | None = None  # node id, press position, grab offset (mm)
         self._dragging = False
         self._hover_reason: str | None = None
@@ -99,6 +103,10 @@ class ElevationView(ZoomView):
                 return item
         return None
 
+    def ids_at(self, pos: QPoint) -> list[str]:
+        item = self.item_at(pos)
+        return [item.model_id] if item is not None else []
+
     def tooltip_at(self, pos: QPoint) -> str:
         item = self.item_at(pos)
         return self.elevation.tooltip(item.model_id) if item else ""
@@ -110,7 +118,7 @@ class ElevationView(ZoomView):
         if self.connect_tool.active and event.button() == Qt.MouseButton.LeftButton:
             item = self.item_at(event.position())
             node = item.model_id if item is not None and item.role == "node" else None
-            self.connect_tool.click(node, event.globalPosition().toPoint())
+            self._wire_press = (node, event.position())
             event.accept()
             return
         self._press = None
@@ -130,12 +138,17 @@ class ElevationView(ZoomView):
         if self._dragging:
             self._show_target(self._move_target(event.position()))
             return
-        if self.connect_tool.active and self.connect_tool.first is not None:
+        if self.connect_tool.active and self._wire_press is not None and self._wire_press[0] is not None:
+            self._show_wire(self.mapToScene(event.position().toPoint()), self._wire_press[0])
+        elif self.connect_tool.active and self.connect_tool.first is not None:
             self._show_wire(self.mapToScene(event.position().toPoint()))
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._pan_release(event):
+            return
+        if self.connect_tool.active and self._wire_press is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._finish_wire(event)
             return
         if self._dragging and self._press is not None:
             target = self._move_target(event.position())
@@ -194,8 +207,24 @@ class ElevationView(ZoomView):
         self._ghost.hide()
         self._hover_reason = None
 
-    def _show_wire(self, end: QPointF) -> None:
-        first = self.connect_tool.first
+    def _finish_wire(self, event: QMouseEvent) -> None:
+        """Connect tool release: a drag from one part onto another asks for a bulk wire between their groups;
+        a click is a step of the one-link-at-a-time tool."""
+        start, pressed = self._wire_press  # type: ignore[misc]
+        self._wire_press = None
+        item = self.item_at(event.position())
+        node = item.model_id if item is not None and item.role == "node" else None
+        dragged = (event.position() - pressed).manhattanLength() >= QApplication.startDragDistance()
+        if dragged and start is not None and node is not None and node != start:
+            self._hide_wire()
+            self.connect_tool.cancel()
+            self.bulk_wire_requested.emit(start, node)
+        else:
+            self.connect_tool.click(node, event.globalPosition().toPoint())
+        event.accept()
+
+    def _show_wire(self, end: QPointF, start: str | None = None) -> None:
+        first = (start, None) if start is not None else self.connect_tool.first
         item = self.elevation.item(first[0]) if first else None
         if item is None:
             self._wire.hide()
@@ -229,7 +258,8 @@ class ElevationView(ZoomView):
         event.acceptProposedAction()
 
     def drop_part(self, part_id: str, point: QPointF) -> str | None:
-        """Place `part_id` where it was dropped (a rack part adds a rack). Returns the new id, or None with the
+        """Place `part_id` where it was dropped (a rack part adds a rack; a stock tray arrives with its catalog
+        contents unless `empty_trays`). Returns the new id, or None with the
         reason in the status bar when it does not fit."""
         doc = self._doc()
         part = doc.catalog.find(part_id)
@@ -244,7 +274,7 @@ class ElevationView(ZoomView):
                 self.message.emit(f"Cannot place {part.model}: {target.reason}", 10_000)
                 return None
             else:
-                new = doc.place(part_id, target.parent, u=target.u, bay=target.bay)
+                new = place_stock(doc, part_id, target.parent, u=target.u, bay=target.bay, empty=self.empty_trays)
         except EditError as exc:
             self.message.emit(str(exc), 10_000)
             return None

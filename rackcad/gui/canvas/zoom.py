@@ -21,6 +21,7 @@ class ZoomView(QGraphicsView):
 
     message = Signal(str, int)  # status-bar text and how long to show it (ms, 0 = until replaced)
     zoom_changed = Signal(float)  # screen pixels per scene unit
+    context_requested = Signal(list, QPoint)  # ids under a right-click (empty: the canvas), global position
 
     def __init__(self, scene: QGraphicsScene, parent=None):
         super().__init__(scene, parent)
@@ -129,8 +130,19 @@ class ZoomView(QGraphicsView):
         return True
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()  # the context menu acts on the selection: a right press must not clear it
+            return
         if not self._pan_press(event):
             super().mousePressEvent(event)
+
+    def ids_at(self, pos: QPoint) -> list[str]:
+        """The model ids of what is under a viewport position (a part, a rack, a link's ends); views say."""
+        return []
+
+    def contextMenuEvent(self, event) -> None:
+        self.context_requested.emit(self.ids_at(event.pos()), event.globalPos())
+        event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if not self._pan_move(event):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from rackcad.catalog.schema import Medium
 from rackcad.document import Document, EditError
+from rackcad.editing.wiring import used_ports
 from rackcad.gui.figures import figure_rows, figures_html
 from rackcad.gui.panels.palette import swatch
 from rackcad.layout.style import KIND_LABELS, PROTOCOL_COLORS
@@ -58,12 +60,6 @@ def parse_number(text: str, unit: str = "") -> float | None:
         return float(cleaned) * scale
     except ValueError:
         raise ValueError(f"{text!r} is not a number{' in ' + unit if unit else ''}") from None
-
-
-def used_ports(doc: Document, node_id: str, port: str) -> int:
-    """Ports of a group in use, over-use included (the rules report it; the inspector should show it)."""
-    return sum(link.count for link in doc.links_of(node_id) for end in (link.a, link.b)
-               if end.node == node_id and end.port == port)
 
 
 def format_number(value: float | None, unit: str = "") -> str:
@@ -96,6 +92,7 @@ class Inspector(QWidget):
         self._infos: list[tuple[QLabel, Callable[[], str]]] = []
         self._lists: list[Callable[[], None]] = []
         self._shown: tuple[str, ...] | None = None
+        self._retired: list[QWidget] = []
         self.show_ids([])
 
     # ------------------------------------------------------------- showing
@@ -152,8 +149,29 @@ class Inspector(QWidget):
         elif isinstance(items[0], Link):
             self._link_page(doc, items[0])
         self._page.addStretch(1)
-        self._scroll.setWidget(page)
+        self._swap_page(page)
         self._shown = tuple(self.ids)
+
+    def _swap_page(self, page: QWidget) -> None:
+        """Show `page` in place of the old one, which is deleted only once control is back in the event loop.
+
+        A page is rebuilt from inside its own widgets' signals (a click on a row of the Links list selects that
+        link, a button selects a link's end). `QScrollArea.setWidget` would delete the old page, and with it the
+        widget still delivering the click, at once: Qt then returns into a deleted object and the process dies.
+        """
+        old = self._scroll.widget()
+        if old is not None:
+            for widget in (old, *old.findChildren(QWidget)):
+                widget.blockSignals(True)  # a field losing focus as it goes must not edit an item now gone
+            self._scroll.takeWidget()
+        self._scroll.setWidget(page)
+        # takeWidget hands the old page to Python: holding it until Qt has deleted it keeps Python's
+        # garbage collector from deleting it early, inside the same click.
+        self._retired = [w for w in self._retired if shiboken6.isValid(w)]
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+            self._retired.append(old)
 
     # ------------------------------------------------------------ helpers
     def _heading(self, title: str, subtitle: str = "", kind: str = "") -> None:

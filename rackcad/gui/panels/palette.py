@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QLineEdit,
     QStyle,
     QStyledItemDelegate,
@@ -108,8 +109,12 @@ class PartsPalette(QWidget):
         self.tree.setUniformRowHeights(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        self.empty_trays = QCheckBox("Place trays empty (bare sled)")
+        self.empty_trays.setToolTip("Off: a stock tray arrives with the CPUs, GPUs, NICs and internal links its "
+                                    "catalog entry ships with. On: the bare sled, for a custom build.")
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
+        layout.addWidget(self.empty_trays)
         self._groups: dict[str, QTreeWidgetItem] = {}
         self._populate()
         self.search.textChanged.connect(self.filter)
