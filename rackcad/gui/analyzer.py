@@ -27,6 +27,7 @@ from rackcad.analysis import (
     expert_parallel,
     inference_estimate,
 )
+from rackcad.analysis.cpo import compare
 from rackcad.catalog import Catalog
 from rackcad.gui.background import BackgroundRunner
 from rackcad.gui.validation import snapshot
@@ -51,6 +52,9 @@ class DesignAnalysis:
     fabrics: list[DomainFabric]
     optics: DesignOptics | None
     optics_error: str
+    twin: dict | None = None
+    """`rackcad.analysis.cpo.compare`: the design's link optics against its other-optics twin (None without
+    network switches)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,10 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
             optics, optics_error = design_optics(design, index=index), ""
         except ValueError as exc:
             optics, optics_error = None, str(exc)
-        base = DesignAnalysis(fabrics, optics, optics_error)
+        twin = None
+        if any(index.kind(n) in ("network-switch", "cpo-switch") for n in design.nodes):
+            twin = compare(design, index)
+        base = DesignAnalysis(fabrics, optics, optics_error, twin)
     experts, experts_error = None, ""
     if not base.fabrics:
         experts_error = "the design has no accelerators"

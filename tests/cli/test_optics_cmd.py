@@ -48,3 +48,22 @@ def test_unreadable_file_is_one_line_exit_2(tmp_path, capsys):
     assert main(["optics", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bad.rackcad" in err[0]
+
+
+def test_facility_power_and_how_many_sus_a_site_feeds(one_su, capsys):
+    from rackcad import load, summary
+    from rackcad.analysis.energy import PUE
+
+    info = summary(load(one_su))
+    fac = info["facility"]
+    # NVL72 racks send >= 75 % of their heat to liquid (PUE 1.15), the QM9700 network racks are air (1.58; F16)
+    by_type = {r["name"]: ("liquid" if r["heat_liquid_w"] >= 0.75 * r["power_w"] else "air") for r in info["per_rack"]}
+    assert {by_type[f"SU1-R{i}"] for i in range(1, 9)} == {"liquid"} and by_type["NET1-1"] == "air"
+    expected = sum(r["power_w"] * PUE[by_type[r["name"]]].value for r in info["per_rack"])
+    assert fac["it_power_w"] == pytest.approx(info["power_w"]) and fac["facility_power_w"] == pytest.approx(expected)
+    assert fac["sus"] == 1 and fac["facility_power_w_per_su"] == pytest.approx(expected)
+    assert main(["info", str(one_su), "--site-mw", "50", "--format", "json"]) == 0
+    site = json.loads(capsys.readouterr().out)["facility"]
+    assert site["sus_that_fit"] == int(50e6 // expected)
+    assert main(["info", str(one_su), "--site-mw", "50"]) == 0
+    assert f"feeds {int(50e6 // expected)} scalable units" in capsys.readouterr().out

@@ -69,3 +69,13 @@ def test_parameter_changes_reuse_the_design_figures(built):
     assert again.design is first.design and again.experts.gpus == 16
     # 16 GPUs over two 8-GPU boxes: 7 of 15 peers on NVLink, 8/15 of the bytes at 400 Gb/s -> 750 Gb/s.
     assert again.experts.effective_gbps_per_gpu == 400 * 15 / 8
+
+
+def test_superpod_optics_against_its_cpo_twin(example):
+    window = example("gb200-superpod")
+    panel = shown(window)
+    text = panel.optics_design.text()
+    # 1 SU on QM9700: 1,456 modules (576 NIC DR4 + 880 twin-port DR8) against the CPO twin's 576 NIC modules;
+    # 20.1 kW against 5.2 kW + 1,728 x 4.5 W = 12.96 kW (see tests/cli/test_optics_cmd.py).
+    assert "against its cpo twin" in text and "1,456 / 576" in text and "20.1 kW / 13.0 kW" in text
+    assert "S31" in panel.optics_sources.text() and "F9" in panel.optics_sources.text()

@@ -223,6 +223,7 @@ class AnalysisPanel(QWidget):
         self.optics = _value()
         self.optics.setTextFormat(Qt.TextFormat.RichText)
         self.optics_design = _value()
+        self.optics_design.setTextFormat(Qt.TextFormat.RichText)
         self.optics_sources = _value()
         self.optics_sources.setTextFormat(Qt.TextFormat.RichText)
         self.optics_sources.setOpenExternalLinks(True)
@@ -370,13 +371,39 @@ class AnalysisPanel(QWidget):
             self.optics.setText("<table cellspacing='0' cellpadding='2'><tr><th align='left'>Option</th>"
                                 "<th>Transceivers</th><th>W/port</th><th>Power</th></tr>"
                                 + "".join(rows) + "</table>")
-        nic = (f"NIC side (same with CPO): {optics.nic_transceivers:,} transceivers, {fmt_power(optics.nic_optics_w)}."
-               if optics.nic_transceivers else "")
-        built = (f"In the design now: {optics.pluggable_ports:,} pluggable switch ports "
-                 f"({optics.pluggable_transceivers:,} transceivers, {fmt_power(optics.pluggable_w)}), "
-                 f"{optics.cpo_ports:,} CPO ports ({fmt_power(optics.cpo_w)}). {nic}")
-        self.optics_design.setText(built)
+        twin = result.design.twin
+        if twin is None:
+            nic = (f"NIC side (same with CPO): {optics.nic_transceivers:,} transceivers, "
+                   f"{fmt_power(optics.nic_optics_w)}." if optics.nic_transceivers else "")
+            self.optics_design.setText(f"No network switches placed: the comparison above is a what-if. {nic}")
+        else:
+            self.optics_design.setText(self._twin_html(twin))
+            cited += [f["source"] for side in (twin["design"], twin["twin"]) for f in side["per_port"]]
         self.optics_sources.setText(self._sources_html(cited))
+
+    @staticmethod
+    def _twin_html(twin: dict) -> str:
+        """The design's link optics against its twin with the other optics choice, per tier and in total."""
+        mine, other = twin["design"], twin["twin"]
+        head = (f"<b>This design ({escape(mine['label'])}) against its {escape(other['label'])} twin</b> "
+                "(same switches and links, switch-side optics swapped; NIC modules stay)")
+        rows = []
+        for tier in [*dict.fromkeys([*mine["by_tier"], *other["by_tier"]]), None]:
+            a = mine["by_tier"].get(tier, {}) if tier else mine
+            b = other["by_tier"].get(tier, {}) if tier else other
+            share_a = mine["share_by_tier"].get(tier, 0) if tier else mine["share_of_it"]
+            share_b = other["share_by_tier"].get(tier, 0) if tier else other["share_of_it"]
+            name = f"up to {tier}" if tier else "<b>total</b>"
+            rows.append(
+                f"<tr><td>{name}</td><td align='right'>{a.get('transceivers', 0):,} / {b.get('transceivers', 0):,}</td>"
+                f"<td align='right'>{a.get('lasers', 0):,.0f} / {b.get('lasers', 0):,.0f}</td>"
+                f"<td align='right'>{fmt_power(a.get('optics_power_w', 0))} / {fmt_power(b.get('optics_power_w', 0))}</td>"
+                f"<td align='right'>{share_a:.2%} / {share_b:.2%}</td></tr>")
+        ports = "".join(f"<li>[{escape(side['label'])}] {escape(f['label'])}: {f['w_per_800g']:g} W per 800G</li>"
+                        for side in (mine, other) for f in side["per_port"])
+        return (f"{head}<table cellspacing='0' cellpadding='2'><tr><th align='left'>Links</th>"
+                "<th>Transceivers</th><th>Lasers</th><th>Optics power</th><th>Share of IT</th></tr>"
+                + "".join(rows) + f"</table><ul style='margin-left:-20px'>{ports}</ul>")
 
     def _sources_html(self, cited: list[str]) -> str:
         """Every figure used, as cited, then the titles of the source keys they name."""
