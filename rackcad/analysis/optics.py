@@ -330,7 +330,16 @@ class EndOptics:
 def module_candidates(catalog: Catalog, group: PortGroup, rate: float) -> list[PartSpec]:
     """The pluggable modules a port of `group` running at `rate` takes: the cage decides. One of the cage's
     rate (port rate x ports per cage) serving that many ports, else any module of the cage's rate, else the
-    slowest that carries the link."""
+    slowest that carries the link. Memoised per catalog: a SuperPOD asks for the same few ports many times."""
+    cache = catalog.__dict__.setdefault("_module_candidates", {})
+    key = (id(group), rate)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _module_candidates(catalog, group, rate)
+    return found
+
+
+def _module_candidates(catalog: Catalog, group: PortGroup, rate: float) -> list[PartSpec]:
     mods = pluggable_modules(catalog)
     cage = group.gbps * group.ports_per_cage
     tiers = (

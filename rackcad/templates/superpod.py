@@ -93,6 +93,9 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
     fabric = build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=switch,
                             oversubscription=float(oversubscription), fabric="compute", prefix="IB",
                             row_of=row_of_tray.__getitem__)
+    if oversubscription != 1:  # the leaves are oversubscribed by choice: the check allows what was chosen
+        doc.set_design(rules=doc.design.rules.model_copy(update={"max_oversubscription": float(oversubscription)}),
+                       label="Allow the chosen oversubscription")
     if network == "middle":
         for su, racks in compute.items():
             _middle_of_row(doc, racks, [r for r in fabric.racks if doc.get(r).name.startswith(f"NET{su + 1}-")])

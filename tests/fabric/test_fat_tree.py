@@ -151,3 +151,15 @@ def test_sixteen_sus_build_save_load_and_validate(tmp_path):
     # 32 core planes x ceil(9 x 32 / 64) = 5 cores.
     assert out["gpus"] == 9216 and out["switches"] == {"leaf": 288, "spine": 288, "core": 160}
     assert out["bisection_gbps"] == 9216 * 400 / 2
+
+
+def test_chosen_oversubscription_is_built_and_allowed():
+    from rackcad import summary, validate
+
+    design = templates.build("gb200-superpod", oversubscription=2)
+    out = summary(design)["scale_out"]
+    # 2:1 on QM9700: 42 down / 21 up per leaf; 144 per rail / 42 -> 4 leaves per rail (36 ports each, 18 up);
+    # 16 x 18 = 288 uplinks / 64 -> 5 spines. Bisection = the leaves' uplinks / 2 = 288 x 400 / 2.
+    assert out["switches"] == {"leaf": 16, "spine": 5} and out["oversubscription"]["leaf"] == 2.0
+    assert out["bisection_gbps"] == 288 * 400 / 2 == out["nic_gbps"] / 4
+    assert design.rules.max_oversubscription == 2 and not validate(design).errors

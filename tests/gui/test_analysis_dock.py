@@ -74,7 +74,7 @@ def test_parameter_changes_reuse_the_design_figures(built):
 def test_superpod_optics_against_its_cpo_twin(example):
     window = example("gb200-superpod")
     panel = shown(window)
-    text = panel.optics_design.text()
+    text = panel.optics.text()
     # 1 SU on QM9700: 1,456 modules (576 NIC DR4 + 880 twin-port DR8) against the CPO twin's 576 NIC modules;
     # 20.1 kW against 5.2 kW + 1,728 x 4.5 W = 12.96 kW (see tests/cli/test_optics_cmd.py).
     assert "against its cpo twin" in text and "1,456 / 576" in text and "20.1 kW / 13.0 kW" in text

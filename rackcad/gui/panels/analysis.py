@@ -351,6 +351,14 @@ class AnalysisPanel(QWidget):
             return
         leaf = optics.leaf
         cited: list[str] = list(optics.sources)
+        twin = result.design.twin
+        if twin is not None:  # a built fabric: its own optics against its twin, not a what-if
+            self.optics_intro.setText("Optics at the ends of the design's optical links, as the power checks count them.")
+            self.optics.setText(self._twin_html(twin))
+            self.optics_design.setText("")
+            cited = [f["source"] for side in (twin["design"], twin["twin"]) for f in side["per_port"]]
+            self.optics_sources.setText(self._sources_html(cited))
+            return
         if leaf is None:
             self.optics_intro.setText("No compute NICs or network switches: no scale-out network to compare.")
             self.optics.setText("")
@@ -371,14 +379,9 @@ class AnalysisPanel(QWidget):
             self.optics.setText("<table cellspacing='0' cellpadding='2'><tr><th align='left'>Option</th>"
                                 "<th>Transceivers</th><th>W/port</th><th>Power</th></tr>"
                                 + "".join(rows) + "</table>")
-        twin = result.design.twin
-        if twin is None:
-            nic = (f"NIC side (same with CPO): {optics.nic_transceivers:,} transceivers, "
-                   f"{fmt_power(optics.nic_optics_w)}." if optics.nic_transceivers else "")
-            self.optics_design.setText(f"No network switches placed: the comparison above is a what-if. {nic}")
-        else:
-            self.optics_design.setText(self._twin_html(twin))
-            cited += [f["source"] for side in (twin["design"], twin["twin"]) for f in side["per_port"]]
+        nic = (f"NIC side (same with CPO): {optics.nic_transceivers:,} transceivers, "
+               f"{fmt_power(optics.nic_optics_w)}." if optics.nic_transceivers else "")
+        self.optics_design.setText(f"No network switches placed: the comparison above is a what-if. {nic}")
         self.optics_sources.setText(self._sources_html(cited))
 
     @staticmethod
