@@ -54,6 +54,13 @@ def __getattr__(name: str):
     return value
 
 
+def Checker(doc, catalog=None):  # noqa: N802 - the public name of a class
+    """A report that stays equal to `validate(doc.design)` after every edit (rackcad.rules.checker.Checker)."""
+    from rackcad.rules.checker import Checker as _Checker
+
+    return _Checker(doc, catalog)
+
+
 def validate(design, catalog=None):
     """Run every rule on `design`; returns a Report (.violations, .errors, .warnings, .ok, .to_dict())."""
     from rackcad.rules import validate as _validate
@@ -63,6 +70,7 @@ def validate(design, catalog=None):
 
 __all__ = [
     "Change",
+    "Checker",
     "Design",
     "Document",
     "EditError",

@@ -6,6 +6,7 @@ connecting two is O(1) in the size of the design and removing a rack is linear i
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -17,8 +18,10 @@ from pydantic import ValidationError
 from rackcad.catalog import Catalog, PartSpec, default_catalog
 from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, SetDesign
 from rackcad.editing.commands import Item
+from rackcad.editing.labels import field_label, set_label
 from rackcad.editing.naming import next_name
 from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
+from rackcad.text import escaped, shorten, shown
 
 
 class EditError(ValueError):
@@ -125,13 +128,13 @@ class Document:
         return self._store.design
 
     def get(self, item_id: str) -> Item:
-        try:
-            return self._store.items[item_id]
-        except KeyError:
-            raise EditError(f"no rack, part or link with id {item_id!r}") from None
+        item = self.find(item_id)
+        if item is None:
+            raise EditError(f"no rack, part or link with id {shown(item_id)}")
+        return item
 
     def find(self, item_id: str) -> Item | None:
-        return self._store.items.get(item_id)
+        return self._store.items.get(item_id) if isinstance(item_id, str) else None
 
     def children(self, parent_id: str) -> list[Node]:
         return [self._store.items[i] for i in self._store.children.get(parent_id, ())]  # type: ignore[misc]
@@ -141,11 +144,14 @@ class Document:
 
     def descendants(self, parent_id: str) -> list[Node]:
         out: list[Node] = []
+        seen = {parent_id}
         stack = [parent_id]
         while stack:
             for child in self.children(stack.pop()):
-                out.append(child)
-                stack.append(child.id)
+                if child.id not in seen:  # a loop (only a hand-made design holds one) ends the walk
+                    seen.add(child.id)
+                    out.append(child)
+                    stack.append(child.id)
         return out
 
     def rack_of(self, item_id: str) -> Rack | None:
@@ -236,14 +242,15 @@ class Document:
         return True
 
     def _part(self, part_id: str) -> PartSpec:
-        part = self.catalog.find(part_id)
+        part = self.catalog.find(part_id) if isinstance(part_id, str) else None
         if part is None:
-            raise EditError(f"unknown part id {part_id!r} (see `rackcad parts`)")
+            raise EditError(f"unknown part id {shown(part_id)} (see `rackcad parts`)")
         return part
 
     # ------------------------------------------------------------------ racks
     def add_rack(self, part_id: str, name: str | None = None, **fields) -> str:
         """Add a rack of catalog part `part_id`; its budgets are copied from the part. Returns the id."""
+        _refuse_fixed(fields, "id", "part")
         part = self._part(part_id)
         if part.kind != "rack":
             raise EditError(f"{part_id} is a {part.kind}, not a rack")
@@ -261,7 +268,7 @@ class Document:
         }
         try:
             rack = Rack.model_validate(data)
-        except ValidationError as exc:
+        except (ValidationError, TypeError) as exc:
             raise EditError(_first_error(exc)) from None
         self._run(Add(rack, f"Add rack {rack.name}"))
         return rack_id
@@ -292,12 +299,16 @@ class Document:
         self, part_id: str, parent: str, u: float | None = None, bay: int | None = None, ignore: str | None = None
     ) -> str | None:
         """Why `part_id` cannot go at parent/u/bay, or None when it fits. `ignore` is a node being moved."""
-        part = self.catalog.find(part_id)
+        if u is not None and (isinstance(u, bool) or not isinstance(u, (int, float)) or not math.isfinite(u)):
+            return f"U must be a number, not {shown(u)}"
+        if bay is not None and (isinstance(bay, bool) or not isinstance(bay, int)):
+            return f"a bay must be a whole number, not {shown(bay)}"
+        part = self.catalog.find(part_id) if isinstance(part_id, str) else None
         if part is None:
-            return f"unknown part id {part_id!r}"
+            return f"unknown part id {shown(part_id)}"
         container = self.find(parent)
         if container is None:
-            return f"no rack or tray with id {parent!r}"
+            return f"no rack or tray with id {shown(parent)}"
         if part.kind == "rack":
             return "a rack cannot be placed inside another item"
         if isinstance(container, Rack):
@@ -377,6 +388,7 @@ class Document:
 
         Without a `name` the part is named by the scheme of `rackcad.editing.naming` (CT03, CT03/GPU2).
         """
+        _refuse_fixed(fields, "id", "part", "parent", "u", "bay")
         reason = self.check_place(part_id, parent, u, bay)
         if reason:
             raise EditError(f"cannot place {part_id}: {reason}")
@@ -386,7 +398,7 @@ class Document:
             node = Node.model_validate(
                 {"id": node_id, "name": name or next_name(self, part, parent), "part": part_id, "parent": parent, "u": u, "bay": bay, **fields}
             )
-        except ValidationError as exc:
+        except (ValidationError, TypeError) as exc:
             raise EditError(_first_error(exc)) from None
         self._run(Add(node, f"Place {part.model}"))
         return node_id
@@ -396,13 +408,15 @@ class Document:
         node = self.get(node_id)
         if not isinstance(node, Node):
             raise EditError(f"{node_id} is not a placed part")
-        target = parent or node.parent
+        target = node.parent if parent is None else parent
+        if not isinstance(target, str):
+            raise EditError(f"cannot move {node.name}: no rack or tray with id {shown(target)}")
         if target == node_id or target in {d.id for d in self.descendants(node_id)}:
             raise EditError(f"cannot move {node.name} into itself")
         reason = self.check_place(node.part, target, u, bay, ignore=node_id)
         if reason:
             raise EditError(f"cannot move {node.name}: {reason}")
-        new = node.model_copy(update={"parent": target, "u": u, "bay": bay})
+        new = _validated(Node, {**node.model_dump(), "parent": target, "u": u, "bay": bay})
         self._run(Replace(node, new, f"Move {node.name}"))
 
     # ----------------------------------------------------------------- links
@@ -434,6 +448,9 @@ class Document:
         name: str = "",
     ) -> str:
         """Join a port group of `node_a` to one of `node_b`. Ports are found by protocol unless named."""
+        for label, value in (("protocol", protocol), ("port_a", port_a), ("port_b", port_b), ("medium", medium)):
+            if value is not None and not isinstance(value, str):
+                raise EditError(f"{label} must be text, not {shown(value)}")
         a, b = self.get(node_a), self.get(node_b)
         if not isinstance(a, Node) or not isinstance(b, Node):
             raise EditError("links join placed parts, not racks or links")
@@ -453,7 +470,7 @@ class Document:
                 length_m=length_m,
                 count=count,
             )
-        except ValidationError as exc:
+        except (ValidationError, TypeError) as exc:
             raise EditError(_first_error(exc)) from None
         self._run(Add(link, f"Connect {a.name} - {b.name}"))
         return link_id
@@ -464,19 +481,18 @@ class Document:
         item = self.get(item_id)
         if "id" in fields and fields["id"] != item_id:
             raise EditError("ids are stable and cannot be changed")
-        data = item.model_dump()
-        data.update(fields)
-        try:
-            new = type(item).model_validate(data)
-        except ValidationError as exc:
-            raise EditError(_first_error(exc)) from None
+        new = _validated(type(item), {**item.model_dump(), **fields})
         if isinstance(new, Node) and {"parent", "u", "bay", "part"} & fields.keys():
+            if new.parent == item_id or new.parent in {d.id for d in self.descendants(item_id)}:
+                raise EditError(f"cannot set {item.name}: it would sit inside itself")
             reason = self.check_place(new.part, new.parent, new.u, new.bay, ignore=item_id)
             if reason:
                 raise EditError(f"cannot set {item.name}: {reason}")
+        if isinstance(new, Rack) and "part" in fields and self._part(new.part).kind != "rack":
+            raise EditError(f"cannot set {item.name}: {new.part} is a {self._part(new.part).kind}, not a rack")
         if new == item:
             return
-        label = f"Set {', '.join(fields)} of {getattr(item, 'name', '') or item_id}"
+        label = set_label(getattr(item, "name", "") or item_id, fields)
         self._run(Replace(item, new, label))
 
     DESIGN_FIELDS = ("name", "description", "metadata", "floor", "rules", "waivers")
@@ -492,18 +508,17 @@ class Document:
         unknown = [name for name in fields if name not in self.DESIGN_FIELDS]
         if unknown:
             raise EditError(f"set_design cannot change {', '.join(unknown)} (only {', '.join(self.DESIGN_FIELDS)})")
-        try:
-            probe = Design.model_validate(fields)
-        except ValidationError as exc:
-            raise EditError(_first_error(exc)) from None
+        probe = _validated(Design, fields)
         new = {name: getattr(probe, name) for name in fields}
         old = {name: getattr(self.design, name) for name in fields}
         if new == old:
             return
-        self._run(SetDesign(old, new, label or f"Set {', '.join(fields)} of the design"))
+        self._run(SetDesign(old, new, label or f"Set {', '.join(map(field_label, fields))} of the design"))
 
     def remove(self, *item_ids: str) -> None:
         """Remove items; a rack or tray takes its contents, a node takes its links. One undo step."""
+        if not item_ids:
+            return
         order: dict[str, None] = {}
         racks: list[str] = []
         nodes: list[str] = []
@@ -542,7 +557,25 @@ class Document:
         self._notify("Open", set(), "reset")
 
 
-def _first_error(exc: ValidationError) -> str:
-    first = exc.errors()[0]
+def _first_error(exc: ValidationError | TypeError) -> str:
+    if not isinstance(exc, ValidationError):
+        return shorten(escaped(str(exc)), 200)
+    first = exc.errors(include_url=False, include_input=False)[0]
     loc = ".".join(str(p) for p in first["loc"])
-    return f"{loc}: {first['msg']}" if loc else first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
+    return shorten(escaped(f"{loc}: {msg}" if loc else msg), 300)
+
+
+def _validated(model, data: dict):
+    """`data` as a `model`, through every constraint of the model; EditError names the first problem."""
+    try:
+        return model.model_validate(data)
+    except (ValidationError, TypeError) as exc:
+        raise EditError(_first_error(exc)) from None
+
+
+def _refuse_fixed(fields: dict, *names: str) -> None:
+    """Ids are the Document's to give, and the part and place have their own arguments."""
+    fixed = [name for name in names if name in fields]
+    if fixed:
+        raise EditError(f"{', '.join(fixed)} cannot be given as a field here (ids are set by the document)")

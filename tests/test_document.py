@@ -98,7 +98,7 @@ def test_move_and_set_are_checked_and_undoable():
         doc.set(other, u="high")
     doc.set(rack, power_budget_w=132_000, name="Rack A")
     assert doc.get(rack).name == "Rack A"
-    assert doc.history.undo_label == "Set power_budget_w, name of R1"
+    assert doc.history.undo_label == "Set power budget, name of R1"
     doc.undo()
     assert doc.get(rack).name == "R1" and doc.get(rack).power_budget_w == 150_000
     doc.undo()

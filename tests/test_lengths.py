@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rackcad import Document
-from rackcad.analysis.lengths import OVERHEAD_TRAY_M, link_length_m
+from rackcad.figures.lengths import OVERHEAD_TRAY_M, link_length_m
 from rackcad.topology import DesignIndex
 
 

@@ -1,9 +1,9 @@
 """Derived figures: the design summary (what `rackcad info` prints), NVLink-domain fabric (bisection,
-all-to-all, all-reduce), expert-parallel reach, optics (pluggables against CPO) and an MoE inference estimate."""
+all-to-all, all-reduce), expert-parallel reach and optics (pluggables against CPO). Serving (TTFT, tokens/s
+per user, per GPU and per MW) lives in `rackcad.analysis.serving`, imported on demand: it needs numpy."""
 
 from rackcad.analysis.experts import ExpertParallel, expert_parallel
 from rackcad.analysis.fabric import DomainFabric, alltoall_gbps, domain_fabrics, ring_allreduce_s
-from rackcad.analysis.inference import InferenceEstimate, MoEModel, inference_estimate
 from rackcad.analysis.optics import DesignOptics, OpticsComparison, OpticsOption, compare_optics, design_optics
 from rackcad.analysis.summary import summary
 
@@ -11,8 +11,6 @@ __all__ = [
     "DesignOptics",
     "DomainFabric",
     "ExpertParallel",
-    "InferenceEstimate",
-    "MoEModel",
     "OpticsComparison",
     "OpticsOption",
     "alltoall_gbps",
@@ -20,7 +18,6 @@ __all__ = [
     "design_optics",
     "domain_fabrics",
     "expert_parallel",
-    "inference_estimate",
     "ring_allreduce_s",
     "summary",
 ]

@@ -3,9 +3,9 @@
 The twin keeps the topology (same switches, same links) and swaps only the switch side of every optical
 link: a pluggable switch port becomes a co-packaged port of the catalog's CPO switch of the same protocol
 (its `optics_power_w` per port, pro rata for a slower port, and its lasers per port), and a CPO port becomes
-the pluggable module the cage of the same-protocol pluggable switch takes (`choose_module`, single-mode):
-a Q3450 port becomes half a 1.6T twin-port module of the Q3400. NIC ends keep their pluggable modules in both (NVIDIA's CPO switches change
-the switch side only, S30-S32). Both sides come from `end_optics`, the optics the power rules add to racks.
+pluggable; the modules on both sides are what `rackcad.figures`' chooser picks for each link record, the
+same choice (and power) the power rules count. NIC ends keep pluggable modules in both (NVIDIA's CPO
+switches change the switch side only, S30-S32).
 
 Per-port figures are put on one basis, watts per 800G port (a twin-port 800G module on 400G ports is 8.5 W
 per 400G port = 17 W per 800G of ports), each with the figure and source it comes from.
@@ -13,13 +13,13 @@ per 400G port = 17 W per 800G of ports), each with the figure and source it come
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from rackcad.analysis.optics import EndOptics, choose_module, cite, end_optics, optics_summary
+from rackcad.analysis.optics import EndOptics, cite, end_optics, optics_summary
 from rackcad.catalog import Catalog, PartSpec, PortGroup
+from rackcad.figures import Figures
+from rackcad.figures.choice import OPTICAL_MEDIA
 from rackcad.model import Design
-from rackcad.topology import DesignIndex
 
 SWITCH_KINDS = ("network-switch", "cpo-switch")
 BASIS_GBPS = 800.0
@@ -37,41 +37,65 @@ def peer(catalog: Catalog, group: PortGroup, kind: str) -> tuple[PartSpec, PortG
     return tuple(min(peers)[-2:]) if peers else None
 
 
-def twin_ends(index: DesignIndex, ends: list[EndOptics]) -> list[EndOptics]:
-    """`ends` with the other optics choice on every network-switch end (see the module docstring)."""
-    catalog = index.catalog
-    out = []
-    for end in ends:
-        part = index.part(end.node)
-        group = part.port(end.port) if part else None
-        if part is None or group is None or part.kind not in SWITCH_KINDS:
-            out.append(end)
+def twin_ends(figures: Figures) -> list[EndOptics]:
+    """The design's optical link ends with the other optics choice on every network-switch end (see the
+    module docstring), chosen by the figures' own chooser so both sides follow one rule."""
+    from rackcad.topology import switch_levels, tier_name
+
+    catalog = figures.catalog
+    levels = switch_levels(figures)
+    acc: dict[tuple, list] = {}
+    for fig in figures.link_figures.values():
+        if fig.medium not in OPTICAL_MEDIA:
             continue
-        rate = end.gbps / end.ports if end.ports else group.gbps
-        if end.cpo:
-            found = peer(catalog, group, "network-switch")
-            cage = found[1] if found else group
-            module = choose_module(catalog, cage, rate, None, "single-mode")
-            if module is None:
-                out.append(end)
+        link = fig.link
+        flags, watts = [], []
+        for end in (fig.a, fig.b):
+            is_switch = end.kind in SWITCH_KINDS and end.group is not None
+            now_cpo = end.kind == "cpo-switch" or (end.group is not None and end.group.medium == "cpo-fiber")
+            if not is_switch:
+                flags.append(now_cpo)
+                watts.append(end.part.optics_power_w.value if now_cpo and end.part and end.part.optics_power_w else 0)
                 continue
-            share = max(1, min(cage.ports_per_cage, int(module.gbps.value // cage.gbps)))
-            modules = math.ceil(end.ports / share)
-            lasers = modules * module.lasers.value if module.lasers else 0.0
-            out.append(replace(end, cpo=False, module=module.id, modules=modules, power_w=modules * module.power_w,
-                               lasers=lasers))
-        else:
-            found = peer(catalog, group, "cpo-switch")
+            if now_cpo:
+                flags.append(False)
+                watts.append(0.0)
+                continue
+            found = peer(catalog, end.group, "cpo-switch")
+            flags.append(found is not None)
             if found is None:
-                out.append(end)
+                watts.append(0.0)
                 continue
             cpo, net = found
             # the per-port figure is for the CPO switch's own port rate: a slower port is charged its share
-            watts = cpo.optics_power_w.value * min(group.gbps / net.gbps, 1.0)
-            lasers = cpo.lasers.value * end.ports / net.count if cpo.lasers else 0.0
-            # `module` names the CPO switch whose per-port figure the twin's port takes
-            out.append(replace(end, cpo=True, module=cpo.id, modules=0, power_w=end.ports * watts, lasers=lasers))
-    return out
+            watts.append(cpo.optics_power_w.value * min(end.group.gbps / net.gbps, 1.0))
+        choice = figures.chooser.choose(fig.medium, link.count, fig.rate_gbps, fig.length_m, tuple(flags))
+        top = max(levels.get(link.a.node, 0), levels.get(link.b.node, 0))
+        tier = tier_name(top) if top else "direct"
+        sides = ((link.a, fig.a, choice.optic_a, choice.optics_a, choice.engines_a, watts[0], fig.rack_a),
+                 (link.b, fig.b, choice.optic_b, choice.optics_b, choice.engines_b, watts[1], fig.rack_b))
+        for ref, end, optic, optics, engines, per_port, rack in sides:
+            is_cpo = bool(engines)
+            source = None
+            if is_cpo and end.kind in SWITCH_KINDS and end.kind != "cpo-switch":
+                source = peer(catalog, end.group, "cpo-switch")[0].id
+            key = (ref.node, ref.port, tier, is_cpo, source if is_cpo else optic)
+            entry = acc.setdefault(key, [0, 0, 0.0, 0.0, rack, 0.0])
+            entry[0] += link.count
+            entry[5] += fig.rate_gbps * link.count
+            if is_cpo:
+                entry[2] += engines * per_port
+                lasers_of = catalog.find(source) if source else end.part
+                net = next((g for g in lasers_of.ports if g.role == "network"), None) if lasers_of else None
+                if lasers_of is not None and lasers_of.lasers and net is not None:
+                    entry[3] += lasers_of.lasers.value * link.count / net.count
+            elif optic and optics:
+                module = catalog.find(optic)
+                entry[1] += optics
+                entry[2] += optics * module.power_w
+                entry[3] += optics * module.lasers.value if module.lasers else 0.0
+    return [EndOptics(node, port, tier, ports, cpo, module, modules, power, lasers, rack, gbps)
+            for (node, port, tier, cpo, module), (ports, modules, power, lasers, rack, gbps) in acc.items()]
 
 
 @dataclass(frozen=True)
@@ -85,7 +109,7 @@ class PortFigure:
     source: str
 
 
-def port_figures(index: DesignIndex, ends: list[EndOptics]) -> list[PortFigure]:
+def port_figures(index: Figures, ends: list[EndOptics]) -> list[PortFigure]:
     """One PortFigure per (part, module) pair seen among `ends`."""
     seen: dict[tuple[str, str | None], PortFigure] = {}
     for end in ends:
@@ -111,15 +135,13 @@ def port_figures(index: DesignIndex, ends: list[EndOptics]) -> list[PortFigure]:
     return list(seen.values())
 
 
-def compare(design: Design, index: DesignIndex | None = None) -> dict:
+def compare(design: Design, index: Figures | None = None) -> dict:
     """The design's optics and its twin's: per tier and in total, transceivers, lasers, optics power and its
     share of IT power, the per-port figures with sources, and the twin/design ratios."""
-    from rackcad.analysis.summary import summary
-
-    index = index or DesignIndex(design)
+    index = index if isinstance(index, Figures) and index.design is design else Figures(design)
     ends = end_optics(index)
-    twin = twin_ends(index, ends)
-    it_power = summary(design, index=index)["power_w"]
+    twin = twin_ends(index)
+    it_power = index.total_power_w()
     mine, other = optics_summary(ends), optics_summary(twin)
     cpo_share = mine["cpo_ports"] / (mine["cpo_ports"] + mine["pluggable_ports"] or 1)
     choice = "cpo" if cpo_share > 0.5 else "pluggable"

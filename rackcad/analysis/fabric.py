@@ -41,7 +41,8 @@ import networkx as nx
 
 from rackcad.catalog import Catalog
 from rackcad.model import Design
-from rackcad.topology import DesignIndex, build_graph, scale_up_domains
+from rackcad.figures import Figures
+from rackcad.topology import DesignIndex, build_graph
 
 _SOURCE = "\0half-a"
 _SINK = "\0half-b"
@@ -100,15 +101,16 @@ def domain_fabrics(
     design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None,
     graph: nx.Graph | None = None,
 ) -> list[DomainFabric]:
-    """Every NVLink domain of the design, largest first (the order of `scale_up_domains`).
+    """Every NVLink domain of the design (`Figures.domains`), largest first.
 
-    `index` and `graph` (= `build_graph(index, "scale-up")`) may be passed in when the caller has them.
+    `index` (the design's Figures) and `graph` (= `build_graph(index, "scale-up")`) may be passed in when
+    the caller has them.
     """
-    index = index or DesignIndex(design, catalog)
+    index = index if isinstance(index, Figures) else Figures(design, catalog or (index.catalog if index else None))
     graph = graph if graph is not None else build_graph(index, protocols="scale-up")
     position = {node.id: i for i, node in enumerate(design.nodes)}
     out = []
-    for domain in scale_up_domains(index, graph=graph):
+    for domain in index.domains():
         accelerators = tuple(sorted(domain, key=position.__getitem__))
         out.append(_domain(index, graph, accelerators))
     return out

@@ -8,8 +8,9 @@ Every power figure comes from the catalog and is returned with its source key an
   serves two ports of half its rate), so W per port = module power / ports per module: the 1.6T twin-port
   OSFP (25 W, S33/S32) gives 12.5 W per 800G port and 72 modules per 144-port switch (S32: one Q3450
   replaces 72 transceivers); the 800G twin-port OSFP (16 W typical / 17 W max, S29) gives 8-8.5 W per
-  400G port, 16-17 W per 800G port. Where a part carries its own `optics_power_w` per port (the
-  Quantum-X800 Q3400: 12.5 W, S32/S33) that figure is used for its ports.
+  400G port, 16-17 W per 800G port.
+- The design's own optics are not recomputed here: they are the transceivers and CPO engines the design's
+  Figures chose link by link (rackcad.figures), the ones the BOM lists and the rack budgets count.
 - A figure the catalog lacks (NVIDIA's own ~30 W per pluggable port of S31 is only in the notes) can be
   given with its source key and is shown as given.
 
@@ -25,13 +26,14 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 
 from rackcad.catalog import Catalog, Figure, PartSpec, PortGroup, default_catalog
+from rackcad.figures import Figures
+from rackcad.figures.choice import OPTICAL_MEDIA
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
 
 NETWORK_SWITCH_KINDS = ("network-switch", "cpo-switch")
 CPO_SWITCH = "quantum-x-photonics-q3450"
 PLUGGABLE_SWITCH = "quantum-x800-q3400"
-OPTICAL_MEDIA = ("pluggable-optic", "cpo-fiber")
 
 
 @dataclass(frozen=True)
@@ -160,11 +162,14 @@ class DesignOptics:
 
     `switches`: network-switch / cpo-switch nodes by kind; `switch_ports`: their network ports by kind,
     {"ports", "used"}; `nic_ports`: network ports of NICs and DPUs by kind, {"ports", "gbps"};
-    `links_by_medium`: link lanes (sum of `count`) by medium, every link of the design; `pluggable_*`:
-    ends of optical links, other than on NICs, that carry a pluggable module; `cpo_*`: ends on CPO
-    switches; `nic_transceivers` / `nic_optics_w`: one module per compute NIC port (kind `nic`, connected
-    or not), the same with or without CPO; `leaf`: the comparison for the switch side of the compute NICs
-    (None without compute NICs or network switches). The three groups never count an end twice.
+    `links_by_medium`: link lanes (sum of `count`) by medium, every link of the design. The design's own
+    optics are the Figures' choice (`rackcad.figures.choice`), the same modules the BOM lists:
+    `pluggable_*`: link ends, other than on NICs and DPUs, that carry transceivers; `cpo_*`: link ends on
+    co-packaged optical engines; `nic_transceivers` / `nic_optics_w`: transceivers at NIC and DPU ends.
+    `transceivers` is their sum, the BOM's transceiver count. `unwired_nic_*`: what the compute NIC ports
+    (kind `nic`) that no link uses yet would add, one module per port (the cheapest carrier), the same with
+    or without CPO; not in the BOM. `leaf`: the comparison for the switch side of the compute NICs (None
+    without compute NICs or network switches).
     """
 
     switches: dict[str, int]
@@ -178,6 +183,9 @@ class DesignOptics:
     cpo_w: float
     nic_transceivers: int
     nic_optics_w: float
+    unwired_nic_ports: int
+    unwired_nic_transceivers: int
+    unwired_nic_w: float
     leaf: OpticsComparison | None
     sources: list[str]
 
@@ -185,132 +193,126 @@ class DesignOptics:
     def optical_links(self) -> int:
         return sum(self.links_by_medium.get(m, 0) for m in OPTICAL_MEDIA)
 
+    @property
+    def transceivers(self) -> int:
+        """Transceivers the design's links need (the BOM's count)."""
+        return self.pluggable_transceivers + self.nic_transceivers
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out["leaf"] = self.leaf.to_dict() if self.leaf else None
         out["optical_links"] = self.optical_links
+        out["transceivers"] = self.transceivers
         return out
 
 
-def design_optics(design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None) -> DesignOptics:
-    """Count the design's network switches, NIC network ports and optical link ends with their power.
+_NIC_KINDS = ("nic", "dpu")
 
-    Each end of a `pluggable-optic` or `cpo-fiber` link is a CPO port when it is on a cpo-switch, a NIC
-    port when it is on a NIC (counted with the NICs), else a pluggable port (W per port: the part's own
-    `optics_power_w`, else the slowest catalog module that carries the port, shared between ports as in
-    `module_w_per_port`; see `_pluggable`). The leaf what-if is `compare_optics` over the used network
-    ports of the placed switches, or, with none placed, over the CPO switch ports that carry the compute
-    NICs' bandwidth (Gb/s of kind `nic` network ports / the CPO switch's port rate).
+
+def design_optics(design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None) -> DesignOptics:
+    """Count the design's network switches, NIC network ports and the optics on its links with their power.
+
+    The optics on links are read from the design's Figures: each link end's transceivers (a NIC or DPU end
+    counts with the NICs, any other end as a pluggable port), and each end served by co-packaged optical
+    engines (a CPO port). The leaf what-if is `compare_optics` over the used network ports of the placed
+    switches, or, with none placed, over the CPO switch ports that carry the compute NICs' bandwidth (Gb/s
+    of kind `nic` network ports / the CPO switch's port rate).
     """
-    index = index or DesignIndex(design, catalog)
-    catalog = index.catalog
+    figures = index if isinstance(index, Figures) and index.design is design else \
+        Figures(design, catalog or (index.catalog if index is not None else None))
+    catalog = figures.catalog
     sources: set[str] = set()
     switches: Counter[str] = Counter()
     switch_ports: dict[str, dict[str, int]] = defaultdict(lambda: {"ports": 0, "used": 0})
     nic_ports: dict[str, dict[str, float]] = defaultdict(lambda: {"ports": 0, "gbps": 0.0})
-    nic_buckets: Counter[tuple[str, float]] = Counter()
+    nic_gbps = 0.0
+    unwired: Counter[float] = Counter()
     for node in design.nodes:
-        part = index.part(node)
+        part = figures.node_parts.get(node.id)
         if part is None:
             continue
         for group in part.ports:
             if group.role != "network":
                 continue
+            used = figures.used_ports(node.id, group.name)
             if part.kind in NETWORK_SWITCH_KINDS:
                 switch_ports[part.kind]["ports"] += group.count
-                switch_ports[part.kind]["used"] += min(index.used_ports(node.id, group.name), group.count)
-            elif part.kind in ("nic", "dpu"):
+                switch_ports[part.kind]["used"] += min(used, group.count)
+            elif part.kind in _NIC_KINDS:
                 nic_ports[part.kind]["ports"] += group.count
                 nic_ports[part.kind]["gbps"] += group.total_gbps
                 if part.kind == "nic":
-                    nic_buckets[(part.id, group.gbps)] += group.count
+                    nic_gbps += group.total_gbps
+                    unwired[group.gbps] += max(group.count - used, 0)
         if part.kind in NETWORK_SWITCH_KINDS:
             switches[part.kind] += 1
 
     media: Counter[str] = Counter()
-    ends: Counter[tuple[str, str]] = Counter()
-    cpo_ports, cpo_w = 0, 0.0
     for link in design.links:
         media[link.medium or "unspecified"] += link.count
-        if link.medium not in OPTICAL_MEDIA:
-            continue
-        for end in (link.a, link.b):
-            part = index.part(end.node)
-            if part is None:
+    pluggable_ports = pluggable_modules_count = nic_modules = cpo_ports = 0
+    pluggable_w: list[float] = []
+    nic_w: list[float] = []
+    cpo_w: list[float] = []
+    for fig in figures.link_figures.values():
+        choice = fig.choice
+        sides = ((fig.a, choice.optic_a, choice.optics_a, choice.engines_a),
+                 (fig.b, choice.optic_b, choice.optics_b, choice.engines_b))
+        for end, optic, modules, engines in sides:
+            if engines and end.part is not None and end.part.optics_power_w is not None:
+                cpo_ports += engines
+                cpo_w.append(engines * end.part.optics_power_w.value)
+                sources.add(cite(end.part, "optics_power_w per port", end.part.optics_power_w))
+            if not (optic and modules):
                 continue
-            if part.kind == "cpo-switch" and part.optics_power_w is not None:
-                cpo_ports += link.count
-                cpo_w += link.count * part.optics_power_w.value
-                sources.add(cite(part, "optics_power_w per port", part.optics_power_w))
-            elif part.kind != "nic":
-                ends[(part.id, end.port)] += link.count
+            module = catalog.find(optic)
+            watts = modules * module.power_w if module is not None else 0.0
+            if module is not None:
+                sources.add(cite(module, "power_max_w", module.power_max_w or module.power_typical_w))
+            if end.kind in _NIC_KINDS:
+                nic_modules += modules
+                nic_w.append(watts)
+            else:
+                pluggable_ports += fig.link.count
+                pluggable_modules_count += modules
+                pluggable_w.append(watts)
 
-    pluggable_ports, pluggable_modules_count, pluggable_w = 0, 0, 0.0
-    for (part_id, port), count in sorted(ends.items()):
-        part = catalog.get(part_id)
-        group = part.port(port)
-        rate = group.gbps if group else 0.0
-        modules, watts = _pluggable(catalog, part, rate, count, sources)
-        pluggable_ports += count
-        pluggable_modules_count += modules
-        pluggable_w += watts
-
-    nic_modules, nic_w = 0, 0.0
-    for (part_id, rate), count in sorted(nic_buckets.items()):
-        modules, watts = _pluggable(catalog, catalog.get(part_id), rate, count, sources, one_per_port=True)
-        nic_modules += modules
-        nic_w += watts
+    unwired_ports = unwired_modules = 0
+    unwired_w: list[float] = []
+    for rate, ports in sorted(unwired.items()):
+        picked = figures.chooser.carrier(rate) if ports else None
+        if picked is None:
+            continue
+        unwired_ports += ports
+        unwired_modules += ports
+        unwired_w.append(ports * picked.power_w)
+        sources.add(cite(picked, "power_max_w", picked.power_max_w or picked.power_typical_w))
 
     leaf = None
     used = sum(v["used"] for v in switch_ports.values())
-    nic_gbps = sum(rate * count for (_, rate), count in nic_buckets.items())
     if used or nic_gbps:
         ports = used or math.ceil(nic_gbps / _network_port(catalog.get(CPO_SWITCH)).gbps)
         leaf = compare_optics(ports, catalog=catalog)
     return DesignOptics(
         switches=dict(sorted(switches.items())), switch_ports={k: dict(v) for k, v in sorted(switch_ports.items())},
         nic_ports={k: dict(v) for k, v in sorted(nic_ports.items())}, links_by_medium=dict(sorted(media.items())),
-        pluggable_ports=pluggable_ports, pluggable_transceivers=pluggable_modules_count, pluggable_w=pluggable_w,
-        cpo_ports=cpo_ports, cpo_w=cpo_w, nic_transceivers=nic_modules, nic_optics_w=nic_w, leaf=leaf,
+        pluggable_ports=pluggable_ports, pluggable_transceivers=pluggable_modules_count,
+        pluggable_w=math.fsum(pluggable_w), cpo_ports=cpo_ports, cpo_w=math.fsum(cpo_w),
+        nic_transceivers=nic_modules, nic_optics_w=math.fsum(nic_w), unwired_nic_ports=unwired_ports,
+        unwired_nic_transceivers=unwired_modules, unwired_nic_w=math.fsum(unwired_w), leaf=leaf,
         sources=sorted(sources),
     )
-
-
-def _pluggable(catalog: Catalog, part: PartSpec, rate: float, ports: int, sources: set[str],
-               one_per_port: bool = False) -> tuple[int, float]:
-    """(modules, W) for `ports` pluggable ports of `part` at `rate`.
-
-    A part's own per-port figure wins for the power, and its modules are the catalog module whose W per
-    port comes closest to it (the Q3400's 12.5 W is the 1.6T twin-port OSFP's 25 W / 2), so the count
-    and the power agree. Otherwise the slowest module that carries the port. `one_per_port`: a NIC cage
-    holds one module per port, so modules are not shared between ports.
-    """
-    carriers = [m for m in pluggable_modules(catalog) if m.gbps.value >= rate]
-    if part.optics_power_w is not None:
-        figure = part.optics_power_w.value
-        sources.add(cite(part, "optics_power_w per port", part.optics_power_w))
-        module = min(carriers, key=lambda m: abs(module_w_per_port(m, rate)[1] - figure), default=None)
-        per = 1 if one_per_port or module is None else module_w_per_port(module, rate)[0]
-        return math.ceil(ports / per), ports * figure
-    if not carriers:
-        return 0, 0.0
-    module = carriers[0]
-    sources.add(cite(module, "power_max_w", module.power_max_w or module.power_typical_w))
-    if one_per_port:
-        return ports, ports * module.power_w
-    per, w_max, _ = module_w_per_port(module, rate)
-    return math.ceil(ports / per), ports * w_max
 
 
 # ------------------------------------------------------------------ optics at the ends of the design's links
 @dataclass(frozen=True)
 class EndOptics:
-    """The optics at one port group's optical link ends of one tier: CPO engines or pluggable modules.
+    """The optics at one port group's optical link ends of one tier, as the design's Figures chose them:
+    CPO engines or pluggable modules.
 
     `tier` names the links by the higher end's level ("leaf": NIC to leaf, "spine": leaf to spine, "core":
-    spine to core, "direct": no switch). `ports` counts link lanes (each link's `count`); `modules` is the
-    pluggable modules they need (a twin-port module serves two ports of one cage), 0 for CPO. Power is each
-    module's design (maximum) figure, or the CPO switch's `optics_power_w` per port.
+    spine to core, "direct": no switch). `ports` counts link lanes (each link's `count`), `modules` the
+    transceivers, `power_w` what they draw (the figures' per-end power), `gbps` the per-direction Gb/s.
     """
 
     node: str
@@ -324,137 +326,47 @@ class EndOptics:
     lasers: float
     rack: str | None
     gbps: float = 0.0
-    """Per-direction Gb/s of all `ports` together, for energy per bit."""
 
 
-def module_candidates(catalog: Catalog, group: PortGroup, rate: float) -> list[PartSpec]:
-    """The pluggable modules a port of `group` running at `rate` takes: the cage decides. One of the cage's
-    rate (port rate x ports per cage) serving that many ports, else any module of the cage's rate, else the
-    slowest that carries the link. Memoised per catalog: a SuperPOD asks for the same few ports many times."""
-    cache = catalog.__dict__.setdefault("_module_candidates", {})
-    key = (id(group), rate)
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = _module_candidates(catalog, group, rate)
-    return found
+def end_optics(figures: Figures) -> list[EndOptics]:
+    """Every optical link end of the design with the optics `rackcad.figures` chose for it (the same the
+    power and cooling rules count), aggregated per (node, port group, tier), in design order."""
+    from rackcad.topology import switch_levels, tier_name
 
-
-def _module_candidates(catalog: Catalog, group: PortGroup, rate: float) -> list[PartSpec]:
-    mods = pluggable_modules(catalog)
-    cage = group.gbps * group.ports_per_cage
-    tiers = (
-        [m for m in mods if m.gbps.value == cage and m.module_ports == group.ports_per_cage],
-        [m for m in mods if m.gbps.value == cage],
-        [m for m in mods if m.gbps.value >= rate],
-    )
-    return next((t for t in tiers if t), [])
-
-
-def choose_module(catalog: Catalog, group: PortGroup, rate: float, length: float | None,
-                  fibre: str | None = None) -> PartSpec | None:
-    """The pluggable module for a port of `group` at `rate` over `length` metres (None: unknown) on `fibre`
-    (None: any): the lowest-power candidate whose reach covers the length (then the shorter reach); when none
-    reaches, the longest-reach one (the reach rule reports it)."""
-    candidates = [m for m in module_candidates(catalog, group, rate) if fibre is None or m.fibre in (None, fibre)]
-    if not candidates:
-        return None
-    reach = [m for m in candidates if length is None or m.reach_m is None or m.reach_m.value >= length]
-    if reach:
-        return min(reach, key=lambda m: (m.power_w, m.reach_m.value if m.reach_m else math.inf, m.id))
-    return max(candidates, key=lambda m: (m.reach_m.value if m.reach_m else math.inf, -m.power_w))
-
-
-def link_fibre(catalog: Catalog, ga: PortGroup, gb: PortGroup, rate: float) -> str | None:
-    """The glass both ends of a pluggable link can use: single-mode opposite a CPO port (co-packaged optics
-    are single-mode), else a type both ends have modules for, multimode first; None when they share none."""
-    def types(group: PortGroup) -> set[str]:
-        if group.medium == "cpo-fiber":
-            return {"single-mode"}
-        return {m.fibre for m in module_candidates(catalog, group, rate) if m.fibre}
-    common = sorted(types(ga) & types(gb))
-    return common[0] if common else None
-
-
-def link_tier(index: DesignIndex, link) -> str:
-    from rackcad.topology import tier_name
-
-    levels = index.levels
-    top = max(levels.get(link.a.node, 0), levels.get(link.b.node, 0))
-    return tier_name(top) if top else "direct"
-
-
-def end_optics(index: DesignIndex) -> list[EndOptics]:
-    """Every optical link end of the design with its optics (see EndOptics), in design order.
-
-    The one place that decides which module each optical end carries and what it draws: rack power (the
-    power and cooling rules), `summary()["optics"]` and `rackcad optics` all read it.
-    """
-    from rackcad.analysis.lengths import link_length_m
-
-    catalog = index.catalog
-    ports: dict[tuple[str, str, str, str | None], int] = defaultdict(int)
-    cpo_ends: dict[tuple[str, str, str], int] = defaultdict(int)
-    gbps: dict[tuple[str, str, str], float] = defaultdict(float)
-    for link in index.design.links:
-        medium = index.medium(link)
-        if medium not in OPTICAL_MEDIA:
+    levels = switch_levels(figures)
+    catalog = figures.catalog
+    acc: dict[tuple[str, str, str, bool, str | None], list] = {}
+    for fig in figures.link_figures.values():
+        if fig.medium not in OPTICAL_MEDIA:
             continue
-        ga, gb = index.port_group(link.a.node, link.a.port), index.port_group(link.b.node, link.b.port)
-        if ga is None or gb is None:
-            continue
-        tier = link_tier(index, link)
-        rate = min(ga.gbps, gb.gbps)
-        length = link_length_m(index, link)
-        fibre = link_fibre(catalog, ga, gb, rate)
-        for end, group in ((link.a, ga), (link.b, gb)):
-            gbps[(end.node, end.port, tier)] += rate * link.count
-            if group.medium == "cpo-fiber":
-                cpo_ends[(end.node, end.port, tier)] += link.count
-                continue
-            module = choose_module(catalog, group, rate, length, fibre)
-            ports[(end.node, end.port, tier, module.id if module else None)] += link.count
-    out: list[EndOptics] = []
-    rack_of = index.rack_of
-    for (node, port, tier), count in cpo_ends.items():
-        part = index.part(node)
-        group = part.port(port)
-        per_port = part.optics_power_w.value if part.optics_power_w else 0.0
-        lasers = part.lasers.value * count / group.count if part.lasers else 0.0
-        out.append(EndOptics(node, port, tier, count, True, None, 0, count * per_port, lasers, rack_of.get(node),
-                             gbps[(node, port, tier)]))
-    for (node, port, tier, module_id), count in ports.items():
-        group = index.port_group(node, port)
-        if module_id is None:
-            out.append(EndOptics(node, port, tier, count, False, None, 0, 0.0, 0.0, rack_of.get(node)))
-            continue
-        module = catalog.get(module_id)
-        share = max(1, min(group.ports_per_cage, int(module.gbps.value // group.gbps)))
-        modules = math.ceil(count / share)
-        lasers = modules * module.lasers.value if module.lasers else 0.0
-        out.append(EndOptics(node, port, tier, count, False, module_id, modules, modules * module.power_w, lasers,
-                             rack_of.get(node), gbps[(node, port, tier)]))
-    return out
+        link, choice = fig.link, fig.choice
+        top = max(levels.get(link.a.node, 0), levels.get(link.b.node, 0))
+        tier = tier_name(top) if top else "direct"
+        sides = ((link.a, fig.a, choice.optic_a, choice.optics_a, choice.engines_a, fig.power_a, fig.rack_a),
+                 (link.b, fig.b, choice.optic_b, choice.optics_b, choice.engines_b, fig.power_b, fig.rack_b))
+        for ref, end, optic, optics, engines, power, rack in sides:
+            cpo = bool(engines)
+            key = (ref.node, ref.port, tier, cpo, None if cpo else optic)
+            entry = acc.setdefault(key, [0, 0, 0.0, 0.0, rack, 0.0])
+            entry[0] += link.count
+            entry[1] += 0 if cpo else optics
+            entry[2] += power
+            entry[5] += fig.rate_gbps * link.count
+            if cpo and end.part is not None and end.part.lasers and end.group is not None:
+                entry[3] += end.part.lasers.value * link.count / end.group.count
+            elif optic and optics:
+                module = catalog.find(optic)
+                entry[3] += optics * module.lasers.value if module is not None and module.lasers else 0.0
+    return [EndOptics(node, port, tier, ports, cpo, module, modules, power, lasers, rack, gbps)
+            for (node, port, tier, cpo, module), (ports, modules, power, lasers, rack, gbps) in acc.items()]
 
 
-def rack_optics(index: DesignIndex, ends: list[EndOptics]) -> dict[str, tuple[float, float]]:
-    """rack id -> (optics W, of which heat to liquid): what rack power and heat add for link optics.
-
-    Pluggable modules sit in air-cooled cages; co-packaged optics share their switch's liquid-cooled share.
-    """
-    out: dict[str, tuple[float, float]] = {}
-    for end in ends:
-        if end.rack is None or not end.power_w:
-            continue
-        liquid = end.power_w * index.liquid_fraction(index.nodes[end.node]) if end.cpo else 0.0
-        power, heat = out.get(end.rack, (0.0, 0.0))
-        out[end.rack] = (power + end.power_w, heat + liquid)
-    return out
+_TIER_ORDER = {"leaf": 1, "spine": 2, "core": 3, "direct": 4}
 
 
 def optics_summary(ends: list[EndOptics]) -> dict:
-    """`summary()["optics"]`: transceivers (pluggable modules), lasers, optics_power_w, cpo_ports,
-    pluggable_ports, gbps (per direction, summed over optical ends) and pj_per_bit (optics energy per bit
-    carried at an end), in total and by tier."""
+    """`summary()["optics"]`: transceivers, pluggable_ports, cpo_ports, lasers, optics_power_w, gbps (per
+    direction, summed over optical ends) and pj_per_bit (optics energy per bit at an end), total and by tier."""
     def bucket() -> dict:
         return {"transceivers": 0, "pluggable_ports": 0, "cpo_ports": 0, "lasers": 0.0, "optics_power_w": 0.0,
                 "gbps": 0.0}
@@ -474,6 +386,3 @@ def optics_summary(ends: list[EndOptics]) -> dict:
         # W per Gb/s is nJ per bit; per direction at each end, so a link's two ends add up
         b["pj_per_bit"] = round(b["optics_power_w"] / b["gbps"] * 1000, 3) if b["gbps"] else 0.0
     return {**total, "by_tier": dict(sorted(tiers.items(), key=lambda kv: _TIER_ORDER.get(kv[0], 9)))}
-
-
-_TIER_ORDER = {"leaf": 1, "spine": 2, "core": 3, "direct": 4}

@@ -1,6 +1,6 @@
 """Scale-out fabric figures: tiers, switches by tier, bisection and oversubscription, from the links alone.
 
-Tiers come from `DesignIndex.levels` (NICs 0, leaves 1, spines 2, cores 3) over network switches
+Tiers come from `rackcad.topology.switch_levels` (NICs 0, leaves 1, spines 2, cores 3) over network switches
 (`network-switch`, `cpo-switch`). Tier k's bandwidth T_k is the per-direction Gb/s of the links between
 level k-1 and level k (each at its slower port's rate times its count). Traffic across any balanced split of
 a fat tree climbs to the tier where the halves meet, so the bisection is at most T_k / 2 for every k, and
@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.model import Design
-from rackcad.topology import DesignIndex, tier_name
+from rackcad.topology import DesignIndex, switch_levels, tier_name
 
 NETWORK_SWITCHES = ("network-switch", "cpo-switch")
 
@@ -24,7 +24,7 @@ def scale_out(design: Design, index: DesignIndex | None = None) -> dict:
     """`summary()["scale_out"]`: gpus, nic_ports, nic_gbps, tiers, switches (by tier), tier_gbps (T_k by
     tier), bisection_gbps, oversubscription (by tier and the worst)."""
     index = index or DesignIndex(design)
-    levels = index.levels
+    levels = switch_levels(index)
     switch_level = {n.id: levels[n.id] for n in design.nodes
                     if index.kind(n) in NETWORK_SWITCHES and n.id in levels}
     switches = Counter(tier_name(level) for level in switch_level.values())

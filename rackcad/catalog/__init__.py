@@ -41,10 +41,19 @@ class Catalog:
         self._parts: dict[str, PartSpec] = {}
         self.origin: dict[str, Path] = {}
         self.sources: dict[str, Source] = {}
+        self.errors: list[CatalogError] = []
+        """Files that could not be read, each skipped: the rest of the catalog works without them."""
         for folder in folders:
-            self.sources.update(load_sources(folder))
+            try:
+                self.sources.update(load_sources(folder))
+            except CatalogError as exc:
+                self.errors.append(exc)
         for path in iter_part_files(folders):
-            part = load_part_file(path)
+            try:
+                part = load_part_file(path)
+            except CatalogError as exc:
+                self.errors.append(exc)
+                continue
             self._parts[part.id] = part
             self.origin[part.id] = path
 

@@ -27,8 +27,62 @@ YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 T = TypeVar("T", bound=BaseModel)
 
 
+MAX_PART_FILE_BYTES = 1_000_000
+"""A part file is a few kilobytes; anything larger is not one."""
+MAX_YAML_NODES = 20_000
+"""Values a part file may hold once its aliases are expanded (a "billion laughs" file expands to 10^9)."""
+
+
 class CatalogError(ValueError):
-    """A catalog file that cannot be read: names the file and the field."""
+    """A catalog file that cannot be read: names the file and the field; one printable line."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        from rackcad.text import escaped, shorten
+
+        super().__init__(shorten(escaped(message), 280))
+        self.path = path
+
+
+def _expanded_size(data, limit: int) -> int:
+    """How many values `data` holds with every alias expanded, counting up to just past `limit`.
+
+    Linear in the distinct objects (each one's size is remembered), so a file of nested aliases is measured
+    without being expanded; a value that contains itself (a recursive alias) counts as past the limit.
+    """
+    sizes: dict[int, int] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[object, bool]] = [(data, False)]
+    while stack:
+        value, done = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        key = id(value)
+        children = list(value.values()) if isinstance(value, dict) else value
+        if done:
+            open_ids.discard(key)
+            total = 1 + sum(sizes.get(id(c), 1) if isinstance(c, (dict, list)) else 1 for c in children)
+            sizes[key] = min(total, limit + 1)
+            continue
+        if key in sizes:
+            continue
+        if key in open_ids:
+            return limit + 1
+        open_ids.add(key)
+        stack.append((value, True))
+        stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+    return sizes.get(id(data), 1)
+
+
+def _bounded_yaml(file: Path):
+    """Parse a YAML file no larger than MAX_PART_FILE_BYTES whose aliases expand to at most MAX_YAML_NODES."""
+    raw = file.read_bytes()
+    if len(raw) > MAX_PART_FILE_BYTES:
+        raise CatalogError(f"{file}: larger than {MAX_PART_FILE_BYTES:,} bytes; not a part file", file)
+    data = yaml.load(raw.decode("utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
+    if _expanded_size(data, MAX_YAML_NODES) > MAX_YAML_NODES:
+        raise CatalogError(f"{file}: its aliases expand to more than {MAX_YAML_NODES:,} values "
+                           "(or to a value inside itself); not a part file", file)
+    return data
 
 
 def packaged_catalog_dir() -> Path:
@@ -50,7 +104,7 @@ def user_catalog_dirs() -> list[Path]:
 
 
 def _error_path(err: ValidationError) -> str:
-    first = err.errors()[0]
+    first = err.errors(include_url=False, include_input=False)[0]
     loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
     return f"{loc}: {first['msg']}"
 
@@ -59,11 +113,24 @@ def parse_yaml_file(path: Path):
     """The YAML document in `path` (safe loader), through the catalog cache while a catalog loads."""
     from rackcad.catalog.cache import active
 
-    def parse(file: Path):
-        return yaml.load(file.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
-
     cache = active()
-    return parse(path) if cache is None else cache.get(path, parse)
+    return _bounded_yaml(path) if cache is None else cache.get(path, _bounded_yaml)
+
+
+def _read_yaml(path: Path):
+    """The data of a catalog YAML file; CatalogError (naming the file and the place) for anything unreadable."""
+    try:
+        return parse_yaml_file(path)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise CatalogError(f"{path}: {where}: not valid YAML", path) from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: byte {exc.start}: not UTF-8 text", path) from None
+    except RecursionError:
+        raise CatalogError(f"{path}: nested too deeply", path) from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: {exc.strerror or exc}", path) from None
 
 
 def load_part_file(path: Path) -> PartSpec:
@@ -72,18 +139,15 @@ def load_part_file(path: Path) -> PartSpec:
 
 def load_spec_file(path: Path, schema: type[T], what: str) -> T:
     """One YAML file validated against a pydantic schema; a CatalogError names the file and the field."""
-    try:
-        data = parse_yaml_file(path)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise CatalogError(f"{path}: {where}: not valid YAML") from exc
+    data = _read_yaml(path)
     if not isinstance(data, dict):
-        raise CatalogError(f"{path}: expected a mapping of {what} fields")
+        raise CatalogError(f"{path}: expected a mapping of {what} fields", path)
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(f"{path}: {_error_path(exc)}") from exc
+        raise CatalogError(f"{path}: {_error_path(exc)}", path) from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise CatalogError(f"{path}: {exc}", path) from None
 
 
 def iter_part_files(dirs: Iterable[Path]) -> Iterator[Path]:
@@ -96,5 +160,12 @@ def load_sources(folder: Path) -> dict[str, Source]:
     path = folder / "sources.yaml"
     if not path.exists():
         return {}
-    raw = parse_yaml_file(path) or {}
-    return {key: Source(key=key, **value) for key, value in raw.items()}
+    raw = _read_yaml(path) or {}
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path}: expected a mapping of source keys", path)
+    try:
+        return {key: Source(key=key, **value) for key, value in raw.items()}
+    except ValidationError as exc:
+        raise CatalogError(f"{path}: {_error_path(exc)}", path) from None
+    except TypeError as exc:
+        raise CatalogError(f"{path}: {exc}", path) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rackcad.cli.common import EXIT_OK, CliError, load_design, print_json
 from rackcad.units import fmt_gbps, fmt_power
@@ -86,6 +87,8 @@ def cmd_parts(args) -> int:
     from rackcad.catalog import default_catalog
 
     catalog = default_catalog()
+    for error in catalog.errors:  # each bad file is skipped; the rest of the catalog is listed
+        print(f"rackcad: warning: skipped {error}", file=sys.stderr)
     parts = [p for p in catalog if args.kind is None or p.kind == args.kind]
     if args.kind and not parts:
         kinds = sorted({p.kind for p in catalog})

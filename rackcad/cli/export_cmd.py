@@ -22,23 +22,22 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv")
     p.set_defaults(func=cmd_cables)
 
-    p = sub.add_parser("diagram", help="draw the racks, topology or floor plan (SVG, PNG or PDF, by suffix)")
+    p = sub.add_parser("diagram", help="draw the racks, topology or floor plan (SVG, PNG, PDF, draw.io or DXF, "
+                                       "by suffix)")
     p.add_argument("file")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.svg|OUT.png|OUT.pdf")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.svg|OUT.png|OUT.pdf|OUT.drawio|OUT.dxf",
+                   help=".drawio draws the elevation or topology; .dxf the floor plan (needs rackcad[dxf])")
     p.add_argument("--view", choices=VIEWS, default="elevation")
     p.add_argument("--dpi", type=number(10, 2400), default=150, help="PNG resolution, 10-2400 (default 150)")
     p.set_defaults(func=cmd_diagram)
 
 
-def _run(args, export_name: str, *extra) -> int:
-    import rackcad.export
-    from rackcad.export import ExportError
-
-    export = getattr(rackcad.export, export_name)
+def _run(args, write, errors: type[Exception]) -> int:
+    """Load the design, `write(design, output)`, and turn `errors` and OSError into one-line CLI errors."""
     design = load_design(args.file)
     try:
-        export(design, args.output, *extra)
-    except ExportError as exc:
+        write(design, args.output)
+    except errors as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"{args.output}: {exc.strerror or exc}") from None
@@ -47,12 +46,29 @@ def _run(args, export_name: str, *extra) -> int:
 
 
 def cmd_bom(args) -> int:
-    return _run(args, "export_bom")
+    from rackcad.export import ExportError, export_bom
+
+    return _run(args, export_bom, ExportError)
 
 
 def cmd_cables(args) -> int:
-    return _run(args, "export_cables")
+    from rackcad.export import ExportError, export_cables
+
+    return _run(args, export_cables, ExportError)
 
 
 def cmd_diagram(args) -> int:
-    return _run(args, "export_diagram", args.view, args.dpi)
+    suffix = args.output.lower().rsplit(".", 1)[-1] if "." in args.output else ""
+    if suffix == "drawio":
+        from rackcad.interop import InteropError
+        from rackcad.interop.drawio import write_drawio
+
+        return _run(args, lambda design, path: write_drawio(design, path, args.view), InteropError)
+    if suffix == "dxf":
+        from rackcad.interop import InteropError
+        from rackcad.interop.dxf_floor import write_dxf
+
+        return _run(args, write_dxf, InteropError)
+    from rackcad.export import ExportError, export_diagram
+
+    return _run(args, lambda design, path: export_diagram(design, path, args.view, args.dpi), ExportError)

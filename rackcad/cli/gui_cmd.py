@@ -18,7 +18,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--screenshot", metavar="OUT.png", help="render the main window off screen to a PNG and exit")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot (WxH)")
     p.add_argument("--tab", choices=("elevation", "topology", "floor"), help="the canvas tab to show")
-    p.add_argument("--dock", choices=("parts", "inspector", "checks", "charts", "analysis"),
+    p.add_argument("--dock", choices=("parts", "inspector", "checks", "charts", "analysis", "performance"),
                    help="the dock to raise in its tab group (charts and analysis share one)")
     p.set_defaults(func=cmd_gui)
 
@@ -26,8 +26,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def cmd_gui(args) -> int:
     from rackcad.gui.preflight import problem
 
-    if args.file:
-        load_design(args.file)  # a broken file is a one-line error before any window opens
+    # Read once: a broken file is a one-line error before any window opens, and the window opens this copy.
+    design = load_design(args.file) if args.file else None
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     reason = problem(offscreen=bool(args.screenshot))
@@ -41,4 +41,5 @@ def cmd_gui(args) -> int:
         raise CliError(f"--size {args.size}: each side must be {MIN_SIDE}-{MAX_SIDE} pixels")
     from rackcad.gui.app import run
 
-    return run(args.file, screenshot=args.screenshot, size=(width, height), tab=args.tab, dock=args.dock)
+    return run(args.file, screenshot=args.screenshot, size=(width, height), tab=args.tab, dock=args.dock,
+               design=design)

@@ -8,6 +8,9 @@ The format follows the file suffix. The CLI (`rackcad bom|cables|diagram`) and t
 these same functions. Only PNG and PDF load Qt (`raster.py`, imported on demand); openpyxl is loaded only for
 XLSX. Errors the user can fix (unknown suffix or view, an image too large) raise ExportError; failing to
 write the file raises OSError.
+
+Every export is written to a temporary file beside the target and renamed over it when complete
+(files/atomic.py): a full disk or a crash never leaves a partial export, and an old one stays as it was.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from rackcad.export.errors import ExportError
+from rackcad.files.atomic import atomic_path, resolved_target
 from rackcad.model import Design
+
+MAX_DIAGRAM_ITEMS = 200_000
+"""Parts plus links a diagram draws (GB200 NVL576 has about 15,000); past it a diagram is unreadable and its
+SVG runs to gigabytes, so it is refused before any drawing work."""
+MAX_XLSX_LINKS = 200_000
+"""Link records an XLSX holds (its Cables sheet is built in memory); CSV streams any number."""
 
 BOM_SUFFIXES = (".csv", ".xlsx", ".json")
 CABLE_SUFFIXES = (".csv",)
@@ -34,13 +44,16 @@ def export_bom(design: Design, path: str | Path) -> None:
     """Write the bill of materials: CSV (BOM rows), XLSX (BOM, Cables, Summary, Violations) or JSON."""
     suffix = _suffix(path, BOM_SUFFIXES, "bill of materials")
     if suffix == ".xlsx":
-        from rackcad.export.xlsx import write_xlsx
+        if len(design.links) > MAX_XLSX_LINKS:
+            raise ExportError(f"{path}: {len(design.links):,} links are more than an XLSX export holds "
+                              f"({MAX_XLSX_LINKS:,}); export the BOM as CSV and the cables with `rackcad cables`")
+        from rackcad.export.xlsx import write_xlsx as write
+    else:
+        from rackcad.export.bom import write_bom_csv, write_bom_json
 
-        write_xlsx(design, path)
-        return
-    from rackcad.export.bom import write_bom_csv, write_bom_json
-
-    (write_bom_csv if suffix == ".csv" else write_bom_json)(design, path)
+        write = write_bom_csv if suffix == ".csv" else write_bom_json
+    with atomic_path(path) as tmp:
+        write(design, tmp)
 
 
 def export_cables(design: Design, path: str | Path) -> None:
@@ -48,7 +61,8 @@ def export_cables(design: Design, path: str | Path) -> None:
     _suffix(path, CABLE_SUFFIXES, "cable schedule")
     from rackcad.export.cables import write_cables_csv
 
-    write_cables_csv(design, path)
+    with atomic_path(path) as tmp:
+        write_cables_csv(design, tmp)
 
 
 def export_diagram(design: Design, path: str | Path, view: str = "elevation", dpi: float = 150) -> None:
@@ -58,15 +72,25 @@ def export_diagram(design: Design, path: str | Path, view: str = "elevation", dp
     suffix = _suffix(path, DIAGRAM_SUFFIXES, "diagram")
     if view not in VIEWS:
         raise ExportError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
+    items = len(design.nodes) + len(design.links)
+    if items > MAX_DIAGRAM_ITEMS:
+        raise ExportError(f"{path}: {items:,} parts and links are more than a diagram draws ({MAX_DIAGRAM_ITEMS:,})")
+    resolved_target(path)  # a folder in the way is refused before any drawing work
     if suffix == ".svg":
-        Path(path).write_text(drawing(design, view).svg, encoding="utf-8")
+        svg = drawing(design, view).svg.encode("utf-8")
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(svg)
         return
     from rackcad.export import raster
 
     if suffix == ".png":
-        raster.write_png(drawing(design, view), path, dpi)
+        image = drawing(design, view)
+        raster.check_png_size(image, dpi)
+        with atomic_path(path) as tmp:
+            raster.write_png(image, tmp, dpi)
     else:
-        raster.write_pdf(pages(design, view), path, title=f"{design.name}: {view}")
+        with atomic_path(path) as tmp:
+            raster.write_pdf(pages(design, view), tmp, title=f"{design.name}: {view}")
 
 
 __all__ = ["ExportError", "export_bom", "export_cables", "export_diagram"]

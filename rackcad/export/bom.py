@@ -1,30 +1,34 @@
 """Bill of materials: one row per part number, with quantities, power, weight and where each figure comes from.
 
 Rows cover every rack and placed part (trays, chips, NICs, power shelves, CDUs, switches ...) and the cables
-and optics the links need, derived link by link as `rackcad.export.cables` explains: passive DACs, active
-copper, transceivers with their fibre, CPO fibre. A copper spine is one row per protocol counting its links
+and optics the links need, as the design's Figures chose them link by link (`rackcad.figures.choice`):
+passive DACs, active copper, transceivers with their fibre, CPO fibre and the transceivers at the non-CPO end. A copper spine is one row per protocol counting its links
 (`spine:nvlink5`, unit `link`): it ships inside the rack, but procurement and the integrator still want
 to see how many links it carries. Board and in-package links need nothing and are only counted in the totals.
 
 Power per row: `power_w` is the catalog's design figure (maximum, else typical) and `power_total_w` the sum
-over the placed parts, so a `power_w` override on a node counts as the summary counts it. Transceivers and
-active cables add their own power on top of the summary's (placed parts only). Weight is the catalog's
+over the placed parts, so a `power_w` override on a node counts as the summary counts it. The total is the
+Figures' design power, the same as `summary()`'s: placed parts, transceivers and active cables, and the
+co-packaged optical engines of CPO switches (in `power_cables_optics_w`, not a row of their own: they are
+part of the switch). Weight is the catalog's
 figure times the quantity, blank where the catalog has none.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from rackcad.catalog import Figure, PartSpec
-from rackcad.export.cables import SPINE_PAIRS_PER_LINK, Schedule
+from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import write_csv
-from rackcad.layout.style import protocol_label
+from rackcad.figures import SPINE_PAIRS_PER_LINK
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
+from rackcad.vocabulary import protocol_name
 
 BOM_FORMAT = "rackcad-bom"
 BOM_VERSION = 1
@@ -109,24 +113,25 @@ def _spine_row(protocol: str, links: int) -> BomRow:
     note = (f"part of the rack's copper spine (cable cartridges or midplane), not ordered separately; "
             f"{SPINE_PAIRS_PER_LINK} differential pairs per link = {pairs:,} copper pairs "
             f"(NVIDIA NVL72: 5,184 passive copper cables for 1,296 links, S14, S16)")
-    return BomRow(f"spine:{protocol}", "backplane", "(with the rack)", f"{protocol_label(protocol)} copper spine links",
+    return BomRow(f"spine:{protocol}", "backplane", "(with the rack)", f"{protocol_name(protocol)} copper spine links",
                   links, "link", None, None, None, None, "", "", "", "", None, note)
 
 
 def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | None = None) -> Bom:
     """The bill of materials of `design`."""
-    index = index or DesignIndex(design)
     schedule = schedule or Schedule(design, index)
-    catalog = index.catalog
+    figures = schedule.index
+    catalog = figures.catalog
 
     rack_parts = Counter(r.part for r in design.racks)
     node_parts = Counter(n.part for n in design.nodes)
-    node_power: dict[str, float] = defaultdict(float)
+    watts: dict[str, list[float]] = defaultdict(list)
     overridden: Counter[str] = Counter()
     for node in design.nodes:
-        node_power[node.part] += index.power_w(node)
+        watts[node.part].append(figures.power_w(node))
         if isinstance(node.overrides.get("power_w"), (int, float)):
             overridden[node.part] += 1
+    node_power = {part_id: math.fsum(values) for part_id, values in watts.items()}
 
     rows: list[BomRow] = []
     for part_id, quantity in rack_parts.items():
@@ -147,8 +152,9 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
         by_class[choice.category] += link.count
         if choice.category == "backplane":
             spine[link.protocol] += link.count
-        if choice.optic:
-            derived[choice.optic] += choice.optics
+        for optic, quantity in ((choice.optic_a, choice.optics_a), (choice.optic_b, choice.optics_b)):
+            if optic and quantity:
+                derived[optic] += quantity
         if choice.cable:
             derived[choice.cable] += choice.cables
             if length is None:
@@ -168,12 +174,12 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     rows.sort(key=lambda r: (order.get(r.kind, len(order)), r.part))
 
-    placed_w = sum(node_power.values())
-    derived_w = sum(r.power_total_w or 0.0 for r in rows if r.kind in ("optic", "cable"))
+    placed_w = math.fsum(node_power.values())
+    derived_w = figures.optics_power_w()
     totals = {
         "rows": len(rows),
         "items": sum(r.quantity for r in rows if r.unit == "ea"),
-        "power_w": round(placed_w + derived_w, 3),
+        "power_w": round(figures.total_power_w(), 3),
         "power_parts_w": round(placed_w, 3),
         "power_cables_optics_w": round(derived_w, 3),
         "weight_kg": round(sum(r.weight_total_kg or 0.0 for r in rows), 3),

@@ -14,6 +14,7 @@ ssh) Qt's `offscreen` platform is selected first, so exports never need a window
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -62,15 +63,21 @@ def _renderer(drawing: Drawing):
     return renderer
 
 
-def write_png(drawing: Drawing, path: str | Path, dpi: float = 150) -> tuple[int, int]:
-    """Render `drawing` to a PNG at `dpi`; returns its (width, height) in pixels."""
-    if not dpi or dpi <= 0:
-        raise ExportError(f"--dpi must be positive, not {dpi}")
+def check_png_size(drawing: Drawing, dpi: float) -> tuple[int, int]:
+    """The PNG's (width, height) in pixels; ExportError before any pixel is allocated if it is too large."""
+    if not dpi or not math.isfinite(dpi) or dpi <= 0:
+        raise ExportError(f"--dpi must be a positive number, not {dpi}")
     width, height = png_size(drawing, dpi)
     if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
-        fit = min((MAX_PIXELS / (width * height)) ** 0.5, MAX_SIDE / max(width, height))
+        fit = min((MAX_PIXELS / max(width * height, 1)) ** 0.5, MAX_SIDE / max(width, height))
         raise ExportError(f"a {width:,} x {height:,} px PNG at {dpi:g} dpi is too large; use --dpi {int(dpi * fit)} "
                           f"or less, or export SVG or PDF")
+    return width, height
+
+
+def write_png(drawing: Drawing, path: str | Path, dpi: float = 150) -> tuple[int, int]:
+    """Render `drawing` to a PNG at `dpi`; returns its (width, height) in pixels."""
+    width, height = check_png_size(drawing, dpi)
     ensure_app()
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QImage, QPainter

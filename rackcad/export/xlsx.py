@@ -8,6 +8,8 @@ The workbook is written in openpyxl's write-only mode: a GB200 NVL576 schedule h
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +77,18 @@ VIOLATION_COLS = [
 ]
 
 
-def _cell(ws, value, fmt: str | None = None, font: Font | None = None):
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters an XLSX (XML) cell cannot hold; openpyxl refuses them with IllegalCharacterError."""
+
+
+def _safe(value):
+    """A cell value as written: formulas neutralised, characters XLSX cannot hold replaced by U+FFFD."""
     value = neutralise(value)
+    return _NOT_IN_XLSX.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _cell(ws, value, fmt: str | None = None, font: Font | None = None):
+    value = _safe(value)
     if fmt is None and font is None:
         return value
     cell = WriteOnlyCell(ws, value=value)
@@ -93,7 +105,7 @@ def _header(ws, cols: list[Col]) -> None:
     ws.freeze_panes = "A2"
     row = []
     for col in cols:
-        cell = WriteOnlyCell(ws, value=neutralise(col.header))
+        cell = WriteOnlyCell(ws, value=_safe(col.header))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         row.append(cell)

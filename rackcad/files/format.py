@@ -2,7 +2,8 @@
 
 Layout: a JSON object whose top-level keys follow the model's field order; each rack, node, link and waiver
 is one line (its default-valued fields left out), so adding a part is a one-line diff in git.
-Save is atomic: write a temporary file in the same folder, fsync, rename over the target.
+Save is atomic (files/atomic.py): write a temporary file in the same folder, fsync, rename over the target.
+Load is strict and bounded (files/bounded_json.py and the model's constraints).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from rackcad.files.atomic import write_bytes
 from rackcad.files.bounded_json import JsonProblem, parse
 from rackcad.files.migrations import MigrationError, migrate
 from rackcad.model import FORMAT_NAME, Design, parent_loop
@@ -77,45 +78,20 @@ def dumps(design: Design) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _file_mode(target: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual 0o666 less the umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def save(design: Design, path: str | os.PathLike, mode: int | None = None) -> None:
+    """Write atomically (files/atomic.py): a crash at any point leaves the old file or the new one.
 
-
-def save(design: Design, path: str | os.PathLike) -> None:
-    """Write atomically: a crash at any point leaves either the old file or the new one, never half of one."""
-    target = Path(path)
+    Through a symlink the linked file is written; a new file gets `mode` (e.g. 0o600 for a private
+    recovery file), an existing one keeps its permissions. OSError (read-only folder, full disk, a folder
+    in the way) names `path`, and the old file is kept.
+    """
     text = dumps(design).encode("utf-8")
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        os.chmod(tmp, _file_mode(target))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        write_bytes(path, text, mode)
+    except OSError as exc:
+        if exc.filename is None:
+            raise type(exc)(exc.errno, exc.strerror, os.fspath(path)) from None
         raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def _field_path(loc: tuple) -> str:

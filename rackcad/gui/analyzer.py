@@ -1,8 +1,9 @@
-"""Background fabric analysis for the Analysis dock: NVLink domains, expert parallelism, the MoE inference
-estimate and the optics comparison, computed on a snapshot in a worker thread.
+"""Background fabric analysis for the Analysis dock: NVLink domains, expert parallelism, the serving
+model's best point at an interactivity target and the optics comparison, computed on a snapshot in a worker
+thread.
 
 On GB200 NVL576 it all takes ~0.6-1 s (the domain fabrics are two max-flow cuts over 432 switch chips, and
-the inference estimate analyses the domains again itself), far over what an edit may cost on the GUI thread,
+the serving search reuses them), far over what an edit may cost on the GUI thread,
 so nothing here runs there. As with validation, requests made while a job runs collapse into one follow-up
 on the newest state, and a result is shown only if nothing changed since (generation counter). The
 design-dependent part (index, domains, optics) is kept and reused when only the parameters change.
@@ -20,13 +21,11 @@ from rackcad.analysis import (
     DesignOptics,
     DomainFabric,
     ExpertParallel,
-    InferenceEstimate,
-    MoEModel,
     design_optics,
     domain_fabrics,
     expert_parallel,
-    inference_estimate,
 )
+from rackcad.analysis.serving import ServingResult, serving
 from rackcad.analysis.cpo import compare
 from rackcad.catalog import Catalog
 from rackcad.gui.background import BackgroundRunner
@@ -37,12 +36,14 @@ from rackcad.topology import DesignIndex
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    """What the user can set: the expert-parallel group, its scale-out (None: the design's NICs), the model."""
+    """What the user can set: the expert-parallel group, its scale-out (None: the design's NICs), the served
+    model (an id of `rackcad.catalog.models`), its precision and the interactivity target (tokens/s per user)."""
 
     gpus: int
     scale_out_gbps: float | None
-    model: MoEModel
-    tokens_in_flight: int
+    model: str
+    precision: str
+    target: float
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ class AnalysisResult:
     params: AnalysisParams
     experts: ExpertParallel | None
     experts_error: str
-    inference: InferenceEstimate | None
-    inference_error: str
+    serving: ServingResult | None
+    serving_error: str
     seconds: float
 
 
@@ -81,7 +82,7 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
             optics, optics_error = None, str(exc)
         twin = None
         if any(index.kind(n) in ("network-switch", "cpo-switch") for n in design.nodes):
-            twin = compare(design, index)
+            twin = compare(design)
         base = DesignAnalysis(fabrics, optics, optics_error, twin)
     experts, experts_error = None, ""
     if not base.fabrics:
@@ -91,14 +92,12 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
             experts = expert_parallel(design, params.gpus, params.scale_out_gbps, index=index, domain=base.fabrics[0])
         except ValueError as exc:
             experts_error = str(exc)
-    inference, inference_error = None, ""
+    served, serving_error = None, ""
     try:
-        inference = inference_estimate(design, params.model, tokens_in_flight_per_gpu=params.tokens_in_flight,
-                                       gpus=params.gpus, scale_out_gbps_per_gpu=params.scale_out_gbps,
-                                       index=index, fabrics=base.fabrics)
-    except ValueError as exc:
-        inference_error = str(exc)
-    return AnalysisResult(base, params, experts, experts_error, inference, inference_error,
+        served = serving(design, params.model, params.precision, index=index, fabrics=base.fabrics)
+    except (KeyError, ValueError) as exc:
+        serving_error = str(exc)
+    return AnalysisResult(base, params, experts, experts_error, served, serving_error,
                           time.perf_counter() - start)
 
 

@@ -30,11 +30,11 @@ def application() -> QApplication:
 
 
 def run(path: str | None, screenshot: str | None = None, size: tuple[int, int] = (1600, 1000),
-        tab: str | None = None, dock: str | None = None) -> int:
+        tab: str | None = None, dock: str | None = None, design=None) -> int:
     """Open the editor on `path` (None: empty), on canvas `tab` ("elevation", "topology", "floor") with
     `dock` ("charts", "analysis", ...) raised when given. With `screenshot`, render the whole window to
     that PNG once the first validation (and, when its dock is shown, the analysis) has finished, so the
-    docks and status bar show real figures, and exit."""
+    docks and status bar show real figures, and exit. `design`: `path` already read (it is not read again)."""
     app = application()
     from rackcad.gui.main_window import MainWindow
 
@@ -42,7 +42,7 @@ def run(path: str | None, screenshot: str | None = None, size: tuple[int, int] =
     if screenshot:
         window.resize(*size)
     if path:
-        window.open_path(path, interactive=not screenshot)
+        window.open_path(path, interactive=not screenshot, design=design)
     elif not screenshot:
         window.offer_recovery(None)
     window.show()

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QWidget
 
 from rackcad.document import Document, EditError
-from rackcad.editing import clipboard, naming, wiring
+from rackcad.editing import clipboard, floor, naming, wiring
 from rackcad.model import Link, Node, Rack
 
 
@@ -91,7 +91,11 @@ class EditActions(QObject):
                                  "Each accelerator of the selection to each switch chip of the selection")
         self.rail = self._action("Wire NICs by &Rail", self.rail_selection, "",
                                  "NIC k of every selected tray to leaf switch k of the selection")
-        self.actions = [self.cut, self.copy, self.paste, self.duplicate, self.array, self.fill, self.rename,
+        self.rotate = self._action("R&otate 90°", lambda: floor.rotate(self._doc(), self._selection(), 90),
+                                   "Ctrl+R", "Turn the selected racks clockwise by 90 degrees on the floor plan")
+        self.rows = self._action("Arrange in Ro&ws...", self.arrange_rows, "",
+                                 "Put the selected racks in rows with hot and cold aisles between them")
+        self.actions = [self.rotate, self.rows, self.cut, self.copy, self.paste, self.duplicate, self.array, self.fill, self.rename,
                         self.renumber, self.wire, self.rail]
 
     def _action(self, text: str, slot, shortcut, tip: str) -> QAction:
@@ -224,6 +228,16 @@ class EditActions(QObject):
         self.message.emit(f"Wired {len(accs)} accelerators to {len(chips)} switch chips: {made:,} links")
         return made
 
+    def arrange_rows(self) -> None:
+        doc = self._doc()
+        racks = [i for i in self._selection() if isinstance(doc.find(i), Rack)] or [r.id for r in doc.design.racks]
+        per_row = self.ask_int("Arrange in rows", f"Racks per row ({len(racks)} racks):", min(len(racks), 8), 1,
+                               max(len(racks), 1))
+        if per_row is None:
+            return
+        rows = floor.arrange_rows(doc, racks, per_row)
+        self.message.emit(f"Arranged {len(racks)} racks in {rows} rows")
+
     def group_of(self, node_id: str) -> list[str]:
         """What a bulk-wire drag from `node_id` stands for: when the part is in the selection (itself, or its
         tray or rack is selected), every part of the selection of the same catalog part; else the part alone."""
@@ -284,6 +298,9 @@ class EditActions(QObject):
             menu.addSeparator()
         for action in (self.cut, self.copy, self.paste, self.duplicate):
             menu.addAction(action)
+        if any(isinstance(i, Rack) for i in items):
+            menu.addSeparator()
+            menu.addActions([self.rotate, self.rows])
         if has_parts:
             menu.addSeparator()
             menu.addActions([self.array, self.fill, self.rename, self.renumber])
@@ -299,6 +316,7 @@ class EditActions(QObject):
         for action in (self.cut, self.copy, self.duplicate, self.array, self.rename, self.renumber, self.wire,
                        self.rail):
             action.setEnabled(bool(parts))
+        self.rotate.setEnabled(any(isinstance(doc.find(i), Rack) for i in parts))
         self.fill.setEnabled(any(isinstance(doc.find(i), Node) and doc.get(i).u is not None for i in parts))
 
     def exec_menu(self, menu: QMenu, where: QPoint) -> None:

@@ -36,6 +36,7 @@ from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
 from rackcad.files import LoadError, load, save
 from rackcad.gui.analyzer import Analyzer
+from rackcad.gui.performance import PerformanceRunner
 from rackcad.gui.canvas.floor_scene import FRONT_COLOR, PROBLEM_COLOR, RACK_FILL, FloorScene
 from rackcad.gui.canvas.floor_view import FloorView
 from rackcad.gui.canvas.legend import Entry, LegendBar
@@ -50,10 +51,12 @@ from rackcad.gui.dialogs.new_from_template import NewFromTemplateDialog
 from rackcad.gui.dialogs.shortcuts import ShortcutsDialog
 from rackcad.gui.edit_actions import EditActions
 from rackcad.gui.panels.analysis import AnalysisPanel
+from rackcad.gui.panels.performance import PerformancePanel
 from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
 from rackcad.gui.panels.inspector import Inspector
 from rackcad.gui.panels.palette import PartsPalette
+from rackcad.gui.printing import PageSetup
 from rackcad.gui.recovery import Candidate, Recovery
 from rackcad.gui.settings import Settings
 from rackcad.gui.validation import Validator
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self.path: str | None = None
         self.settings = Settings()
         self.report = None
+        self.page = PageSetup()
         self._selecting = False
         self.jobs = QThreadPool(self)
         self.jobs.setMaxThreadCount(1)
@@ -118,12 +122,16 @@ class MainWindow(QMainWindow):
         self.charts = BudgetCharts()
         self.analysis = AnalysisPanel(self.catalog)
         self.analyzer = Analyzer(self.catalog, self, pool=self.jobs)
+        self.performance = PerformancePanel()
+        self.perf_runner = PerformanceRunner(self.catalog, self, pool=self.jobs)
         self.palette_dock = self._dock("Parts", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.checks_dock = self._dock("Checks", self.checks, Qt.DockWidgetArea.RightDockWidgetArea)
         self.charts_dock = self._dock("Charts", self.charts, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.analysis_dock = self._dock("Analysis", self.analysis, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.performance_dock = self._dock("Performance", self.performance, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.charts_dock, self.analysis_dock)
+        self.tabifyDockWidget(self.analysis_dock, self.performance_dock)
         self.charts_dock.raise_()
         self.resizeDocks([self.palette_dock, self.inspector_dock], [270, 400], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.checks_dock], [480, 420], Qt.Orientation.Vertical)
@@ -132,6 +140,7 @@ class MainWindow(QMainWindow):
         # read. The toolbar's Charts and Analysis buttons open them.
         self.charts_dock.hide()
         self.analysis_dock.hide()
+        self.performance_dock.hide()
 
         self.gpu_label = QLabel()
         self.power_label = QLabel()
@@ -139,6 +148,13 @@ class MainWindow(QMainWindow):
         for label in (self.gpu_label, self.power_label, self.checks_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
+        self.catalog_label = QLabel()  # bad user catalog files are skipped, and said so until fixed
+        if self.catalog.errors:
+            count = len(self.catalog.errors)
+            self.catalog_label.setText(f"{count} catalog file{'s' if count != 1 else ''} skipped")
+            self.catalog_label.setToolTip("\n".join(str(e) for e in self.catalog.errors))
+            self.catalog_label.setStyleSheet("color: #c62828;")
+            self.statusBar().addPermanentWidget(self.catalog_label)
 
         self.edits = EditActions(self, lambda: self.doc, self.selected_ids, self.select)
         self.edits.message.connect(lambda text: self._status(text, 8000))
@@ -162,6 +178,12 @@ class MainWindow(QMainWindow):
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
         self.analyzer.failed.connect(self.analysis.show_state)
+        self.performance_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self.performance.params_changed.connect(lambda: self.perf_runner.request(
+            params=self.performance.params(), comparisons=self.performance.comparisons()))
+        self.perf_runner.started.connect(lambda: self.performance.show_state("computing…"))
+        self.perf_runner.finished.connect(self.performance.show_result)
+        self.perf_runner.failed.connect(self.performance.show_state)
         for canvas in (self.view, self.topology_view, self.floor_view):
             canvas.context_requested.connect(self.canvas_menu)
         self.palette.empty_trays.toggled.connect(lambda on: setattr(self.view, "empty_trays", on))
@@ -230,6 +252,11 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("&Save", self.save, key.Save, sp.SP_DialogSaveButton, "Save the design")
         self.save_as_action = self._action("Save &As...", self.save_as, key.SaveAs)
         self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
+        self.page_setup_action = self._action("Page Set&up...", self.page_setup, tip="Paper, orientation, fit, drawings")
+        self.preview_action = self._action("Print Pre&view...", self.print_preview, "Ctrl+Shift+P")
+        self.print_action = self._action("&Print...", self.print_dialog, key.Print, tip="Print the drawing sheets")
+        self.sheets_pdf_action = self._action("Export Sheets as P&DF...", self.export_sheets_dialog,
+                                              tip="The printed sheets, title blocks and all, as a PDF file")
         self.undo_action = self._action("&Undo", self.doc.undo, key.Undo, sp.SP_ArrowBack)
         # Redo answers both conventions. Delete is Delete and Backspace only: the platform's Delete binding
         # includes Ctrl+D on some desktops (KDE), which here duplicates, as in most CAD tools.
@@ -252,6 +279,9 @@ class MainWindow(QMainWindow):
                                          tip=f"Show the {text.replace('&', '').lower()}")
                             for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan")))]
         self.about_action = self._action("&About RackCAD", self.about)
+        self.guide_action = self._action("&User Guide", self.show_guide, tip="How to build, wire, check and print")
+        self.rules_action = self._action("&Rule Reference", lambda: self.show_rule(""),
+                                         tip="Every rule: what it checks, the figures it uses, how to fix it")
         self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts, key.HelpContents,
                                              tip="Every action with its keys")
         self.export_actions: list[QAction] = []
@@ -285,6 +315,9 @@ class MainWindow(QMainWindow):
         self.export_menu.addActions(self.export_actions)
         file_menu.addMenu(self.export_menu).setVisible(bool(self.export_actions))
         file_menu.addSeparator()
+        file_menu.addActions([self.page_setup_action, self.preview_action, self.print_action,
+                              self.sheets_pdf_action])
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         edit = bar.addMenu("&Edit")
@@ -296,18 +329,23 @@ class MainWindow(QMainWindow):
         edit.addActions([self.edits.array, self.edits.fill, self.edits.rename, self.edits.renumber])
         edit.addSeparator()
         edit.addActions([self.connect_action, self.autowire_action, self.edits.wire, self.edits.rail])
+        edit.addSeparator()
+        edit.addActions([self.edits.rotate, self.edits.rows])
 
         view = bar.addMenu("&View")
         view.addActions(self.tab_actions)
         view.addSeparator()
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         view.addSeparator()
-        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock, self.charts_dock, self.analysis_dock):
+        for dock in (self.palette_dock, self.inspector_dock, self.checks_dock, self.charts_dock, self.analysis_dock,
+                     self.performance_dock):
             view.addAction(dock.toggleViewAction())
         view.addAction(self.toolbar.toggleViewAction())
 
         help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.shortcuts_action, self.about_action])
+        help_menu.addActions([self.guide_action, self.rules_action, self.shortcuts_action])
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
 
     def _create_toolbar(self) -> None:
         bar = QToolBar("Toolbar", self)
@@ -323,7 +361,8 @@ class MainWindow(QMainWindow):
         bar.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         bar.addSeparator()
         for dock, tip in ((self.charts_dock, "Power, heat, switch port use and GPU bandwidth charts, live"),
-                          (self.analysis_dock, "NVLink domains, expert parallelism, MoE inference and optics")):
+                          (self.analysis_dock, "NVLink domains, expert parallelism, serving at a target and optics"),
+                          (self.performance_dock, "Serving frontier: TTFT, tokens/s per user, per GPU and per MW")):
             action = dock.toggleViewAction()
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -337,7 +376,7 @@ class MainWindow(QMainWindow):
         recovery, checks."""
         self.index = index = DesignIndex(self.doc.design, self.catalog)
         self.scene.rebuild(index)
-        self._stale = {"topology", "floor", "charts", "analysis"}
+        self._stale = {"topology", "floor", "charts", "analysis", "performance"}
         if change.kind == "reset":
             self._selecting = True
             self.scene.clearSelection()
@@ -370,9 +409,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TABS.index(name))
 
     def raise_dock(self, name: str) -> None:
-        """Show a dock ("parts", "inspector", "checks", "charts" or "analysis") on top of its tab group."""
+        """Show a dock ("parts", "inspector", "checks", "charts", "analysis" or "performance") on top of its
+        tab group."""
         dock = {"parts": self.palette_dock, "inspector": self.inspector_dock, "checks": self.checks_dock,
-                "charts": self.charts_dock, "analysis": self.analysis_dock}[name]
+                "charts": self.charts_dock, "analysis": self.analysis_dock,
+                "performance": self.performance_dock}[name]
         dock.show()
         dock.raise_()
 
@@ -403,6 +444,10 @@ class MainWindow(QMainWindow):
         if "analysis" in self._stale and self.analysis.isVisible():
             self._stale.discard("analysis")
             self.analyzer.request(design=self.doc.design, params=self.analysis.params())
+        if "performance" in self._stale and self.performance.isVisible():
+            self._stale.discard("performance")
+            self.perf_runner.request(design=self.doc.design, params=self.performance.params(),
+                                     comparisons=self.performance.comparisons())
 
     def _restore_selection(self, scene: TopologyScene | FloorScene) -> None:
         """After a rebuild, select in `scene` what the inspector shows (without echoing it back)."""
@@ -412,7 +457,7 @@ class MainWindow(QMainWindow):
 
     def wait_for_analysis(self, timeout_s: float = 120.0) -> bool:
         """Block (processing events) until the newest analysis has been shown."""
-        return self.analyzer.wait(timeout_s)
+        return self.analyzer.wait(timeout_s) and self.perf_runner.wait(timeout_s)
 
     def _update_title(self) -> None:
         name = Path(self.path).name if self.path else self.doc.design.name or "Untitled"
@@ -587,6 +632,7 @@ class MainWindow(QMainWindow):
         waive = menu.addAction("Waive...")
         waive.setEnabled(not getattr(violation, "waived", False))
         waive.triggered.connect(self.checks.ask_waive)
+        menu.addAction(f"About {violation.code}...").triggered.connect(lambda: self.show_rule(violation.code))
         self.edits.exec_menu(menu, view.viewport().mapToGlobal(pos))
 
     def delete_selection(self) -> None:
@@ -707,14 +753,14 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str, interactive: bool = True) -> bool:
+    def open_path(self, path: str, interactive: bool = True, design: Design | None = None) -> bool:
         """Open a design file. A file that cannot be read leaves the current design untouched.
 
         `interactive=False` (a --screenshot render, a benchmark) offers no recovery file and leaves the
-        recent-files list alone.
+        recent-files list alone. `design`: the file, already read by the caller (the command line).
         """
         try:
-            design = load(path)
+            design = design if design is not None else load(path)
         except LoadError as exc:
             self._show_error("Cannot open the design", str(exc))
             if not os.path.exists(path):
@@ -816,6 +862,72 @@ class MainWindow(QMainWindow):
         self._status(f"Exported {path}", 5000)
         return True
 
+    # -------------------------------------------------------------- printing
+    def page_setup(self) -> bool:
+        from rackcad.gui.dialogs.page_setup import PageSetupDialog
+
+        dialog = PageSetupDialog(self.page, self)
+        if dialog.exec() != PageSetupDialog.DialogCode.Accepted:
+            return False
+        self.page = dialog.setup()
+        return True
+
+    def print_preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from rackcad.gui.printing import paint
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.paintRequested.connect(lambda p: paint(p, self.doc.design, self.page))
+        dialog.exec()
+
+    def print_dialog(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from rackcad.gui.printing import paint
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageLayout(self.page.layout())
+        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+            pages = paint(printer, self.doc.design, self.page)
+            self._status(f"Printed {pages} sheets", 5000)
+
+    def export_sheets_dialog(self) -> None:
+        stem = Path(self.path).stem if self.path else self.doc.design.name
+        start = os.path.join(os.path.dirname(self.path), f"{stem}-sheets.pdf") if self.path else f"{stem}-sheets.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export sheets as PDF", start, "PDF (*.pdf)")
+        if path:
+            self.export_sheets(path)
+
+    def export_sheets(self, path: str) -> int:
+        """The sheets Print would print, as a PDF at `path`. Returns the page count (0: failed, said why)."""
+        from rackcad.gui.printing import print_pdf
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = print_pdf(self.doc.design, path, self.page)
+        except OSError as exc:
+            self._show_error("Export failed", str(exc))
+            return 0
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._status(f"Exported {pages} sheets to {path}", 5000)
+        return pages
+
+    def show_guide(self) -> None:
+        from rackcad.gui.dialogs.help_browser import HelpBrowser, guide_markdown
+
+        self.help_page = HelpBrowser("RackCAD User Guide", markdown=guide_markdown(), parent=self)
+        self.help_page.show()
+
+    def show_rule(self, code: str) -> None:
+        """The rule reference, at `code` when given (the checks dock's "About this rule")."""
+        from rackcad.gui.dialogs.help_browser import HelpBrowser, rules_html
+
+        self.help_page = HelpBrowser("Rule Reference", html=rules_html(), anchor=code, parent=self)
+        self.help_page.show()
+
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.menuBar(), self).exec()
 
@@ -840,3 +952,4 @@ class MainWindow(QMainWindow):
         self.recovery.discard()
         self.validator.shutdown()
         self.analyzer.shutdown()
+        self.perf_runner.shutdown()

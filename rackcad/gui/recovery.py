@@ -22,25 +22,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, QThreadPool, QTimer
 
 from rackcad.files import save
+from rackcad.files.atomic import process_alive, write_bytes
 from rackcad.gui.validation import snapshot
 from rackcad.model import Design
+
+
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 
 
 def recovery_dir() -> Path:
     state = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericStateLocation)
     return Path(state) / "rackcad" / "recovery"
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass(frozen=True)
@@ -132,12 +125,17 @@ class Recovery(QObject):
             print(f"rackcad: autosave to {self.directory} failed: {exc}", file=sys.stderr)
 
     def _write(self, design: Design, path: str | None) -> Path:
+        """Recovery files hold unsaved work, perhaps of a private design: 0600 files in a 0700 folder."""
         design_file, meta_file = self._files(path)
-        design_file.parent.mkdir(parents=True, exist_ok=True)
-        save(design, design_file)
+        design_file.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        os.chmod(design_file.parent, PRIVATE_FOLDER)
+        for file in (design_file, meta_file):
+            if file.exists():
+                os.chmod(file, PRIVATE_FILE)
+        save(design, design_file, mode=PRIVATE_FILE)
         meta = {"path": os.path.abspath(path) if path else None, "pid": os.getpid(), "saved_at": time.time(),
                 "name": design.name}
-        meta_file.write_text(json.dumps(meta), encoding="utf-8")
+        write_bytes(meta_file, json.dumps(meta).encode("utf-8"), mode=PRIVATE_FILE)
         return design_file
 
     def discard(self) -> None:
@@ -163,13 +161,13 @@ class Recovery(QObject):
         for meta_file in self.directory.glob("*.json"):
             try:
                 meta = json.loads(meta_file.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
+                pid, saved_at = int(meta.get("pid", 0)), float(meta.get("saved_at", 0))
+            except (OSError, ValueError, TypeError, AttributeError):
+                continue  # not a sidecar this program wrote
             design_file = meta_file.with_suffix(".rackcad")
-            if meta.get("path") != wanted or not design_file.exists() or _alive(int(meta.get("pid", 0))):
+            if meta.get("path") != wanted or not design_file.exists() or process_alive(pid):
                 continue
-            if wanted and os.path.exists(wanted) and os.path.getmtime(wanted) > float(meta.get("saved_at", 0)):
+            if wanted and os.path.exists(wanted) and os.path.getmtime(wanted) > saved_at:
                 continue
-            found.append(Candidate(design_file, meta_file, meta.get("path"), float(meta.get("saved_at", 0)),
-                                   str(meta.get("name", ""))))
+            found.append(Candidate(design_file, meta_file, meta.get("path"), saved_at, str(meta.get("name", ""))))
         return max(found, key=lambda c: c.saved_at, default=None)

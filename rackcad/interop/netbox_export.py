@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +41,8 @@ from rackcad.catalog import PartSpec
 from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import neutralise
 from rackcad.interop import InteropError
-from rackcad.interop.netbox_vocab import CABLE_TYPES, interface_type
+from rackcad.files.atomic import write_text
+from rackcad.interop.netbox_vocab import CABLE_TYPES, interface_type, slugify
 from rackcad.layout.style import KIND_COLORS, KIND_LABELS
 from rackcad.model import Design, Node
 from rackcad.topology import DesignIndex
@@ -60,10 +59,6 @@ CSV_COLUMNS: dict[str, list[str]] = {
                "type", "status", "label", "length", "length_unit"],
 }
 """Bulk-import CSVs and their NetBox column names, in the order NetBox needs them loaded."""
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 def bay_position(label: str) -> str:
@@ -326,30 +321,20 @@ def _cell(value):
     return str(value).lower() if isinstance(value, bool) else value
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_netbox(export: NetBoxExport, folder: str | Path) -> list[Path]:
     """Write the type YAML files and the CSVs into `folder`; returns the files written."""
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for sub, docs in (("device-types", export.device_types), ("module-types", export.module_types)):
         for stem, doc in docs.items():
             vendor_dir, name = stem.split("/", 1)
             path = folder / sub / doc["manufacturer"].replace("/", "-") / f"{name}.yaml"
-            _atomic_write(path, _dump_yaml(doc))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text(path, _dump_yaml(doc))
             written.append(path)
     for table, columns in CSV_COLUMNS.items():
         path = folder / f"{table}.csv"
-        _atomic_write(path, _csv_text(columns, export.tables[table]))
+        write_text(path, _csv_text(columns, export.tables[table]))
         written.append(path)
     return written

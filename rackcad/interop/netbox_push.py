@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rackcad.interop import InteropError
-from rackcad.interop.netbox_export import NetBoxExport, slugify
+from rackcad.interop.netbox_export import NetBoxExport
 
 
 @dataclass
@@ -199,4 +199,4 @@ def connect(url: str, token: str):
     return pynetbox.api(url, token=token)
 
 
-__all__ = ["PushResult", "connect", "push", "slugify"]
+__all__ = ["PushResult", "connect", "push"]

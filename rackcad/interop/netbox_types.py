@@ -24,9 +24,7 @@ network ports -> `nic`; anything else rack-mounted -> `tray` (guessed: a server 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +34,8 @@ from pydantic import ValidationError
 
 from rackcad.catalog.loader import YamlLoader
 from rackcad.catalog.schema import PartSpec
-from rackcad.interop.netbox_vocab import parse_interface_type
+from rackcad.files.atomic import write_text
+from rackcad.interop.netbox_vocab import parse_interface_type, slugify
 
 SOURCE = "NetBox devicetype-library"
 CONFIDENCE = "verified-secondary"
@@ -69,11 +68,6 @@ class Skip(Exception):
 
 class Bad(Exception):
     """This file is not a device or module type."""
-
-
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "part"
 
 
 def _figure(value: float, note: str = "", confidence: str = CONFIDENCE) -> dict:
@@ -252,14 +246,7 @@ def _write_part(spec: PartSpec, folder: Path) -> Path:
     data = {"id": data.pop("id"), "kind": data.pop("kind"), **data}
     text = ("# Imported from a NetBox device/module type by `rackcad import netbox-types`.\n"
             + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    fd, tmp = tempfile.mkstemp(prefix=f".{spec.id}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(target, text)
     return target
 
 

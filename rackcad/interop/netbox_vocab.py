@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rackcad.layout.style import protocol_label
+
 INFINIBAND_GBPS = {"sdr": 10, "ddr": 20, "qdr": 40, "fdr10": 40, "fdr": 56, "edr": 100, "hdr": 200,
                    "ndr": 400, "xdr": 800}
 """4x port rates of each InfiniBand generation, Gb/s per direction."""
@@ -28,6 +30,11 @@ PLUGGABLE_FORMS = ("sfp", "sfpp", "sfp28", "sfp56", "sfpdd", "dsfp", "qsfpp", "q
 _ETHERNET = re.compile(r"^(?P<rate>\d+(?:\.\d+)?)(?P<unit>[gt]?)base-(?P<phy>[a-z0-9]+)(?:-(?P<form>[a-z0-9-]+))?$")
 _FC = re.compile(r"^(?P<rate>\d+)gfc-")
 _DESCRIPTION = re.compile(r"RackCAD (?P<protocol>[a-z0-9.-]+) (?P<gbps>\d+(?:\.\d+)?) Gb/s(?:, (?P<medium>[a-z-]+))?")
+
+
+def slugify(text: str) -> str:
+    """NetBox's slug form: lower case, runs of other characters as one dash (`Nvidia QM9700` -> `nvidia-qm9700`)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 @dataclass(frozen=True)
@@ -85,19 +92,6 @@ _ETHERNET_TYPES = {1: "1000base-t", 10: "10gbase-x-sfpp", 25: "25gbase-x-sfp28",
                    400: "400gbase-x-osfp", 800: "800gbase-x-osfp"}
 _COPPER_ETHERNET = {1: "1000base-t", 10: "10gbase-t", 2.5: "2.5gbase-t", 5: "5gbase-t"}
 _INFINIBAND_TYPES = {gbps: f"infiniband-{gen}" for gen, gbps in INFINIBAND_GBPS.items() if gen != "fdr10"}
-
-PROTOCOL_NAMES = {"nvlink-c2c": "NVLink-C2C", "ucie": "UCIe", "infinity-fabric": "Infinity Fabric"}
-
-
-def protocol_label(protocol: str) -> str:
-    """`nvlink5` -> `NVLink 5`, `pcie6` -> `PCIe 6`, `cxl3` -> `CXL 3`."""
-    if protocol in PROTOCOL_NAMES:
-        return PROTOCOL_NAMES[protocol]
-    for prefix, label in (("nvlink", "NVLink"), ("pcie", "PCIe"), ("cxl", "CXL")):
-        if protocol.startswith(prefix) and protocol[len(prefix):].isdigit():
-            return f"{label} {protocol[len(prefix):]}"
-    return protocol
-
 
 def interface_type(protocol: str, gbps: float, medium: str | None) -> tuple[str, str]:
     """The NetBox interface type for a RackCAD port, and the description that says exactly what it is.

@@ -8,7 +8,7 @@ and SVG.
   corner. Overlapping footprints and racks reaching outside the hall are listed (shapely), for the view
   to flag; the rules own the verdict.
 - Cross-rack cable runs are the links between two racks aggregated per rack pair (lanes, Gb/s per
-  direction, media, and the shortest and longest length from `analysis.lengths`, the lengths the reach
+  direction, media, and the shortest and longest length from `figures.lengths`, the lengths the reach
   checks and exports use; it measures from each rack's front centre). A run is drawn from one
   footprint centre to the other along its own lane (the overhead tray's Manhattan route), the lanes of all
   runs spread over the racks' depth so each stays visible.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from shapely.geometry import Polygon, box
 
-from rackcad.analysis.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m
 from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.topology import DesignIndex

@@ -8,12 +8,13 @@ less what slower peers take away, so only links whose ends differ in rate cost m
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.rules.context import Context
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import WIRING, Rule
 from rackcad.rules.violation import Violation
 from rackcad.units import fmt_gbps
 
@@ -22,41 +23,41 @@ class ScaleUp(Rule):
     code = "bandwidth.scale_up"
     severity = "warning"
     title = "Accelerator scale-up bandwidth below nominal (slower peers, warning) or below the design target (error)"
+    reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        loss: dict[tuple[str, str], float] = defaultdict(float)  # (node, group) -> Gb/s lost to slower peers
-        slowest: dict[str, tuple[float, float]] = {}  # node -> (slowest peer port rate, own port rate)
-        for link, a, b in ctx.link_ends:
-            ga, gb = a.group, b.group
-            if ga is None or gb is None or ga.gbps == gb.gbps:
-                continue  # the common case: both ends run at one rate and nothing is lost
-            (fast, fast_group), (slow, slow_group) = ((a, ga), (b, gb)) if ga.gbps > gb.gbps else ((b, gb), (a, ga))
-            if fast.kind in ACCELERATOR_KINDS and fast_group.role == "scale-up" and slow.part is not None:
-                own, peer = fast_group.gbps, slow_group.gbps
-                loss[fast.key] += (own - peer) * link.count
-                ctx.use_port(slow.key[0], slow.part, slow_group)
-                worst = slowest.get(fast.key[0], (own, own))[0]
-                slowest[fast.key[0]] = (min(worst, peer), own)
         used = ctx.port_use
         target = ctx.settings.scale_up_target_gbps
-        for node in ctx.index.accelerators:
+        figures = ctx.figures
+        for node in ctx.accelerators:
             part = ctx.part(node)
             if part is None:
                 continue
+            loss: dict[str, float] = defaultdict(float)  # group -> Gb/s lost to slower peers
+            slowest: tuple[float, float] | None = None  # (slowest peer port rate, own port rate)
+            for fig, side in figures.ends_at(node.id):
+                own, far = (fig.b, fig.a) if side else (fig.a, fig.b)
+                if own.group is None or far.group is None or own.group.gbps <= far.group.gbps:
+                    continue  # the common case: both ends run at one rate and nothing is lost
+                if own.group.role == "scale-up" and far.part is not None:
+                    rate, peer = own.group.gbps, far.group.gbps
+                    loss[own.group.name] += (rate - peer) * fig.link.count
+                    ctx.use_port(far.key[0], far.part, far.group)
+                    slowest = (min(slowest[0], peer) if slowest else peer, rate)
             total = nominal = 0.0
             for group in part.ports:
                 if group.role != "scale-up":
                     continue
                 ctx.use_port(node.id, part, group)
-                key = (node.id, group.name)
-                total += min(used.get(key, 0) * group.gbps - loss.get(key, 0.0), group.total_gbps)
+                in_use = used.get((node.id, group.name), 0)
+                total += min(in_use * group.gbps - loss.get(group.name, 0.0), group.total_gbps)
                 nominal += group.total_gbps
-            if node.id in slowest:
-                peer, own = slowest[node.id]
+            if slowest is not None:
+                peer, own_rate = slowest
                 yield self.violation(
                     f"{ctx.label(node.id)} gets {fmt_gbps(total)} of its {fmt_gbps(nominal)} nominal scale-up "
                     f"bandwidth per direction: links reach slower ports ({fmt_gbps(peer)} per port against its "
-                    f"{fmt_gbps(own)})",
+                    f"{fmt_gbps(own_rate)})",
                     (node.id,), measured=total, limit=nominal, unit="Gb/s",
                 )
             if target is not None and total < target:
@@ -70,15 +71,17 @@ class ScaleUp(Rule):
 class Oversubscription(Rule):
     code = "bandwidth.oversubscription"
     title = "A switch of any tier (NVLink or scale-out) with more bandwidth down than up, or no uplinks at all"
+    reads = WIRING
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        """Levels come from `DesignIndex.levels` (endpoints 0, leaves 1, spines 2, cores 3): a link to a lower
-        level goes down, to a higher one up, at the slower port's rate times its count. The top tier of each
-        protocol has no uplinks by design; a switch below it with downlinks and no uplink strands its
-        endpoints (a leaf cut off from the spines)."""
-        levels = ctx.index.levels
-        down: dict[str, float] = defaultdict(float)
-        up: dict[str, float] = defaultdict(float)
+        """Levels come from `ctx.levels` (endpoints 0, leaves 1, spines 2, cores 3): a link to a lower level
+        goes down, to a higher one up, at the slower port's rate times its count. The top tier of each protocol
+        has no uplinks by design; a switch below it with downlinks and no uplink strands its endpoints (a leaf
+        cut off from the spines)."""
+        levels = ctx.levels
+        down: dict[str, list[float]] = defaultdict(list)
+        up: dict[str, list[float]] = defaultdict(list)
         protocol_of: dict[str, str] = {}
         top: dict[str, int] = defaultdict(int)
         for link, a, b in ctx.link_ends:
@@ -88,18 +91,17 @@ class Oversubscription(Rule):
             if la is None or lb is None or la == lb:
                 continue
             rate = min(a.group.gbps, b.group.gbps) * link.count
-            (low, _), (high, high_level) = sorted(((a.key[0], la), (b.key[0], lb)), key=lambda x: x[1])
-            down[high] += rate
-            if levels[low] > 0:
-                up[low] += rate
+            (low, low_level), (high, high_level) = sorted(((a.key[0], la), (b.key[0], lb)), key=lambda x: x[1])
+            down[high].append(rate)
+            if low_level > 0:
+                up[low].append(rate)
             protocol_of[high] = link.protocol
             top[link.protocol] = max(top[link.protocol], high_level)
         allowed = ctx.settings.max_oversubscription
-        for switch, downlink in down.items():
-            uplink = up.get(switch, 0.0)
-            level = levels[switch]
+        for switch, rates in down.items():
+            downlink, uplink = math.fsum(rates), math.fsum(up.get(switch, ()))
             if uplink == 0:
-                if level < top[protocol_of[switch]]:
+                if levels[switch] < top[protocol_of[switch]]:
                     yield self.violation(
                         f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but no uplinks, though its fabric has "
                         f"switches above it: what it serves is cut off from the rest", (switch,),

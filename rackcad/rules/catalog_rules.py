@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from rackcad.rules.context import Context, FigureUse
 from rackcad.rules.rule import Rule
-from rackcad.rules.violation import Violation
+from rackcad.rules.violation import Violation, natural
 from rackcad.units import fmt_gbps, fmt_power
 
 FIGURE_NAMES = {
@@ -42,6 +42,8 @@ def _describe(use: FigureUse) -> tuple[str, str, str | None]:
 class UnknownPart(Rule):
     code = "catalog.unknown_part"
     title = "Part ids that no catalog defines"
+    reads = frozenset({"node+", "node.part", "rack+", "rack.part"})
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         users: dict[str, list[str]] = {}
@@ -57,18 +59,31 @@ class UnknownPart(Rule):
             )
 
 
+class BadFile(Rule):
+    code = "catalog.bad_file"
+    severity = "warning"
+    title = "A catalog file that could not be read and was skipped"
+    reads = frozenset()
+    scope = "design"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for error in getattr(ctx.catalog, "errors", ()):
+            yield self.violation(f"Catalog file skipped: {error}", ())
+
+
 class WrongKind(Rule):
     code = "catalog.wrong_kind"
     title = "A rack whose part is not a rack, or a rack part placed as a part"
+    reads = frozenset({"rack+", "rack.part", "node+", "node.part", "node.parent"})
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
             part = ctx.catalog.find(rack.part)
             if part is not None and part.kind != "rack":
                 yield self.violation(
                     f"{ctx.label(rack.id)} is built from '{rack.part}', a {part.kind} ({part.model}), not a rack; "
                     "its height, power budget and cooling are unknown", (rack.id,))
-        for node in ctx.design.nodes:
+        for node in ctx.nodes:
             part = ctx.catalog.find(node.part)
             if part is not None and part.kind == "rack":
                 yield self.violation(
@@ -80,13 +95,19 @@ class Estimate(Rule):
     code = "catalog.estimate"
     severity = "info"
     title = "A catalog figure used by a check is an estimate"
+    reads = frozenset()
+    scope = "estimates"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for use in ctx.estimates.values():
-            figure, shown, unit = _describe(use)
-            count = len(use.subjects)
-            yield self.violation(
-                f"{use.part.model}: {figure} {shown} is an estimate (source {use.source}); checks used it for "
-                f"{count:,} item{'s' if count != 1 else ''}",
-                use.subjects, measured=use.value, unit=unit,
-            )
+        for key in sorted(ctx.estimates):
+            yield self.about(ctx.estimates[key])
+
+    def about(self, use: FigureUse) -> Violation:
+        """The violation for one estimated figure and every item checks used it for (ids in natural order)."""
+        figure, shown, unit = _describe(use)
+        count = len(use.subjects)
+        return self.violation(
+            f"{use.part.model}: {figure} {shown} is an estimate (source {use.source}); checks used it for "
+            f"{count:,} item{'s' if count != 1 else ''}",
+            sorted(use.subjects, key=natural), measured=use.value, unit=unit,
+        )

@@ -1,62 +1,29 @@
-"""Context: the design, the catalog and every index the rules share, built once per validation run.
+"""Context: what every rule reads. The figures come from `rackcad.figures.Figures`, built once per design
+revision (and patched per edit by the Checker); the context only scopes them.
 
-Rules never walk the design themselves for things another rule also needs: link ends resolved to their
-parts and port groups, ports used per group, power and heat per rack, the NVLink-class graph. Each is a
-cached property, computed on first use, so a run costs O(nodes + links) however many rules read it, and a
-rule that is disabled costs nothing.
+A context covers either the whole design (`scope` None, what `validate` runs) or the parts some racks
+answer for (`scope`: a set of rack ids, None standing for parts in no rack), what the Checker re-runs after
+an edit. Every rack, node and link has one owner: a rack itself, a node its rack, a link the rack of its
+`a` end (else of its `b` end). A rule of scope "rack" yields, for a scope, exactly the violations about the
+items it owns, so results per owner can be replaced one owner at a time.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
-
-import networkx as nx
 
 from rackcad.catalog import Catalog, Figure, PartSpec, PortGroup
-from rackcad.model import Design, Link, Node, Rack
-from rackcad.topology import DesignIndex, is_scale_up_protocol
+from rackcad.figures import End, Figures, LinkFigure, RackLoad
+from rackcad.model import Design, Node, Rack
+from rackcad.vocabulary import kind_name
 
-KIND_LABELS = {
-    "gpu": "GPU", "cpu": "CPU", "xpu": "XPU", "switch": "switch chip", "network-switch": "network switch",
-    "cpo-switch": "CPO switch", "nic": "NIC", "dpu": "DPU", "power-shelf": "power shelf", "cdu": "CDU",
-    "mgmt-switch": "management switch",
-}
+LinkEnds = LinkFigure
+"""A link with both ends resolved; unpacks as (link, a, b)."""
 
-
-class End(NamedTuple):
-    """One end of a link resolved: (node id, port group name), the node, its part, the port group and the
-    part's kind (None where they do not exist). Links sharing a port group share one End."""
-
-    key: tuple[str, str]
-    node: Node | None
-    part: PartSpec | None
-    group: PortGroup | None
-    kind: str | None
-
-
-class LinkEnds(NamedTuple):
-    link: Link
-    a: End
-    b: End
-
-
-@dataclass
-class RackLoad:
-    """Power and heat of everything in one rack (through any depth of trays), plus its shelves and CDUs."""
-
-    power_w: float = 0.0
-    liquid_w: float = 0.0
-    optics_w: float = 0.0
-    """Part of `power_w` drawn by link optics (pluggable modules and CPO engines), `rackcad.analysis.optics`."""
-    shelves: list[Node] = field(default_factory=list)
-    cdus: list[Node] = field(default_factory=list)
-
-    @property
-    def air_w(self) -> float:
-        return self.power_w - self.liquid_w
+__all__ = ["Context", "End", "FigureUse", "LinkEnds", "RackLoad"]
 
 
 @dataclass
@@ -70,31 +37,42 @@ class FigureUse:
     subjects: dict[str, None] = field(default_factory=dict)
 
 
+class _Loads:
+    """rack id -> RackLoad, read from the figures."""
+
+    def __init__(self, figures: Figures):
+        self._figures = figures
+
+    def __getitem__(self, rack_id: str) -> RackLoad:
+        return self._figures.load(rack_id)
+
+
 class Context:
     """Everything a rule reads. Never mutated by rules except through `use_*`, which notes estimates."""
 
-    def __init__(self, design: Design, catalog: Catalog, index: DesignIndex):
+    def __init__(self, design: Design, catalog: Catalog, figures: Figures,
+                 scope: Iterable[str | None] | None = None):
         self.design = design
         self.catalog = catalog
-        self.index = index
+        self.figures = self.index = figures
         self.settings = design.rules
+        self.scope = None if scope is None else frozenset(scope)
         self.estimates: dict[tuple[str, str], FigureUse] = {}
-        self._groups: dict[tuple[str, str], PortGroup | None] = {}
+        self.rack_loads = _Loads(figures)
+        self.node_parts = figures.node_parts
+        self.port_use = figures.port_use
 
     # ------------------------------------------------------------ lookups
     def part(self, item: Node | Rack | None) -> PartSpec | None:
-        return self.catalog.find(item.part) if item is not None else None
-
-    def group(self, part: PartSpec | None, port: str) -> PortGroup | None:
-        """A part's port group by name, cached: parts have few groups but links are many."""
-        if part is None:
+        if item is None:
             return None
-        key = (part.id, port)
-        try:
-            return self._groups[key]
-        except KeyError:
-            group = self._groups[key] = part.port(port)
-            return group
+        if isinstance(item, Node) and self.figures.nodes.get(item.id) is item:
+            return self.node_parts.get(item.id)
+        return self.catalog.find(item.part)
+
+    @staticmethod
+    def group(part: PartSpec | None, port: str) -> PortGroup | None:
+        return part.port(port) if part is not None else None
 
     def label(self, item_id: str) -> str:
         """How messages name an item: its kind and name ('GPU CT01/GPU1', 'rack NVL72', 'link L7')."""
@@ -104,128 +82,111 @@ class Context:
             return f"rack {name}"
         if item_id in index.links:
             return f"link {name}"
-        node = index.nodes.get(item_id)
-        if node is None:
+        if item_id not in index.nodes:
             return name
-        part = self.catalog.find(node.part)
-        kind = part.kind if part else "part"
-        return f"{KIND_LABELS.get(kind, kind)} {name}"
+        part = self.node_parts.get(item_id)
+        return f"{kind_name(part.kind if part else None)} {name}"
 
-    # ------------------------------------------------------------ shared indexes
+    # ------------------------------------------------------------ what is in scope
     @cached_property
-    def node_parts(self) -> dict[str, PartSpec | None]:
-        """node id -> its catalog part (None when unknown), looked up once per node."""
-        find = self.catalog.find
-        return {node.id: find(node.part) for node in self.design.nodes}
+    def racks(self) -> list[Rack]:
+        """Racks in scope, in design order."""
+        if self.scope is None:
+            return list(self.design.racks)
+        racks = self.figures.racks
+        return [racks[r] for r in self.scope if r is not None and r in racks]
+
+    @cached_property
+    def nodes(self) -> list[Node]:
+        """Nodes in scope (those in the racks of the scope, or in no rack)."""
+        if self.scope is None:
+            return list(self.design.nodes)
+        figures = self.figures
+        return [figures.nodes[n] for owner in self.scope for n in figures.rack_nodes.get(owner, ())]
 
     @property
-    def link_ends(self) -> list[LinkEnds]:
-        """Every link with both ends resolved, so per-link checks are O(1)."""
-        return self._links[0]
-
-    @property
-    def port_use(self) -> dict[tuple[str, str], int]:
-        """(node id, port group) -> ports in use, counting each link's `count`."""
-        return self._links[1]
+    def link_ends(self) -> list[LinkFigure]:
+        """Links in scope with both ends resolved."""
+        return self._links
 
     @cached_property
-    def _links(self) -> tuple[list[LinkEnds], dict[tuple[str, str], int]]:
-        """One pass over the links for `link_ends` and `port_use`; links on one port group share its End."""
-        nodes, parts = self.index.nodes, self.node_parts
-        ends: dict[tuple[str, str], End] = {}
-        used: dict[tuple[str, str], int] = defaultdict(int)
-
-        def resolve(key: tuple[str, str]) -> End:
-            part = parts.get(key[0])
-            end = ends[key] = End(key, nodes.get(key[0]), part, self.group(part, key[1]), part.kind if part else None)
-            return end
-
-        resolved = []
-        for link in self.design.links:
-            key_a, key_b = (link.a.node, link.a.port), (link.b.node, link.b.port)
-            used[key_a] += link.count
-            used[key_b] += link.count
-            resolved.append(LinkEnds(link, ends.get(key_a) or resolve(key_a), ends.get(key_b) or resolve(key_b)))
-        return resolved, used
+    def _links(self) -> list[LinkFigure]:
+        figures = self.figures.link_figures
+        if self.scope is None:
+            return list(figures.values())
+        owned = self.figures.owned_links
+        return [figures[i] for owner in self.scope for i in owned.get(owner, ())]
 
     @cached_property
-    def links_by_medium(self) -> dict[str | None, list[LinkEnds]]:
-        """Resolved links grouped by medium, for rules that look at some media only (reach). A link without a
-        medium is filed under the one its ports imply (`DesignIndex.medium`), so it is checked, not skipped."""
-        out: dict[str | None, list[LinkEnds]] = defaultdict(list)
-        medium = self.index.medium
+    def accelerators(self) -> list[Node]:
+        """Accelerators in scope."""
+        if self.scope is None:
+            return self.figures.accelerators
+        accelerators = self.figures.accelerator_ids
+        return [n for n in self.nodes if n.id in accelerators]
+
+    def ports_in_use(self) -> Iterator[tuple[tuple[str, str], int]]:
+        """((node id, port group), ports in use) for the port groups of the nodes in scope."""
+        use = self.port_use
+        if self.scope is None:
+            yield from use.items()
+            return
+        for node in self.nodes:
+            part = self.node_parts.get(node.id)
+            for group in part.ports if part else ():
+                key = (node.id, group.name)
+                if key in use:
+                    yield key, use[key]
+
+    def children(self, parent_id: str) -> list[Node]:
+        return self.figures.children.get(parent_id, [])
+
+    def trays(self) -> Iterator[tuple[str, list[Node]]]:
+        """(container id, its children) for every node in scope that holds parts."""
+        children = self.figures.children
+        if self.scope is None:
+            yield from ((k, v) for k, v in children.items() if k in self.figures.nodes)
+            return
+        for node in self.nodes:
+            held = children.get(node.id)
+            if held:
+                yield node.id, held
+
+    @cached_property
+    def links_by_medium(self) -> dict[str | None, list[LinkFigure]]:
+        """Links in scope grouped by medium, for rules that look at some media only (reach). A link without a
+        medium is filed under the one its ports imply (the figures' medium), so it is checked, not skipped."""
+        out: dict[str | None, list[LinkFigure]] = defaultdict(list)
         for ends in self.link_ends:
-            out[ends.link.medium or medium(ends.link)].append(ends)
+            out[ends.medium].append(ends)
         return out
 
     @cached_property
-    def end_optics(self):
-        """The optics at every optical link end (`rackcad.analysis.optics.end_optics`), computed once."""
-        from rackcad.analysis.optics import end_optics
+    def levels(self) -> dict[str, int]:
+        """Endpoints (0) and switches by tier level (1 leaf, 2 spine, 3 core): `rackcad.topology.switch_levels`."""
+        from rackcad.topology import switch_levels
 
-        return end_optics(self.index)
+        return switch_levels(self.figures)
 
-    @cached_property
-    def rack_loads(self) -> dict[str, RackLoad]:
-        """rack id -> power, heat to liquid, shelves and CDUs. Power is a part's design (maximum) power or
-        its `power_w` override, plus the optics at its link ends; heat to liquid is power times its
-        liquid-cooled share (or override). Pluggable modules sit in air-cooled cages; co-packaged optics
-        share their switch's cooling."""
-        loads = {rack_id: RackLoad() for rack_id in self.index.racks}
-        rack_of, parts = self.index.rack_of, self.node_parts
-        for node in self.design.nodes:
-            rack_id = rack_of.get(node.id)
-            load = loads.get(rack_id) if rack_id else None
-            part = parts[node.id]
-            if load is None or part is None:
+    @property
+    def components(self) -> list[set[str]]:
+        """Connected parts of the scale-up fabric holding accelerators: the NVLink domains."""
+        return self.figures.domain_components()
+
+    def use_load(self, rack_id: str) -> None:
+        """Note the power and liquid-share figures behind a rack's load (the estimates among them)."""
+        figures = self.figures
+        for node_id in figures.rack_nodes.get(rack_id, ()):
+            part = self.node_parts[node_id]
+            if part is None or not figures.estimated(part):
                 continue
-            if part.kind == "power-shelf":
-                load.shelves.append(node)
-            elif part.kind == "cdu":
-                load.cdus.append(node)
-            power = node.overrides.get("power_w")
+            overrides = figures.nodes[node_id].overrides
+            power = overrides.get("power_w")
             if not isinstance(power, (int, float)):
                 power = part.power_w
-                self.use(node.id, part, "power_max_w" if part.power_max_w else "power_typical_w")
-            share = node.overrides.get("liquid_share")
-            if not isinstance(share, (int, float)):
-                share = part.liquid_fraction
-                if power:
-                    self.use(node.id, part, "liquid_share")
-            load.power_w += power
-            load.liquid_w += power * share
-        from rackcad.analysis.optics import rack_optics
-
-        for rack_id, (power, liquid) in rack_optics(self.index, self.end_optics).items():
-            load = loads.get(rack_id)
-            if load is not None:
-                load.power_w += power
-                load.optics_w += power
-                load.liquid_w += liquid
-        return loads
-
-    @cached_property
-    def graph(self) -> nx.Graph:
-        """The NVLink-class fabric: every part with scale-up ports, an edge per pair joined by scale-up links."""
-        graph = nx.Graph()
-        graph.add_nodes_from(
-            node_id for node_id, part in self.node_parts.items()
-            if part is not None and any(g.role == "scale-up" for g in part.ports)
-        )
-        scale_up = {p for p in {link.protocol for link in self.design.links} if is_scale_up_protocol(p)}
-        nodes = self.index.nodes
-        graph.add_edges_from(
-            (link.a.node, link.b.node)
-            for link in self.design.links
-            if link.protocol in scale_up and link.a.node in nodes and link.b.node in nodes
-            and link.a.node != link.b.node
-        )
-        return graph
-
-    @cached_property
-    def components(self) -> list[set[str]]:
-        """Connected parts of the scale-up graph; those holding accelerators are the NVLink domains."""
-        return [set(c) for c in nx.connected_components(self.graph)]
+                self.use(node_id, part, "power_max_w" if part.power_max_w else "power_typical_w")
+            if power and not isinstance(overrides.get("liquid_share"), (int, float)):
+                self.use(node_id, part, "liquid_share")
 
     # ------------------------------------------------------------ estimates
     def use(self, subject: str, part: PartSpec, name: str) -> None:

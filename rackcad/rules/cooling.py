@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from rackcad.model import Node
 from rackcad.rules.context import Context
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import LOAD, Rule
 from rackcad.rules.violation import Violation
 from rackcad.units import fmt_power
 
@@ -24,9 +24,10 @@ class _HeatCapacity(Rule):
     capacity_field = ""
     load_attr = ""
     medium = ""
+    reads = LOAD | {"rack.liquid_capacity_w", "rack.air_capacity_w"}
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
             capacity = ctx.rack_limit(rack, self.capacity_field)
             heat = getattr(ctx.rack_loads[rack.id], self.load_attr)
             if capacity is not None and heat > capacity:
@@ -51,10 +52,11 @@ class AirCapacity(_HeatCapacity):
 class CoolantFlow(Rule):
     code = "cooling.flow"
     title = "Coolant flow the rack's heat to liquid needs, above its CDUs' rated flow"
+    reads = LOAD
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         per_kw = ctx.settings.coolant_lpm_per_kw
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
             load = ctx.rack_loads[rack.id]
             if not load.cdus:
                 continue
@@ -71,9 +73,10 @@ class CoolantFlow(Rule):
 class CduCapacity(Rule):
     code = "cooling.cdu_capacity"
     title = "Heat to liquid above the rated capacity of the rack's own CDUs"
+    reads = LOAD
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
             load = ctx.rack_loads[rack.id]
             if not load.cdus:
                 continue

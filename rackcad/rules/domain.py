@@ -8,7 +8,6 @@ of its scale-up port groups; a domain's is the one most of its parts have.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
@@ -16,7 +15,10 @@ from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.rules.context import Context
 from rackcad.rules.ports import nvlink_generation
 from rackcad.rules.rule import Rule
-from rackcad.rules.violation import Violation
+from rackcad.rules.violation import Violation, natural
+
+DOMAIN = frozenset({"node+", "node.part", "link+", "link.a", "link.b", "link.protocol"})
+"""What the scale-up graph and its domains depend on."""
 
 DOMAIN_LIMITS: dict[int, tuple[int, str]] = {
     4: (256, "S11: NVLink Switch System / DGX GH200, up to 256 GPUs"),
@@ -28,11 +30,6 @@ DOMAIN_LIMITS: dict[int, tuple[int, str]] = {
 }
 
 
-def _natural(item_id: str) -> tuple:
-    """Sort key that puts G2 before G10."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", item_id))
-
-
 class _Domain:
     """One connected part of the scale-up fabric that holds accelerators, with the generation of each part."""
 
@@ -40,7 +37,7 @@ class _Domain:
         self.accelerators: list[str] = []
         self.generation_of: dict[str, int] = {}
         self.packages = 0
-        for node_id in sorted(members, key=_natural):
+        for node_id in sorted(members, key=natural):
             part = ctx.node_parts[node_id]
             if part is None:
                 continue
@@ -71,6 +68,8 @@ def _domains(ctx: Context) -> Iterator[_Domain]:
 class Size(Rule):
     code = "domain.size"
     title = "An NVLink domain with more accelerator packages than its generation allows"
+    reads = DOMAIN
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for domain in _domains(ctx):
@@ -88,6 +87,8 @@ class Size(Rule):
 class MixedGeneration(Rule):
     code = "domain.mixed_generation"
     title = "An NVLink domain joining parts of different NVLink generations"
+    reads = DOMAIN
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for domain in _domains(ctx):
@@ -109,6 +110,8 @@ HOST_ROLES = ("c2c", "host")
 class HostMissing(Rule):
     code = "domain.host_missing"
     title = "An accelerator that needs a host CPU (GB200's Grace over NVLink-C2C, a PCIe host) without one"
+    reads = DOMAIN | {"node.parent", "node.bay"}
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         """An accelerator part with host-side port groups (role c2c or host) needs a CPU: a GB200 GPU runs only
@@ -123,7 +126,7 @@ class HostMissing(Rule):
                 for group in part.ports:
                     if group.role in HOST_ROLES:
                         free[(node.parent, group.role)] += max(group.count - used.get((node.id, group.name), 0), 0)
-        for node in ctx.index.accelerators:
+        for node in ctx.accelerators:
             part = ctx.part(node)
             groups = [g for g in part.ports if g.role in HOST_ROLES] if part else []
             if not groups or any(used.get((node.id, g.name), 0) for g in groups):

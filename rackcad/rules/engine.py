@@ -1,6 +1,6 @@
 """The rule engine: the registry of every check, and validate().
 
-validate() builds one Context (indexes shared by all rules), runs every rule the design has not disabled,
+validate() builds the design's Figures and one Context over them, runs every rule the design has not disabled,
 and collects everything they find; it never stops at the first violation. A rule that crashes becomes an
 `engine.rule_failed` error naming the rule and the place, so a bug in one check never hides the others
 and never takes the editor down. Then the design's settings apply: severity overrides (by code, or by
@@ -9,10 +9,7 @@ family such as "reach") and waivers (KiCad's exclusions), which mark violations 
 
 from __future__ import annotations
 
-import gc
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +19,9 @@ from rackcad.rules import bandwidth, catalog_rules, cooling, domain, fabric, geo
 from rackcad.rules.context import Context
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
-from rackcad.rules.violation import SEVERITIES, Violation
+from rackcad.figures import Figures
+from rackcad.memory import without_cyclic_gc
+from rackcad.rules.violation import SEVERITIES, Violation, natural
 from rackcad.topology import DesignIndex
 
 RULES: list[Rule] = [
@@ -57,6 +56,7 @@ RULES: list[Rule] = [
     domain.HostMissing(),
     catalog_rules.UnknownPart(),
     catalog_rules.WrongKind(),
+    catalog_rules.BadFile(),
     catalog_rules.Estimate(),  # last: it reports the estimated figures the rules above used
 ]
 
@@ -71,7 +71,8 @@ def _family_match(code: str, keys) -> str | None:
     return family if family in keys else None
 
 
-def _run(rule: Rule, ctx: Context) -> list[Violation]:
+def run_rule(rule: Rule, ctx: Context) -> list[Violation]:
+    """Everything `rule` finds in `ctx`; a crash becomes one `engine.rule_failed` error."""
     found: list[Violation] = []
     try:
         found.extend(rule.check(ctx))
@@ -87,44 +88,41 @@ def _run(rule: Rule, ctx: Context) -> list[Violation]:
     return found
 
 
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one run, and restore it.
-
-    A run allocates tens of thousands of small tuples (link ends, keys, graph edges) in no reference cycle:
-    reference counting frees them all when the run ends. A collection during the run only traverses the
-    whole design (over 100,000 objects for GB200 NVL576, tens of milliseconds) and promotes the run's
-    temporaries to the oldest generation, so that later edits pay for full collections. Only the thread
-    that turned the collector off turns it back on, so concurrent runs never leave it off.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> Report:
     """Run every enabled rule on `design` and return the Report. Never raises on a loadable design.
 
-    `index` lets a caller that already holds a DesignIndex of this design state (the editor) reuse it.
+    `index` lets a caller that already holds the Figures of this design state (the editor) reuse them.
     """
-    with _without_cyclic_gc():
-        return _validate(design, catalog, index)
+    with without_cyclic_gc():
+        figures = index if isinstance(index, Figures) and index.design is design else \
+            Figures(design, catalog or (index.catalog if index is not None else default_catalog()))
+        ctx = Context(design, figures.catalog, figures)
+        found: list[Violation] = []
+        for rule in active_rules(design):
+            found.extend(run_rule(rule, ctx))
+        return settle(found, design)
 
 
-def _validate(design: Design, catalog: Catalog | None, index: DesignIndex | None) -> Report:
-    catalog = catalog or (index.catalog if index is not None else default_catalog())
-    ctx = Context(design, catalog, index if index is not None else DesignIndex(design, catalog))
+def active_rules(design: Design) -> list[Rule]:
+    """The rules the design has not disabled (by code or family), in registry order."""
+    disabled = set(design.rules.disabled)
+    return [rule for rule in RULES if _family_match(rule.code, disabled) is None]
+
+
+_ORDER = {rule.code: i for i, rule in enumerate(RULES)}
+
+
+def order_key(violation: Violation) -> tuple:
+    """Reports list violations most severe first, then in registry order, then by subjects (natural order)
+    and message: an order that does not depend on how the design's lists are ordered, so an incremental
+    check and a full run agree."""
+    return (SEVERITIES.index(violation.severity), _ORDER.get(violation.code, len(_ORDER)),
+            tuple(natural(s) for s in violation.subjects), violation.message)
+
+
+def settle(found: list[Violation], design: Design) -> Report:
+    """Apply the design's severity overrides and waivers to the rules' findings, and order them."""
     settings = design.rules
-    disabled = set(settings.disabled)
-    found: list[Violation] = []
-    for rule in RULES:
-        if _family_match(rule.code, disabled) is None:
-            found.extend(_run(rule, ctx))
-
     waivers: dict[str, list[tuple[frozenset[str], str]]] = {}
     for waiver in design.waivers:
         waivers.setdefault(waiver.code, []).append((frozenset(waiver.subjects), waiver.reason))
@@ -138,5 +136,5 @@ def _validate(design: Design, catalog: Catalog | None, index: DesignIndex | None
                 violation = replace(violation, waived=True, waiver_reason=reason)
                 break
         settled.append(violation)
-    settled.sort(key=lambda v: SEVERITIES.index(v.severity))
+    settled.sort(key=order_key)
     return Report(tuple(settled))

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from rackcad.fabric.plan import link_rate
 from rackcad.rules.context import Context
 from rackcad.rules.ports import protocol_name
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import LENGTH, WIRING, Rule
 from rackcad.rules.violation import Violation
 from rackcad.units import fmt_gbps
 
@@ -33,6 +33,7 @@ NETWORK_SWITCHES = frozenset({"network-switch", "cpo-switch"})
 class RateMismatch(Rule):
     code = "ports.rate_mismatch"
     title = "Link ends of different rates: no common rate (error), a NIC slowed down (error), an idle share (info)"
+    reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for link, a, b in ctx.link_ends:
@@ -65,10 +66,11 @@ class RateMismatch(Rule):
 class Radix(Rule):
     code = "ports.radix"
     title = "A network switch with more links than ports (its radix)"
+    reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         used: dict[str, int] = defaultdict(int)
-        for (node_id, port), count in ctx.port_use.items():
+        for (node_id, port), count in ctx.ports_in_use():
             part = ctx.node_parts.get(node_id)
             group = ctx.group(part, port)
             if part is not None and part.kind in NETWORK_SWITCHES and group is not None and group.role == "network":
@@ -88,6 +90,7 @@ _CPO_ONLY = "cpo-fiber"
 class CpoMedium(Rule):
     code = "ports.cpo_medium"
     title = "A co-packaged-optics port given a pluggable module or a medium other than fibre"
+    reads = WIRING | {"link.medium"}
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for link, a, b in ctx.link_ends:
@@ -113,6 +116,7 @@ class CpoMedium(Rule):
 class CopperLaneRate(Rule):
     code = "reach.copper_rate"
     title = "Copper links whose lane rate or link rate no catalog cable of their medium carries (no DAC at 200G-PAM4)"
+    reads = LENGTH | WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         cables: dict[str, list] = defaultdict(list)
@@ -146,6 +150,8 @@ class CopperLaneRate(Rule):
 class Rails(Rule):
     code = "ports.rail"
     title = "Rail-optimised fabric: NIC k of a tray landing on a leaf of another rail"
+    reads = WIRING | {"node.bay", "node.parent"}
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         rails = _nic_rails(ctx)

@@ -3,9 +3,8 @@ whose container does not exist, and racks overlapping each other or leaving the 
 
 The editor refuses such placements (Document.check_place); these rules catch what arrives another way:
 a hand-edited or merged file, a rack part swapped for a shorter one, a catalog that changed underneath.
-Floor outlines are shapely polygons built as the floor plan draws them (rackcad.layout.floor): the rack
-part's width x depth (600 x 1,200 mm when the part lacks them), the front-left corner at x_mm, y_mm (hall
-coordinates, y down) and `rotation_deg` turning the footprint clockwise on screen about that corner.
+Footprints, U ranges and the tolerance that tells touching from overlapping come from
+rackcad.figures.footprint, the module the editor's placement checks and the floor plan use too.
 """
 
 from __future__ import annotations
@@ -13,43 +12,37 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-import shapely
-from shapely import affinity
-from shapely.geometry import Polygon, box
-
 from rackcad.catalog import PartSpec
-from rackcad.model import Node, Rack
+from rackcad.figures import footprint
+from rackcad.figures.footprint import u_span as _span
+from rackcad.model import Node
 from rackcad.rules.context import Context
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import NODE, Rule
 from rackcad.rules.violation import Violation
 
-_DEFAULT_WIDTH_MM, _DEFAULT_DEPTH_MM = 600.0, 1200.0
-
-_MIN_OVERLAP_MM2 = 1.0
-"""Racks that merely touch (a row) share an edge of zero area; anything above a square millimetre overlaps."""
-
-
-def _span(u: float, height: float) -> str:
-    return f"U{u:g}" if height <= 1 else f"U{u:g}-U{u + height - 1:g}"
+PLACEMENT = NODE | {"rack+", "rack.part"}
 
 
 class Overlap(Rule):
     code = "geometry.overlap"
     title = "Rack-mounted parts sharing U positions"
+    reads = PLACEMENT
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
             placed = []
-            for node in ctx.index.children.get(rack.id, ()):
+            for node in ctx.children(rack.id):
                 part = ctx.part(node)
                 if node.u is not None and part is not None and part.mount == "rack":
                     placed.append((node.u, node.u + (part.height_u or 1), node))
-            placed.sort(key=lambda item: item[0])
+            placed.sort(key=lambda item: (item[0], item[2].id))
             for i, (start, end, node) in enumerate(placed):
                 for other_start, other_end, other in placed[i + 1:]:
                     if other_start >= end:
                         break
-                    shared = min(end, other_end) - other_start
+                    shared = footprint.u_clash(start, end - start, other_start, other_end - other_start)
+                    if not shared:
+                        continue
                     yield self.violation(
                         f"{ctx.label(node.id)} ({_span(start, end - start)}) and {ctx.label(other.id)} "
                         f"({_span(other_start, other_end - other_start)}) share {shared:g} U in {ctx.label(rack.id)}",
@@ -60,11 +53,12 @@ class Overlap(Rule):
 class OutOfRack(Rule):
     code = "geometry.out_of_rack"
     title = "Rack-mounted parts without a U position or beyond the rack's height"
+    reads = PLACEMENT
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
             rack_part = ctx.part(rack)
-            for node in ctx.index.children.get(rack.id, ()):
+            for node in ctx.children(rack.id):
                 part = ctx.part(node)
                 if part is None or part.mount != "rack":
                     continue
@@ -75,7 +69,7 @@ class OutOfRack(Rule):
                 height = part.height_u or 1
                 top = node.u + height - 1
                 units = rack_part.rack_units if rack_part and rack_part.rack_units else None
-                if node.u < 1 or (units is not None and top > units):
+                if footprint.u_outside(node.u, height, units):
                     yield self.violation(
                         f"{ctx.label(node.id)} at {_span(node.u, height)} is outside {ctx.label(rack.id)}"
                         + (f" (U1-U{units})" if units else ""),
@@ -87,10 +81,11 @@ class OutOfRack(Rule):
 class Bay(Rule):
     code = "geometry.bay"
     title = "Parts in bays of the wrong kind, beyond a tray's bays, sharing a bay, or mounted the wrong way"
+    reads = PLACEMENT
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         nodes = ctx.index.nodes
-        for node in ctx.design.nodes:
+        for node in ctx.nodes:
             part = ctx.part(node)
             if part is None:
                 continue
@@ -103,10 +98,10 @@ class Bay(Rule):
             tray = nodes.get(node.parent)
             if tray is not None:
                 yield from self._in_tray(ctx, node, part, tray)
-        for tray_id, children in ctx.index.children.items():
+        for tray_id, children in ctx.trays():
             by_bay: dict[int, list[Node]] = defaultdict(list)
-            for child in children:
-                if child.bay is not None and tray_id in nodes:
+            for child in sorted(children, key=lambda n: n.id):
+                if child.bay is not None:
                     by_bay[child.bay].append(child)
             for bay, sharing in by_bay.items():
                 if len(sharing) > 1:
@@ -148,10 +143,11 @@ class Bay(Rule):
 class Orphan(Rule):
     code = "geometry.orphan"
     title = "Parts whose rack or tray does not exist, or that sit inside themselves"
+    reads = PLACEMENT
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         index = ctx.index
-        for node in ctx.design.nodes:
+        for node in ctx.nodes:
             if index.rack_of.get(node.id) is not None:
                 continue
             if node.parent not in index.nodes and node.parent not in index.racks:
@@ -175,48 +171,37 @@ def _on_loop(nodes: dict[str, Node], node: Node) -> bool:
     return False
 
 
-def _outline(ctx: Context, rack: Rack) -> Polygon:
-    part = ctx.part(rack)
-    width = part.width_mm if part and part.width_mm else _DEFAULT_WIDTH_MM
-    depth = part.depth_mm if part and part.depth_mm else _DEFAULT_DEPTH_MM
-    # shapely turns positive angles from +x towards +y: clockwise on a y-down floor plan, as drawn.
-    outline = affinity.rotate(box(0, 0, width, depth), rack.position.rotation_deg, origin=(0, 0))
-    return affinity.translate(outline, rack.position.x_mm, rack.position.y_mm)
+def _outline(ctx: Context, rack) -> footprint.Corners:
+    return footprint.rack_corners(rack, ctx.part(rack))
 
 
 class FloorOverlap(Rule):
     code = "geometry.floor_overlap"
     title = "Racks overlapping on the floor plan"
+    reads = frozenset({"rack+", "rack.part", "rack.position"})
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         racks = ctx.design.racks
-        if len(racks) < 2:
-            return
-        outlines = [_outline(ctx, rack) for rack in racks]
-        pairs = shapely.STRtree(outlines).query(outlines, predicate="intersects")
-        for i, j in zip(*pairs):
-            if i >= j:
-                continue
-            area = outlines[i].intersection(outlines[j]).area
-            if area > _MIN_OVERLAP_MM2:
-                a, b = racks[i], racks[j]
-                yield self.violation(
-                    f"{ctx.label(a.id)} and {ctx.label(b.id)} overlap on the floor plan by {area / 1e6:.2f} m²",
-                    (a.id, b.id), measured=area / 1e6, limit=0, unit="m²",
-                )
+        for i, j, area in footprint.overlaps([_outline(ctx, rack) for rack in racks]):
+            a, b = racks[i], racks[j]
+            yield self.violation(
+                f"{ctx.label(a.id)} and {ctx.label(b.id)} overlap on the floor plan by {area / 1e6:.2f} m²",
+                (a.id, b.id), measured=area / 1e6, limit=0, unit="m²",
+            )
 
 
 class OffFloor(Rule):
     code = "geometry.off_floor"
     severity = "warning"
     title = "Racks standing partly outside the floor plan"
+    reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         floor = ctx.design.floor
-        hall = box(0, 0, floor.width_mm, floor.depth_mm)
-        for rack in ctx.design.racks:
-            outside = _outline(ctx, rack).difference(hall).area
-            if outside > _MIN_OVERLAP_MM2:
+        for rack in ctx.racks:
+            outside = footprint.outside_area_mm2(_outline(ctx, rack), floor)
+            if outside > footprint.TOLERANCE_MM2:
                 yield self.violation(
                     f"{ctx.label(rack.id)} stands {outside / 1e6:.2f} m² outside the "
                     f"{floor.width_mm / 1000:g} x {floor.depth_mm / 1000:g} m floor plan",

@@ -13,14 +13,10 @@ from collections.abc import Iterator
 
 from rackcad.model.design import Severity
 from rackcad.rules.context import Context, LinkEnds
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import WIRING, Rule
 from rackcad.rules.violation import Violation
 from rackcad.units import fmt_gbps
-
-_NAMES = {
-    "nvlink-c2c": "NVLink-C2C", "ucie": "UCIe", "ethernet": "Ethernet", "infiniband": "InfiniBand",
-    "infinity-fabric": "Infinity Fabric",
-}
+from rackcad.vocabulary import protocol_name
 
 _CXL_PHY = {"cxl1": 5, "cxl2": 5, "cxl3": 6}
 """CXL 1.1/2.0 run on the PCIe 5.0 PHY, CXL 3.x on the PCIe 6.0 PHY at 64 GT/s (S36)."""
@@ -42,17 +38,6 @@ def pcie_generation(protocol: str) -> int | None:
     return _CXL_PHY.get(protocol)
 
 
-def protocol_name(protocol: str) -> str:
-    """'nvlink5' -> 'NVLink 5', 'pcie6' -> 'PCIe 6', 'cxl3' -> 'CXL 3'."""
-    if nvlink_generation(protocol):
-        return f"NVLink {protocol[6:]}"
-    if protocol.startswith("pcie") and protocol[4:].isdigit():
-        return f"PCIe {protocol[4:]}"
-    if protocol.startswith("cxl") and protocol[3:].isdigit():
-        return f"CXL {protocol[3:]}"
-    return _NAMES.get(protocol, protocol)
-
-
 def _family(protocol: str) -> str:
     if nvlink_generation(protocol):
         return "nvlink"
@@ -64,10 +49,11 @@ def _family(protocol: str) -> str:
 class PortOvercommitted(Rule):
     code = "ports.overcommitted"
     title = "More links on a port group than it has ports (counting each link's count)"
+    reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         parts = ctx.node_parts
-        for (node_id, port), used in ctx.port_use.items():
+        for (node_id, port), used in ctx.ports_in_use():
             part = parts.get(node_id)
             group = ctx.group(part, port)
             if part is None or group is None or (part.kind in ("network-switch", "cpo-switch")
@@ -85,6 +71,7 @@ class PortOvercommitted(Rule):
 class PortDangling(Rule):
     code = "ports.dangling"
     title = "A link end naming a part, port group or port index that does not exist"
+    reads = WIRING | {"rack+"}
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         racks = ctx.index.racks
@@ -113,6 +100,7 @@ class PortDangling(Rule):
 class ProtocolMismatch(Rule):
     code = "ports.protocol_mismatch"
     title = "A link between incompatible port groups (NVLink generations, C2C vs NVLink, UCIe, Fusion, PCIe)"
+    reads = WIRING | {"link.protocol", "node.parent"}
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for ends in ctx.link_ends:
@@ -195,10 +183,11 @@ class PortsUnconnected(Rule):
     code = "ports.unconnected"
     severity = "warning"
     title = "Accelerator scale-up ports left unconnected (stranded bandwidth)"
+    reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         used = ctx.port_use
-        for node in ctx.index.accelerators:
+        for node in ctx.accelerators:
             part = ctx.part(node)
             for group in part.ports if part else ():
                 if group.role != "scale-up":
@@ -228,6 +217,7 @@ ON_MODULE = {
 class ImpossibleLink(Rule):
     code = "ports.impossible_link"
     title = "An on-package or on-board protocol (UCIe, NVLink-C2C) between parts in different packages or trays"
+    reads = WIRING | {"link.protocol", "node.parent"}
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         nodes = ctx.index.nodes

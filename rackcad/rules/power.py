@@ -2,7 +2,8 @@
 shelf (N+1) or one side (N+N) fails.
 
 Rack power is the sum of every part's design (maximum) power, through any depth of trays, or the part's
-`power_w` override. GB200 NVL72 fits 8 x 33 kW shelves, commonly read as 4+4 redundant = 132 kW usable
+`power_w` override, plus the transceivers, active cables and co-packaged optical engines plugged into the
+rack's parts (rackcad.figures owns the sum). GB200 NVL72 fits 8 x 33 kW shelves, commonly read as 4+4 redundant = 132 kW usable
 (S3, S8, S16); GB300 and Vera Rubin racks run their shelves N+1 (see the templates).
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 from rackcad.model import Node
 from rackcad.rules.context import Context
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import LOAD, Rule
 from rackcad.rules.violation import Violation
 from rackcad.units import fmt_power
 
@@ -20,10 +21,12 @@ from rackcad.units import fmt_power
 class RackBudget(Rule):
     code = "power.rack_budget"
     title = "Rack IT power above its budget (error), or above the warning share of it (warning)"
+    reads = LOAD | {"rack.power_budget_w"}
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         ratio = ctx.settings.power_warning_ratio
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
+            ctx.use_load(rack.id)
             budget = ctx.rack_limit(rack, "power_budget_w")
             if budget is None:
                 continue
@@ -45,9 +48,10 @@ class RackBudget(Rule):
 class ShelfRedundancy(Rule):
     code = "power.shelf_redundancy"
     title = "Rack load above what its power shelves deliver after the failure their redundancy covers"
+    reads = LOAD | {"rack.power_redundancy"}
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.design.racks:
+        for rack in ctx.racks:
             load = ctx.rack_loads[rack.id]
             if not load.shelves:
                 continue  # no shelves: the rack is fed from outside (facility busway, sidecar)

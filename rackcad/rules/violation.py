@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from rackcad.model.design import Severity
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 """Most severe first; reports and the CLI list violations in this order."""
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+@lru_cache(maxsize=1 << 16)
+def natural(item_id: str) -> tuple:
+    """Sort key that puts G2 before G10 (parts alternate text and numbers, so keys always compare)."""
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(item_id)))
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,13 @@ def build_gb200_nvl576(doc: Document, racks: int, spine_racks: int) -> None:
         )
         wire_domain(doc, accs[:36], chips[:18], medium="backplane-copper")
         wire_domain(doc, accs[36:], chips[18:], medium="backplane-copper")
+        # The 1,296 second-tier uplinks of a compute rack need 432 1.6T twin-port transceivers (4 links per
+        # module, 2 modules where a chip pair has 5 links; 25 W each, S32/S33): 10.8 kW more than an NVL72,
+        # 139.7 kW in all. That is above the 132 kW its 8 x 33 kW shelves deliver N+N (S3),
+        # so the shelves run N+1 as on GB300 NVL72, whose 142 kW racks use the same 8 shelves (S8): 231 kW.
+        # The transceivers cool to air (pluggable cages), 35.3 kW of it: inside the 30-40 kW an air-cooled rack
+        # moves (S40), so the rack's air capacity is the upper figure.
+        doc.set(rack, power_redundancy="n+1", air_capacity_w=40_000)
         l1.append(chips)
         if r == half - 1:
             for s in range(spine_racks):

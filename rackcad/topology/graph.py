@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import networkx as nx
 
-from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.topology.index import DesignIndex, is_scale_up_protocol
 
 
@@ -31,20 +30,3 @@ def build_graph(index: DesignIndex, protocols: str = "all") -> nx.Graph:
         else:
             graph.add_edge(a, b, count=link.count, gbps=gbps, protocol=link.protocol, links=[link.id])
     return graph
-
-
-def scale_up_domains(index: DesignIndex, graph: nx.Graph | None = None) -> list[list[str]]:
-    """NVLink-class domains: accelerators reachable from each other over scale-up links (through switches).
-
-    Each domain is a sorted list of accelerator ids; domains are sorted largest first. An accelerator with
-    scale-up ports but no links is a domain of one. `graph`, when given, is `build_graph(index, "scale-up")`
-    already built by the caller (it is the costly part on large designs).
-    """
-    graph = graph if graph is not None else build_graph(index, protocols="scale-up")
-    domains: list[list[str]] = []
-    for component in nx.connected_components(graph):
-        accelerators = sorted(n for n in component if graph.nodes[n]["kind"] in ACCELERATOR_KINDS)
-        if accelerators:
-            domains.append(accelerators)
-    domains.sort(key=lambda d: (-len(d), d[0]))
-    return domains

@@ -26,11 +26,16 @@ class DesignIndex:
         self.children: dict[str, list[Node]] = defaultdict(list)
         for node in design.nodes:
             self.children[node.parent].append(node)
+        self.geometry_cache: dict[str, tuple] = {}
+        """Per-rack geometry the length calculation keeps (rackcad.figures.lengths.rack_geometry)."""
         self.links_of: dict[str, list[Link]] = defaultdict(list)
         for link in design.links:
-            self.links_of[link.a.node].append(link)
-            if link.b.node != link.a.node:
-                self.links_of[link.b.node].append(link)
+            self._index_link(link)
+
+    def _index_link(self, link: Link) -> None:
+        self.links_of[link.a.node].append(link)
+        if link.b.node != link.a.node:
+            self.links_of[link.b.node].append(link)
 
     def part(self, node_or_rack: Node | Rack | str) -> PartSpec | None:
         if isinstance(node_or_rack, str):
@@ -121,13 +126,6 @@ class DesignIndex:
         if "cpo-fiber" in media:
             return "cpo-fiber"
         return media[0] if media else None
-
-    @cached_property
-    def levels(self) -> dict[str, int]:
-        """Endpoints (0) and switches by tier level (1 leaf, 2 spine, 3 core): `rackcad.topology.tiers`."""
-        from rackcad.topology.tiers import switch_levels
-
-        return switch_levels(self)
 
     def link_gbps(self, link: Link) -> float:
         """Per-direction bandwidth of one link record (all `count` lanes): the slower end's port rate."""

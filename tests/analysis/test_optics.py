@@ -6,6 +6,7 @@ import pytest
 
 from rackcad import Document
 from rackcad.analysis import compare_optics, design_optics
+from rackcad.export.bom import bom
 from rackcad.analysis.optics import module_w_per_port
 
 
@@ -45,14 +46,21 @@ def test_twin_port_module_per_400g_port(catalog):
 
 def test_gb200_nvl576_optics(built):
     optics = design_optics(built("gb200-nvl576"))
-    # The second tier: 288 first-tier chips x 36 optical NVLink links, a 400G module (9 W, S27) at each end.
+    # The second tier: 288 first-tier chips x 36 optical NVLink links to 8 second-tier chips each, 4 or 5
+    # links per chip pair. A 1.6T twin-port OSFP (25 W, S32/S33) carries 4 NVLink 5 links (8 x 200G lanes):
+    # per chip, 4 pairs of 4 links take 1 module at each end, 4 pairs of 5 links take 2: 12 modules.
     assert optics.links_by_medium["pluggable-optic"] == optics.optical_links == 288 * 36 == 10_368
-    assert optics.pluggable_ports == optics.pluggable_transceivers == 2 * 10_368
-    assert optics.pluggable_w == 20_736 * 9 == 186_624
-    # Compute NICs: 576 ConnectX-7 x 400G, one 400G module each; BlueField-3 ports are listed, not powered.
+    assert optics.pluggable_ports == 2 * 10_368
+    assert optics.pluggable_transceivers == 2 * 288 * 12 == 6912 == optics.transceivers
+    assert optics.pluggable_w == 6912 * 25 == 172_800
+    # The same modules as the BOM.
+    assert bom(built("gb200-nvl576")).totals["transceivers"] == optics.transceivers
+    # Compute NICs: 576 ConnectX-7 x 400G, not wired in the template: one 400G module each (9 W, S27) would
+    # add 5,184 W; BlueField-3 ports are listed, not powered.
     assert optics.nic_ports["nic"] == {"ports": 576, "gbps": 230_400}
     assert optics.nic_ports["dpu"] == {"ports": 288 * 2, "gbps": 288 * 2 * 200}  # 2 x 200G per BlueField-3
-    assert (optics.nic_transceivers, optics.nic_optics_w) == (576, 5184)
+    assert (optics.nic_transceivers, optics.nic_optics_w) == (0, 0)
+    assert (optics.unwired_nic_ports, optics.unwired_nic_transceivers, optics.unwired_nic_w) == (576, 576, 5184)
     # Leaf what-if: 230.4 Tb/s of NICs = 288 x 800G switch ports: CPO 2,592 W against 1.6T pluggables 3,600 W.
     assert optics.leaf.ports == 288 and optics.leaf.cpo.power_w == 2592 and optics.leaf.pluggable[0].power_w == 3600
     assert optics.switches == {} and optics.cpo_ports == 0
@@ -76,9 +84,11 @@ def test_design_with_cpo_and_pluggable_switches():
     assert optics.links_by_medium == {"cpo-fiber": 4, "pluggable-optic": 6}
     # CPO ends: 4 NIC links + 2 inter-switch links on the Q3450 at 9 W.
     assert (optics.cpo_ports, optics.cpo_w) == (6, 54)
-    # Q3400 ends: 6 ports at its own 12.5 W (S32/S33) = 3 x 1.6T twin-port modules of 25 W.
-    assert (optics.pluggable_ports, optics.pluggable_transceivers, optics.pluggable_w) == (6, 3, 75)
-    # NIC ends: 8 x 400G modules at 9 W (S27), whichever switch they face.
+    # Q3400 ends: the 4 NIC links run at the NICs' 400G, one 400G module each (9 W, S27); the 2 x 800G links
+    # from the Q3450 fill one 1.6T twin-port module (25 W, S32/S33) at the Q3400 and CPO engines at the Q3450.
+    assert (optics.pluggable_ports, optics.pluggable_transceivers, optics.pluggable_w) == (6, 5, 4 * 9 + 25)
+    # NIC ends: 8 x 400G modules at 9 W (S27), whichever switch they face (a CPO link gets one at its NIC end).
     assert (optics.nic_transceivers, optics.nic_optics_w) == (8, 72)
+    assert optics.transceivers == bom(doc.design).totals["transceivers"] == 13
     assert optics.leaf.ports == 12 and optics.leaf.cpo.power_w == 108
-    assert "quantum-x800-q3400 optics_power_w per port = 12.5 (S32, S33, derived)" in optics.sources
+    assert "quantum-x-photonics-q3450 optics_power_w per port = 9 (S31, verified-secondary)" in optics.sources

@@ -22,16 +22,18 @@ def test_pluggable_su_against_its_cpo_twin(one_su, capsys):
     out = json.loads(capsys.readouterr().out)
     design, twin = out["design"], out["twin"]
     assert (design["label"], twin["label"]) == ("pluggable", "cpo")
-    # 576 NIC ports on 4 rails: 5 leaves per rail with 29, 29, 29, 29, 28 ports down and as many up; 9 spines
-    # of 64 ports. Twin-port modules: 4 x (4 x 15 + 14) = 296 down, 296 up, 9 x 32 = 288 at the spines,
-    # plus one DR4 per NIC: 576 + 880 = 1,456 modules; 576 x 9 W + 880 x 17 W = 20,144 W.
-    assert (design["transceivers"], design["optics_power_w"]) == (1456, 20_144)
+    # 576 NIC ports on 4 rails: 5 leaves per rail with 29, 29, 29, 29, 28 ports down and as many up, dealt over
+    # 9 spines: every leaf-spine record holds 3 or 4 links, one 1.6T module (25 W) at each end (the fewest
+    # units, rackcad.figures): 20 x 9 x 2 = 360 modules, 9,000 W; each NIC link a 400G module (9 W) at both
+    # ends: 1,152 modules, 10,368 W. Total 1,512 modules, 19,368 W.
+    assert (design["transceivers"], design["optics_power_w"]) == (1512, 19_368)
     # The CPO twin keeps the NIC modules; 1,728 switch ports at 9 W per 800G = 4.5 W per 400G port (S31).
     assert (twin["transceivers"], twin["cpo_ports"], twin["optics_power_w"]) == (576, 1728, 5184 + 1728 * 4.5)
-    assert out["ratios"]["transceivers"] == round(576 / 1456, 4)
-    assert design["share_of_it"] == pytest.approx(20_144 / design["it_power_w"], rel=1e-4)
-    basis = {f["label"]: f["w_per_800g"] for f in design["per_port"]}
-    assert basis["Quantum-2 QM9700 NDR InfiniBand switch: 800G twin-port OSFP transceiver (MMS4X00-NS, 2 x 400G)"] == 17
+    assert out["ratios"]["transceivers"] == round(576 / 1512, 4)
+    assert design["share_of_it"] == pytest.approx(19_368 / design["it_power_w"], rel=1e-4)
+    basis = {f["label"]: f["w_per_800g"] for f in twin["per_port"]}
+    assert basis["Quantum-2 QM9700 NDR InfiniBand switch: co-packaged port as on Quantum-X Photonics Q3450-LD (CPO "
+                 "InfiniBand switch)"] == 9
     assert any("(S31, verified-secondary)" in f["source"] for f in twin["per_port"])
 
 
@@ -39,7 +41,7 @@ def test_text_report_names_tiers_and_sources(one_su, capsys):
     assert main(["optics", str(one_su)]) == 0
     text = capsys.readouterr().out
     assert "links up to the leaf:" in text and "links up to the spine:" in text and "total:" in text
-    assert "W per 800G" in text and "F9, verified-primary" in text
+    assert "W per 800G" in text and "S31, verified-secondary" in text
 
 
 def test_unreadable_file_is_one_line_exit_2(tmp_path, capsys):

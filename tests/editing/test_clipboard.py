@@ -83,3 +83,14 @@ def test_damaged_clipboard_text_is_a_clear_error():
         Snippet.from_json('{"format": "other"}')
     with pytest.raises(EditError, match="damaged"):
         Snippet.from_json('{"format": "rackcad-clipboard", "version": 1, "nodes": [{"id": 3}]}')
+
+
+def test_undo_labels_read_as_the_user_would_say_them():
+    doc = Document()
+    rack = doc.add_rack("mgx-nvl72-rack", name="NVL72")
+    doc.set(rack, power_budget_w=100_000)
+    assert doc.history.undo_label == "Set power budget of NVL72 to 100.0 kW"
+    doc.set(rack, power_redundancy="n+1")
+    assert doc.history.undo_label == "Set power redundancy of NVL72 to N+1"
+    doc.set(rack, name="Row A / 1")
+    assert doc.history.undo_label == "Rename NVL72 to Row A / 1"

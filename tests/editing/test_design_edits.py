@@ -33,7 +33,7 @@ def test_rule_settings_and_name_are_validated_and_unchanged_on_error():
     doc, _ = doc_with_rack()
     doc.set_design(name="Hall A", rules=RuleSettings(power_warning_ratio=0.8))
     assert doc.design.name == "Hall A" and doc.design.rules.power_warning_ratio == 0.8
-    assert doc.history.undo_label == "Set name, rules of the design"
+    assert doc.history.undo_label == "Set name, rule settings of the design"
     before = dumps(doc.design)
     depth = len(doc.history)
     with pytest.raises(EditError, match="power_warning_ratio"):

@@ -67,10 +67,12 @@ def test_parallel_links_pack_into_modules():
     assert (row["optics"], row["cables"], row["gbps"]) == (4, 2, 2400)
 
 
-def test_cpo_is_fibre_only():
+def test_cpo_link_has_fibre_and_a_transceiver_at_the_nic_end():
+    # The Q3450's optics are co-packaged; the 800G NIC at the other end still needs a module in its cage.
     row = only_row(nic_to_switch("cpo-fiber", 8.0, switch="quantum-x-photonics-q3450"))
     assert (row["class"], row["cable"], row["cables"], row["optic"], row["optics"]) == (
-        "cpo-fiber", "fiber-sm-mpo", 1, None, 0)
+        "cpo-fiber", "fiber-sm-mpo", 1, "osfp-1600g", 1)
+    assert row["choice"] == "1 x osfp-1600g + 1 x fiber-sm-mpo + 1 CPO port"
 
 
 def test_schedule_row_names_both_ends():

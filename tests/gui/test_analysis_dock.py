@@ -1,4 +1,4 @@
-"""The analysis dock: NVLink-domain fabric, expert parallelism, the MoE estimate and the optics comparison,
+"""The analysis dock: NVLink-domain fabric, expert parallelism, serving at a target and the optics comparison,
 computed off the GUI thread, on the seed question's designs (checked by hand)."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from rackcad.gui.analyzer import AnalysisParams, analyse
+from rackcad.analysis.serving import serving
 from rackcad.gui.panels.analysis import DEFAULT_MODEL
 
 
@@ -36,11 +37,16 @@ def test_nvl72_bisection_experts_inference_and_optics(example):
     assert window.wait_for_analysis()
     assert panel.ep_effective.text() == "7,200 Gb/s per GPU"
     assert panel.ep_peers.text().startswith("63 of 63 (100%) in a 72-GPU domain")
-    estimate = panel.result.inference
-    assert estimate.gpus == 64 and estimate.model.total_params == DEFAULT_MODEL.total_params
-    assert panel.tokens_per_gpu.text() == f"{estimate.tokens_per_s_per_gpu:,.0f} tokens/s"
-    assert f"{estimate.tokens_per_s_per_mw / 1e6:,.2f} M tokens/s" in panel.tokens_per_mw.text()
-    assert all(escape(line) in panel.assumptions.text() for line in estimate.assumptions)  # word for word
+    served = panel.result.serving
+    assert served.model == DEFAULT_MODEL and served.precision == "fp4"
+    point = served.at(panel.target.value())
+    assert point.tokens_per_s_per_gpu == serving(window.doc.design, "deepseek-r1", "fp4").at(75).tokens_per_s_per_gpu
+    assert panel.tokens_per_gpu.text().startswith(f"{point.tokens_per_s_per_gpu:,.0f} tokens/s")
+    assert f"{point.tokens_per_s_per_mw / 1e6:,.2f} M tokens/s" in panel.tokens_per_mw.text()
+    assert point.layout.label() in panel.step.text()
+    assert all(escape(a["text"]) in panel.assumptions.text() for a in served.assumptions)  # word for word
+    panel.target.setValue(10_000)  # beyond any design: says how far this one reaches
+    assert "out of reach" in panel.assumptions.text()
     # Optics: 72 x 400G NICs need 36 leaf ports at 800G: CPO 9 W/port (S31) against 1.6T twin-port OSFPs.
     optics = panel.optics.text()
     assert "324 W" in optics and "450 W (1.39x)" in optics and ">18<" in optics
@@ -64,9 +70,9 @@ def test_mesh_and_edits_recompute_in_the_background(example):
 
 def test_parameter_changes_reuse_the_design_figures(built):
     design = built("hgx-b200-8gpu")
-    first = analyse(design, AnalysisParams(64, 400.0, DEFAULT_MODEL, 256))
-    again = analyse(design, AnalysisParams(16, 400.0, DEFAULT_MODEL, 256), base=first.design)
-    assert again.design is first.design and again.experts.gpus == 16
+    first = analyse(design, AnalysisParams(64, 400.0, DEFAULT_MODEL, "fp4", 75))
+    again = analyse(design, AnalysisParams(16, 400.0, DEFAULT_MODEL, "fp8", 75), base=first.design)
+    assert again.design is first.design and again.experts.gpus == 16 and again.serving.precision == "fp8"
     # 16 GPUs over two 8-GPU boxes: 7 of 15 peers on NVLink, 8/15 of the bytes at 400 Gb/s -> 750 Gb/s.
     assert again.experts.effective_gbps_per_gpu == 400 * 15 / 8
 
@@ -75,7 +81,7 @@ def test_superpod_optics_against_its_cpo_twin(example):
     window = example("gb200-superpod")
     panel = shown(window)
     text = panel.optics.text()
-    # 1 SU on QM9700: 1,456 modules (576 NIC DR4 + 880 twin-port DR8) against the CPO twin's 576 NIC modules;
-    # 20.1 kW against 5.2 kW + 1,728 x 4.5 W = 12.96 kW (see tests/cli/test_optics_cmd.py).
-    assert "against its cpo twin" in text and "1,456 / 576" in text and "20.1 kW / 13.0 kW" in text
-    assert "S31" in panel.optics_sources.text() and "F9" in panel.optics_sources.text()
+    # 1 SU on QM9700: 1,512 modules against the CPO twin's 576 NIC modules; 19.4 kW against
+    # 5.2 kW + 1,728 x 4.5 W = 12.96 kW (see tests/cli/test_optics_cmd.py).
+    assert "against its cpo twin" in text and "1,512 / 576" in text and "19.4 kW / 13.0 kW" in text
+    assert "S31" in panel.optics_sources.text() and "S33" in panel.optics_sources.text()

@@ -199,3 +199,23 @@ def test_context_menus_on_canvas_item_palette_and_checks(small, monkeypatch):
     subjects = [s for s in window.checks.model.rows[0].subjects if window.doc.find(s)]
     pick(menu, "Show on the canvas")
     assert window.selected_ids() == subjects
+
+
+def test_rule_reference_from_the_checks_dock_and_the_user_guide(small, monkeypatch):
+    from rackcad.rules.engine import RULES
+    from rackcad.rules.reference import NOTES
+
+    assert set(NOTES) <= {rule.code for rule in RULES}  # no notes for rules that are gone
+    window, ids, _ = small
+    view = window.checks.list
+    point = view.visualRect(window.checks.model.index(0, 0)).center()
+    code = window.checks.model.rows[0].code
+    menu = open_menu(window, monkeypatch, lambda: right_click(view.viewport(), point))
+    pick(menu, f"About {code}")
+    page = window.help_page
+    assert page.isVisible() and page.windowTitle() == "Rule Reference"
+    text = page.browser.toPlainText()
+    assert code in text and "How to fix:" in text and text.count("Figures used:") == len(RULES)
+    page.close()
+    window.guide_action.trigger()
+    assert "Bulk wiring" in window.help_page.browser.toPlainText()

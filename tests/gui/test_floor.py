@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from rackcad import Document
-from rackcad.analysis.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m
 from rackcad.files import save
 from rackcad.gui.canvas.floor_scene import RackItem, length_text
 from rackcad.topology import DesignIndex
@@ -77,7 +77,7 @@ def test_drag_moves_a_rack_on_the_grid_in_one_undo_step_and_lengths_follow(two_r
     drag(view, centre, centre + QPointF(1700, 1150))  # 1,700 x 1,150 mm: snapped to the 600 mm grid
     position = window.doc.get(ids["r2"]).position
     assert (position.x_mm, position.y_mm) == (1800 + 1800, 1200 + 1200)
-    assert len(window.doc.history) == depth + 1 and window.doc.history.undo_label == "Set position of R2"
+    assert len(window.doc.history) == depth + 1 and window.doc.history.undo_label == "Set floor position of R2 to x 3.6 m, y 2.4 m"
     assert "Moved R2 at x 3.60 m, y 2.40 m" in window.statusBar().currentMessage()
     assert scene.rack_item(ids["r2"]).pos() == QPointF(3600, 2400)
     assert scene.run_items[0].run.min_length_m > before  # cable lengths come from the positions
@@ -114,3 +114,42 @@ def test_a_drag_outside_the_hall_is_flagged_and_a_click_moves_nothing(two_racks)
     drag(view, centre, centre + QPointF(0, -1800))
     assert window.doc.get(ids["r1"]).position.y_mm == -600
     assert scene.rack_item(ids["r1"]).problem and "stands outside the hall" in scene.rack_tooltip(ids["r1"])
+
+
+def test_rotate_nudge_position_fields_hall_size_and_rows(two_racks, monkeypatch):
+    from tests.gui.test_inspector import type_into
+
+    window, ids = two_racks
+    view = window.floor_view
+    centre = view.mapFromScene(footprint(window.floor_scene, ids["r2"]).center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    assert window.selected_ids() == [ids["r2"]]
+    start = window.doc.get(ids["r2"]).position
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # Rotate 90°
+    assert window.doc.get(ids["r2"]).position.rotation_deg == 90
+    assert window.doc.history.undo_label == "Rotate R2 by 90°"
+    QTest.keyClick(view, Qt.Key.Key_Right)
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    moved = window.doc.get(ids["r2"]).position
+    assert (moved.x_mm - start.x_mm, moved.y_mm - start.y_mm) == (600, 600)  # one 600 mm tile each way
+    assert window.selected_ids() == [ids["r2"]]  # the selection stays for the next nudge
+
+    type_into(window.inspector.editor("position.x_mm"), "4.8")
+    assert window.doc.get(ids["r2"]).position.x_mm == 4800
+    type_into(window.inspector.editor("position.rotation_deg"), "45")
+    assert "steps of 90 degrees" in window.inspector.error.text()
+    assert window.doc.get(ids["r2"]).position.rotation_deg == 90
+
+    window.select([])
+    type_into(window.inspector.editor("floor.width_mm"), "30")
+    assert window.doc.design.floor.width_mm == 30_000 and window.doc.history.undo_label == "Set hall width to 30 m"
+
+    window.select([ids["r1"], ids["r2"]])
+    monkeypatch.setattr(window.edits, "ask_int", lambda *args: 1)
+    window.edits.rows.trigger()
+    r1, r2 = (window.doc.get(ids[k]).position for k in ("r1", "r2"))
+    # one rack per row: R1 front up at y 1.2 m; R2 turned 180 degrees behind it across a 2-tile hot aisle,
+    # its corner point bottom right: x 1.2 + 0.6 m, y 1.2 + 1.068 (rack depth) + 1.2 (aisle) + 1.068 m
+    assert (r1.x_mm, r1.y_mm, r1.rotation_deg) == (1200, 1200, 0)
+    assert (r2.x_mm, r2.y_mm, r2.rotation_deg) == (1800, 4536, 180)

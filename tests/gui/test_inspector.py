@@ -34,7 +34,7 @@ def test_rack_budget_edit_is_undoable_and_bad_values_are_refused(small):
     assert budget.text() == "150,000 W"
     type_into(budget, "120 kW")
     assert window.doc.get(rack).power_budget_w == 120_000
-    assert window.undo_action.text() == "&Undo Set power_budget_w of R1" and not inspector.error.isVisible()
+    assert window.undo_action.text() == "&Undo Set power budget of R1 to 120.0 kW" and not inspector.error.isVisible()
     assert window.scene.box_item(f"{rack}#title").look.detail.endswith("of 120.0 kW")
 
     before = dumps(window.doc.design)
@@ -57,7 +57,7 @@ def test_node_name_override_and_refused_move(small):
     inspector = window.inspector
     type_into(inspector.editor("name"), "GPU-A")
     assert window.doc.get(ids["gpu"]).name == "GPU-A"
-    assert window.undo_action.text() == "&Undo Set name of CT1/GPU1"
+    assert window.undo_action.text() == "&Undo Rename CT1/GPU1 to GPU-A"
     type_into(inspector.editor("overrides.power_w"), "1,000")
     assert window.doc.get(ids["gpu"]).overrides == {"power_w": 1000.0}
     type_into(inspector.editor("overrides.power_w"), "")
@@ -102,4 +102,4 @@ def test_design_page_edits_rule_settings(small):
     window.select([])
     type_into(window.inspector.editor("rules.power_warning_ratio"), "0.8")
     assert window.doc.design.rules.power_warning_ratio == 0.8
-    assert window.undo_action.text() == "&Undo Set rules of the design"
+    assert window.undo_action.text() == "&Undo Set rule settings of the design"

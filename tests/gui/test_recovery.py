@@ -97,3 +97,29 @@ def test_timer_autosaves_only_unsaved_changes_and_forgets_them_when_undone(qtbot
     doc.undo()  # back to the saved state
     qtbot.waitUntil(lambda: not design_file.exists(), timeout=3000)
     recovery.stop()
+
+
+def test_recovery_files_are_private(tmp_path):
+    """Unsaved work may be a private design: recovery files are 0600 in a 0700 folder, whatever the umask."""
+    import stat
+
+    from rackcad import Document
+    from rackcad.gui.recovery import Recovery
+
+    doc = Document()
+    doc.add_rack("rack-42u-air", name="A1")
+    folder = tmp_path / "rec"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    old = os.umask(0o022)
+    try:
+        recovery = Recovery(lambda: doc.design, lambda: doc.is_dirty, directory=folder)
+        recovery.track(str(tmp_path / "plan.rackcad"))
+        design_file = recovery.write_now()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in recovery.files} == {0o600}
+    assert design_file in recovery.files and load(design_file).racks[0].name == "A1"
+    recovery.stop()
+    recovery.discard()

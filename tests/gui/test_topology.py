@@ -102,3 +102,27 @@ def test_zoom_actions_act_on_the_current_tab(example):
     window.fit_action.trigger()
     assert abs(view.zoom - fitted) < 1e-6
     assert window.topology_legend._zoom == f"zoom {view.zoom * 100:.0f} %"
+
+
+def test_selection_lights_its_links_and_each_nvlink_domain_is_outlined(example):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from rackcad.gui.canvas.topology_scene import DIMMED
+
+    window = example("gb200-nvl72")
+    window.show_tab("topology")
+    scene, view = window.topology_scene, window.topology_view
+    assert [size for _, size in scene.domains] == [72]  # one NVLink domain of 72 GPUs
+    assert any(t.lines[0] == "NVLink domain · 72 accelerators" for t in scene.tags)
+    gpu = next(n.id for n in window.doc.design.nodes if n.name == "CT01/GPU1")
+    item = scene.part_item(gpu)
+    view.ensureVisible(item)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.mapFromScene(item.sceneBoundingRect().center()))
+    assert window.selected_ids() == [gpu]
+    lit = [e for e in scene.edge_items if e.opacity() == 1.0]
+    assert len(lit) == 19 and all(gpu in (e.edge.a, e.edge.b) for e in lit)  # 18 NVLink + 1 C2C
+    assert all(e.opacity() == DIMMED for e in scene.edge_items if e not in lit)
+    window.select([])  # nothing selected: every link as usual
+    assert all(e.opacity() == 1.0 for e in scene.edge_items)

@@ -218,7 +218,7 @@ def test_round_trip_netbox_yaml_in_part_design_netbox_yaml_out(library, tmp_path
     assert qm["slug"] == "nvidia-qm9700" and qm["model"] == "QM9700" and qm["u_height"] == 1
     assert [i["type"] for i in qm["interfaces"]].count("infiniband-ndr") == 32
     assert qm["interfaces"][0] == {"name": "mgmt0", "type": "1000base-t", "mgmt_only": True,
-                                   "description": "ethernet, 1 Gb/s per direction (RackCAD ethernet 1 Gb/s, copper-cable)"}
+                                   "description": "Ethernet, 1 Gb/s per direction (RackCAD ethernet 1 Gb/s, copper-cable)"}
     assert qm["power-ports"] == [{"name": "pwr", "type": "other", "maximum_draw": 720,
                                   "description": "rack power feed (busbar or power shelf)"}]
     assert qm["weight"] == 14.8 and qm["weight_unit"] == "kg"

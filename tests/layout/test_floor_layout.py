@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rackcad import Document
-from rackcad.analysis.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m
 from rackcad.layout.floor import floor_layout
 from rackcad.model import FloorPosition
 from rackcad.topology import DesignIndex

@@ -11,8 +11,9 @@ from tests.rules.conftest import only
 
 def test_parts_sharing_u():
     found = only(validate(make_broken.geometry_overlap()), "geometry.overlap")
-    assert [(v.subjects, v.measured) for v in found] == [(("T1", "T2"), 1), (("CDU1", "T3"), 1)]
-    assert found[1].message == "CDU CDU (U20-U23) and tray R1-SLED3 (U22) share 1 U in rack R1"
+    # reports list a rule's findings in the natural order of their subjects
+    assert [(v.subjects, v.measured) for v in found] == [(("CDU1", "T3"), 1), (("T1", "T2"), 1)]
+    assert found[0].message == "CDU CDU (U20-U23) and tray R1-SLED3 (U22) share 1 U in rack R1"
 
 
 def test_outside_the_rack():

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from rackcad import Document, validate
-from rackcad.analysis.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m
 from rackcad.catalog import Catalog
 from rackcad.catalog.loader import packaged_catalog_dir
 from rackcad.topology import DesignIndex
@@ -56,10 +56,8 @@ def test_port_reach_from_the_catalog_wins(tmp_path, built):
 
 def test_optics_beyond_dr_and_fr4():
     found = only(validate(make_broken.reach_optic()), "reach.optic")
-    # NVLink 5 ports take 1.6T modules (4 ports each), and the catalog's only 1.6T module is DR (500 m):
-    # both links are beyond any module their ports can take.
     assert [(v.subjects, v.severity, v.measured, v.limit) for v in found] == [
-        (("L1",), "error", 800, 500), (("L2",), "error", 2500, 500)]
+        (("L2",), "error", 2500, 2000), (("L1",), "warning", 800, 500)]
 
 
 def test_kyber_midplane_is_pcb(built):

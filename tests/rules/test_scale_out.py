@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rackcad import Document, summary, templates, validate
-from rackcad.rules.context import Context
-from rackcad.topology import DesignIndex
+from rackcad.figures import Figures
 
 
 @pytest.fixture(scope="module")
@@ -31,32 +30,32 @@ def test_non_blocking_bisection_is_half_the_nic_bandwidth(pods):
 
 def test_transceivers_and_power_by_hand(pods):
     plug, cpo = summary(pods["pluggable"])["optics"], summary(pods["cpo"])["optics"]
-    # Pluggable: 1,152 NIC-side 400G DR4 (9 W, F9; single-mode to meet the twin-port DR8) + leaf-down
-    # 1,152 ports, leaf-up 1,152 and spine-down 1,152 ports on 800G twin-port DR8 modules (2 ports, 17 W):
-    # 1,152 + 3 x 576 = 2,880 modules; 1,152 x 9 + 1,728 x 17 = 39,744 W.
-    assert (plug["transceivers"], plug["optics_power_w"]) == (2880, 39_744)
-    # CPO: the NIC side keeps its 1,152 DR4; the switches' 1,152 + 576 + 576 = 2,304 ports are co-packaged at
+    # Pluggable, one module per end per link record in the fewest units (rackcad.figures): the 1,152 NIC-leaf
+    # links take a 400G module (9 W, S27) at each end: 2,304 modules, 20,736 W. Each leaf deals its 32 uplinks
+    # over the 18 spines: 14 records of 2 links (one 800G twin-port module per end, 17 W) and 4 of 1 (400G,
+    # 9 W): 36 x 36 = 1,296 modules, 36 x (28 x 17 + 8 x 9) = 19,728 W. Total 3,600 modules, 40,464 W.
+    assert (plug["transceivers"], plug["optics_power_w"]) == (3600, 40_464)
+    # CPO: the NIC side keeps its 1,152 modules; the switches' 1,152 + 576 + 576 = 2,304 ports are co-packaged at
     # 9 W (S31): 10,368 + 20,736 = 31,104 W.
     assert (cpo["transceivers"], cpo["cpo_ports"], cpo["optics_power_w"]) == (1152, 2304, 31_104)
     assert cpo["transceivers"] * 2 <= plug["transceivers"] and cpo["optics_power_w"] < plug["optics_power_w"]
-    assert plug["by_tier"]["leaf"]["transceivers"] == 1152 + 576
+    assert plug["by_tier"]["leaf"]["transceivers"] == 2304 and plug["by_tier"]["spine"]["transceivers"] == 1296
 
 
 def test_rack_power_the_rules_check_includes_the_optics(pods):
     for design in pods.values():
-        ctx = Context(design, DesignIndex(design).catalog, DesignIndex(design))
+        figures = Figures(design)
         info = summary(design)
-        optics = sum(load.optics_w for load in ctx.rack_loads.values())
-        assert optics == pytest.approx(info["optics"]["optics_power_w"])
+        loads = {rack.id: figures.load(rack.id) for rack in design.racks}
+        assert sum(load.optics_w for load in loads.values()) == pytest.approx(info["optics"]["optics_power_w"])
         by_id = {r["id"]: r["power_w"] for r in info["per_rack"]}
-        assert all(by_id[rack] == pytest.approx(load.power_w) for rack, load in ctx.rack_loads.items())
+        assert all(by_id[rack] == pytest.approx(load.power_w) for rack, load in loads.items())
 
 
 def test_a_network_rack_over_budget_by_its_optics_is_flagged(pods):
     design = pods["pluggable"].model_copy(deep=True)
-    ctx = Context(design, DesignIndex(design).catalog, DesignIndex(design))
     net = next(r for r in design.racks if r.name == "NET1-1")
-    load = ctx.rack_loads[net.id]
+    load = Figures(design).load(net.id)
     assert load.optics_w > 0
     doc = Document(design)
     doc.set(net.id, power_budget_w=load.power_w - load.optics_w / 2)  # covers the switches, not their optics
@@ -66,7 +65,7 @@ def test_a_network_rack_over_budget_by_its_optics_is_flagged(pods):
 def test_nvl72_rack_in_the_superpod_counts_its_nic_optics(pods, built):
     alone = summary(built("gb200-nvl72"))["per_rack"][0]["power_w"]
     rack = next(r for r in summary(pods["pluggable"])["per_rack"] if r["name"] == "SU1-R1")
-    assert rack["power_w"] == pytest.approx(alone + 72 * 9)  # 72 ConnectX-7 with a 9 W DR4 module each
+    assert rack["power_w"] == pytest.approx(alone + 72 * 9)  # 72 ConnectX-7 with a 9 W 400G module each
 
 
 def test_nvidias_own_four_dgx_h100_air_rack_is_clean():

@@ -4,7 +4,7 @@ racks, from `rackcad.layout.floor` (hall millimetres, y down), in the SVG's colo
 A rack whose footprint overlaps another's or reaches outside the hall gets a red outline (the layout's
 shapely test; the rules report the same as geometry.floor_overlap / geometry.off_floor in the Checks
 dock). `preview` runs the same test for racks being dragged, before anything is edited. Each run shows its
-length range (from `analysis.lengths`, the lengths the reach checks and the cable schedule use) as a
+length range (from `figures.lengths`, the lengths the reach checks and the cable schedule use) as a
 screen-size label and its figures in a tooltip.
 """
 

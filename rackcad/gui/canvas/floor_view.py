@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from rackcad.document import Document, EditError
+from rackcad.editing.floor import nudge
 from rackcad.gui.canvas.floor_scene import FloorScene, RackItem
 from rackcad.gui.canvas.tags import TagLayer
 from rackcad.gui.canvas.zoom import ZoomView
@@ -197,6 +198,23 @@ class FloorView(ZoomView):
     def _move(doc: Document, rack_id: str, x: float, y: float) -> None:
         rack = doc.get(rack_id)
         doc.set(rack_id, position=FloorPosition(x_mm=x, y_mm=y, rotation_deg=rack.position.rotation_deg))
+
+    # ------------------------------------------------------------------ keys
+    NUDGE = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+
+    def keyPressEvent(self, event) -> None:
+        """Arrow keys nudge the selected racks by one floor tile (one undo step each); without a selection
+        they scroll as usual."""
+        step = self.NUDGE.get(event.key())
+        selected = self.floor.selected_ids()
+        if step is not None and selected:
+            try:
+                nudge(self._doc(), selected, *step)
+            except EditError as exc:
+                self.message.emit(str(exc), 8000)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # ------------------------------------------------------------ foreground
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:

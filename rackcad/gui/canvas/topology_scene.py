@@ -17,8 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from html import escape
 
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import GROUP_FILL, EdgeItem, FrameItem, PartItem
@@ -33,6 +34,11 @@ EDGE_LABELS_MAX = 64
 """Up to this many drawn pairs each edge carries its link count (as in the SVG)."""
 DENSE_EDGES = 64
 """Above this many edges they are drawn translucent."""
+DOMAIN_COLOR = "#f9a825"
+DOMAIN_PAD = 14.0
+"""Scene units between a domain's accelerators and its dashed outline."""
+DIMMED = 0.12
+"""Opacity of the links a selection does not touch."""
 ABOVE_TITLE_PX = 34.0
 """Screen pixels above a group's frame for the total of the links an upper tier brings it from other racks:
 clear of the group's title when the title has to sit above the frame."""
@@ -54,6 +60,8 @@ class TopologyScene(QGraphicsScene):
         super().__init__(parent)
         self.layout = TopologyLayout()
         self.index: DesignIndex | None = None
+        self.domains: list[tuple[QRectF, int]] = []
+        self.selectionChanged.connect(self.highlight_selection)
         self.tags: list[Tag] = []
         self.kinds: list[str] = []
         self.protocols: list[str] = []
@@ -113,8 +121,52 @@ class TopologyScene(QGraphicsScene):
         self._under = self._containers()
         self.kinds = sorted({n.kind for n in layout.nodes if n.kind})
         self.protocols = sorted({e.protocol for e in layout.edges})
-        self.tags = self._titles() + self._totals() + self._counts()
+        self.domains = self._outline_domains()
+        self.tags = self._titles() + self._totals() + self._counts() + self._domain_tags()
         self.setSceneRect(QRectF(0, 0, max(layout.width_mm, 400.0), max(layout.height_mm, 300.0)))
+
+    def _outline_domains(self) -> list[tuple[QRectF, int]]:
+        """A dashed outline round the drawn accelerators of each NVLink domain of two or more (the domains of
+        `rackcad.topology.scale_up_domains`); returns (outline, accelerators) per domain."""
+        from rackcad.topology.graph import scale_up_domains
+
+        out: list[tuple[QRectF, int]] = []
+        if self.index is None:
+            return out
+        pen = QPen(QColor(DOMAIN_COLOR), 3)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        for domain in scale_up_domains(self.index):
+            drawn = [self._parts[a] for a in domain if a in self._parts]
+            if len(domain) < 2 or not drawn:
+                continue
+            rect = QRectF()
+            for item in drawn:
+                rect = rect.united(item.sceneBoundingRect())
+            rect = rect.adjusted(-DOMAIN_PAD, -DOMAIN_PAD, DOMAIN_PAD, DOMAIN_PAD)
+            outline = QGraphicsRectItem(rect)
+            outline.setPen(pen)
+            outline.setZValue(0.5)
+            outline.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.addItem(outline)
+            out.append((rect, len(domain)))
+        return out
+
+    def _domain_tags(self) -> list[Tag]:
+        return [Tag(rect.left() + 8, rect.bottom(), (f"NVLink domain · {size:,} accelerators",), kind="title",
+                    width=rect.width() - 16, priority=2, fill="#fff8e1") for rect, size in self.domains]
+
+    # --------------------------------------------------------- highlight
+    def highlight_selection(self) -> None:
+        """Bring out the links of the selected parts (a bundle when either of its groups holds one) and dim the
+        rest; with nothing selected every link is drawn as usual."""
+        chosen = {node.id for node in self.layout.nodes if self._parts[node.id].isSelected()}
+        groups = {node.group for node in self.layout.nodes if node.id in chosen}
+        for item in self._edges:
+            edge = item.edge
+            touched = (edge.a in groups or edge.b in groups) if edge.bundle else (edge.a in chosen or edge.b in chosen)
+            item.setOpacity(1.0 if touched or not chosen else DIMMED)
+            item.setZValue((3 if touched and chosen else 2 if edge.bundle else 1))
 
     def _containers(self) -> dict[str, list[str]]:
         """Rack or tray id -> the drawn parts inside it (what selecting the container selects here)."""

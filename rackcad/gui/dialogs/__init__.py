@@ -1,1 +1,1 @@
-"""Dialogs: new design from a template, about."""
+"""Dialogs: new design from a template, about, page setup, help pages, keyboard shortcuts."""

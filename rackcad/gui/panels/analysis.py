@@ -5,8 +5,9 @@
   all-reduce time of an editable message size (computed here, instantly, from the domain's figures);
 - expert parallelism for an editable group size N and scale-out Gb/s per GPU (by default the design's
   NICs): the share of peers over NVLink and the effective all-to-all Gb/s per GPU;
-- the MoE inference estimate with editable model parameters (over the same N GPUs and scale-out), with its
-  assumptions shown word for word as `rackcad.analysis.inference_estimate` states them;
+- serving: for a model and precision, the best tokens/s per GPU and per MW, TTFT and layout at an editable
+  interactivity target, from `rackcad.analysis.serving` (the Performance dock plots the whole frontier),
+  with its assumptions word for word;
 - the optics of the design's scale-out network, pluggables against CPO, with the catalog sources cited.
 
 The figures come from `rackcad.gui.analyzer` (a worker thread); parameter edits are collected for
@@ -21,6 +22,7 @@ from html import escape
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -32,18 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rackcad.analysis import MoEModel
 from rackcad.catalog import Catalog
+from rackcad.catalog.models import default_models
 from rackcad.gui.analyzer import AnalysisParams, AnalysisResult
 from rackcad.gui.panels.flow import FlowGrid
 from rackcad.units import fmt_gbps, fmt_power, gbps_to_gbytes_bidir
 
 DEBOUNCE_MS = 300
-DEFAULT_MODEL = MoEModel("MoE model", total_params=671e9, active_params=37e9, bytes_per_param=0.5,
-                         alltoall_bytes_per_token=10e6)
-"""A DeepSeek-V3-sized model (671 B parameters, 37 B active) in FP4; ~10 MB of expert dispatch and combine
-per token (8 routed experts x 58 MoE layers x 7,168 x (1 B FP8 out + 2 B BF16 back))."""
-DEFAULT_TOKENS = 256
+DEFAULT_MODEL = "deepseek-r1"
+DEFAULT_PRECISION = "fp4"
+DEFAULT_TARGET = 75.0
+"""Tokens/s per user at which the serving box reports the best layout."""
 DEFAULT_GPUS = 64
 DEFAULT_MESSAGE_MB = 1000.0
 MAX_DOMAINS = 4
@@ -180,24 +181,18 @@ class AnalysisPanel(QWidget):
         return box
 
     def _inference_box(self) -> QGroupBox:
-        box = QGroupBox("MoE inference estimate (decode, over the N GPUs above)")
-        m = DEFAULT_MODEL
-        self.total_params = _spin(0.1, 1e5, m.total_params / 1e9, 1, " B", 10.0, "Total parameters, billions")
-        self.active_params = _spin(0.1, 1e5, m.active_params / 1e9, 1, " B", 1.0,
-                                   "Parameters used per token (shared layers plus the routed experts), billions")
-        self.bytes_per_param = _spin(0.125, 4, m.bytes_per_param, 3, " B", 0.125,
-                                     "Bytes per parameter: 0.5 = FP4 weights (FP4 compute), 1 = FP8")
-        self.alltoall_mb = _spin(0, 1e4, m.alltoall_bytes_per_token / 1e6, 2, " MB", 1.0,
-                                 "Bytes one token sends to other GPUs per decode step (dispatch + combine, all "
-                                 "MoE layers), 10^6 bytes")
-        self.tokens = QSpinBox()
-        self.tokens.setRange(1, 1_000_000)
-        self.tokens.setValue(DEFAULT_TOKENS)
-        self.tokens.setGroupSeparatorShown(True)
-        self.tokens.setKeyboardTracking(False)
-        self.tokens.setToolTip("Tokens in flight per GPU (one new token for each of as many sequences)")
-        for box_ in (self.total_params, self.active_params, self.bytes_per_param, self.alltoall_mb, self.tokens):
-            box_.valueChanged.connect(self._changed)
+        box = QGroupBox("Serving (disaggregated; the Performance dock plots the frontier)")
+        self.model = QComboBox()
+        for model in default_models():
+            self.model.addItem(model.name, model.id)
+        self.model.setCurrentIndex(max(self.model.findData(DEFAULT_MODEL), 0))
+        self.precision = QComboBox()
+        self.precision.addItems(["fp4", "fp8", "bf16"])
+        self.target = _spin(1, 10_000, DEFAULT_TARGET, 0, " tok/s/user", 25.0,
+                            "Interactivity target: the best layout giving every user at least this rate")
+        self.model.currentIndexChanged.connect(self._changed)
+        self.precision.currentIndexChanged.connect(self._changed)
+        self.target.valueChanged.connect(self._fill_inference)
         self.tokens_per_gpu = _value()
         self.tokens_per_gpu.setStyleSheet("font-weight: bold;")
         self.tokens_per_mw = _value()
@@ -206,14 +201,12 @@ class AnalysisPanel(QWidget):
         self.assumptions = _value()
         self.assumptions.setTextFormat(Qt.TextFormat.RichText)
         form = QFormLayout(box)
-        form.addRow("Total parameters", self.total_params)
-        form.addRow("Active per token", self.active_params)
-        form.addRow("Bytes per parameter", self.bytes_per_param)
-        form.addRow("All-to-all per token", self.alltoall_mb)
-        form.addRow("Tokens in flight per GPU", self.tokens)
+        form.addRow("Model", self.model)
+        form.addRow("Precision", self.precision)
+        form.addRow("At", self.target)
         form.addRow("Per GPU", self.tokens_per_gpu)
         form.addRow("Per MW", self.tokens_per_mw)
-        form.addRow("Decode step", self.step)
+        form.addRow("Layout", self.step)
         form.addRow(self.assumptions)
         return box
 
@@ -223,7 +216,6 @@ class AnalysisPanel(QWidget):
         self.optics = _value()
         self.optics.setTextFormat(Qt.TextFormat.RichText)
         self.optics_design = _value()
-        self.optics_design.setTextFormat(Qt.TextFormat.RichText)
         self.optics_sources = _value()
         self.optics_sources.setTextFormat(Qt.TextFormat.RichText)
         self.optics_sources.setOpenExternalLinks(True)
@@ -245,11 +237,8 @@ class AnalysisPanel(QWidget):
         self._changed()
 
     def params(self) -> AnalysisParams:
-        model = MoEModel("MoE model", total_params=self.total_params.value() * 1e9,
-                         active_params=self.active_params.value() * 1e9, bytes_per_param=self.bytes_per_param.value(),
-                         alltoall_bytes_per_token=self.alltoall_mb.value() * 1e6)
         return AnalysisParams(self.ep_gpus.value(), None if self.from_nics.isChecked() else self.scale_out.value(),
-                              model, self.tokens.value())
+                              self.model.currentData(), self.precision.currentText(), self.target.value())
 
     def flush(self) -> None:
         """Emit a pending parameter change now (tests; the debounce timer does it otherwise)."""
@@ -324,20 +313,26 @@ class AnalysisPanel(QWidget):
 
     def _fill_inference(self) -> None:
         result = self.result
-        estimate = result.inference
-        if estimate is None:
+        if result is None:
+            return
+        served = result.serving
+        point = served.at(self.target.value()) if served is not None else None
+        if point is None:
             for label in (self.tokens_per_gpu, self.tokens_per_mw, self.step):
                 label.setText("")
-            self.assumptions.setText(f"<span style='color:#c62828'>{escape(result.inference_error)}</span>")
+            why = result.serving_error or (served.reason if served and served.reason else
+                                           f"out of reach: this design serves at most "
+                                           f"{served.max_interactivity:,.0f} tokens/s per user" if served else "")
+            self.assumptions.setText(f"<span style='color:#c62828'>{escape(why)}</span>")
             return
-        self.tokens_per_gpu.setText(rate(estimate.tokens_per_s_per_gpu))
-        self.tokens_per_mw.setText(f"{rate(estimate.tokens_per_s_per_mw)} ({estimate.accelerators:,} GPUs in "
-                                   f"{fmt_power(estimate.power_w)})")
-        fits = "" if estimate.fits_in_memory else "; <b style='color:#c62828'>does not fit in HBM</b>"
-        self.step.setText(f"{duration(estimate.step_s)}: compute {duration(estimate.compute_s)}, memory "
-                          f"{duration(estimate.memory_s)} (overlapped), all-to-all {duration(estimate.alltoall_s)}; "
-                          f"bound by {estimate.bottleneck}{fits}")
-        items = "".join(f"<li>{escape(line)}</li>" for line in estimate.assumptions)
+        plat = served.platform
+        self.tokens_per_gpu.setText(f"{rate(point.tokens_per_s_per_gpu)} (input + output), TTFT "
+                                    f"{duration(point.ttft_s)}")
+        self.tokens_per_mw.setText(f"{rate(point.tokens_per_s_per_mw)} ({plat.accelerators:,} GPUs in "
+                                   f"{fmt_power(plat.power_w)})")
+        self.step.setText(f"{point.layout.label()}; decode step {duration(point.step_s)}, bound by "
+                          f"{point.bottleneck}; up to {served.max_interactivity:,.0f} tokens/s per user")
+        items = "".join(f"<li>{escape(a['text'])} [{escape(a['source'])}]</li>" for a in served.assumptions)
         self.assumptions.setText(f"<b>Assumptions</b><ul style='margin-left:-20px'>{items}</ul>")
 
     def _fill_optics(self) -> None:
@@ -379,9 +374,15 @@ class AnalysisPanel(QWidget):
             self.optics.setText("<table cellspacing='0' cellpadding='2'><tr><th align='left'>Option</th>"
                                 "<th>Transceivers</th><th>W/port</th><th>Power</th></tr>"
                                 + "".join(rows) + "</table>")
-        nic = (f"NIC side (same with CPO): {optics.nic_transceivers:,} transceivers, "
-               f"{fmt_power(optics.nic_optics_w)}." if optics.nic_transceivers else "")
-        self.optics_design.setText(f"No network switches placed: the comparison above is a what-if. {nic}")
+        nic = (f"NIC side (same with CPO): {optics.nic_transceivers:,} transceivers, {fmt_power(optics.nic_optics_w)}."
+               if optics.nic_transceivers else "")
+        if optics.unwired_nic_ports:
+            nic += (f" {optics.unwired_nic_ports:,} compute NIC ports not wired yet would add "
+                    f"{optics.unwired_nic_transceivers:,} transceivers, {fmt_power(optics.unwired_nic_w)}.")
+        built = (f"In the design now: {optics.pluggable_ports:,} pluggable switch ports "
+                 f"({optics.pluggable_transceivers:,} transceivers, {fmt_power(optics.pluggable_w)}), "
+                 f"{optics.cpo_ports:,} CPO ports ({fmt_power(optics.cpo_w)}). {nic}")
+        self.optics_design.setText(built)
         self.optics_sources.setText(self._sources_html(cited))
 
     @staticmethod

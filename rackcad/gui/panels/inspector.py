@@ -41,6 +41,7 @@ from rackcad.units import fmt_power
 
 MEDIA = ["", *Medium.__args__]
 REDUNDANCY = list(Redundancy.__args__)
+HALL_LABELS = {"width_mm": "hall width", "depth_mm": "hall depth", "grid_mm": "floor tile"}
 PREFIXED_UNITS = ("W", "Gb/s")
 """Units that take a k / M prefix when typed ('150 kW')."""
 
@@ -296,6 +297,17 @@ class Inspector(QWidget):
         self._number("rules.scale_up_target_gbps", "Scale-up target", "Gb/s",
                      lambda: doc.design.rules.scale_up_target_gbps, rule("scale_up_target_gbps"),
                      placeholder="none")
+        def hall(name: str):
+            def write(value: float | None) -> None:
+                if value is None or value <= 0:
+                    raise ValueError("the hall needs a size above 0 m")
+                doc.set_design(floor=doc.design.floor.model_copy(update={name: value * 1000.0}),
+                               label=f"Set {HALL_LABELS[name]} to {value:g} m")
+            return lambda: getattr(doc.design.floor, name) / 1000.0, write
+
+        self._number("floor.width_mm", "Hall width", "m", *hall("width_mm"))
+        self._number("floor.depth_mm", "Hall depth", "m", *hall("depth_mm"))
+        self._number("floor.grid_mm", "Floor tile", "m", *hall("grid_mm"))
         self._info("Contents", lambda: f"{len(doc.design.racks)} racks, {len(doc.design.nodes):,} parts, "
                                        f"{len(doc.design.links):,} links")
         self._page.addWidget(QLabel("<b>Waivers</b> (accepted violations)"))
@@ -349,6 +361,23 @@ class Inspector(QWidget):
         self._number("air_capacity_w", "Air capacity", "W", field("air_capacity_w"), setter("air_capacity_w"), "none")
         self._choice("power_redundancy", "Power redundancy", [(r.upper(), r) for r in REDUNDANCY],
                      field("power_redundancy"), setter("power_redundancy"))
+
+        def position(name: str, scale: float):
+            def read() -> float:
+                return getattr(doc.get(rid).position, name) / scale
+
+            def write(value: float | None) -> None:
+                if value is None:
+                    raise ValueError("a position needs a number")
+                if name == "rotation_deg" and value % 90:
+                    raise ValueError("racks turn in steps of 90 degrees")
+                moved = doc.get(rid).position.model_copy(update={name: value * scale})
+                doc.set(rid, position=moved)
+            return read, write
+
+        self._number("position.x_mm", "Floor x", "m", *position("x_mm", 1000.0))
+        self._number("position.y_mm", "Floor y", "m", *position("y_mm", 1000.0))
+        self._number("position.rotation_deg", "Rotation", "°", *position("rotation_deg", 1.0))
 
         def load() -> str:
             index = DesignIndex(doc.design, doc.catalog)

@@ -12,8 +12,9 @@ Model (all in metres):
 
 from __future__ import annotations
 
-import math
+from typing import NamedTuple
 
+from rackcad.figures.footprint import front_centre_mm, rack_size_mm, rack_units
 from rackcad.model import Link, Rack
 from rackcad.topology import DesignIndex
 from rackcad.units import U_MM
@@ -23,23 +24,37 @@ OVERHEAD_TRAY_M = 0.6
 
 
 def rack_anchor_m(index: DesignIndex, rack: Rack) -> tuple[float, float]:
-    """The middle of the rack's front edge, where cables leave it, in metres on the floor.
-
-    Same convention as the floor plan: (x_mm, y_mm) is the front-left corner, the front edge runs along +x,
-    and `rotation_deg` turns the rack clockwise (y down) about that corner.
-    """
-    part = index.catalog.find(rack.part)
-    half = (part.width_mm if part and part.width_mm else 600.0) / 2000
-    theta = math.radians(rack.position.rotation_deg)
-    return rack.position.x_mm / 1000 + half * math.cos(theta), rack.position.y_mm / 1000 + half * math.sin(theta)
+    """The middle of the rack's front edge, where cables leave it, in metres on the floor (the footprint's
+    front edge, rotation included; see rackcad.figures.footprint)."""
+    x, y = front_centre_mm(rack, index.catalog.find(rack.part))
+    return x / 1000, y / 1000
 
 
 def rack_height_m(index: DesignIndex, rack: Rack) -> float:
     part = index.catalog.find(rack.part)
     if part and part.height_mm:
         return part.height_mm / 1000
-    units = part.rack_units if part and part.rack_units else 48
-    return units * U_MM / 1000
+    return rack_units(part) * U_MM / 1000
+
+
+class RackGeometry(NamedTuple):
+    """What lengths need of one rack, in metres: its front-centre anchor, its height and its width."""
+
+    x: float
+    y: float
+    height: float
+    width: float
+
+
+def rack_geometry(index: DesignIndex, rack: Rack) -> RackGeometry:
+    """The rack's geometry, kept in `index.geometry_cache` (Figures drops a rack's entry when it changes)."""
+    cache = index.geometry_cache
+    geometry = cache.get(rack.id)
+    if geometry is None or geometry[0] is not rack:
+        x, y = rack_anchor_m(index, rack)
+        width = rack_size_mm(index.catalog.find(rack.part))[0] / 1000
+        geometry = cache[rack.id] = (rack, RackGeometry(x, y, rack_height_m(index, rack), width))
+    return geometry[1]
 
 
 def computed_length_m(index: DesignIndex, link: Link) -> float | None:
@@ -52,15 +67,13 @@ def computed_length_m(index: DesignIndex, link: Link) -> float | None:
     if ra is None or rb is None or ua is None or ub is None:
         return None
     slack = index.design.floor.cable_slack_m
-    rack_a, rack_b = index.racks[ra], index.racks[rb]
+    geo_a = rack_geometry(index, index.racks[ra])
     if ra == rb:
-        part = index.catalog.find(rack_a.part)
-        width = (part.width_mm if part and part.width_mm else 600.0) / 1000
-        return abs(ua - ub) * U_MM / 1000 + width / 2 + slack
-    (xa, ya), (xb, yb) = rack_anchor_m(index, rack_a), rack_anchor_m(index, rack_b)
-    climb_a = rack_height_m(index, rack_a) - (ua - 1) * U_MM / 1000 + OVERHEAD_TRAY_M
-    climb_b = rack_height_m(index, rack_b) - (ub - 1) * U_MM / 1000 + OVERHEAD_TRAY_M
-    return climb_a + abs(xa - xb) + abs(ya - yb) + climb_b + slack
+        return abs(ua - ub) * U_MM / 1000 + geo_a.width / 2 + slack
+    geo_b = rack_geometry(index, index.racks[rb])
+    climb_a = geo_a.height - (ua - 1) * U_MM / 1000 + OVERHEAD_TRAY_M
+    climb_b = geo_b.height - (ub - 1) * U_MM / 1000 + OVERHEAD_TRAY_M
+    return climb_a + abs(geo_a.x - geo_b.x) + abs(geo_a.y - geo_b.y) + climb_b + slack
 
 
 def link_length_m(index: DesignIndex, link: Link) -> float | None:

@@ -1,0 +1,102 @@
+"""The rule reference: for every registered rule, what it checks, the figures it uses and how to fix what
+it finds. The engine's registry gives code, severity and title; this module adds the rest, in one place
+for Help > Rule Reference, the checks dock and docs/rules.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rackcad.rules.engine import RULES
+
+NOTES: dict[str, tuple[str, str]] = {
+    # code: (figures it uses, how to fix)
+    "ports.dangling": ("each link's node ids, port group names and port indexes; the parts' port groups",
+                       "Delete the link, or reconnect it to a port group the part has (Inspector > Links)."),
+    "ports.overcommitted": ("port group `count` of the part; the sum of `count` over the links on that group",
+                            "Lower link counts or spread links over more switch chips (Wire Each to Each spreads "
+                            "evenly and never overcommits)."),
+    "ports.protocol_mismatch": ("both ends' port protocols (NVLink generation, C2C, UCIe, Fusion chiplet, PCIe)",
+                                "Connect ports of the same generation; custom XPUs join NVLink through their Fusion "
+                                "chiplet port."),
+    "ports.unconnected": ("accelerators' scale-up port groups (e.g. 18 NVLink 5 ports per Blackwell GPU) "
+                          "against the links on them",
+                          "Wire the free ports: Connect Ports and drag from a GPU to a switch chip, or Auto-wire "
+                          "NVLink."),
+    "power.rack_budget": ("the rack's power budget (W) and warning share (design rules); every part's maximum "
+                          "power or its override, optics included",
+                          "Raise the budget if the facility allows, move trays to another rack, or lower power "
+                          "overrides (power-capped parts)."),
+    "power.shelf_redundancy": ("power shelves' output (W) and the rack's redundancy (N+N, N+1); rack load",
+                               "Add power shelves or relax the redundancy setting."),
+    "cooling.liquid_capacity": ("rack liquid capacity (W); each part's liquid share of its heat",
+                                "Raise the rack's liquid capacity (CDU/facility water), or move liquid-cooled "
+                                "parts out."),
+    "cooling.air_capacity": ("rack air capacity (W); heat not taken by liquid",
+                             "Raise the air capacity, add liquid cooling, or move air-cooled parts out."),
+    "cooling.flow": ("coolant L/min per kW (design rules); CDUs' rated flow; heat to liquid",
+                     "Add or upsize CDUs, or lower the heat to liquid."),
+    "cooling.cdu_capacity": ("CDUs' rated capacity (W); heat to liquid of the rack",
+                             "Add a CDU or move liquid-cooled parts to another rack."),
+    "bandwidth.scale_up": ("each accelerator's connected scale-up ports x Gb/s per port; the design's scale-up "
+                           "target (Gb/s per direction)",
+                           "Connect the missing ports or use faster parts; lower the target if it is a choice."),
+    "bandwidth.oversubscription": ("switch chip ports down to accelerators and up to other switches; the "
+                                   "maximum oversubscription (design rules)",
+                                   "Add uplinks or switch chips, or accept a higher ratio in the design rules."),
+    "geometry.overlap": ("U position and height (U) of every rack-mounted part",
+                         "Move one of the parts (drag it, or type its U in the Inspector)."),
+    "geometry.out_of_rack": ("rack height (U); the parts' U and height", "Move the part to a free U inside the rack."),
+    "geometry.bay": ("the tray's bay groups (count, accepted kinds); each part's bay and kind",
+                     "Move the part to a free bay of the right kind, or use a tray that takes it."),
+    "geometry.orphan": ("each part's parent id", "Delete the part or place it in an existing rack or tray."),
+    "geometry.floor_overlap": ("rack footprints (width x depth, rotation) on the floor plan",
+                               "Move or rotate the racks on the floor plan (arrow keys nudge by one tile)."),
+    "geometry.off_floor": ("hall width and depth; rack footprints", "Move the rack inside, or enlarge the hall "
+                                                                    "(Inspector, nothing selected)."),
+    "reach.copper": ("link length (set, or from rack positions and U) against the copper medium's reach",
+                     "Shorten the run (move racks closer), or use an optical medium."),
+    "reach.optic": ("link length against single-mode DR and the pluggable optics' reach",
+                    "Shorten the run or pick a longer-reach optic."),
+    "domain.size": ("accelerator packages joined by NVLink (through switches) against the generation's "
+                    "maximum domain size", "Split the domain: remove links between the groups or use fewer "
+                                           "accelerators per domain."),
+    "domain.mixed_generation": ("the NVLink generations of the parts in each domain",
+                                "Keep one NVLink generation per domain; join generations over the scale-out "
+                                "network instead."),
+    "catalog.unknown_part": ("part ids against the catalog (built-in and user folders)",
+                             "Install the user catalog that defines the part, or replace the part."),
+    "catalog.wrong_kind": ("the part's kind (a rack part must be a rack)", "Replace the part with one of the "
+                                                                           "right kind."),
+    "catalog.estimate": ("the confidence of each catalog figure a check used",
+                         "Nothing to fix: treat results that rest on estimates as approximate; replace "
+                         "estimates with sourced figures in a user catalog when you have them."),
+}
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    code: str
+    severity: str
+    title: str
+    uses: str
+    fix: str
+
+
+def entries() -> list[RuleEntry]:
+    """Every registered rule, in registry order."""
+    out = []
+    for rule in RULES:
+        uses, fix = NOTES.get(rule.code, ("the figures named in its message", "See the violation's message."))
+        out.append(RuleEntry(rule.code, rule.severity, rule.title, uses, fix))
+    return out
+
+
+def markdown() -> str:
+    """The reference as Markdown (Help > Rule Reference and docs/rules.md)."""
+    lines = ["# Rule reference", "",
+             "Every check RackCAD runs while you edit. Severity is the default; a design may override it by "
+             "code or family and waive single violations (Checks dock > Waive...).", ""]
+    for entry in entries():
+        lines += [f"## {entry.code}", "", f"**{entry.title}** (default severity: {entry.severity})", "",
+                  f"- Figures used: {entry.uses}", f"- How to fix: {entry.fix}", ""]
+    return "\n".join(lines)
