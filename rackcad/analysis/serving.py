@@ -83,16 +83,19 @@ BATCHES = np.unique(np.round(np.geomspace(1, 2048, 56)).astype(int))
 class Efficiency:
     """The achievable share of each peak, and the fixed costs: one set for every design."""
 
-    compute_decode: float = 0.08
+    compute_decode: float = 0.07
+    """Expert (grouped) GEMMs, MTP and attention in decode."""
+    compute_dense: float = 0.40
+    """Dense GEMMs in decode (attention projections, dense and shared-expert FFNs)."""
     compute_prefill: float = 0.45
     hbm: float = 0.75
     nvlink: float = 0.55
     scale_out: float = 0.60
-    nvlink_latency_s: float = 25e-6
+    nvlink_latency_s: float = 20e-6
     """Per collective (one all-to-all or all-reduce) inside an NVLink domain."""
     scale_out_latency_s: float = 35e-6
     """Per collective that crosses the NICs (RDMA through a scale-out switch)."""
-    layer_overhead_s: float = 50e-6
+    layer_overhead_s: float = 60e-6
     """Kernel launches and synchronisation per layer per step that nothing hides."""
     gemm_tile: int = 128
     """Tokens per tensor-core tile: a GEMM on fewer tokens costs as much as on this many."""
@@ -104,8 +107,9 @@ class Efficiency:
 
     def describe(self) -> list[str]:
         return [
-            f"Compute efficiency {self.compute_decode:.0%} of dense peak in decode, {self.compute_prefill:.0%} "
-            "in prefill; attention runs at the FP8 (BF16 for BF16 models) peak.",
+            f"Compute efficiency in decode {self.compute_decode:.0%} of dense peak for expert GEMMs and "
+            f"attention, {self.compute_dense:.0%} for dense GEMMs; {self.compute_prefill:.0%} in prefill; "
+            "attention runs at the FP8 (BF16 for BF16 models) peak.",
             f"HBM efficiency {self.hbm:.0%} of peak bandwidth; {self.hbm_usable:.0%} of HBM usable, "
             f"{self.hbm_reserve_gb:g} GB reserved per GPU for activations and workspace.",
             f"Collectives reach {self.nvlink:.0%} of NVLink and {self.scale_out:.0%} of NIC bandwidth; "
@@ -409,7 +413,8 @@ def _search(result: ServingResult, model: ModelSpec, part: PartSpec, plat: Platf
     tile = eff.gemm_tile
     routed_active = model.expert_params * k * model.moe_layers if moe else 0.0
     dense_active = active - routed_active
-    flops_linear = np.maximum(tokens_rank, tile) / tp * 2 * dense_active / pp
+    flops_dense = np.maximum(tokens_rank, tile) / tp * 2 * dense_active / pp
+    flops_linear = np.zeros_like(flops_dense)
     if moe:
         local = n / ep
         hits = local * hit
@@ -417,7 +422,8 @@ def _search(result: ServingResult, model: ModelSpec, part: PartSpec, plat: Platf
         flops_linear = flops_linear + hits * np.maximum(per_expert, tile) * 2 * model.expert_params * model.moe_layers / pp
     flops_linear = flops_linear + np.where(use_mtp, np.maximum(b * d, tile) / tp * 2 * model.mtp_active_params, 0)
     flops_attn = tokens_rank / tp * model.attention_flops_per_token(ctx_avg, decode=True) / pp
-    comp_s = flops_linear / (peak * eff.compute_decode) + flops_attn / (attn_peak * eff.compute_decode)
+    comp_s = (flops_dense / (peak * eff.compute_dense) + flops_linear / (peak * eff.compute_decode)
+              + flops_attn / (attn_peak * eff.compute_decode))
     roof = np.maximum(comp_s, mem_s)
 
     # ---- expert all-to-all (per MoE layer: dispatch + combine)

@@ -28,10 +28,10 @@ from rackcad.analysis import (
 from rackcad.analysis.serving import ServingResult, serving
 from rackcad.analysis.cpo import compare
 from rackcad.catalog import Catalog
+from rackcad.figures import Figures
 from rackcad.gui.background import BackgroundRunner
 from rackcad.gui.validation import snapshot
 from rackcad.model import Design
-from rackcad.topology import DesignIndex
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
             base: DesignAnalysis | None = None) -> AnalysisResult:
     """Everything the Analysis dock shows (Qt-free; `base` is the design part of an earlier result)."""
     start = time.perf_counter()
-    index = DesignIndex(design, catalog)
+    index = Figures(design, catalog)
     if base is None:
         fabrics = domain_fabrics(design, index=index)
         try:

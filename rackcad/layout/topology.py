@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog
+from rackcad.figures import Figures
 from rackcad.layout.style import qualified_label
 from rackcad.model import Design
 from rackcad.topology import DesignIndex, build_graph, tier_name
@@ -156,7 +157,7 @@ def topology_layout(design: Design, catalog: Catalog | None = None, *, index: De
                     nics: bool | None = None, max_edges: int = MAX_EDGES) -> TopologyLayout:
     """Lay out the design's accelerators, CPUs and switch tiers (see the module docstring). `nics` draws the
     NICs and the scale-out fabric; by default it does when the design has network switches."""
-    index = index or DesignIndex(design, catalog)
+    index = Figures.of(design, index, catalog)
     if nics is None:
         nics = any(index.kind(n) in ("network-switch", "cpo-switch") for n in design.nodes)
     graph = build_graph(index)

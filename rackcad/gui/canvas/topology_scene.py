@@ -127,8 +127,8 @@ class TopologyScene(QGraphicsScene):
 
     def _outline_domains(self) -> list[tuple[QRectF, int]]:
         """A dashed outline round the drawn accelerators of each NVLink domain of two or more (the domains of
-        `rackcad.topology.scale_up_domains`); returns (outline, accelerators) per domain."""
-        from rackcad.topology.graph import scale_up_domains
+        `Figures.domains`, their one owner); returns (outline, accelerators) per domain."""
+        from rackcad.figures import Figures
 
         out: list[tuple[QRectF, int]] = []
         if self.index is None:
@@ -136,7 +136,9 @@ class TopologyScene(QGraphicsScene):
         pen = QPen(QColor(DOMAIN_COLOR), 3)
         pen.setStyle(Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
-        for domain in scale_up_domains(self.index):
+        index = self.index
+        figures = index if isinstance(index, Figures) else Figures(index.design, index.catalog)
+        for domain in figures.domains():
             drawn = [self._parts[a] for a in domain if a in self._parts]
             if len(domain) < 2 or not drawn:
                 continue
