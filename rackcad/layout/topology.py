@@ -5,7 +5,7 @@ Scheme, chosen so the same picture reads at 8, 72 and 576 GPUs:
 - **Bands** (tiers), top to bottom: the NVLink switch tiers from the highest down (tier 2, then tier 1:
   a switch's tier is its hop distance from the nearest accelerator over scale-up links), accelerators,
   CPUs, and with `nics` (by default when the design has network switches) the NICs/DPUs and the scale-out
-  network switches by tier (leaves, spines, cores, from `DesignIndex.levels`). A band is as tall as its
+  network switches by tier (leaves, spines, cores, from `switch_levels`). A band is as tall as its
   tallest group; bands are separated by a gap the links cross.
 - **Columns**: one per rack, in design order (parts outside any rack get a last column), each rack's
   first-tier chips above its accelerators. Racks that hold only upper-tier switches (the spine racks of
@@ -34,7 +34,7 @@ from rackcad.catalog import ACCELERATOR_KINDS, Catalog
 from rackcad.figures import Figures
 from rackcad.layout.style import qualified_label
 from rackcad.model import Design
-from rackcad.topology import DesignIndex, build_graph, tier_name
+from rackcad.topology import DesignIndex, build_graph, switch_levels, tier_name
 
 NODE_W = 90.0
 NODE_H = 40.0
@@ -320,6 +320,7 @@ def _bands(index: DesignIndex, graph, nics: bool) -> dict[str, str]:
     out: dict[str, str] = {}
     depth: dict[str, int] = {}
     frontier = []
+    levels = switch_levels(index) if nics else {}
     for node in index.design.nodes:
         kind = index.kind(node)
         if kind in ACCELERATOR_KINDS:
@@ -331,7 +332,7 @@ def _bands(index: DesignIndex, graph, nics: bool) -> dict[str, str]:
         elif nics and kind in ("nic", "dpu"):
             out[node.id] = "nic"
         elif nics and kind in ("network-switch", "cpo-switch"):
-            out[node.id] = f"network-{index.levels.get(node.id, 1)}"
+            out[node.id] = f"network-{levels.get(node.id, 1)}"
         elif kind == "switch":
             out[node.id] = "switch-tier-1"
     while frontier:
