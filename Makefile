@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE ?= examples/gb200-nvl72.rackcad
 
-.PHONY: run test bench clean examples wheel-check man completion
+.PHONY: run test bench clean examples wheel-check man completion fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+fuzz: $(STAMP)
+	RACKCAD_FUZZ_CASES=$${RACKCAD_FUZZ_CASES:-50000} RACKCAD_FUZZ_ALL=1 RACKCAD_EDIT_CASES=2000 \
+		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/files/test_fuzz.py tests/editing/test_hostile_edits.py
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks

@@ -119,7 +119,7 @@ def run() -> None:
 
     from rackcad.gui.analyzer import analyse
 
-    index = DesignIndex(window.doc.design, window.catalog)
+    index = window.index
     measure("topology tab build (layout + items)", lambda: window.topology_scene.rebuild(index, force=True), repeat=5)
     measure("floor-plan tab build (layout + items)", lambda: window.floor_scene.rebuild(index), repeat=5)
     measure("charts refresh", lambda: window.charts.refresh(index), repeat=10)

@@ -20,6 +20,7 @@ from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, 
 from rackcad.editing.commands import Item
 from rackcad.editing.labels import field_label, set_label
 from rackcad.editing.naming import next_name
+from rackcad.figures.footprint import rack_size_mm, rack_units, u_clash, u_outside, u_span
 from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
 from rackcad.text import escaped, shorten, shown
 
@@ -280,16 +281,14 @@ class Document:
         """Next spot in the first row, left to right; racks in a row touch (no gap)."""
         right = self.ROW_OFFSET_MM
         for rack in self.design.racks:
-            other = self.catalog.find(rack.part)
-            width = other.width_mm if other and other.width_mm else 600.0
+            width = rack_size_mm(self.catalog.find(rack.part))[0]
             if abs(rack.position.y_mm - self.ROW_OFFSET_MM) < 1e-6:
                 right = max(right, rack.position.x_mm + width)
         return FloorPosition(x_mm=right, y_mm=self.ROW_OFFSET_MM)
 
     # ------------------------------------------------------------- placement
     def rack_height(self, rack: Rack) -> int:
-        part = self.catalog.find(rack.part)
-        return part.rack_units if part and part.rack_units else 48
+        return rack_units(self.catalog.find(rack.part))
 
     def node_height(self, node: Node) -> float:
         part = self.catalog.find(node.part)
@@ -320,14 +319,14 @@ class Document:
                 return "a rack-mounted part needs a U position"
             top = self.rack_height(container)
             height = part.height_u or 1
-            if u < 1 or u + height - 1 > top + 1e-9:
-                return f"U{u:g}-U{u + height - 1:g} is outside {container.name} (U1-U{top})"
+            if u_outside(u, height, top):
+                return f"{u_span(u, height)} is outside {container.name} (U1-U{top})"
             for other in self.children(container.id):
                 if other.id == ignore or other.u is None:
                     continue
                 other_h = self.node_height(other)
-                if u < other.u + other_h and other.u < u + height:
-                    return f"U{u:g}-U{u + height - 1:g} overlaps {other.name} (U{other.u:g}-U{other.u + other_h - 1:g})"
+                if u_clash(u, height, other.u, other_h):
+                    return f"{u_span(u, height)} overlaps {other.name} ({u_span(other.u, other_h)})"
             return None
         if isinstance(container, Node):
             tray = self.catalog.find(container.part)

@@ -106,7 +106,7 @@ def domain_fabrics(
     `index` (the design's Figures) and `graph` (= `build_graph(index, "scale-up")`) may be passed in when
     the caller has them.
     """
-    index = index if isinstance(index, Figures) else Figures(design, catalog or (index.catalog if index else None))
+    index = Figures.of(design, index, catalog)
     graph = graph if graph is not None else build_graph(index, protocols="scale-up")
     position = {node.id: i for i, node in enumerate(design.nodes)}
     out = []

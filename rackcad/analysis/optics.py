@@ -218,8 +218,7 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
     switches, or, with none placed, over the CPO switch ports that carry the compute NICs' bandwidth (Gb/s
     of kind `nic` network ports / the CPO switch's port rate).
     """
-    figures = index if isinstance(index, Figures) and index.design is design else \
-        Figures(design, catalog or (index.catalog if index is not None else None))
+    figures = Figures.of(design, index, catalog)
     catalog = figures.catalog
     sources: set[str] = set()
     switches: Counter[str] = Counter()

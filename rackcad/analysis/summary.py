@@ -23,8 +23,7 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     `domains` has every domain's fabric figures (see `rackcad.analysis.fabric`), largest first.
     """
     with without_cyclic_gc():
-        figures = index if isinstance(index, Figures) and index.design is design else \
-            Figures(design, catalog or (index.catalog if index is not None else None))
+        figures = Figures.of(design, index, catalog)
         return _summary(design, figures)
 
 

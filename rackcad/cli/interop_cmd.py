@@ -20,6 +20,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--dry-run", action="store_true", help="report what would be imported, write nothing")
     q.add_argument("--format", choices=["text", "json"], default="text")
     q.set_defaults(func=cmd_import_netbox)
+    q = kinds.add_parser("dxf-hall", help="a building DXF's hall outline and columns -> the design's floor")
+    q.add_argument("file", help="the .rackcad design")
+    q.add_argument("dxf", metavar="HALL.dxf")
+    q.add_argument("-o", "--output", required=True, metavar="OUT.rackcad", help="the design with the new floor")
+    q.set_defaults(func=cmd_import_dxf)
 
     p = sub.add_parser("export", help="write a design in other tools' formats (NetBox, ASTRA-sim, SimAI)")
     kinds = p.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -31,11 +36,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="environment variable holding the NetBox API token (default NETBOX_TOKEN)")
     q.set_defaults(func=cmd_export_netbox)
 
-    q = kinds.add_parser("astra-sim", help="the fabric as an ASTRA-sim network topology (YAML) or SimAI topo")
+    q = kinds.add_parser("astra-sim", help="the fabric as an ASTRA-sim network (YAML or ns-3 topology) or SimAI topology")
     q.add_argument("file")
     q.add_argument("-o", "--output", required=True, metavar="OUT.yaml|OUT.txt",
                    help="ASTRA-sim network YAML, or SimAI topology text with --format simai")
-    q.add_argument("--format", choices=["astra-sim", "simai"], default="astra-sim")
+    q.add_argument("--format", choices=["astra-sim", "astra-ns3", "simai"], default="astra-sim",
+                   help="astra-sim: analytical network YAML (default); astra-ns3: ns-3 physical topology; "
+                        "simai: SimAI topology file")
     q.add_argument("--latency-ns", type=float, default=None,
                    help="per-hop link latency in ns (default: by medium, see the README)")
     q.set_defaults(func=cmd_export_sim)
@@ -66,6 +73,33 @@ def cmd_import_netbox(args) -> int:
         target = f" into {out}" if out else " (dry run: nothing written)"
         print(f"{len(reports)} files: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + target,
               file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import_dxf(args) -> int:
+    from rackcad.files import save
+    from rackcad.interop import InteropError
+    from rackcad.interop.dxf_floor import apply_hall, read_hall
+    from rackcad.rules import validate
+
+    design = load_design(args.file)
+    try:
+        hall = read_hall(args.dxf)
+        design = apply_hall(design, hall)
+    except InteropError as exc:
+        raise CliError(str(exc)) from None
+    except ValueError as exc:  # the outline or a keep-out the model refuses (too many points, out of range)
+        raise CliError(f"{args.dxf}: {exc}") from None
+    try:
+        save(design, args.output)
+    except OSError as exc:
+        raise CliError(f"{args.output}: {exc.strerror or exc}") from None
+    report = validate(design)
+    blocked = [v for v in report.violations if v.code in ("geometry.keepout", "geometry.off_floor")]
+    print(f"wrote {args.output}: hall {hall.width_mm / 1000:g} x {hall.depth_mm / 1000:g} m, outline of "
+          f"{len(hall.outline)} points, {len(hall.keepouts)} keep-out areas")
+    for violation in blocked:
+        print(f"  {violation.code:<20} {violation.message}")
     return EXIT_OK
 
 

@@ -62,11 +62,11 @@ def format_report(report: Report, index: DesignIndex, path: str) -> str:
 
 
 def cmd_validate(args) -> int:
+    from rackcad.figures import Figures
     from rackcad.rules import validate
-    from rackcad.topology import DesignIndex
 
     design = load_design(args.file)
-    index = DesignIndex(design)
+    index = Figures(design)
     report = validate(design, index=index)
     if args.format == "json":
         print_json({"file": args.file, **report.to_dict()})

@@ -31,8 +31,7 @@ class Schedule:
 
     def __init__(self, design: Design, index: DesignIndex | None = None):
         self.design = design
-        self.index = index if isinstance(index, Figures) and index.design is design else \
-            Figures(design, index.catalog if index is not None else None)
+        self.index = Figures.of(design, index)
 
     @cached_property
     def entries(self) -> list[tuple[Link, float | None, Choice]]:

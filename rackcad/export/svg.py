@@ -34,6 +34,7 @@ from datetime import date
 
 from rackcad import __version__
 from rackcad.export.errors import ExportError
+from rackcad.figures import Figures
 from rackcad.layout.elevation import MARGIN, Box, ElevationLayout, elevation
 from rackcad.layout.geometry import point_at
 from rackcad.layout.style import (
@@ -120,9 +121,9 @@ class Totals:
 
     @classmethod
     def of(cls, index: DesignIndex) -> Totals:
-        counts: Counter[str] = Counter(index.kind(n) or "unknown" for n in index.design.nodes)
-        power = sum(index.power_w(n) for n in index.design.nodes)
-        return cls(counts, power, sum(link.count for link in index.design.links))
+        figures = Figures.of(index.design, index)
+        counts: Counter[str] = Counter(figures.kind(n) or "unknown" for n in figures.design.nodes)
+        return cls(counts, figures.total_power_w(), figures.link_count)
 
     def line(self) -> str:
         parts = [f"{self.counts[k]:,} {label}" for k, label in
@@ -459,7 +460,7 @@ class _Elevation:
 def elevation_pages(design: Design, index: DesignIndex | None = None, today: date | None = None,
                     racks_per_page: int | None = RACKS_PER_PAGE) -> list[Drawing]:
     """The elevation of every rack, `racks_per_page` racks per drawing (None: all on one)."""
-    index = index or DesignIndex(design)
+    index = Figures.of(design, index)
     drawer = _Elevation(design, index, elevation(design, index=index), today or date.today())
     ids = [r.id for r in design.racks]
     if racks_per_page is None or len(ids) <= racks_per_page:
@@ -611,7 +612,7 @@ class _Topology:
 
 def topology_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
     """Accelerators, CPUs and switch tiers in bands, with links aggregated per pair (or per group pair)."""
-    return _Topology(design, index or DesignIndex(design), today or date.today()).draw()
+    return _Topology(design, Figures.of(design, index), today or date.today()).draw()
 
 
 # ------------------------------------------------------------------ floor plan
@@ -788,7 +789,7 @@ class _Floor:
 
 def floor_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
     """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks."""
-    return _Floor(design, index or DesignIndex(design), today or date.today()).draw()
+    return _Floor(design, Figures.of(design, index), today or date.today()).draw()
 
 
 def _steps(step: float, length: float, ends: bool = False) -> list[float]:

@@ -22,6 +22,7 @@ from rackcad.analysis import summary
 from rackcad.export.bom import bom
 from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import neutralise
+from rackcad.figures import Figures
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
 
@@ -210,7 +211,7 @@ def _violations_sheet(wb: Workbook, design: Design, index: DesignIndex) -> None:
 
 def write_xlsx(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
     """Write the BOM workbook of `design` to `path`."""
-    index = index or DesignIndex(design)
+    index = Figures.of(design, index)
     schedule = Schedule(design, index)
     wb = Workbook(write_only=True)
     totals = _bom_sheet(wb, design, index, schedule)

@@ -16,9 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import shapely
-from shapely.geometry import Polygon, box
-
 from rackcad.catalog import PartSpec
 from rackcad.model import FloorPlan, Rack
 
@@ -74,6 +71,9 @@ def overlaps(outlines: Sequence[Corners]) -> list[tuple[int, int, float]]:
     """(i, j, shared mm²) for every pair i < j of footprints sharing more than TOLERANCE_MM2."""
     if len(outlines) < 2:
         return []
+    import shapely
+    from shapely.geometry import Polygon
+
     shapes = [Polygon(c) for c in outlines]
     pairs = shapely.STRtree(shapes).query(shapes, predicate="intersects")
     out = []
@@ -86,9 +86,40 @@ def overlaps(outlines: Sequence[Corners]) -> list[tuple[int, int, float]]:
     return out
 
 
+def _area(points) -> Polygon:
+    """A polygon from stored points, repaired if the drawing it came from crossed itself."""
+    import shapely
+    from shapely.geometry import Polygon
+
+    polygon = Polygon(points)
+    return polygon if polygon.is_valid else shapely.make_valid(polygon)
+
+
+def hall_area(floor: FloorPlan) -> Polygon:
+    """The hall: its outline polygon when the design has one (from a building DXF), else width x depth."""
+    from shapely.geometry import box
+
+    return _area(floor.outline) if floor.outline else box(0, 0, floor.width_mm, floor.depth_mm)
+
+
 def outside_area_mm2(outline: Corners, floor: FloorPlan) -> float:
     """Area of a footprint outside the hall; more than TOLERANCE_MM2 means the rack stands off the floor."""
-    return Polygon(outline).difference(box(0, 0, floor.width_mm, floor.depth_mm)).area
+    from shapely.geometry import Polygon
+
+    return Polygon(outline).difference(hall_area(floor)).area
+
+
+def keepout_overlaps(outline: Corners, floor: FloorPlan) -> list[tuple[str, float]]:
+    """(keep-out name, shared mm²) for each keep-out area (column, ramp) the footprint stands on."""
+    from shapely.geometry import Polygon
+
+    shape = Polygon(outline)
+    out = []
+    for i, keepout in enumerate(floor.keepouts):
+        area = shape.intersection(_area(keepout.points)).area
+        if area > TOLERANCE_MM2:
+            out.append((keepout.name or f"keep-out {i + 1}", area))
+    return out
 
 
 def is_outside(outline: Corners, floor: FloorPlan) -> bool:

@@ -142,6 +142,13 @@ class Figures(DesignIndex):
         self._choices: dict[tuple, Choice] = {}
         self._build()
 
+    @classmethod
+    def of(cls, design: Design, index: DesignIndex | None = None, catalog: Catalog | None = None) -> "Figures":
+        """`index` when it is the Figures of `design`, else the Figures of `design` built now."""
+        if isinstance(index, Figures) and index.design is design:
+            return index
+        return cls(design, catalog or (index.catalog if index is not None else None))
+
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         design = self.design
@@ -468,6 +475,37 @@ class Figures(DesignIndex):
         watts = [self.power_w(self.nodes[m]) for m in members if m in self.nodes]
         watts += [self.optics_w(m)[0] for m in members]
         return math.fsum(watts)
+
+    def selection_power_w(self, ids: Iterable[str]) -> float:
+        """Power of a selection of racks, parts (with their contents and optics) and links (their optics),
+        each counted once however many of its containers are selected too."""
+        chosen = set(ids)
+        watts: list[float] = []
+        for item_id in chosen:
+            if item_id in self.racks:
+                watts.append(self.load(item_id).power_w)
+            elif item_id in self.nodes:
+                if self.rack_of.get(item_id) in chosen or self._inside(item_id, chosen):
+                    continue
+                watts.append(self.power_of(item_id))
+            elif item_id in self.link_figures:
+                fig = self.link_figures[item_id]
+                for node_id, rack, power in ((fig.link.a.node, fig.rack_a, fig.power_a),
+                                             (fig.link.b.node, fig.rack_b, fig.power_b)):
+                    if rack not in chosen and node_id not in chosen and not self._inside(node_id, chosen):
+                        watts.append(power)
+        return math.fsum(watts)
+
+    def _inside(self, node_id: str, chosen: set[str]) -> bool:
+        """Whether a container of `node_id` (a tray, at any depth) is in `chosen`."""
+        node = self.nodes.get(node_id)
+        seen = {node_id}
+        while node is not None and node.parent not in seen:
+            if node.parent in chosen:
+                return True
+            seen.add(node.parent)
+            node = self.nodes.get(node.parent)
+        return False
 
     def load(self, rack_id: str) -> RackLoad:
         """Power and heat of one rack, optics included (cached until an edit touches the rack)."""

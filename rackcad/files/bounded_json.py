@@ -142,22 +142,28 @@ def _too_deep_at(text: str) -> str:
     return "line 1"
 
 
-def parse(text: str):
-    """The data of `text`; JsonProblem names the place of the first refused value."""
+def _decode(text: str, **hooks):
+    """`json.loads` with `hooks`; syntax errors and runaway nesting become JsonProblem with their place."""
     try:
-        return json.loads(text, object_pairs_hook=_fast_pairs, parse_float=_fast_float, parse_int=_fast_int,
-                          parse_constant=_refuse_constant)
-    except _Refused:
-        pass
+        return json.loads(text, **hooks)
     except RecursionError:
         raise JsonProblem(_too_deep_at(text), f"nested more than {MAX_DEPTH} levels deep") from None
     except json.JSONDecodeError as exc:
         problem = "file ends early (truncated?)" if exc.pos >= len(text.rstrip()) else exc.msg
         raise JsonProblem(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {problem}") from None
-    marked = json.loads(text, object_pairs_hook=_marked_pairs, parse_float=_marked_float, parse_int=_marked_int,
-                        parse_constant=_marked_constant)
+
+
+def parse(text: str):
+    """The data of `text`; JsonProblem names the place of the first refused value."""
+    try:
+        return _decode(text, object_pairs_hook=_fast_pairs, parse_float=_fast_float, parse_int=_fast_int,
+                       parse_constant=_refuse_constant)
+    except _Refused:
+        pass
+    # A refused value, then perhaps a syntax error further on: the marked parse reports whichever it meets.
+    marked = _decode(text, object_pairs_hook=_marked_pairs, parse_float=_marked_float, parse_int=_marked_int,
+                     parse_constant=_marked_constant)
     found = _find_marker(marked)
     if found is None:  # pragma: no cover - the fast hooks refuse exactly what the markers mark
         raise JsonProblem("(top level)", "refused value")
     raise JsonProblem(*found)
-

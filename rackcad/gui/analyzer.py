@@ -27,10 +27,10 @@ from rackcad.analysis import (
 )
 from rackcad.analysis.serving import ServingResult, serving
 from rackcad.catalog import Catalog
+from rackcad.figures import Figures
 from rackcad.gui.background import BackgroundRunner
 from rackcad.gui.validation import snapshot
 from rackcad.model import Design
-from rackcad.figures import Figures
 
 
 @dataclass(frozen=True)

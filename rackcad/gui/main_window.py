@@ -4,8 +4,9 @@ checks, charts and analysis docks, and the status bar.
 It owns one Document for the window's lifetime (opening a file resets it) and reacts to each of its Change
 events: the elevation is rebuilt from the layout, the topology and floor plan when their tab is shown (they
 are marked stale otherwise), the charts when their dock is shown, the inspector, title, undo labels and
-status bar follow, the recovery file is marked stale, and validation and (when its dock is shown) analysis
-are queued in the background. Selection is shared: selecting in any canvas selects the same items in the
+status bar follow, the recovery file is marked stale, the checks show the report of the window's Checker
+(which heard the change first and re-ran only what it affects), and analysis (when its dock is shown) is
+queued in the background. Canvases, charts and inspector read the Checker's Figures. Selection is shared: selecting in any canvas selects the same items in the
 other two and shows them in the inspector.
 """
 
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from rackcad import templates
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
+from rackcad.figures import Figures
 from rackcad.files import LoadError, load, save
 from rackcad.gui.analyzer import Analyzer
 from rackcad.gui.performance import PerformanceRunner
@@ -59,10 +61,9 @@ from rackcad.gui.panels.palette import PartsPalette
 from rackcad.gui.printing import PageSetup
 from rackcad.gui.recovery import Candidate, Recovery
 from rackcad.gui.settings import Settings
-from rackcad.gui.validation import Validator
 from rackcad.model import Design, Node, Rack, Waiver
+from rackcad.rules.checker import Checker
 from rackcad.templates import TemplateError
-from rackcad.topology import DesignIndex
 from rackcad.units import fmt_power
 
 FILE_FILTER = "RackCAD designs (*.rackcad);;All files (*)"
@@ -94,11 +95,11 @@ class MainWindow(QMainWindow):
         self._selecting = False
         self.jobs = QThreadPool(self)
         self.jobs.setMaxThreadCount(1)
-        self.validator = Validator(self.catalog, self, pool=self.jobs)
+        self.checker = Checker(self.doc, self.catalog)
         self.recovery = Recovery(lambda: self.doc.design, lambda: self.doc.is_dirty, self.settings.autosave_s,
                                  parent=self)
 
-        self.index = DesignIndex(self.doc.design, self.catalog)
+        self.index = self.checker.figures
         self.scene = ElevationScene(self)
         self.view = ElevationView(self.scene, lambda: self.doc)
         self.legend = LegendBar()
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
         self._stale: set[str] = set()  # tabs and docks to rebuild when next shown
 
         self.palette = PartsPalette(self.catalog)
-        self.inspector = Inspector(lambda: self.doc)
+        self.inspector = Inspector(lambda: self.doc, lambda: self.index)
         self.checks = ChecksPanel(self._name_of)
         self.charts = BudgetCharts()
         self.analysis = AnalysisPanel(self.catalog)
@@ -143,9 +144,10 @@ class MainWindow(QMainWindow):
         self.performance_dock.hide()
 
         self.gpu_label = QLabel()
+        self.links_label = QLabel()
         self.power_label = QLabel()
         self.checks_label = QLabel()
-        for label in (self.gpu_label, self.power_label, self.checks_label):
+        for label in (self.gpu_label, self.links_label, self.power_label, self.checks_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
         self.catalog_label = QLabel()  # bad user catalog files are skipped, and said so until fixed
@@ -174,6 +176,9 @@ class MainWindow(QMainWindow):
         self.floor_legend.set_extra(FLOOR_KEY)
         self.charts_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
         self.analysis_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
+        self._bottom_sized = False
+        for dock in (self.charts_dock, self.analysis_dock):
+            dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._size_bottom(d))
         self.analysis.params_changed.connect(lambda: self.analyzer.request(params=self.analysis.params()))
         self.analyzer.started.connect(lambda: self.analysis.show_state("computing…"))
         self.analyzer.finished.connect(self.analysis.show_result)
@@ -195,9 +200,7 @@ class MainWindow(QMainWindow):
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
         self.checks.waive_requested.connect(self.waive)
-        self.validator.started.connect(self._validation_started)
-        self.validator.finished.connect(self._validation_finished)
-        self.validator.failed.connect(self._validation_failed)
+        self._validation_finished(self.checker.report)
 
         self.resize(1600, 1000)
         if restore_layout:
@@ -205,7 +208,7 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
             if state is not None:
-                self.restoreState(state)
+                self._bottom_sized = self.restoreState(state)
         self._on_change(Change("New", frozenset(), "reset"))
 
     @staticmethod
@@ -374,7 +377,7 @@ class MainWindow(QMainWindow):
     def _on_change(self, change: Change) -> None:
         """Follow one Document change: canvases, charts, analysis, inspector, title, undo labels, status,
         recovery, checks."""
-        self.index = index = DesignIndex(self.doc.design, self.catalog)
+        self.index = index = self.checker.figures  # the Checker heard the change first and patched them
         self.scene.rebuild(index)
         self._stale = {"topology", "floor", "charts", "analysis", "performance"}
         if change.kind == "reset":
@@ -387,7 +390,7 @@ class MainWindow(QMainWindow):
         else:
             self.inspector.refresh()
         self.legend.set_kinds(self.scene.kinds)
-        self.validator.request(self.doc.design)
+        self._validation_finished(self.checker.report)
         self._refresh_shown()
         self._update_figures(index)
         self._update_title()
@@ -416,6 +419,17 @@ class MainWindow(QMainWindow):
                 "performance": self.performance_dock}[name]
         dock.show()
         dock.raise_()
+
+    BOTTOM_SHARE = 0.3
+    """The bottom dock opens at most this share of the window's height, so the canvas keeps the rest."""
+
+    def _size_bottom(self, dock: QDockWidget) -> None:
+        """The first time the charts/analysis tab group opens (and no saved layout sized it), give it a
+        sensible height: 290 px, at most 30 % of the window; the user's own resizing is kept after that."""
+        if self._bottom_sized or dock.isFloating():
+            return
+        self._bottom_sized = True
+        self.resizeDocks([dock], [min(290, int(self.height() * self.BOTTOM_SHARE))], Qt.Orientation.Vertical)
 
     def _refresh_shown(self) -> None:
         """Rebuild what is stale and shown: the current canvas tab, the charts, the analysis (queued)."""
@@ -464,13 +478,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}[*] - RackCAD")
         self.setWindowModified(self.doc.is_dirty)
 
-    def _update_figures(self, index: DesignIndex) -> None:
+    def _update_figures(self, index: Figures) -> None:
         kinds = [index.kind(n) for n in index.design.nodes]
         gpus = sum(1 for k in kinds if k == "gpu")
         xpus = sum(1 for k in kinds if k == "xpu")
         text = f"{gpus:,} GPUs" + (f" + {xpus:,} XPUs" if xpus else "")
         self.gpu_label.setText(text)
-        power = sum(index.power_w(n) for n in index.design.nodes)
+        links = index.link_count  # each record's `count`, as `rackcad info` counts links
+        self.links_label.setText(f"{links:,} link{'s' if links != 1 else ''}")
+        power = index.total_power_w()
         budgets = [r.power_budget_w for r in index.design.racks if r.power_budget_w]
         budget = sum(budgets)
         over = bool(budgets) and power > budget
@@ -484,11 +500,6 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     # ----------------------------------------------------------- validation
-    def _validation_started(self) -> None:
-        if self.report is None:
-            self.checks_label.setText("checking…")
-            self.checks.show_state("checking…")
-
     def _validation_finished(self, report) -> None:
         self.report = report
         self.checks.show_report(report)
@@ -500,16 +511,10 @@ class MainWindow(QMainWindow):
         color = "#c62828" if errors else "#e65100" if warnings else "#2e7d32"
         self.checks_label.setStyleSheet(f"color: {color}; font-weight: bold;")
 
-    def _validation_failed(self, text: str) -> None:
-        self.report = None
-        self.checks.show_state(text)
-        self.checks_label.setText("checks unavailable" if "unavailable" in text else "checks failed")
-        self.checks_label.setStyleSheet("color: #5f6673;")
-        self.scene.set_markers([])
-
     def wait_for_checks(self, timeout_s: float = 120.0) -> bool:
-        """Block (processing events) until the newest validation has been shown."""
-        return self.validator.wait(timeout_s)
+        """Whether the checks shown are those of the current design: always, since the Checker updates the
+        report with each edit (kept for callers that wait for them)."""
+        return self.report is self.checker.report
 
     # ------------------------------------------------------------ selection
     def _name_of(self, item_id: str) -> str:
@@ -950,6 +955,6 @@ class MainWindow(QMainWindow):
             scene.blockSignals(True)
         self.recovery.stop()
         self.recovery.discard()
-        self.validator.shutdown()
+        self.checker.close()
         self.analyzer.shutdown()
         self.perf_runner.shutdown()

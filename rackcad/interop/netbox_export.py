@@ -328,11 +328,12 @@ def write_netbox(export: NetBoxExport, folder: str | Path) -> list[Path]:
     written = []
     for sub, docs in (("device-types", export.device_types), ("module-types", export.module_types)):
         for stem, doc in docs.items():
-            vendor_dir, name = stem.split("/", 1)
+            name = stem.split("/", 1)[1]
             path = folder / sub / doc["manufacturer"].replace("/", "-") / f"{name}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
             write_text(path, _dump_yaml(doc))
             written.append(path)
+    folder.mkdir(parents=True, exist_ok=True)
     for table, columns in CSV_COLUMNS.items():
         path = folder / f"{table}.csv"
         write_text(path, _csv_text(columns, export.tables[table]))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rackcad.catalog import Catalog
+from rackcad.figures import Figures
 from rackcad.layout.style import short_label
 from rackcad.model import Design, Node, Rack
 from rackcad.topology import DesignIndex
@@ -94,7 +95,7 @@ class ElevationLayout:
 
 def elevation(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> ElevationLayout:
     """Lay out every rack of `design` side by side, in design order."""
-    index = index or DesignIndex(design, catalog)
+    index = Figures.of(design, index, catalog)
     out = ElevationLayout()
     x = MARGIN
     tallest = 0.0

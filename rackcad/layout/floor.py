@@ -5,8 +5,8 @@ and SVG.
 - Each rack is its real footprint: the rack part's `width_mm` x `depth_mm` (600 x 1,200 mm when the part
   lacks them), placed by `Rack.position`: (`x_mm`, `y_mm`) is the front-left corner, the front edge runs
   along +x and the depth along +y, and `rotation_deg` turns the footprint clockwise on screen about that
-  corner. Overlapping footprints and racks reaching outside the hall are listed (shapely), for the view
-  to flag; the rules own the verdict.
+  corner. Overlapping footprints and racks reaching outside the hall are listed, for the view to flag, by
+  rackcad.figures.footprint: the same test and tolerance the geometry rules use.
 - Cross-rack cable runs are the links between two racks aggregated per rack pair (lanes, Gb/s per
   direction, media, and the shortest and longest length from `figures.lengths`, the lengths the reach
   checks and exports use; it measures from each rack's front centre). A run is drawn from one
@@ -20,15 +20,13 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from shapely.geometry import Polygon, box
-
+from rackcad.figures import Figures, footprint
+from rackcad.figures.footprint import DEFAULT_DEPTH_MM
 from rackcad.figures.lengths import link_length_m
 from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
 
-DEFAULT_WIDTH_MM = 600.0
-DEFAULT_DEPTH_MM = 1200.0
 RUN_SPACING = 60.0
 """Largest offset between parallel cable runs (smaller when many runs must share a rack's depth)."""
 
@@ -94,39 +92,23 @@ class FloorLayout:
 def floor_layout(design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None,
           runs: bool = True) -> FloorLayout:
     """Lay out the hall, the rack footprints and (with `runs`) the cross-rack cable runs."""
-    index = index or DesignIndex(design, catalog)
+    index = Figures.of(design, index, catalog)
     plan = design.floor
     out = FloorLayout(width_mm=plan.width_mm, depth_mm=plan.depth_mm, grid_mm=plan.grid_mm)
-    shapes: dict[str, Polygon] = {}
     for rack in design.racks:
         part = index.catalog.find(rack.part)
-        w = part.width_mm if part and part.width_mm else DEFAULT_WIDTH_MM
-        d = part.depth_mm if part and part.depth_mm else DEFAULT_DEPTH_MM
+        w, d = footprint.rack_size_mm(part)
         pos = rack.position
-        corners = _footprint(pos.x_mm, pos.y_mm, w, d, pos.rotation_deg)
+        corners = footprint.rack_corners(rack, part)
         label = f"{rack.name}\n{part.model if part else rack.part}"
         out.racks.append(RackFootprint(rack.id, rack.name, rack.part, label, pos.x_mm, pos.y_mm, w, d,
                                        pos.rotation_deg, corners))
-        shapes[rack.id] = Polygon(corners)
     out.by_id = {r.id: r for r in out.racks}
-    hall = box(0, 0, plan.width_mm, plan.depth_mm)
-    ids = [r.id for r in out.racks]
-    for i, a in enumerate(ids):
-        if not shapes[a].buffer(-1e-6).within(hall):
-            out.outside.append(a)
-        for b in ids[i + 1:]:
-            if shapes[a].intersection(shapes[b]).area > 1e-6:
-                out.overlaps.append((a, b))
+    out.outside = [r.id for r in out.racks if footprint.is_outside(r.polygon, plan)]
+    out.overlaps = [(out.racks[i].id, out.racks[j].id) for i, j, _ in footprint.overlaps([r.polygon for r in out.racks])]
     if runs:
         out.runs = _runs(index, out)
     return out
-
-
-def _footprint(x: float, y: float, w: float, d: float, rotation_deg: float) -> tuple[tuple[float, float], ...]:
-    theta = math.radians(rotation_deg)
-    c, s = math.cos(theta), math.sin(theta)
-    return tuple((round(x + dx * c - dy * s, 6), round(y + dx * s + dy * c, 6))
-                 for dx, dy in ((0, 0), (w, 0), (w, d), (0, d)))
 
 
 def _inside(polygon: tuple[tuple[float, float], ...], x: float, y: float) -> bool:

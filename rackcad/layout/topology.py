@@ -30,6 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog
+from rackcad.figures import Figures
 from rackcad.layout.style import qualified_label
 from rackcad.model import Design
 from rackcad.topology import DesignIndex, build_graph
@@ -154,7 +155,7 @@ class TopologyLayout:
 def topology_layout(design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None,
                     nics: bool = False, max_edges: int = MAX_EDGES) -> TopologyLayout:
     """Lay out the design's accelerators, CPUs and switch tiers (see the module docstring)."""
-    index = index or DesignIndex(design, catalog)
+    index = Figures.of(design, index, catalog)
     graph = build_graph(index)
     band_of = _bands(index, graph, nics)
     order = _band_order(set(band_of.values()))

@@ -5,10 +5,9 @@ Field order here is the key order of the saved file, so it stays stable for clea
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_serializer, model_validator
 
 from rackcad.text import shown, text_problem
 
@@ -95,13 +94,48 @@ class FloorPosition(_Strict):
     rotation_deg: Annotated[float, Field(ge=-360, le=360)] = 0.0
 
 
+MAX_OUTLINE_POINTS = 10_000
+MAX_KEEPOUTS = 10_000
+Point = Annotated[list[Coordinate], Field(min_length=2, max_length=2)]
+"""[x_mm, y_mm] in hall coordinates (origin at the hall's top-left corner, y down)."""
+
+
+class KeepOut(_Strict):
+    """An area of the hall no rack may stand on: a building column, a ramp, a door swing (hall mm)."""
+
+    name: Name = ""
+    points: Annotated[list[Point], Field(min_length=3, max_length=MAX_OUTLINE_POINTS)]
+
+
 class FloorPlan(_Strict):
-    """The hall the racks stand in, and the cable slack added to every computed length."""
+    """The hall the racks stand in, and the cable slack added to every computed length.
+
+    `outline` (optional) is the hall's real outline as a polygon, for halls that are not the
+    `width_mm` x `depth_mm` rectangle; `keepouts` are areas inside it where racks may not stand. Both
+    usually come from the building's DXF (`rackcad import dxf-hall`) and are left out of the saved file
+    while empty, so designs without them keep their bytes.
+    """
 
     width_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 20_000.0
     depth_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 12_000.0
-    grid_mm: Annotated[float, Field(gt=0, le=MAX_HALL_MM)] = 600.0
+    grid_mm: Annotated[float, Field(ge=0.001, le=MAX_HALL_MM)] = 600.0
     cable_slack_m: Annotated[float, Field(ge=0, le=1_000)] = 0.5
+    outline: Annotated[list[Point], Field(max_length=MAX_OUTLINE_POINTS)] = Field(default_factory=list)
+    keepouts: Annotated[list[KeepOut], Field(max_length=MAX_KEEPOUTS)] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_areas(self, handler):
+        data = handler(self)
+        for key in ("outline", "keepouts"):
+            if isinstance(data, dict) and not data.get(key):
+                data.pop(key, None)
+        return data
+
+    @model_validator(mode="after")
+    def _outline_is_a_polygon(self) -> "FloorPlan":
+        if 0 < len(self.outline) < 3:
+            raise ValueError(f"outline: a polygon needs at least 3 points, not {len(self.outline)}")
+        return self
 
     @model_validator(mode="after")
     def _grid_lines(self) -> "FloorPlan":
@@ -109,7 +143,7 @@ class FloorPlan(_Strict):
         if lines > MAX_GRID_LINES:
             need = max(self.width_mm, self.depth_mm) / MAX_GRID_LINES
             raise ValueError(f"grid_mm: a {self.grid_mm:g} mm grid over a {max(self.width_mm, self.depth_mm):,.0f} mm "
-                             f"hall is {math.ceil(lines):,} lines a side, at most {MAX_GRID_LINES:,} "
+                             f"hall is {lines:,.0f} lines a side, at most {MAX_GRID_LINES:,} "
                              f"(use a grid of at least {need:,.0f} mm)")
         return self
 

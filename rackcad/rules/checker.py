@@ -15,6 +15,7 @@ length) rebuilds everything; a change of waivers only settles the findings again
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 from rackcad.catalog import Catalog
@@ -139,9 +140,14 @@ class Checker:
         if change.kind == "reset" or design.floor is not floor or design.rules is not rules:
             self._rebuild()
             return
-        with without_cyclic_gc():
-            self._update(change)
-            self._seen = (design.floor, design.rules, design.waivers)
+        try:
+            with without_cyclic_gc():
+                self._update(change)
+        except Exception:  # a bug in patching must not stop the edit that was made: start again from the design
+            logging.getLogger(__name__).exception("incremental check failed after %r; checking everything", change.label)
+            self._rebuild()
+            return
+        self._seen = (design.floor, design.rules, design.waivers)
 
     def _update(self, change: Change) -> None:
         delta = self.figures.update(change.ids, self.doc.find)

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from rackcad.catalog import Catalog, default_catalog
+from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.rules import bandwidth, catalog_rules, cooling, domain, geometry, ports, power, reach
 from rackcad.rules.context import Context
@@ -43,6 +43,7 @@ RULES: list[Rule] = [
     geometry.Orphan(),
     geometry.FloorOverlap(),
     geometry.OffFloor(),
+    geometry.KeepOut(),
     reach.Copper(),
     reach.Optic(),
     domain.Size(),
@@ -87,8 +88,7 @@ def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex 
     `index` lets a caller that already holds the Figures of this design state (the editor) reuse them.
     """
     with without_cyclic_gc():
-        figures = index if isinstance(index, Figures) and index.design is design else \
-            Figures(design, catalog or (index.catalog if index is not None else default_catalog()))
+        figures = Figures.of(design, index, catalog)
         ctx = Context(design, figures.catalog, figures)
         found: list[Violation] = []
         for rule in active_rules(design):

@@ -1,5 +1,6 @@
 """Geometry rules: parts sharing U, parts beyond the rack's height, bays of the wrong kind or shared, parts
-whose container does not exist, and racks overlapping each other or leaving the floor plan.
+whose container does not exist, racks overlapping each other, leaving the floor plan (its outline when the
+design has one) or standing on a keep-out area (a column, a ramp).
 
 The editor refuses such placements (Document.check_place); these rules catch what arrives another way:
 a hand-edited or merged file, a rack part swapped for a shorter one, a catalog that changed underneath.
@@ -202,8 +203,26 @@ class OffFloor(Rule):
         for rack in ctx.racks:
             outside = footprint.outside_area_mm2(_outline(ctx, rack), floor)
             if outside > footprint.TOLERANCE_MM2:
+                what = ("the hall outline" if floor.outline
+                        else f"the {floor.width_mm / 1000:g} x {floor.depth_mm / 1000:g} m floor plan")
                 yield self.violation(
-                    f"{ctx.label(rack.id)} stands {outside / 1e6:.2f} m² outside the "
-                    f"{floor.width_mm / 1000:g} x {floor.depth_mm / 1000:g} m floor plan",
+                    f"{ctx.label(rack.id)} stands {outside / 1e6:.2f} m² outside {what}",
                     (rack.id,), measured=outside / 1e6, limit=0, unit="m²",
+                )
+
+
+class KeepOut(Rule):
+    code = "geometry.keepout"
+    title = "Racks standing on a keep-out area (column, ramp) of the hall"
+    reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        floor = ctx.design.floor
+        if not floor.keepouts:
+            return
+        for rack in ctx.racks:
+            for name, area in footprint.keepout_overlaps(_outline(ctx, rack), floor):
+                yield self.violation(
+                    f"{ctx.label(rack.id)} stands on {name} ({area / 1e6:.2f} m² of it)",
+                    (rack.id,), measured=area / 1e6, limit=0, unit="m²",
                 )

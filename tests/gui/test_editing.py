@@ -219,3 +219,18 @@ def test_rule_reference_from_the_checks_dock_and_the_user_guide(small, monkeypat
     page.close()
     window.guide_action.trigger()
     assert "Bulk wiring" in window.help_page.browser.toPlainText()
+
+
+def test_bottom_docks_open_tabbed_at_a_sensible_height_and_the_toolbar_keeps_its_width(small, qtbot):
+    window, ids, _ = small
+    width = window.toolbar.sizeHint().width()
+    for dock in (window.charts_dock, window.analysis_dock):
+        button = window.toolbar.widgetForAction(dock.toggleViewAction())
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.charts_dock.isVisible() and window.analysis_dock.isVisible())
+    assert window.analysis_dock in window.tabifiedDockWidgets(window.charts_dock)  # one tab group
+    assert window.charts_dock.height() <= 0.3 * window.height() + 1
+    assert window.view.height() >= 0.5 * window.height()  # the canvas keeps most of the window
+    window.doc.set(ids["rack"], power_budget_w=120_000)  # a long undo label
+    assert window.undo_action.text() == "&Undo Set power budget of R1 to 120.0 kW"
+    assert window.toolbar.sizeHint().width() == width

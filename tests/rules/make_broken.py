@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rackcad import Document, save
-from rackcad.model import Design, FloorPosition, Link, Node, PortRef
+from rackcad.model import Design, FloorPosition, KeepOut, Link, Node, PortRef
 from rackcad.templates import build
 
 BROKEN = Path(__file__).resolve().parents[2] / "examples" / "broken"
@@ -246,6 +246,15 @@ def geometry_off_floor() -> Design:
     return _described(doc, "a rack standing 0.4 m past the 20 m wide hall")
 
 
+def geometry_keepout() -> Design:
+    doc = _doc()
+    doc.add_rack("mgx-nvl72-rack", name="A", position=FloorPosition(x_mm=6_000, y_mm=2_400))
+    doc.add_rack("mgx-nvl72-rack", name="B", position=FloorPosition(x_mm=7_200, y_mm=2_400))
+    doc.design.floor.keepouts = [KeepOut(name="column C3", points=[[6_400, 3_200], [6_900, 3_200], [6_900, 3_700],
+                                                                   [6_400, 3_700]])]
+    return _described(doc, "rack A standing on a 500 x 500 mm building column; rack B beside it is clear")
+
+
 # ------------------------------------------------------------------ reach and domains
 def _two_racks_of_chips(doc: Document) -> list[str]:
     chips = []
@@ -338,6 +347,7 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "geometry-orphan": geometry_orphan,
     "geometry-floor-overlap": geometry_floor_overlap,
     "geometry-off-floor": geometry_off_floor,
+    "geometry-keepout": geometry_keepout,
     "reach-copper": reach_copper,
     "reach-optic": reach_optic,
     "domain-size": domain_size,

@@ -63,3 +63,23 @@ def test_racks_in_a_row_touch_without_overlapping(built):
 def test_off_the_floor():
     [violation] = only(validate(make_broken.geometry_off_floor()), "geometry.off_floor")
     assert violation.severity == "warning" and violation.measured == pytest.approx(0.4 * 1.068)
+
+
+def test_keepout_columns_and_hall_outline():
+    from rackcad.model import KeepOut
+
+    design = make_broken.geometry_keepout()
+    [violation] = only(validate(design), "geometry.keepout")
+    rack_a = next(r.id for r in design.racks if r.name == "A")
+    # rack A: x 6,000-6,600, y 2,400-3,468 (MGX 600 x 1,068 mm); the column 6,400-6,900 x 3,200-3,700
+    # overlaps it by 200 x 268 mm = 0.0536 m²; rack B (from x 7,200) is clear
+    assert violation.subjects == (rack_a,) and violation.measured == pytest.approx(0.0536)
+    assert "column C3" in violation.message
+    design.floor.keepouts = [KeepOut(points=[[0, 0], [100, 0], [100, 100]])]
+    assert not [v for v in validate(design).violations if v.code == "geometry.keepout"]
+    # an L-shaped hall: the 7.2 m wide wing is only 3 m deep, so rack B (to x 7,800) sticks out of it
+    design.floor.outline = [[0, 0], [7_000, 0], [7_000, 3_000], [20_000, 3_000], [20_000, 12_000], [0, 12_000]]
+    [off] = only(validate(design), "geometry.off_floor")
+    assert "the hall outline" in off.message
+    rack_b = next(r.id for r in design.racks if r.name == "B")
+    assert off.subjects == (rack_b,) and off.measured == pytest.approx(0.6 * 0.6)  # 600 mm x (3,000-2,400)

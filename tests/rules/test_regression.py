@@ -35,6 +35,7 @@ BROKEN = {
     "geometry-orphan": {"geometry.orphan"},
     "geometry-floor-overlap": {"geometry.floor_overlap"},
     "geometry-off-floor": {"geometry.off_floor"},
+    "geometry-keepout": {"geometry.keepout"},
     "reach-copper": {"reach.copper"},
     "reach-optic": {"reach.optic"},
     "domain-size": {"domain.size"},

@@ -1,9 +1,9 @@
 """The floor-plan scene: the hall with a metre grid, every rack's real footprint and the cable runs between
 racks, from `rackcad.layout.floor` (hall millimetres, y down), in the SVG's colours.
 
-A rack whose footprint overlaps another's or reaches outside the hall gets a red outline (the layout's
-shapely test; the rules report the same as geometry.floor_overlap / geometry.off_floor in the Checks
-dock). `preview` runs the same test for racks being dragged, before anything is edited. Each run shows its
+A rack whose footprint overlaps another's or reaches outside the hall gets a red outline (the test of
+rackcad.figures.footprint; the rules report the same as geometry.floor_overlap / geometry.off_floor in the
+Checks dock). `preview` runs the same test for racks being dragged, before anything is edited. Each run shows its
 length range (from `figures.lengths`, the lengths the reach checks and the cable schedule use) as a
 screen-size label and its figures in a tooltip.
 """
@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
     QWidget,
 )
-from shapely.geometry import Polygon, box
 
+from rackcad.figures import footprint
 from rackcad.gui.canvas.items import MIN_TEXT_PX, style
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import protocol_color
 from rackcad.layout.floor import CableRun, FloorLayout, RackFootprint, floor_layout
 from rackcad.layout.geometry import distance_to_polyline, point_at
 from rackcad.layout.style import protocol_label
+from rackcad.model import FloorPlan
 from rackcad.topology import DesignIndex
 from rackcad.units import fmt_gbps
 
@@ -316,27 +317,21 @@ class FloorScene(QGraphicsScene):
     # ------------------------------------------------------------ preview
     def preview(self, moved: dict[str, tuple[float, float]]) -> dict[str, list[str]]:
         """Flag racks as if the racks in `moved` stood at the given front-left corners (nothing is edited):
-        the layout's shapely test on the moved outlines. Returns rack id -> problems and outlines those racks."""
-        shapes: dict[str, Polygon] = {}
+        the test and tolerance of rackcad.figures.footprint on the moved outlines. Returns rack id -> problems
+        and outlines those racks."""
+        outlines = []
         for rack in self.layout.racks:
             dx, dy = (moved[rack.id][0] - rack.x, moved[rack.id][1] - rack.y) if rack.id in moved else (0.0, 0.0)
-            shapes[rack.id] = Polygon([(x + dx, y + dy) for x, y in rack.polygon])
-        hall = box(0, 0, self.layout.width_mm, self.layout.depth_mm)
-        names = {r.id: r.name for r in self.layout.racks}
-        bounds = {rack_id: shape.bounds for rack_id, shape in shapes.items()}
+            outlines.append(tuple((x + dx, y + dy) for x, y in rack.polygon))
+        floor = FloorPlan(width_mm=self.layout.width_mm, depth_mm=self.layout.depth_mm)
+        racks = self.layout.racks
         problems: dict[str, list[str]] = {}
-        ids = list(shapes)
-        for i, a in enumerate(ids):
-            if not shapes[a].buffer(-1e-6).within(hall):
-                problems.setdefault(a, []).append("stands outside the hall")
-            ax0, ay0, ax1, ay1 = bounds[a]
-            for b in ids[i + 1:]:
-                bx0, by0, bx1, by1 = bounds[b]
-                if bx0 >= ax1 or ax0 >= bx1 or by0 >= ay1 or ay0 >= by1:
-                    continue
-                if shapes[a].intersection(shapes[b]).area > 1e-6:
-                    problems.setdefault(a, []).append(f"overlaps {names[b]}")
-                    problems.setdefault(b, []).append(f"overlaps {names[a]}")
+        for rack, outline in zip(racks, outlines):
+            if footprint.is_outside(outline, floor):
+                problems.setdefault(rack.id, []).append("stands outside the hall")
+        for i, j, _ in footprint.overlaps(outlines):
+            problems.setdefault(racks[i].id, []).append(f"overlaps {racks[j].name}")
+            problems.setdefault(racks[j].id, []).append(f"overlaps {racks[i].name}")
         for rack_id, item in self._racks.items():
             item.set_problem(rack_id in problems)
         return problems

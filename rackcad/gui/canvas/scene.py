@@ -6,11 +6,10 @@ touches the items whose box or look changed: an edit to one tray repaints that t
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
+from rackcad.figures import Figures
 from rackcad.gui.canvas.items import BoxItem, Look, style
 from rackcad.layout.elevation import ElevationLayout, elevation
 from rackcad.model import Link
@@ -70,20 +69,12 @@ class ElevationScene(QGraphicsScene):
         the links and one over the nodes (~10 ms for GB200 NVL576).
         """
         looks: dict[str, Look] = {}
-        used: defaultdict[tuple[str, str], int] = defaultdict(int)  # (node, port group) -> ports in use
-        for link in index.design.links:
-            a, b, count = link.a, link.b, link.count
-            used[a.node, a.port] += count
-            used[b.node, b.port] += count
+        index = Figures.of(index.design, index)
+        used = index.port_use  # (node, port group) -> ports in use
         by_part: dict[str, tuple[bool, list[str], int] | None] = {}  # part id -> (has bays, scale-up groups, ports)
         shared: dict[tuple, Look] = {}
         severity = self._severity
-        rack_power = {rack.id: 0.0 for rack in index.design.racks}
-        rack_of = index.rack_of
         for node in index.design.nodes:
-            rack = rack_of.get(node.id)
-            if rack in rack_power:
-                rack_power[rack] += index.power_w(node)
             if node.part not in by_part:
                 part = index.catalog.find(node.part)
                 groups = [g for g in part.ports if g.role == "scale-up"] if part and part.kind in BADGE_KINDS else []
@@ -107,7 +98,7 @@ class ElevationScene(QGraphicsScene):
         for rack in index.design.racks:
             part = index.part(rack)
             model = part.model if part else f"unknown part {rack.part}"
-            power = rack_power[rack.id]
+            power = index.load(rack.id).power_w  # optics plugged into the rack included
             budget = rack.power_budget_w
             detail = f"{model} · {fmt_power(power)}" + (f" of {fmt_power(budget)}" if budget else "")
             looks[f"{rack.id}#title"] = Look(detail=detail, over_budget=bool(budget and power > budget),

@@ -82,13 +82,13 @@ class ElevationView(ZoomView):
         """The opening view: every rack if U rows stay readable, else the racks' full height from the left."""
         self.fit_mode = True
         rect = self.content_rect()
-        width, height = self.viewport().width(), self.viewport().height()
+        width, height = self.full_size()
         if width < 50 or height < 50:
             return
         if min(width / rect.width(), height / rect.height()) * U_MM >= READABLE_U_PX:
             self.fit_all()
             return
-        height -= self.horizontalScrollBar().sizeHint().height()
+        height -= self.horizontalScrollBar().sizeHint().height()  # this view scrolls sideways
         scale = height / rect.height()
         self.setTransform(QTransform.fromScale(scale, scale))
         self.centerOn(QPointF(rect.left() + width / scale / 2, rect.center().y()))

@@ -9,7 +9,7 @@ handlers so a middle-button pan always wins.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QTransform, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
@@ -33,6 +33,7 @@ class ZoomView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.fit_mode = True  # refit on resize until the user zooms or pans
+        self._fitting = False
         self._pan_from: QPoint | None = None
         self._space = False
 
@@ -66,8 +67,25 @@ class ZoomView(QGraphicsView):
         return self.sceneRect()
 
     def fit_all(self) -> None:
-        """Zoom so that all the content is in view."""
-        self.fitInView(self.content_rect(), Qt.AspectRatioMode.KeepAspectRatio)
+        """Zoom so that all the content is in view.
+
+        The scale comes from the viewport's full size less the scrollbars that scale itself will need (the
+        scene may be larger than the content), never from the scrollbars shown right now: so a fit is the
+        same however often it runs, and the resize its scrollbars cause cannot start another fit.
+        """
+        rect = self.content_rect()
+        if rect.isEmpty():
+            return
+        width, height = self.full_size()
+        scene = self.sceneRect()
+        scale = min((width - 4) / rect.width(), (height - 4) / rect.height())
+        if scene.width() * scale > width + 0.5:
+            height -= self.horizontalScrollBar().sizeHint().height()
+        if scene.height() * scale > height + 0.5:
+            width -= self.verticalScrollBar().sizeHint().width()
+        scale = min(max(min((width - 4) / rect.width(), (height - 4) / rect.height()), MIN_SCALE), MAX_SCALE)
+        self.setTransform(QTransform.fromScale(scale, scale))
+        self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom)
 
     def fit(self) -> None:
@@ -87,10 +105,20 @@ class ZoomView(QGraphicsView):
             self.zoom_changed.emit(self.zoom)
         self.centerOn(rect.center())
 
+    def full_size(self) -> tuple[int, int]:
+        """The viewport's size with no scrollbars shown: what a fit decides by, so that a scrollbar the
+        fit itself shows or hides cannot flip the decision (which resized, refitted, ... for ever)."""
+        frame = 2 * self.frameWidth()
+        return self.width() - frame, self.height() - frame
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.fit_mode:
-            self.fit()
+        if self.fit_mode and not self._fitting:
+            self._fitting = True  # a resize caused by the fit's own scrollbars does not refit again
+            try:
+                self.fit()
+            finally:
+                self._fitting = False
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:

@@ -1,19 +1,17 @@
 """Budget charts (pyqtgraph): per-rack power against budget, heat to liquid and to air against the racks'
 capacities, port use per switch chip, and the distribution of per-GPU scale-up bandwidth.
 
-`refresh(index)` runs after every edit while the dock is shown: one pass over the parts and one over the
-links (`budget_figures`, ~40 ms for GB200 NVL576), then the existing plot items get new data; nothing is
-re-created. The plots are built at the first refresh, when the dock is first shown: pyqtgraph takes ~0.5 s
+`refresh(index)` runs after every edit while the dock is shown: it reads the design's Figures
+(`budget_figures`), then the existing plot items get new data; nothing is re-created. The plots are built at the first refresh, when the dock is first shown: pyqtgraph takes ~0.5 s
 to import, which the editor's start-up should not pay for a closed dock.
 
-The figures are the rules' own: a part's design (maximum) power or its override, heat to liquid = power x
-liquid-cooled share, the rack's budget and capacity fields, ports used = link counts.
+The figures are the rules' own (rackcad.figures): rack power and heat with the optics plugged in, the rack's
+budget and capacity fields, ports in use.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from html import escape
@@ -24,9 +22,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from rackcad.figures import Figures
 from rackcad.gui.panels.flow import FlowGrid
 from rackcad.layout.style import KIND_COLORS
-from rackcad.topology import DesignIndex
 from rackcad.units import fmt_gbps, fmt_power
 
 if TYPE_CHECKING:
@@ -83,30 +81,21 @@ class BudgetFigures:
     target_gbps: float | None
 
 
-def budget_figures(index: DesignIndex) -> BudgetFigures:
-    """Rack power and heat, switch port use and per-accelerator scale-up Gb/s of `index.design`."""
+def budget_figures(index: Figures) -> BudgetFigures:
+    """Rack power and heat (optics included), switch port use and per-accelerator scale-up Gb/s, read from
+    the design's Figures."""
     design = index.design
-    power: dict[str, float] = defaultdict(float)
-    liquid: dict[str, float] = defaultdict(float)
-    rack_of = index.rack_of
-    for node in design.nodes:
-        rack = rack_of.get(node.id)
-        if rack is not None:
-            watts = index.power_w(node)
-            power[rack] += watts
-            liquid[rack] += watts * index.liquid_fraction(node)
-    racks = [RackBudget(r.id, r.name, power[r.id], r.power_budget_w, liquid[r.id], power[r.id] - liquid[r.id],
-                        r.liquid_capacity_w, r.air_capacity_w) for r in design.racks]
-    used: dict[tuple[str, str], int] = defaultdict(int)
-    for link in design.links:
-        used[link.a.node, link.a.port] += link.count
-        used[link.b.node, link.b.port] += link.count
+    racks = []
+    for r in design.racks:
+        load = index.load(r.id)
+        racks.append(RackBudget(r.id, r.name, load.power_w, r.power_budget_w, load.liquid_w, load.air_w,
+                                r.liquid_capacity_w, r.air_capacity_w))
     switches = []
     for node in design.nodes:
         part = index.part(node)
         if part is None or part.kind not in SWITCH_KINDS or not part.ports:
             continue
-        switches.append(SwitchUse(node.id, node.name, sum(used.get((node.id, g.name), 0) for g in part.ports),
+        switches.append(SwitchUse(node.id, node.name, sum(index.used_ports(node.id, g.name) for g in part.ports),
                                   sum(g.count for g in part.ports)))
     switches.sort(key=lambda s: -s.share)
     return BudgetFigures(racks, switches, [index.scale_up_gbps(n) for n in index.accelerators],
@@ -227,7 +216,7 @@ class BudgetCharts(QWidget):
         return markers
 
     # ------------------------------------------------------------- refresh
-    def refresh(self, index: DesignIndex) -> None:
+    def refresh(self, index: Figures) -> None:
         """Recompute the figures of the current design and redraw the four charts."""
         if not self.built:
             self._build()

@@ -30,13 +30,12 @@ from PySide6.QtWidgets import (
 
 from rackcad.catalog.schema import Medium
 from rackcad.document import Document, EditError
-from rackcad.editing.wiring import used_ports
+from rackcad.figures import Figures
 from rackcad.gui.figures import figure_rows, figures_html
 from rackcad.gui.panels.palette import swatch
 from rackcad.layout.style import KIND_LABELS, PROTOCOL_COLORS
 from rackcad.model import Link, Node, Rack
 from rackcad.model.design import Redundancy
-from rackcad.topology import DesignIndex
 from rackcad.units import fmt_power
 
 MEDIA = ["", *Medium.__args__]
@@ -74,9 +73,11 @@ class Inspector(QWidget):
 
     select_requested = Signal(list)  # ids to select (a link's end, a link of a part)
 
-    def __init__(self, doc: Callable[[], Document], parent: QWidget | None = None):
+    def __init__(self, doc: Callable[[], Document], figures: Callable[[], Figures] | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self._doc = doc
+        self._derived = figures or (lambda: Figures(self._doc().design, self._doc().catalog))
         self.ids: list[str] = []
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -309,7 +310,7 @@ class Inspector(QWidget):
         self._number("floor.depth_mm", "Hall depth", "m", *hall("depth_mm"))
         self._number("floor.grid_mm", "Floor tile", "m", *hall("grid_mm"))
         self._info("Contents", lambda: f"{len(doc.design.racks)} racks, {len(doc.design.nodes):,} parts, "
-                                       f"{len(doc.design.links):,} links")
+                                       f"{self._derived().link_count:,} links ({len(doc.design.links):,} records)")
         self._page.addWidget(QLabel("<b>Waivers</b> (accepted violations)"))
         waivers = QVBoxLayout()
         self._page.addLayout(waivers)
@@ -330,13 +331,8 @@ class Inspector(QWidget):
     def _many_page(self, doc: Document, items: list) -> None:
         names = [getattr(item, "name", "") or item.id for item in items if item is not None]
         self._heading(f"{len(names)} items selected")
-        index = DesignIndex(doc.design, doc.catalog)
-        power = 0.0
-        chosen = {item.id for item in items if item is not None}
-        for node in doc.design.nodes:
-            if node.id in chosen or index.rack_of.get(node.id) in chosen:
-                power += index.power_w(node)
-        self._form.addRow("Power", QLabel(fmt_power(power)))
+        power = self._derived().selection_power_w(item.id for item in items if item is not None)
+        self._form.addRow("Power", QLabel(fmt_power(power)))  # contents and plugged-in optics included
         shown = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
         label = QLabel(escape(shown))
         label.setWordWrap(True)
@@ -380,8 +376,8 @@ class Inspector(QWidget):
         self._number("position.rotation_deg", "Rotation", "°", *position("rotation_deg", 1.0))
 
         def load() -> str:
-            index = DesignIndex(doc.design, doc.catalog)
-            return fmt_power(sum(index.power_w(n) for n in index.nodes_in_rack(rid)))
+            figures = self._derived().load(rid)
+            return fmt_power(figures.power_w) + (f" ({fmt_power(figures.optics_w)} optics)" if figures.optics_w else "")
 
         self._info("Load", load)
         self._info("Part", lambda: f"{doc.get(rid).part}")
@@ -427,7 +423,8 @@ class Inspector(QWidget):
 
         def ports() -> str:
             groups = part.ports if part else []
-            return "<br>".join(f"{g.name} ({g.protocol}): {used_ports(doc, nid, g.name)}/{g.count} used"
+            figures = self._derived()
+            return "<br>".join(f"{g.name} ({g.protocol}): {figures.used_ports(nid, g.name)}/{g.count} used"
                                for g in groups) or "none"
 
         self._info("Ports", ports)
