@@ -301,3 +301,87 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
         unwired_nic_transceivers=unwired_modules, unwired_nic_w=math.fsum(unwired_w), leaf=leaf,
         sources=sorted(sources),
     )
+
+
+# ------------------------------------------------------------------ optics at the ends of the design's links
+@dataclass(frozen=True)
+class EndOptics:
+    """The optics at one port group's optical link ends of one tier, as the design's Figures chose them:
+    CPO engines or pluggable modules.
+
+    `tier` names the links by the higher end's level ("leaf": NIC to leaf, "spine": leaf to spine, "core":
+    spine to core, "direct": no switch). `ports` counts link lanes (each link's `count`), `modules` the
+    transceivers, `power_w` what they draw (the figures' per-end power), `gbps` the per-direction Gb/s.
+    """
+
+    node: str
+    port: str
+    tier: str
+    ports: int
+    cpo: bool
+    module: str | None
+    modules: int
+    power_w: float
+    lasers: float
+    rack: str | None
+    gbps: float = 0.0
+
+
+def end_optics(figures: Figures) -> list[EndOptics]:
+    """Every optical link end of the design with the optics `rackcad.figures` chose for it (the same the
+    power and cooling rules count), aggregated per (node, port group, tier), in design order."""
+    from rackcad.topology import switch_levels, tier_name
+
+    levels = switch_levels(figures)
+    catalog = figures.catalog
+    acc: dict[tuple[str, str, str, bool, str | None], list] = {}
+    for fig in figures.link_figures.values():
+        if fig.medium not in OPTICAL_MEDIA:
+            continue
+        link, choice = fig.link, fig.choice
+        top = max(levels.get(link.a.node, 0), levels.get(link.b.node, 0))
+        tier = tier_name(top) if top else "direct"
+        sides = ((link.a, fig.a, choice.optic_a, choice.optics_a, choice.engines_a, fig.power_a, fig.rack_a),
+                 (link.b, fig.b, choice.optic_b, choice.optics_b, choice.engines_b, fig.power_b, fig.rack_b))
+        for ref, end, optic, optics, engines, power, rack in sides:
+            cpo = bool(engines)
+            key = (ref.node, ref.port, tier, cpo, None if cpo else optic)
+            entry = acc.setdefault(key, [0, 0, 0.0, 0.0, rack, 0.0])
+            entry[0] += link.count
+            entry[1] += 0 if cpo else optics
+            entry[2] += power
+            entry[5] += fig.rate_gbps * link.count
+            if cpo and end.part is not None and end.part.lasers and end.group is not None:
+                entry[3] += end.part.lasers.value * link.count / end.group.count
+            elif optic and optics:
+                module = catalog.find(optic)
+                entry[3] += optics * module.lasers.value if module is not None and module.lasers else 0.0
+    return [EndOptics(node, port, tier, ports, cpo, module, modules, power, lasers, rack, gbps)
+            for (node, port, tier, cpo, module), (ports, modules, power, lasers, rack, gbps) in acc.items()]
+
+
+_TIER_ORDER = {"leaf": 1, "spine": 2, "core": 3, "direct": 4}
+
+
+def optics_summary(ends: list[EndOptics]) -> dict:
+    """`summary()["optics"]`: transceivers, pluggable_ports, cpo_ports, lasers, optics_power_w, gbps (per
+    direction, summed over optical ends) and pj_per_bit (optics energy per bit at an end), total and by tier."""
+    def bucket() -> dict:
+        return {"transceivers": 0, "pluggable_ports": 0, "cpo_ports": 0, "lasers": 0.0, "optics_power_w": 0.0,
+                "gbps": 0.0}
+
+    total = bucket()
+    tiers: dict[str, dict] = {}
+    for end in ends:
+        for b in (total, tiers.setdefault(end.tier, bucket())):
+            b["transceivers"] += end.modules
+            b["cpo_ports" if end.cpo else "pluggable_ports"] += end.ports
+            b["lasers"] += end.lasers
+            b["optics_power_w"] += end.power_w
+            b["gbps"] += end.gbps
+    for b in (total, *tiers.values()):
+        b["lasers"] = round(b["lasers"], 3)
+        b["optics_power_w"] = round(b["optics_power_w"], 3)
+        # W per Gb/s is nJ per bit; per direction at each end, so a link's two ends add up
+        b["pj_per_bit"] = round(b["optics_power_w"] / b["gbps"] * 1000, 3) if b["gbps"] else 0.0
+    return {**total, "by_tier": dict(sorted(tiers.items(), key=lambda kv: _TIER_ORDER.get(kv[0], 9)))}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
+from rackcad.analysis.optics import end_optics, optics_summary
+from rackcad.analysis.scale_out import scale_out
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
 from rackcad.memory import without_cyclic_gc
@@ -85,4 +88,22 @@ def _summary(design: Design, figures: Figures) -> dict:
         "alltoall_gbps_per_gpu": fabrics[0].alltoall_gbps_per_gpu if fabrics else 0.0,
         "domains": [f.to_dict() for f in fabrics],
         "unknown_parts": sorted(set(unknown)),
+        "scale_out": scale_out(design, figures),
+        "optics": optics_summary(end_optics(figures)),
+        "facility": facility(per_rack, _int(design.metadata.get("param.sus")),
+                             _float(design.metadata.get("site.power_w"))),
     }
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None

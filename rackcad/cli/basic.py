@@ -28,6 +28,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("info", help="print a design's summary")
     p.add_argument("file")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--site-mw", type=float, metavar="MW",
+                   help="site power budget: say how many scalable units of this design it feeds")
     p.set_defaults(func=cmd_info)
 
 
@@ -129,6 +131,27 @@ def format_summary(info: dict) -> str:
         lines.append(f"  bisection: {fmt_gbps(info['bisection_gbps'])} per direction{share}")
         lines.append(f"  all-to-all per accelerator: {fmt_gbps(info['alltoall_gbps_per_gpu'])} per direction "
                      "(within the domain)")
+    out = info.get("scale_out") or {}
+    if out.get("tiers"):
+        tiers = ", ".join(f"{n} {t}" for t, n in out["switches"].items())
+        lines.append(f"  scale-out: {out['nic_ports']:,} NIC ports ({fmt_gbps(out['nic_gbps'])}), {out['tiers']} tiers "
+                     f"({tiers}), bisection {fmt_gbps(out['bisection_gbps'])}, worst oversubscription "
+                     f"{out['oversubscription']['max']:.2f}:1")
+    optics = info.get("optics") or {}
+    if optics.get("pluggable_ports") or optics.get("cpo_ports"):
+        lines.append(f"  optics: {optics['transceivers']:,} transceivers, {optics['cpo_ports']:,} co-packaged ports, "
+                     f"{optics['lasers']:,.0f} lasers, {fmt_power(optics['optics_power_w'])} "
+                     f"({optics['pj_per_bit']:.1f} pJ/bit)")
+    fac = info.get("facility") or {}
+    if fac.get("it_power_w"):
+        line = (f"  facility: IT {fmt_power(fac['it_power_w'])} x PUE {fac['pue']:.2f} = "
+                f"{fmt_power(fac['facility_power_w'])}")
+        if fac.get("sus"):
+            line += f" ({fmt_power(fac['facility_power_w_per_su'])} per SU)"
+        lines.append(line)
+        if fac.get("site_power_w"):
+            lines.append(f"  site: {fmt_power(fac['site_power_w'])} feeds {fac['sus_that_fit']} scalable units of this "
+                         f"kind (headroom {fmt_power(fac['site_headroom_w'])} with this design)")
     if info["unknown_parts"]:
         lines.append(f"  unknown parts: {', '.join(info['unknown_parts'])}")
     return "\n".join(lines)
@@ -139,6 +162,10 @@ def cmd_info(args) -> int:
     from rackcad.catalog import UnknownPart
 
     design = load_design(args.file)
+    if args.site_mw is not None:
+        if not args.site_mw > 0:
+            raise CliError("--site-mw must be a positive number of megawatts")
+        design.metadata["site.power_w"] = str(args.site_mw * 1e6)
     try:
         info = summary(design)
     except UnknownPart as exc:  # pragma: no cover - summary tolerates unknown parts

@@ -26,6 +26,7 @@ from rackcad.analysis import (
     expert_parallel,
 )
 from rackcad.analysis.serving import ServingResult, serving
+from rackcad.analysis.cpo import compare
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
 from rackcad.gui.background import BackgroundRunner
@@ -52,6 +53,9 @@ class DesignAnalysis:
     fabrics: list[DomainFabric]
     optics: DesignOptics | None
     optics_error: str
+    twin: dict | None = None
+    """`rackcad.analysis.cpo.compare`: the design's link optics against its other-optics twin (None without
+    network switches)."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,10 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
             optics, optics_error = design_optics(design, index=index), ""
         except ValueError as exc:
             optics, optics_error = None, str(exc)
-        base = DesignAnalysis(fabrics, optics, optics_error)
+        twin = None
+        if any(index.kind(n) in ("network-switch", "cpo-switch") for n in design.nodes):
+            twin = compare(design)
+        base = DesignAnalysis(fabrics, optics, optics_error, twin)
     experts, experts_error = None, ""
     if not base.fabrics:
         experts_error = "the design has no accelerators"

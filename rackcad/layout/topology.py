@@ -4,7 +4,8 @@ Scheme, chosen so the same picture reads at 8, 72 and 576 GPUs:
 
 - **Bands** (tiers), top to bottom: the NVLink switch tiers from the highest down (tier 2, then tier 1:
   a switch's tier is its hop distance from the nearest accelerator over scale-up links), accelerators,
-  CPUs, and with `nics=True` the NICs/DPUs and any network or CPO switches. A band is as tall as its
+  CPUs, and with `nics` (by default when the design has network switches) the NICs/DPUs and the scale-out
+  network switches by tier (leaves, spines, cores, from `switch_levels`). A band is as tall as its
   tallest group; bands are separated by a gap the links cross.
 - **Columns**: one per rack, in design order (parts outside any rack get a last column), each rack's
   first-tier chips above its accelerators. Racks that hold only upper-tier switches (the spine racks of
@@ -33,7 +34,7 @@ from rackcad.catalog import ACCELERATOR_KINDS, Catalog
 from rackcad.figures import Figures
 from rackcad.layout.style import qualified_label
 from rackcad.model import Design
-from rackcad.topology import DesignIndex, build_graph
+from rackcad.topology import DesignIndex, build_graph, switch_levels, tier_name
 
 NODE_W = 90.0
 NODE_H = 40.0
@@ -50,7 +51,7 @@ STAGGER = 7.0
 """Offset that keeps arches from different boxes off each other's lines."""
 PITCH_X = NODE_W + GAP
 PITCH_Y = NODE_H + GAP
-BELOW = ("cpu", "nic", "network")
+BELOW = ("cpu", "nic")
 """Bands drawn under the accelerators they link to."""
 MAX_EDGES = 3000
 """Above this many drawn pairs, edges are bundled per group pair (NVL72: 1,368 pairs; NVL576: ~13k)."""
@@ -110,7 +111,7 @@ class TopologyGroup:
 @dataclass(frozen=True)
 class Band:
     name: str
-    """"switch-tier-N", "accelerator", "cpu", "nic" or "network"."""
+    """"switch-tier-N", "accelerator", "cpu", "nic" or "network-N" (scale-out leaf 1, spine 2, core 3)."""
     label: str
     y: float
     h: float
@@ -153,9 +154,12 @@ class TopologyLayout:
 
 
 def topology_layout(design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None,
-                    nics: bool = False, max_edges: int = MAX_EDGES) -> TopologyLayout:
-    """Lay out the design's accelerators, CPUs and switch tiers (see the module docstring)."""
+                    nics: bool | None = None, max_edges: int = MAX_EDGES) -> TopologyLayout:
+    """Lay out the design's accelerators, CPUs and switch tiers (see the module docstring). `nics` draws the
+    NICs and the scale-out fabric; by default it does when the design has network switches."""
     index = Figures.of(design, index, catalog)
+    if nics is None:
+        nics = any(index.kind(n) in ("network-switch", "cpo-switch") for n in design.nodes)
     graph = build_graph(index)
     band_of = _bands(index, graph, nics)
     order = _band_order(set(band_of.values()))
@@ -316,6 +320,7 @@ def _bands(index: DesignIndex, graph, nics: bool) -> dict[str, str]:
     out: dict[str, str] = {}
     depth: dict[str, int] = {}
     frontier = []
+    levels = switch_levels(index) if nics else {}
     for node in index.design.nodes:
         kind = index.kind(node)
         if kind in ACCELERATOR_KINDS:
@@ -327,7 +332,7 @@ def _bands(index: DesignIndex, graph, nics: bool) -> dict[str, str]:
         elif nics and kind in ("nic", "dpu"):
             out[node.id] = "nic"
         elif nics and kind in ("network-switch", "cpo-switch"):
-            out[node.id] = "network"
+            out[node.id] = f"network-{levels.get(node.id, 1)}"
         elif kind == "switch":
             out[node.id] = "switch-tier-1"
     while frontier:
@@ -344,12 +349,15 @@ def _bands(index: DesignIndex, graph, nics: bool) -> dict[str, str]:
 
 def _band_order(bands: set[str]) -> list[str]:
     tiers = sorted((b for b in bands if b.startswith("switch-tier")), key=lambda b: -int(b.rsplit("-", 1)[1]))
-    return tiers + [b for b in ("accelerator", "cpu", "nic", "network") if b in bands]
+    network = sorted((b for b in bands if b.startswith("network-")), key=lambda b: int(b.rsplit("-", 1)[1]))
+    return tiers + [b for b in ("accelerator", "cpu", "nic") if b in bands] + network
 
 
 def _band_label(band: str) -> str:
     if band.startswith("switch-tier"):
         return f"tier-{band.rsplit('-', 1)[1]} switches"
+    if band.startswith("network-"):
+        return f"{tier_name(int(band.rsplit('-', 1)[1]))} switches"
     return {"accelerator": "accelerators", "cpu": "CPUs", "nic": "NICs / DPUs", "network": "network switches"}[band]
 
 

@@ -70,31 +70,47 @@ class ScaleUp(Rule):
 
 class Oversubscription(Rule):
     code = "bandwidth.oversubscription"
-    title = "A switch chip whose capacity down to accelerators exceeds its uplinks by more than allowed"
+    title = "A switch of any tier (NVLink or scale-out) with more bandwidth down than up, or no uplinks at all"
     reads = WIRING
+    scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        allowed = ctx.settings.max_oversubscription
-        figures = ctx.figures
-        for chip in ctx.nodes:
-            if ctx.node_parts.get(chip.id) is None or ctx.node_parts[chip.id].kind != "switch":
+        """Levels come from `ctx.levels` (endpoints 0, leaves 1, spines 2, cores 3): a link to a lower level
+        goes down, to a higher one up, at the slower port's rate times its count. The top tier of each protocol
+        has no uplinks by design; a switch below it with downlinks and no uplink strands its endpoints (a leaf
+        cut off from the spines)."""
+        levels = ctx.levels
+        down: dict[str, list[float]] = defaultdict(list)
+        up: dict[str, list[float]] = defaultdict(list)
+        protocol_of: dict[str, str] = {}
+        top: dict[str, int] = defaultdict(int)
+        for link, a, b in ctx.link_ends:
+            if a.group is None or b.group is None or a.node is b.node:
                 continue
-            down: list[float] = []
-            up: list[float] = []
-            for fig, side in figures.ends_at(chip.id):
-                own, far = (fig.b, fig.a) if side else (fig.a, fig.b)
-                if own.group is None or far.group is None or own.node is far.node:
-                    continue
-                rate = min(own.group.gbps, far.group.gbps) * fig.link.count
-                if far.kind == "switch":
-                    up.append(rate)
-                elif far.kind in ACCELERATOR_KINDS:
-                    down.append(rate)
-            uplink, downlink = math.fsum(up), math.fsum(down)
-            if uplink > 0 and downlink > uplink * allowed * (1 + 1e-9):
+            la, lb = levels.get(a.key[0]), levels.get(b.key[0])
+            if la is None or lb is None or la == lb:
+                continue
+            rate = min(a.group.gbps, b.group.gbps) * link.count
+            (low, low_level), (high, high_level) = sorted(((a.key[0], la), (b.key[0], lb)), key=lambda x: x[1])
+            down[high].append(rate)
+            if low_level > 0:
+                up[low].append(rate)
+            protocol_of[high] = link.protocol
+            top[link.protocol] = max(top[link.protocol], high_level)
+        allowed = ctx.settings.max_oversubscription
+        for switch, rates in down.items():
+            downlink, uplink = math.fsum(rates), math.fsum(up.get(switch, ()))
+            if uplink == 0:
+                if levels[switch] < top[protocol_of[switch]]:
+                    yield self.violation(
+                        f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but no uplinks, though its fabric has "
+                        f"switches above it: what it serves is cut off from the rest", (switch,),
+                        measured=downlink, limit=0, unit="Gb/s")
+                continue
+            if downlink > uplink * allowed * (1 + 1e-9):
                 ratio = downlink / uplink
                 yield self.violation(
-                    f"{ctx.label(chip.id)} has {fmt_gbps(downlink)} down to accelerators but {fmt_gbps(uplink)} up to "
-                    f"other switch chips: {ratio:.2f}:1 oversubscribed, allowed {allowed:.2f}:1",
-                    (chip.id,), measured=ratio, limit=allowed, unit="ratio",
+                    f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but {fmt_gbps(uplink)} up: "
+                    f"{ratio:.2f}:1 oversubscribed, allowed {allowed:.2f}:1",
+                    (switch,), measured=ratio, limit=allowed, unit="ratio",
                 )

@@ -154,11 +154,19 @@ class Context:
 
     @cached_property
     def links_by_medium(self) -> dict[str | None, list[LinkFigure]]:
-        """Links in scope grouped by their own medium, for rules that look at some media only (reach)."""
+        """Links in scope grouped by medium, for rules that look at some media only (reach). A link without a
+        medium is filed under the one its ports imply (the figures' medium), so it is checked, not skipped."""
         out: dict[str | None, list[LinkFigure]] = defaultdict(list)
         for ends in self.link_ends:
-            out[ends.link.medium].append(ends)
+            out[ends.medium].append(ends)
         return out
+
+    @cached_property
+    def levels(self) -> dict[str, int]:
+        """Endpoints (0) and switches by tier level (1 leaf, 2 spine, 3 core): `rackcad.topology.switch_levels`."""
+        from rackcad.topology import switch_levels
+
+        return switch_levels(self.figures)
 
     @property
     def components(self) -> list[set[str]]:

@@ -8,7 +8,7 @@ of its scale-up port groups; a domain's is the one most of its parts have.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from rackcad.catalog import ACCELERATOR_KINDS
@@ -102,3 +102,40 @@ class MixedGeneration(Rule):
                 f"{domain.describe(ctx)} mixes {mix}; the parts not on NVLink {domain.generation}: {named}",
                 odd, measured=len(domain.counts), limit=1, unit="generations",
             )
+
+
+HOST_ROLES = ("c2c", "host")
+
+
+class HostMissing(Rule):
+    code = "domain.host_missing"
+    title = "An accelerator that needs a host CPU (GB200's Grace over NVLink-C2C, a PCIe host) without one"
+    reads = DOMAIN | {"node.parent", "node.bay"}
+    scope = "design"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        """An accelerator part with host-side port groups (role c2c or host) needs a CPU: a GB200 GPU runs only
+        with its Grace (S45), a Fusion XPU with its host (S39). It has one when one of those groups is
+        linked, or when a CPU in its own tray still has a free port of that role (a link not drawn yet);
+        otherwise the host is gone. Parts without such groups (HGX GPUs) are not checked."""
+        used = ctx.port_use
+        free: dict[tuple[str, str], int] = defaultdict(int)  # (tray, role) -> free CPU ports
+        for node in ctx.design.nodes:
+            part = ctx.node_parts.get(node.id)
+            if part is not None and part.kind == "cpu":
+                for group in part.ports:
+                    if group.role in HOST_ROLES:
+                        free[(node.parent, group.role)] += max(group.count - used.get((node.id, group.name), 0), 0)
+        for node in ctx.accelerators:
+            part = ctx.part(node)
+            groups = [g for g in part.ports if g.role in HOST_ROLES] if part else []
+            if not groups or any(used.get((node.id, g.name), 0) for g in groups):
+                continue
+            spare = next(((node.parent, g.role) for g in groups if free[(node.parent, g.role)] > 0), None)
+            if spare is not None:
+                free[spare] -= 1
+                continue
+            names = " or ".join(f"'{g.name}' ({g.protocol})" for g in groups)
+            yield self.violation(
+                f"{ctx.label(node.id)} ({part.model}) has no host: none of its {names} ports is linked to a CPU and "
+                f"no CPU in its tray has one free", (node.id,))

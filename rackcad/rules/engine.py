@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rackcad.catalog import Catalog
 from rackcad.model import Design
-from rackcad.rules import bandwidth, catalog_rules, cooling, domain, geometry, ports, power, reach
+from rackcad.rules import bandwidth, catalog_rules, cooling, domain, fabric, geometry, ports, power, reach
 from rackcad.rules.context import Context
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
@@ -29,6 +29,11 @@ RULES: list[Rule] = [
     ports.PortOvercommitted(),
     ports.ProtocolMismatch(),
     ports.PortsUnconnected(),
+    ports.ImpossibleLink(),
+    fabric.RateMismatch(),
+    fabric.Radix(),
+    fabric.CpoMedium(),
+    fabric.Rails(),
     power.RackBudget(),
     power.ShelfRedundancy(),
     cooling.LiquidCapacity(),
@@ -46,8 +51,10 @@ RULES: list[Rule] = [
     geometry.KeepOut(),
     reach.Copper(),
     reach.Optic(),
+    fabric.CopperLaneRate(),
     domain.Size(),
     domain.MixedGeneration(),
+    domain.HostMissing(),
     catalog_rules.UnknownPart(),
     catalog_rules.WrongKind(),
     catalog_rules.BadFile(),

@@ -56,8 +56,9 @@ class PortOvercommitted(Rule):
         for (node_id, port), used in ctx.ports_in_use():
             part = parts.get(node_id)
             group = ctx.group(part, port)
-            if part is None or group is None:
-                continue
+            if part is None or group is None or (part.kind in ("network-switch", "cpo-switch")
+                                                 and group.role == "network"):
+                continue  # a network switch's ports are its radix: ports.radix
             ctx.use_port(node_id, part, group)
             if used > group.count:
                 yield self.violation(
@@ -105,11 +106,10 @@ class ProtocolMismatch(Rule):
         for ends in ctx.link_ends:
             link, a, b = ends
             if (a.group is not None and b.group is not None and a.kind != "xpu" and b.kind != "xpu"
-                    and a.group.protocol == b.group.protocol == link.protocol != "ucie"):
+                    and a.group.protocol == b.group.protocol == link.protocol):
                 continue  # the common case: both ports speak the link's protocol
             problem = (
                 self._xpu_without_fusion(ctx, ends)
-                or self._ucie_outside_package(ctx, ends)
                 or self._ends_disagree(ctx, ends)
                 or self._link_disagrees(ctx, ends)
             )
@@ -129,22 +129,6 @@ class ProtocolMismatch(Rule):
                     (link.id, ref.node),
                 )
         return None
-
-    def _ucie_outside_package(self, ctx: Context, ends: LinkEnds) -> Violation | None:
-        link = ends.link
-        protocols = {link.protocol} | {e.group.protocol for e in (ends.a, ends.b) if e.group}
-        a, b = ends.a.node, ends.b.node
-        if "ucie" not in protocols or a is None or b is None:
-            return None
-        same_package = (a.parent == b.parent and a.parent in ctx.index.nodes) or a.parent == b.id or b.parent == a.id
-        if same_package:
-            return None
-        return self.violation(
-            f"{ctx.label(link.id)} runs UCIe between {ctx.label(a.id)} and {ctx.label(b.id)}, which are not in "
-            f"the same package or tray: UCIe is a die-to-die interface (S35); join packages over NVLink "
-            f"(through a Fusion chiplet) or PCIe",
-            (link.id, a.id, b.id),
-        )
 
     def _ends_disagree(self, ctx: Context, ends: LinkEnds) -> Violation | None:
         link, ga, gb = ends.link, ends.a.group, ends.b.group
@@ -219,3 +203,36 @@ class PortsUnconnected(Rule):
                         (node.id,), measured=in_use, limit=group.count, unit="ports",
                     )
 
+
+
+ON_MODULE = {
+    "ucie": ("package", "UCIe is a die-to-die interface inside a package (S35); join packages over NVLink "
+                        "(through a Fusion chiplet) or PCIe"),
+    "nvlink-c2c": ("tray", "NVLink-C2C joins a CPU to the GPUs on its own superchip board (S43, S45); across "
+                           "trays use NVLink through the switches or a network"),
+}
+"""Protocols that exist only inside one package or tray: what they are confined to, and why."""
+
+
+class ImpossibleLink(Rule):
+    code = "ports.impossible_link"
+    title = "An on-package or on-board protocol (UCIe, NVLink-C2C) between parts in different packages or trays"
+    reads = WIRING | {"link.protocol", "node.parent"}
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        nodes = ctx.index.nodes
+        for link, a, b in ctx.link_ends:
+            protocols = {link.protocol} | {e.group.protocol for e in (a, b) if e.group}
+            confined = [p for p in protocols if p in ON_MODULE]
+            if len(confined) != 1 or len(protocols) != 1 or a.node is None or b.node is None:
+                continue  # ends of different protocols are ports.protocol_mismatch's
+            na, nb = a.node, b.node
+            together = (na.parent == nb.parent and na.parent in nodes) or na.parent == nb.id or nb.parent == na.id
+            if together:
+                continue
+            scope, why = ON_MODULE[confined[0]]
+            yield self.violation(
+                f"{ctx.label(link.id)} runs {protocol_name(confined[0])} between {ctx.label(na.id)} and "
+                f"{ctx.label(nb.id)}, which are not in the same {scope}: {why}",
+                (link.id, na.id, nb.id),
+            )

@@ -176,7 +176,12 @@ def build_gb200_nvl576(doc: Document, racks: int, spine_racks: int) -> None:
     l1: list[list[str]] = []
     half = racks // 2
     for r in range(racks):
-        rack = doc.add_rack("mgx-nvl72-rack", name=f"R{r + 1}")
+        # The optical second tier costs each compute rack 36 chips x 9 x 1.6T modules of 25 W = 8.1 kW (S16,
+        # S33): with 18 switch trays the rack outgrows the GB200 4+4 shelves, so it runs N+1 within the 150 kW
+        # a DGX SuperPOD rack is budgeted (S6) - one reason NVL576 is announced but not shipping. The modules sit
+        # in air-cooled cages: their heat needs a rear-door exchanger, taken here as 40 kW of air (an estimate).
+        rack = doc.add_rack("mgx-nvl72-rack", name=f"R{r + 1}", power_redundancy="n+1", power_budget_w=150_000,
+                            air_capacity_w=40_000)
         compute_racks.append(rack)
         accs, chips = oberon_rack(
             doc, rack, trays=18, tray="gb200-compute-tray", cpu="grace", acc="b200-gb200",

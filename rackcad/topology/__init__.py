@@ -2,5 +2,7 @@
 
 from rackcad.topology.graph import build_graph
 from rackcad.topology.index import DesignIndex, is_scale_up_protocol
+from rackcad.topology.tiers import ENDPOINT_KINDS, SWITCH_KINDS, switch_levels, tier_name
 
-__all__ = ["DesignIndex", "build_graph", "is_scale_up_protocol"]
+__all__ = ["ENDPOINT_KINDS", "SWITCH_KINDS", "DesignIndex", "build_graph", "is_scale_up_protocol", "switch_levels",
+           "tier_name"]

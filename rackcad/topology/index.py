@@ -116,6 +116,17 @@ class DesignIndex:
     def accelerators(self) -> list[Node]:
         return [n for n in self.design.nodes if self.kind(n) in ACCELERATOR_KINDS]
 
+    def medium(self, link: Link) -> str | None:
+        """The link's medium, else the one its ports imply: fibre from co-packaged optics when either end is a
+        CPO port, else the `a` end's port medium, else the `b` end's. Checks never skip a link for lack of one."""
+        if link.medium:
+            return link.medium
+        media = [g.medium for g in (self.port_group(link.a.node, link.a.port), self.port_group(link.b.node, link.b.port))
+                 if g is not None and g.medium]
+        if "cpo-fiber" in media:
+            return "cpo-fiber"
+        return media[0] if media else None
+
     def link_gbps(self, link: Link) -> float:
         """Per-direction bandwidth of one link record (all `count` lanes): the slower end's port rate."""
         rates = [g.gbps for g in (self.port_group(link.a.node, link.a.port), self.port_group(link.b.node, link.b.port)) if g]

@@ -41,7 +41,7 @@ def test_qm9700_carries_two_ports_per_cage(cat):
     ("osfp-400g", 400, 9, 50),             # SR4 multimode (S27)
     ("osfp-400g-dr4", 400, 9, 500),        # F9, S27
     ("osfp-800g-twin", 800, 17, 500),      # F9 / S29
-    ("osfp-800g-fr4", 800, 17, 2000),      # S55 (power estimate)
+    ("osfp-800g-fr4", 800, 18, 2000),      # S55 (power estimate)
     ("osfp-1600g", 1600, 25, 500),         # S33, S32
     ("qsfp-dd-400zr", 400, 15, 120_000),   # F11
     ("qsfp-dd-400zr-plus", 400, 22.5, 800_000),

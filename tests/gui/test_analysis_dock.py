@@ -75,3 +75,13 @@ def test_parameter_changes_reuse_the_design_figures(built):
     assert again.design is first.design and again.experts.gpus == 16 and again.serving.precision == "fp8"
     # 16 GPUs over two 8-GPU boxes: 7 of 15 peers on NVLink, 8/15 of the bytes at 400 Gb/s -> 750 Gb/s.
     assert again.experts.effective_gbps_per_gpu == 400 * 15 / 8
+
+
+def test_superpod_optics_against_its_cpo_twin(example):
+    window = example("gb200-superpod")
+    panel = shown(window)
+    text = panel.optics.text()
+    # 1 SU on QM9700: 1,512 modules against the CPO twin's 576 NIC modules; 19.4 kW against
+    # 5.2 kW + 1,728 x 4.5 W = 12.96 kW (see tests/cli/test_optics_cmd.py).
+    assert "against its cpo twin" in text and "1,512 / 576" in text and "19.4 kW / 13.0 kW" in text
+    assert "S31" in panel.optics_sources.text() and "S33" in panel.optics_sources.text()

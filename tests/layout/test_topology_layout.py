@@ -119,3 +119,16 @@ def test_nics_and_unplaced_parts():
     assert layout.by_id[nic].center[0] == pytest.approx(
         (layout.by_id[gpus[0]].center[0] + layout.by_id[gpus[1]].center[0]) / 2)
     assert nic not in {n.id for n in topology_layout(doc.design).nodes}
+
+
+def test_superpod_draws_its_fabric_by_tier(built):
+    from rackcad.layout.topology import topology_layout
+
+    layout = topology_layout(built("gb200-superpod"))
+    bands = [b.name for b in layout.bands]
+    # NICs, then the scale-out leaves and spines under them (1 SU: 20 leaves, 9 spines)
+    assert bands[-3:] == ["nic", "network-1", "network-2"]
+    sizes = {g.band: 0 for g in layout.groups}
+    for g in layout.groups:
+        sizes[g.band] += g.size
+    assert (sizes["network-1"], sizes["network-2"]) == (20, 9)

@@ -83,6 +83,7 @@ def protocol_nvlink_generation() -> Design:
     doc = _doc()
     rack, sled = _bench(doc)
     gpu = doc.place("b200-gb200", sled, bay=2, name="GPU")
+    doc.place("grace", sled, bay=0, name="GRACE")  # the GPU's host
     tray = doc.place("nvlink6-switch-tray", rack, u=11, name="ST6")
     chip = doc.place("nvlink6-switch", tray, bay=0, name="SW6")
     doc.connect(gpu, chip, protocol="nvlink5", count=18, port_a="nvlink", port_b="nvlink")
@@ -107,6 +108,10 @@ def protocol_ucie_outside_package() -> Design:
     x4 = doc.place("custom-xpu-ucie", other, bay=2, name="XPU4")
     doc.connect(x1, x2, protocol="ucie", medium="in-package")
     doc.connect(x3, x4, protocol="ucie", medium="in-package")
+    for host, xpus in ((doc.place("custom-cpu-c2c", sled, bay=0, name="CPU1"), (x1, x2, x3)),
+                       (doc.place("custom-cpu-c2c", other, bay=0, name="CPU2"), (x4,))):
+        for xpu in xpus:  # each XPU has its PCIe host, as it needs
+            doc.connect(host, xpu, protocol="pcie6", medium="pcb", port_a="pcie", port_b="host")
     return _described(doc, "UCIe between XPUs on two different sleds (XPU1-XPU2 on one sled is fine)")
 
 
@@ -114,6 +119,7 @@ def protocol_xpu_without_fusion() -> Design:
     doc = _doc()
     rack, sled = _bench(doc)
     xpu = doc.place("custom-xpu-ucie", sled, bay=2, name="XPU")
+    doc.place("custom-cpu-c2c", sled, bay=0, name="CPU")  # the XPU's PCIe host
     tray = doc.place("nvlink5-switch-tray", rack, u=11, name="ST5")
     chip = doc.place("nvlink5-switch", tray, bay=0, name="SW5")
     doc.connect(xpu, chip, protocol="nvlink5", port_a="ucie", port_b="nvlink")
@@ -186,6 +192,10 @@ def bandwidth_oversubscription() -> Design:
     for gpu in gpus:
         doc.connect(gpu, a1, protocol="nvlink5", count=9)
         doc.connect(gpu, a2, protocol="nvlink5", count=9)
+    for i in range(2):  # the GPUs' Grace hosts
+        cpu = doc.place("grace", tray, bay=i, name=f"CT01/CPU{i + 1}")
+        for gpu in gpus[2 * i:2 * i + 2]:
+            doc.connect(cpu, gpu, protocol="nvlink-c2c", port_a="c2c", port_b="c2c")
     doc.connect(a1, top, protocol="nvlink5", count=18)
     doc.connect(a2, top, protocol="nvlink5", count=36)
     return _described(doc, "switch chip ST01/SW1: 36 links down to GPUs, 18 up (2:1); ST01/SW2 is 36:36")
@@ -300,6 +310,7 @@ def domain_mixed_generation() -> Design:
     doc = _doc()
     rack, sled = _bench(doc)
     gpu = doc.place("b200-gb200", sled, bay=2, name="GPU")
+    doc.place("grace", sled, bay=0, name="GRACE")  # the GPU's host
     tray5 = doc.place("nvlink5-switch-tray", rack, u=11, name="ST5")
     tray6 = doc.place("nvlink6-switch-tray", rack, u=12, name="ST6")
     chip5 = doc.place("nvlink5-switch", tray5, bay=0, name="SW5")
@@ -314,6 +325,126 @@ def catalog_unknown_part() -> Design:
     _put(doc, _of_part(doc, "b200-hgx")[0], part="b999-prototype")
     doc.design.racks[0].part = "rack-unobtainium"
     return _described(doc, "a GPU and a rack whose part ids no catalog defines")
+
+
+# ------------------------------------------------------------------ scale-out fabric
+def _nic_trays(doc: Document, trays: int, nic: str = "connectx-8", nics: int = 4) -> list[list[str]]:
+    """A compute rack of trays holding only NICs (no GPUs, so no scale-up findings), NIC k in nic bay k."""
+    rack = doc.add_rack("mgx-nvl72-rack", name="R1")
+    out = []
+    for t in range(trays):
+        tray = doc.place("gb300-compute-tray", rack, u=3 + t, name=f"CT{t + 1:02d}")
+        out.append([doc.place(nic, tray, bay=6 + k, name=f"CT{t + 1:02d}/NIC{k + 1}") for k in range(nics)])
+    return out
+
+
+def _net_rack(doc: Document, *parts: str) -> list[str]:
+    rack = doc.add_rack("rack-48u-network", name="NET")
+    u, out = 2.0, []
+    for i, part in enumerate(parts):
+        out.append(doc.place(part, rack, u=u, name=f"SW{i + 1}"))
+        u += doc.catalog.get(part).height_u
+    return out
+
+
+def fabric_rate_mismatch() -> Design:
+    doc = _doc()
+    (nic, *_), = _nic_trays(doc, 1, nics=1)
+    (leaf,) = _net_rack(doc, "quantum-2-qm9700")
+    doc.connect(nic, leaf, protocol="infiniband", medium="pluggable-optic")
+    return _described(doc, "an 800G ConnectX-8 on a 400G Quantum-2 port: the link runs at 400G, the NIC loses half")
+
+
+def fabric_oversubscription() -> Design:
+    doc = _doc()
+    trays = _nic_trays(doc, 18)
+    leaf, lone, spine = _net_rack(doc, "quantum-x800-q3400", "quantum-x800-q3400", "quantum-x800-q3400")
+    for nics in trays:
+        for nic in nics:
+            doc.connect(nic, leaf, protocol="infiniband", medium="pluggable-optic")
+    doc.connect(leaf, spine, protocol="infiniband", medium="pluggable-optic")
+    extra = _nic_trays(doc, 1)[0]
+    doc.remove(doc.design.racks[-1].id)
+    rack = next(r.id for r in doc.design.racks if r.name == "R1")
+    tray = doc.place("gb300-compute-tray", rack, u=30, name="CT30")
+    for k in range(4):
+        doc.connect(doc.place("connectx-8", tray, bay=6 + k, name=f"CT30/NIC{k + 1}"), lone, protocol="infiniband",
+                    medium="pluggable-optic")
+    del extra
+    return _described(doc, "a leaf with 72 x 800G down and one 800G uplink (72:1), and a leaf with no uplink at all")
+
+
+def fabric_radix() -> Design:
+    doc = _doc()
+    trays = _nic_trays(doc, 17, nic="connectx-7")
+    (leaf,) = _net_rack(doc, "quantum-2-qm9700")
+    nics = [nic for tray in trays for nic in tray][:65]
+    for nic in nics:
+        doc.connect(nic, leaf, protocol="infiniband", medium="pluggable-optic")
+    return _described(doc, "65 NIC links on a 64-port Quantum-2 QM9700")
+
+
+def fabric_cpo_medium() -> Design:
+    doc = _doc()
+    (a, b, *_), = _nic_trays(doc, 1)
+    (cpo,) = _net_rack(doc, "quantum-x-photonics-q3450")
+    doc.connect(a, cpo, protocol="infiniband", medium="pluggable-optic")
+    doc.connect(b, cpo, protocol="infiniband", medium="active-copper", length_m=1.0)
+    return _described(doc, "a pluggable module on a Q3450 CPO port, and a CPO port on active copper instead of fibre")
+
+
+def fabric_copper_lane_rate() -> Design:
+    doc = _doc()
+    (xdr, *_), = _nic_trays(doc, 1)
+    (ndr, *_), = _nic_trays(doc, 1, nic="connectx-7")
+    doc.get(doc.design.racks[-1].id).position.x_mm += 600  # the second compute rack stands beside the first
+    q3400, qm9700 = _net_rack(doc, "quantum-x800-q3400", "quantum-2-qm9700")
+    doc.connect(xdr, q3400, protocol="infiniband", medium="copper-cable", length_m=1.5)
+    doc.connect(ndr, qm9700, protocol="infiniband", medium="copper-cable", length_m=1.5)
+    return _described(doc, "an 800G XDR link (200G-PAM4 lanes) on a passive DAC; the 400G NDR DAC beside it is fine")
+
+
+def fabric_rail() -> Design:
+    doc = _doc()
+    trays = _nic_trays(doc, 3, nic="connectx-7")
+    leaves = _net_rack(doc, *["quantum-2-qm9700"] * 4)
+    for t, nics in enumerate(trays):
+        order = [1, 0, 2, 3] if t == 2 else [0, 1, 2, 3]
+        for k, nic in enumerate(nics):
+            doc.connect(nic, leaves[order[k]], protocol="infiniband", medium="pluggable-optic")
+    return _described(doc, "NIC 1 and NIC 2 of CT03 swapped: each lands on the other rail's leaf")
+
+
+def impossible_c2c_across_trays() -> Design:
+    doc = _doc()
+    rack = doc.add_rack("mgx-nvl72-rack", name="R1")
+    t1 = doc.place("gb200-compute-tray", rack, u=10, name="CT01")
+    t2 = doc.place("gb200-compute-tray", rack, u=11, name="CT02")
+    grace = doc.place("grace", t1, bay=0, name="CT01/CPU1")
+    gpu = doc.place("b200-gb200", t2, bay=2, name="CT02/GPU1")
+    tray = doc.place("nvlink5-switch-tray", rack, u=12, name="ST01")
+    chip = doc.place("nvlink5-switch", tray, bay=0, name="ST01/SW1")
+    doc.connect(gpu, chip, protocol="nvlink5", count=18)
+    doc.connect(grace, gpu, protocol="nvlink-c2c", port_a="c2c", port_b="c2c")
+    return _described(doc, "NVLink-C2C from a Grace in CT01 to a GPU in CT02: C2C stays on its superchip board")
+
+
+def domain_host_missing() -> Design:
+    doc = _doc("gb200-nvl72")
+    doc.remove(_by_name(doc, "CT01/CPU1"))
+    return _described(doc, "the first Grace of CT01 removed: its two GB200 GPUs are left without their host")
+
+
+def reach_implied_medium() -> Design:
+    doc = _doc()
+    a1, _, b1, _ = _two_racks_of_chips(doc)
+    doc.connect(a1, b1, protocol="nvlink5")
+    (nic,), = _nic_trays(doc, 1, nic="connectx-7", nics=1)
+    doc.get(doc.design.racks[-1].id).position.x_mm += 1200
+    (leaf,) = _net_rack(doc, "quantum-2-qm9700")
+    doc.connect(nic, leaf, protocol="infiniband", length_m=3000)
+    return _described(doc, "links with no medium: NVLink between racks (its ports imply the copper backplane) and "
+                            "a 3 km NDR link (pluggable optics, beyond the 2 km FR4 twin module): both checked")
 
 
 def catalog_wrong_kind() -> Design:
@@ -353,6 +484,15 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "domain-size": domain_size,
     "domain-mixed-generation": domain_mixed_generation,
     "catalog-unknown-part": catalog_unknown_part,
+    "fabric-rate-mismatch": fabric_rate_mismatch,
+    "fabric-oversubscription": fabric_oversubscription,
+    "fabric-radix": fabric_radix,
+    "fabric-cpo-medium": fabric_cpo_medium,
+    "fabric-copper-lane-rate": fabric_copper_lane_rate,
+    "fabric-rail": fabric_rail,
+    "impossible-c2c-across-trays": impossible_c2c_across_trays,
+    "domain-host-missing": domain_host_missing,
+    "reach-implied-medium": reach_implied_medium,
     "catalog-wrong-kind": catalog_wrong_kind,
 }
 

@@ -57,7 +57,7 @@ def test_c2c_is_not_an_nvlink_fabric_port():
 
 
 def test_ucie_only_inside_a_package_or_tray():
-    [violation] = only(validate(make_broken.protocol_ucie_outside_package()), "ports.protocol_mismatch")
+    [violation] = only(validate(make_broken.protocol_ucie_outside_package()), "ports.impossible_link")
     assert violation.subjects == ("L2", "X3", "X4")  # L1 joins XPU1-XPU2 on one sled: fine
 
 

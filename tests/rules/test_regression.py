@@ -17,7 +17,7 @@ BROKEN = {
     "ports-dangling": {"ports.dangling"},
     "protocol-nvlink-generation": {"ports.protocol_mismatch", "domain.mixed_generation"},
     "protocol-c2c-vs-nvlink": {"ports.protocol_mismatch"},
-    "protocol-ucie-outside-package": {"ports.protocol_mismatch"},
+    "protocol-ucie-outside-package": {"ports.impossible_link"},
     "protocol-xpu-without-fusion": {"ports.protocol_mismatch"},
     "protocol-pcie-generation": {"ports.protocol_mismatch"},
     "power-rack-budget": {"power.rack_budget"},
@@ -41,10 +41,22 @@ BROKEN = {
     "domain-size": {"domain.size"},
     "domain-mixed-generation": {"domain.mixed_generation", "ports.protocol_mismatch"},
     "catalog-unknown-part": {"catalog.unknown_part"},
+    "fabric-rate-mismatch": {"ports.rate_mismatch"},
+    "fabric-oversubscription": {"bandwidth.oversubscription"},
+    "fabric-radix": {"ports.radix"},
+    "fabric-cpo-medium": {"ports.cpo_medium"},
+    "fabric-copper-lane-rate": {"reach.copper_rate"},
+    "fabric-rail": {"ports.rail"},
+    "impossible-c2c-across-trays": {"ports.impossible_link"},
+    "domain-host-missing": {"domain.host_missing"},
+    # neither link names a medium: the ports imply backplane copper and pluggable optics, and both are checked
+    "reach-implied-medium": {"reach.copper", "reach.optic"},
     "catalog-wrong-kind": {"catalog.wrong_kind"},
 }
 
 TEMPLATE_WARNINGS = {
+    # 137.0 kW of 150 kW (91 %): the optical second NVLink tier adds 8.1 kW of modules to every compute rack
+    "gb200-nvl576": {"power.rack_budget"},
     # 210.2 kW of 230 kW (91 %): Vera Rubin NVL144 runs close to its S22 rack power
     "vr-nvl144": {"power.rack_budget"},
     # 595.6 kW of ~600 kW (99 %): the Kyber part estimates are sized to fill S17's rack power

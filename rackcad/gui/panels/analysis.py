@@ -346,6 +346,14 @@ class AnalysisPanel(QWidget):
             return
         leaf = optics.leaf
         cited: list[str] = list(optics.sources)
+        twin = result.design.twin
+        if twin is not None:  # a built fabric: its own optics against its twin, not a what-if
+            self.optics_intro.setText("Optics at the ends of the design's optical links, as the power checks count them.")
+            self.optics.setText(self._twin_html(twin))
+            self.optics_design.setText("")
+            cited = [f["source"] for side in (twin["design"], twin["twin"]) for f in side["per_port"]]
+            self.optics_sources.setText(self._sources_html(cited))
+            return
         if leaf is None:
             self.optics_intro.setText("No compute NICs or network switches: no scale-out network to compare.")
             self.optics.setText("")
@@ -376,6 +384,30 @@ class AnalysisPanel(QWidget):
                  f"{optics.cpo_ports:,} CPO ports ({fmt_power(optics.cpo_w)}). {nic}")
         self.optics_design.setText(built)
         self.optics_sources.setText(self._sources_html(cited))
+
+    @staticmethod
+    def _twin_html(twin: dict) -> str:
+        """The design's link optics against its twin with the other optics choice, per tier and in total."""
+        mine, other = twin["design"], twin["twin"]
+        head = (f"<b>This design ({escape(mine['label'])}) against its {escape(other['label'])} twin</b> "
+                "(same switches and links, switch-side optics swapped; NIC modules stay)")
+        rows = []
+        for tier in [*dict.fromkeys([*mine["by_tier"], *other["by_tier"]]), None]:
+            a = mine["by_tier"].get(tier, {}) if tier else mine
+            b = other["by_tier"].get(tier, {}) if tier else other
+            share_a = mine["share_by_tier"].get(tier, 0) if tier else mine["share_of_it"]
+            share_b = other["share_by_tier"].get(tier, 0) if tier else other["share_of_it"]
+            name = f"up to {tier}" if tier else "<b>total</b>"
+            rows.append(
+                f"<tr><td>{name}</td><td align='right'>{a.get('transceivers', 0):,} / {b.get('transceivers', 0):,}</td>"
+                f"<td align='right'>{a.get('lasers', 0):,.0f} / {b.get('lasers', 0):,.0f}</td>"
+                f"<td align='right'>{fmt_power(a.get('optics_power_w', 0))} / {fmt_power(b.get('optics_power_w', 0))}</td>"
+                f"<td align='right'>{share_a:.2%} / {share_b:.2%}</td></tr>")
+        ports = "".join(f"<li>[{escape(side['label'])}] {escape(f['label'])}: {f['w_per_800g']:g} W per 800G</li>"
+                        for side in (mine, other) for f in side["per_port"])
+        return (f"{head}<table cellspacing='0' cellpadding='2'><tr><th align='left'>Links</th>"
+                "<th>Transceivers</th><th>Lasers</th><th>Optics power</th><th>Share of IT</th></tr>"
+                + "".join(rows) + f"</table><ul style='margin-left:-20px'>{ports}</ul>")
 
     def _sources_html(self, cited: list[str]) -> str:
         """Every figure used, as cited, then the titles of the source keys they name."""

@@ -1,0 +1,19 @@
+"""Scale-out fabric builders: rail-optimised fat trees of 2 or 3 tiers, pluggable or CPO per tier, planned
+from the switch radix and the NIC ports (`plan`) and built through the Document into network racks (`build`)."""
+
+from rackcad.fabric.build import Fabric, NetworkRacks, build_fat_tree, build_plan, nic_endpoints
+from rackcad.fabric.plan import Endpoint, FabricError, FabricPlan, Tier, link_rate, plan_fat_tree
+
+__all__ = [
+    "Endpoint",
+    "Fabric",
+    "FabricError",
+    "FabricPlan",
+    "NetworkRacks",
+    "Tier",
+    "build_fat_tree",
+    "build_plan",
+    "link_rate",
+    "nic_endpoints",
+    "plan_fat_tree",
+]

@@ -1,0 +1,187 @@
+"""Scale-out fabric rules: the rate a link runs at, switch radix, co-packaged-optics ports, copper that cannot
+carry the lane rate, and rails.
+
+- Rate: a link runs at the fastest rate both ports support (their `gbps` or one of their `speeds_gbps`).
+  Ports that share none never link up (error). A NIC whose port runs slower than its own rate loses the
+  difference, the bandwidth its GPU was sized for (error: an 800G ConnectX-8 on a 400G QM9700 port). A
+  switch port faster than the NIC it serves links up at the NIC's rate (info: half an 800G port idles).
+- Radix: more links on a switch's network ports than the switch has.
+- CPO: a co-packaged-optics port has no cage for a pluggable module and carries only fibre (S30-S32).
+- Copper lane rate: no passive DAC carries 200G-PAM4 lanes (S28); the check reads the lane rate of a network
+  link's ports against the catalog's cables of the link's medium.
+- Rails: in a rail-optimised fabric NIC k of every tray lands on leaf group k (F12). A leaf whose NICs are
+  mostly of one rail is that rail's leaf; a NIC of another rail on it is miswired. Leaves without a clear
+  majority (top-of-rack designs) are not rail-optimised and not checked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from rackcad.fabric.plan import link_rate
+from rackcad.rules.context import Context
+from rackcad.rules.ports import protocol_name
+from rackcad.rules.rule import LENGTH, WIRING, Rule
+from rackcad.rules.violation import Violation
+from rackcad.units import fmt_gbps
+
+NIC_KINDS = frozenset({"nic", "dpu"})
+NETWORK_SWITCHES = frozenset({"network-switch", "cpo-switch"})
+
+
+class RateMismatch(Rule):
+    code = "ports.rate_mismatch"
+    title = "Link ends of different rates: no common rate (error), a NIC slowed down (error), an idle share (info)"
+    reads = WIRING
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for link, a, b in ctx.link_ends:
+            ga, gb = a.group, b.group
+            if ga is None or gb is None or ga.gbps == gb.gbps:
+                continue
+            if ga.role != "network" and gb.role != "network":
+                continue  # scale-up links at different rates are bandwidth.scale_up's
+            rate = link_rate(ga, gb)
+            pair = (f"{ctx.label(link.id)} joins {ctx.label(a.key[0])} ({fmt_gbps(ga.gbps)} port) and "
+                    f"{ctx.label(b.key[0])} ({fmt_gbps(gb.gbps)} port)")
+            subjects = (link.id, a.key[0], b.key[0])
+            if not rate:
+                yield self.violation(f"{pair}: the ports share no rate and never link up", subjects,
+                                     measured=0, limit=min(ga.gbps, gb.gbps), unit="Gb/s")
+                continue
+            slowed = [(end, g) for end, g in ((a, ga), (b, gb)) if end.kind in NIC_KINDS and g.gbps > rate]
+            if slowed:
+                end, group = slowed[0]
+                yield self.violation(
+                    f"{pair}: it runs at {fmt_gbps(rate)}, so {ctx.label(end.key[0])} loses "
+                    f"{fmt_gbps((group.gbps - rate) * link.count)} of its {fmt_gbps(group.gbps)}",
+                    subjects, measured=rate, limit=group.gbps, unit="Gb/s")
+            else:
+                yield self.violation(f"{pair}: it runs at {fmt_gbps(rate)}, the faster port's rest idles",
+                                     subjects, measured=rate, limit=max(ga.gbps, gb.gbps), unit="Gb/s",
+                                     severity="info")
+
+
+class Radix(Rule):
+    code = "ports.radix"
+    title = "A network switch with more links than ports (its radix)"
+    reads = WIRING
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        used: dict[str, int] = defaultdict(int)
+        for (node_id, port), count in ctx.ports_in_use():
+            part = ctx.node_parts.get(node_id)
+            group = ctx.group(part, port)
+            if part is not None and part.kind in NETWORK_SWITCHES and group is not None and group.role == "network":
+                used[node_id] += count
+        for node_id, count in used.items():
+            part = ctx.node_parts[node_id]
+            radix = sum(g.count for g in part.ports if g.role == "network")
+            if count > radix:
+                yield self.violation(
+                    f"{ctx.label(node_id)} ({part.model}) has a radix of {radix} ports but {count} links",
+                    (node_id,), measured=count, limit=radix, unit="ports")
+
+
+_CPO_ONLY = "cpo-fiber"
+
+
+class CpoMedium(Rule):
+    code = "ports.cpo_medium"
+    title = "A co-packaged-optics port given a pluggable module or a medium other than fibre"
+    reads = WIRING | {"link.medium"}
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for link, a, b in ctx.link_ends:
+            on_cpo = [end for end in (a, b) if end.group is not None and end.group.medium == _CPO_ONLY]
+            medium = link.medium
+            if not on_cpo:
+                if medium == _CPO_ONLY and a.group is not None and b.group is not None:
+                    yield self.violation(
+                        f"{ctx.label(link.id)} is fibre from co-packaged optics, but neither "
+                        f"{ctx.label(a.key[0])} nor {ctx.label(b.key[0])} has CPO ports: it needs pluggable optics",
+                        (link.id,), severity="warning")
+                continue
+            if medium in (None, _CPO_ONLY):
+                continue
+            end = on_cpo[0]
+            if medium == "pluggable-optic":
+                why = "a pluggable module on a CPO port: the optics are in the switch package, there is no cage"
+            else:
+                why = f"a CPO port without fibre ({medium}): co-packaged optics carry only fibre"
+            yield self.violation(f"{ctx.label(link.id)} on {ctx.label(end.key[0])}: {why}", (link.id, end.key[0]))
+
+
+class CopperLaneRate(Rule):
+    code = "reach.copper_rate"
+    title = "Copper links whose lane rate or link rate no catalog cable of their medium carries (no DAC at 200G-PAM4)"
+    reads = LENGTH | WIRING
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        cables: dict[str, list] = defaultdict(list)
+        for part in ctx.catalog.by_kind("cable"):
+            if part.medium in ("copper-cable", "active-copper"):
+                cables[part.medium].append(part)
+        names = {"copper-cable": "passive copper (DAC)", "active-copper": "active copper"}
+        for medium, parts in cables.items():
+            best_lane = max((p.lane_gbps.value for p in parts if p.lane_gbps), default=None)
+            best_rate = max((p.gbps.value for p in parts if p.gbps), default=None)
+            for ends in ctx.links_by_medium.get(medium, ()):
+                groups = [e.group for e in (ends.a, ends.b) if e.group is not None]
+                if not any(g.role == "network" for g in groups):
+                    continue  # S28 is the network cable line; NVLink copper is the rack's own spine
+                lane = max((g.lane_gbps for g in groups if g.lane_gbps), default=None)
+                rate = min(g.gbps for g in groups)
+                link = ends.link
+                if lane is not None and best_lane is not None and lane > best_lane:
+                    yield self.violation(
+                        f"{ctx.label(link.id)} runs {lane:g}G lanes ({protocol_name(link.protocol)}) on "
+                        f"{names[medium]}, which the catalog carries only to {best_lane:g}G lanes: no passive DAC is "
+                        f"offered at 200G-PAM4 (S28); use active copper (LACC) or optics",
+                        (link.id,), measured=lane, limit=best_lane, unit="Gb/s per lane")
+                elif best_rate is not None and rate > best_rate:
+                    yield self.violation(
+                        f"{ctx.label(link.id)} needs {fmt_gbps(rate)} per link on {names[medium]}; the fastest such "
+                        f"cable in the catalog carries {fmt_gbps(best_rate)}",
+                        (link.id,), measured=rate, limit=best_rate, unit="Gb/s")
+
+
+class Rails(Rule):
+    code = "ports.rail"
+    title = "Rail-optimised fabric: NIC k of a tray landing on a leaf of another rail"
+    reads = WIRING | {"node.bay", "node.parent"}
+    scope = "design"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        rails = _nic_rails(ctx)
+        on_leaf: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+        for link, a, b in ctx.link_ends:
+            for nic, leaf in ((a, b), (b, a)):
+                if nic.key[0] in rails and leaf.kind in NETWORK_SWITCHES:
+                    on_leaf[leaf.key[0]].append((nic.key[0], rails[nic.key[0]], link.id))
+        for leaf, members in on_leaf.items():
+            votes = Counter(rail for _, rail, _ in members)
+            rail, top = votes.most_common(1)[0]
+            if top * 2 <= len(members):
+                continue  # no rail holds a majority: a top-of-rack leaf, not rail-optimised
+            for nic, own, link_id in members:
+                if own != rail:
+                    yield self.violation(
+                        f"{ctx.label(nic)} is NIC {own + 1} of its tray (rail {own + 1}) but lands on "
+                        f"{ctx.label(leaf)}, a leaf of rail {rail + 1} ({top} of its {len(members)} NICs)",
+                        (link_id, nic, leaf), measured=own + 1, limit=rail + 1, unit="rail")
+
+
+def _nic_rails(ctx: Context) -> dict[str, int]:
+    """NIC id -> rail: its rank by bay among the kind-`nic` parts of its tray."""
+    by_tray: dict[str, list] = defaultdict(list)
+    for node in ctx.design.nodes:
+        part = ctx.node_parts.get(node.id)
+        if part is not None and part.kind == "nic" and node.parent in ctx.index.nodes and node.bay is not None:
+            by_tray[node.parent].append(node)
+    out: dict[str, int] = {}
+    for nics in by_tray.values():
+        for rank, node in enumerate(sorted(nics, key=lambda n: n.bay)):
+            out[node.id] = rank
+    return out

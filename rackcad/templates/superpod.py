@@ -1,0 +1,178 @@
+"""DGX SuperPOD templates: scalable units of compute racks and their scale-out compute fabric on the floor.
+
+- `gb200-superpod`: scalable units (SU) of 8 GB200 NVL72 racks = 576 GPUs (S6, S7), up to 16 SUs = 128
+  racks / 9,216 GPUs (S6, F12). One 400G ConnectX-7 per GPU, 4 rails per compute tray (S1, F12). The compute
+  fabric is a rail-optimised fat tree (`rackcad.fabric`): NDR Quantum-2 QM9700 (F1, S7) with pluggable
+  optics, or Quantum-X Photonics Q3450 with co-packaged optics (S30-S32), whose 800G ports link up at the
+  NICs' 400G.
+- `dgx-b200-superpod`: the HGX counterpart, SUs of 32 DGX B200 (8 GPUs, 8 rails each; F13), 2 systems per
+  air-cooled rack (> 25 kW per rack, S41). On QM9700 at 1:1 the fabric builder's radix arithmetic gives
+  F13's own table: 2 SUs 16 leaf / 8 spine, 8 SUs 64 / 32, 16 SUs 128 / 128 / 64 core.
+
+Each SU stands in one row; its leaves stand in network racks of that row, at the end of the row or in the
+middle (`network=end|middle`); spines and cores in a spine row behind the last SU. Rows are spaced by the
+rack depth plus a 1.2 m aisle (two floor tiles).
+"""
+
+from __future__ import annotations
+
+import math
+
+from rackcad.document import Document
+from rackcad.fabric import NetworkRacks, build_fat_tree
+from rackcad.model import FloorPlan, FloorPosition
+from rackcad.templates.base import Param, Template
+from rackcad.templates.systems import fill, oberon_rack
+from rackcad.templates.wiring import wire_domain
+
+AISLE_MM = 1200.0
+MARGIN_MM = 1200.0
+NETWORK_RACK = "rack-48u-network"
+
+FABRIC_SWITCHES = {
+    # optics -> (switch part, switches per network rack). 16 x 1U QM9700 with 32 twin-port modules each
+    # ~21 kW of air; 8 x 4U Q3450 with CPO ~26 kW to liquid: both inside the network rack's budgets.
+    "pluggable": ("quantum-2-qm9700", 16),
+    "cpo": ("quantum-x-photonics-q3450", 8),
+}
+
+
+class Floor:
+    """Rows of racks on the hall floor: compute racks and network racks side by side, rows one behind the
+    other; the hall grows to hold them."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.right: dict[int, float] = {}
+        self.depth = 0.0
+
+    def y(self, row: int) -> float:
+        return MARGIN_MM + row * self.pitch
+
+    @property
+    def pitch(self) -> float:
+        return self.depth + AISLE_MM
+
+    def add(self, row: int, part_id: str, name: str, **fields) -> str:
+        part = self.doc.catalog.get(part_id)
+        x = self.right.get(row, MARGIN_MM)
+        self.right[row] = x + (part.width_mm or 600.0)
+        return self.doc.add_rack(part_id, name=name, position=FloorPosition(x_mm=x, y_mm=self.y(row)), **fields)
+
+    def fit_hall(self) -> None:
+        rows = max(self.right) + 1
+        width = max(self.right.values()) + MARGIN_MM
+        depth = self.y(rows - 1) + self.depth + MARGIN_MM
+        self.doc.set_design(floor=FloorPlan(width_mm=math.ceil(width / 600) * 600,
+                                            depth_mm=math.ceil(depth / 600) * 600), label="Fit the hall")
+
+
+def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscription: int, racks_per_su: int,
+              compute_part: str, build_rack) -> None:
+    """SU rows of compute racks (`build_rack(rack) -> trays`), leaves in each row's network racks, spines and
+    cores in a spine row, then one fat tree over every tray's NICs."""
+    switch, per_rack = FABRIC_SWITCHES[optics]
+    floor = Floor(doc)
+    floor.depth = max(doc.catalog.get(compute_part).depth_mm or 1200.0, doc.catalog.get(NETWORK_RACK).depth_mm or 1200.0)
+    trays: list[str] = []
+    row_of_tray: dict[str, str] = {}
+    compute: dict[int, list[str]] = {}
+    for su in range(sus):
+        for r in range(racks_per_su):
+            rack = floor.add(su, compute_part, f"SU{su + 1}-R{r + 1}")
+            compute.setdefault(su, []).append(rack)
+            for tray in build_rack(rack):
+                trays.append(tray)
+                row_of_tray[tray] = str(su)
+
+    def open_rack(group: str, n: int) -> str:
+        if group == "spine":
+            return floor.add(sus, NETWORK_RACK, f"SPINE-{n + 1}")
+        return floor.add(int(group), NETWORK_RACK, f"NET{int(group) + 1}-{n + 1}")
+
+    fabric = build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=switch,
+                            oversubscription=float(oversubscription), fabric="compute", prefix="IB",
+                            row_of=row_of_tray.__getitem__)
+    if oversubscription != 1:  # the leaves are oversubscribed by choice: the check allows what was chosen
+        doc.set_design(rules=doc.design.rules.model_copy(update={"max_oversubscription": float(oversubscription)}),
+                       label="Allow the chosen oversubscription")
+    if network == "middle":
+        for su, racks in compute.items():
+            _middle_of_row(doc, racks, [r for r in fabric.racks if doc.get(r).name.startswith(f"NET{su + 1}-")])
+    floor.fit_hall()
+
+
+def _middle_of_row(doc: Document, compute: list[str], network: list[str]) -> None:
+    """Move a row's network racks from its end to its middle: the second half of the compute racks shifts
+    right by the network racks' width."""
+    if not network:
+        return
+    half = compute[len(compute) // 2:]
+    x = doc.get(half[0]).position.x_mm
+    width = sum(doc.catalog.get(doc.get(r).part).width_mm or 600.0 for r in network)
+    for rack in half:
+        pos = doc.get(rack).position
+        doc.set(rack, position=FloorPosition(x_mm=pos.x_mm + width, y_mm=pos.y_mm))
+    for rack in network:
+        pos = doc.get(rack).position
+        doc.set(rack, position=FloorPosition(x_mm=x, y_mm=pos.y_mm))
+        x += doc.catalog.get(doc.get(rack).part).width_mm or 600.0
+
+
+# ---------------------------------------------------------------------- the SU racks
+def _nvl72_rack(doc: Document):
+    def build(rack: str) -> list[str]:
+        oberon_rack(doc, rack, trays=18, tray="gb200-compute-tray", cpu="grace", acc="b200-gb200",
+                    nics=[("connectx-7", 4), ("bluefield-3", 2)], switch_tray="nvlink5-switch-tray",
+                    switch_chip="nvlink5-switch")
+        return [n.id for n in doc.children(rack) if n.part == "gb200-compute-tray"]
+    return build
+
+
+def _dgx_b200_rack(doc: Document, per_rack: int):
+    def build(rack: str) -> list[str]:
+        systems = []
+        name = doc.get(rack).name
+        for i in range(per_rack):
+            box = doc.place("dgx-b200", rack, u=4 + i * 12, name=f"{name}-DGX{i + 1}")
+            gpus = fill(doc, box, "b200-hgx", 8, "GPU")
+            chips = fill(doc, box, "nvlink5-switch", 2, "SW")
+            cpus = fill(doc, box, "x86-host-cpu", 2, "CPU")
+            nics = fill(doc, box, "connectx-7", 8, "NIC")
+            for node in gpus + chips + cpus + nics:  # air-cooled system (S41): no cold plates
+                if doc.part_of(node).liquid_fraction:
+                    doc.set(node, overrides={"liquid_share": 0.0})
+            wire_domain(doc, gpus, chips, medium="pcb")
+            systems.append(box)
+        return systems
+    return build
+
+
+def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int) -> None:
+    _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=8,
+              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc))
+
+
+def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int) -> None:
+    _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=16,
+              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2))
+
+
+_COMMON = {
+    "optics": Param("pluggable", "pluggable (Quantum-2 QM9700) or cpo (Quantum-X Photonics Q3450)",
+                    ("pluggable", "cpo")),
+    "network": Param("end", "network racks at the end or in the middle of each row", ("end", "middle")),
+    "oversubscription": Param(1, "leaf oversubscription N:1 (1 = non-blocking)", (1, 2, 3, 4)),
+}
+
+TEMPLATES = [
+    Template("gb200-superpod", "DGX SuperPOD GB200",
+             "Scalable units of 8 GB200 NVL72 racks (576 GPUs each, up to 16 = 9,216 GPUs) on a rail-optimised "
+             "InfiniBand compute fabric in network racks in the rows.", "shipping", build_gb200_superpod,
+             {"sus": Param(1, "scalable units of 8 NVL72 racks (1-16)", tuple(range(1, 17))), **_COMMON}),
+    Template("dgx-b200-superpod", "DGX SuperPOD B200",
+             "Scalable units of 32 DGX B200 (256 GPUs each, 2 per air-cooled rack) on a rail-optimised "
+             "InfiniBand compute fabric: the HGX counterpart of the GB200 SuperPOD.", "shipping",
+             build_dgx_b200_superpod,
+             {"sus": Param(1, "scalable units of 32 DGX B200 (1-16)", tuple(range(1, 17))), **_COMMON}),
+]

@@ -1,0 +1,114 @@
+"""Scale-out rules and figures on whole SuperPODs: no false alarms, rack power that includes optics, hand counts
+of transceivers and optics power for pluggables against CPO."""
+
+from __future__ import annotations
+
+import pytest
+
+from rackcad import Document, summary, templates, validate
+from rackcad.figures import Figures
+
+
+@pytest.fixture(scope="module")
+def pods():
+    return {optics: templates.build("gb200-superpod", sus=2, optics=optics) for optics in ("pluggable", "cpo")}
+
+
+@pytest.mark.parametrize("optics", ["pluggable", "cpo"])
+def test_two_sus_validate_without_errors_or_warnings(pods, optics):
+    report = validate(pods[optics])
+    assert not report.errors and not report.warnings, [v.message for v in report.violations if v.severity != "info"]
+
+
+def test_non_blocking_bisection_is_half_the_nic_bandwidth(pods):
+    out = summary(pods["pluggable"])["scale_out"]
+    # 1,152 GPUs x one 400G NIC = 460.8 Tb/s; at 1:1 the bisection is half of it.
+    assert (out["gpus"], out["nic_ports"], out["nic_gbps"]) == (1152, 1152, 460_800)
+    assert out["bisection_gbps"] == 230_400 and out["oversubscription"]["max"] == 1.0
+    assert out["switches"] == {"leaf": 36, "spine": 18} and out["tiers"] == 2
+
+
+def test_transceivers_and_power_by_hand(pods):
+    plug, cpo = summary(pods["pluggable"])["optics"], summary(pods["cpo"])["optics"]
+    # Pluggable, one module per end per link record in the fewest units (rackcad.figures): the 1,152 NIC-leaf
+    # links take a 400G module (9 W, S27) at each end: 2,304 modules, 20,736 W. Each leaf deals its 32 uplinks
+    # over the 18 spines: 14 records of 2 links (one 800G twin-port module per end, 17 W) and 4 of 1 (400G,
+    # 9 W): 36 x 36 = 1,296 modules, 36 x (28 x 17 + 8 x 9) = 19,728 W. Total 3,600 modules, 40,464 W.
+    assert (plug["transceivers"], plug["optics_power_w"]) == (3600, 40_464)
+    # CPO: the NIC side keeps its 1,152 modules; the switches' 1,152 + 576 + 576 = 2,304 ports are co-packaged at
+    # 9 W (S31): 10,368 + 20,736 = 31,104 W.
+    assert (cpo["transceivers"], cpo["cpo_ports"], cpo["optics_power_w"]) == (1152, 2304, 31_104)
+    assert cpo["transceivers"] * 2 <= plug["transceivers"] and cpo["optics_power_w"] < plug["optics_power_w"]
+    assert plug["by_tier"]["leaf"]["transceivers"] == 2304 and plug["by_tier"]["spine"]["transceivers"] == 1296
+
+
+def test_rack_power_the_rules_check_includes_the_optics(pods):
+    for design in pods.values():
+        figures = Figures(design)
+        info = summary(design)
+        loads = {rack.id: figures.load(rack.id) for rack in design.racks}
+        assert sum(load.optics_w for load in loads.values()) == pytest.approx(info["optics"]["optics_power_w"])
+        by_id = {r["id"]: r["power_w"] for r in info["per_rack"]}
+        assert all(by_id[rack] == pytest.approx(load.power_w) for rack, load in loads.items())
+
+
+def test_a_network_rack_over_budget_by_its_optics_is_flagged(pods):
+    design = pods["pluggable"].model_copy(deep=True)
+    net = next(r for r in design.racks if r.name == "NET1-1")
+    load = Figures(design).load(net.id)
+    assert load.optics_w > 0
+    doc = Document(design)
+    doc.set(net.id, power_budget_w=load.power_w - load.optics_w / 2)  # covers the switches, not their optics
+    assert "power.rack_budget" in {v.code for v in validate(doc.design).errors}
+
+
+def test_nvl72_rack_in_the_superpod_counts_its_nic_optics(pods, built):
+    alone = summary(built("gb200-nvl72"))["per_rack"][0]["power_w"]
+    rack = next(r for r in summary(pods["pluggable"])["per_rack"] if r["name"] == "SU1-R1")
+    assert rack["power_w"] == pytest.approx(alone + 72 * 9)  # 72 ConnectX-7 with a 9 W 400G module each
+
+
+def test_nvidias_own_four_dgx_h100_air_rack_is_clean():
+    # DGX H100 at 4 per rack = 40.8 kW of air (S42, hardware facts section 7).
+    doc = Document()
+    rack = doc.add_rack("rack-42u-air", name="A1")
+    for i in range(4):
+        box = doc.place("dgx-h100", rack, u=2 + 8 * i, name=f"DGX{i + 1}")
+        for part, n in (("h100-sxm", 8), ("nvswitch-gen3", 4), ("x86-host-cpu", 2), ("connectx-7", 8)):
+            for _ in range(n):
+                node = doc.place(part, box, bay=doc.free_bay(box, doc.catalog.get(part).kind))
+                if doc.part_of(node).liquid_fraction:
+                    doc.set(node, overrides={"liquid_share": 0.0})
+        from rackcad.templates.wiring import wire_domain
+        gpus = [n.id for n in doc.children(box) if n.part == "h100-sxm"]
+        chips = [n.id for n in doc.children(box) if n.part == "nvswitch-gen3"]
+        wire_domain(doc, gpus, chips, medium="pcb", pattern=[5, 4, 4, 5])
+    report = validate(doc.design)
+    assert summary(doc.design)["power_w"] == pytest.approx(4 * 10_180)
+    assert not report.errors and not report.warnings, [v.message for v in report.violations if v.severity != "info"]
+
+
+def test_a_top_of_rack_leaf_is_not_a_rail_violation():
+    doc = Document()
+    rack = doc.add_rack("mgx-nvl72-rack", name="R1")
+    leaf = doc.place("quantum-2-qm9700", rack, u=40, name="TOR")
+    for t in range(4):
+        tray = doc.place("gb300-compute-tray", rack, u=3 + t, name=f"CT{t + 1}")
+        for k in range(4):
+            nic = doc.place("connectx-7", tray, bay=6 + k)
+            doc.connect(nic, leaf, protocol="infiniband", medium="pluggable-optic")
+    assert "ports.rail" not in validate(doc.design).codes("error", "warning")
+
+
+def test_400g_nic_on_an_800g_cpo_port_is_only_information(pods):
+    found = [v for v in validate(pods["cpo"]).violations if v.code == "ports.rate_mismatch"]
+    assert len(found) == 1152 and {v.severity for v in found} == {"info"}
+    assert found[0].measured == 400 and found[0].limit == 800
+
+
+def test_removing_a_leafs_uplinks_cuts_it_off(pods):
+    doc = Document(pods["pluggable"].model_copy(deep=True))
+    leaf = next(n for n in doc.design.nodes if n.name == "IB-LEAF-R1-01")
+    doc.remove(*[link.id for link in doc.links_of(leaf.id) if "SPINE" in doc.get(link.b.node).name])
+    found = [v for v in validate(doc.design).errors if v.code == "bandwidth.oversubscription"]
+    assert [v.subjects for v in found] == [(leaf.id,)] and "no uplinks" in found[0].message
