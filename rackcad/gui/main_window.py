@@ -195,8 +195,10 @@ class MainWindow(QMainWindow):
         for widget, handler in ((self.palette.tree, self._palette_menu), (self.checks.list, self._checks_menu)):
             widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             widget.customContextMenuRequested.connect(lambda pos, w=widget, h=handler: h(w, pos))
-        self.view.bulk_wire_requested.connect(lambda a, b: self.edits._guard(lambda: self.edits.bulk_wire(a, b)))
-        self.view.connect_stopped.connect(lambda: self.connect_action.setChecked(False))
+        for canvas in (self.view, self.topology_view):
+            canvas.bulk_wire_requested.connect(lambda a, b: self.edits._guard(lambda: self.edits.bulk_wire(a, b)))
+        self.view.connect_stopped.connect(lambda: (self.connect_action.setChecked(False),
+                                                   self.topology_view.set_wiring(False)))
         self.inspector.select_requested.connect(self.select)
         self.checks.activated.connect(self.show_subjects)
         self.checks.waive_requested.connect(self.waive)
@@ -651,9 +653,12 @@ class MainWindow(QMainWindow):
             self._status(str(exc), 8000)
 
     def _toggle_connect(self, checked: bool) -> None:
-        if checked:
-            self.show_tab("elevation")  # ports are connected on the elevation
+        """The wire tool, on the elevation (click-click links, drags for groups) and the topology (drags);
+        from the floor plan it brings the elevation up."""
+        if checked and self.tabs.currentIndex() == TABS.index("floor"):
+            self.show_tab("elevation")
         self.view.set_connecting(checked)
+        self.topology_view.set_wiring(checked)
         if not checked:
             self._status("")
 

@@ -25,6 +25,10 @@ def click_item(window, item_id: str, modifier=Qt.KeyboardModifier.NoModifier) ->
 
 
 def key(window, k, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press on the canvas; shortcuts need the window active (a window manager may not make it so)."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        QTest.qWaitForWindowActive(window, 2000)
     window.view.setFocus()
     QTest.keyClick(window.view, k, mods)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 import rackcad
 from rackcad.units import U_MM
@@ -22,6 +23,9 @@ class Run:
         self.actions = 0
 
     def key(self, key, mods=Qt.KeyboardModifier.NoModifier) -> None:
+        if QApplication.activeWindow() is not self.window:
+            self.window.activateWindow()
+            QTest.qWaitForWindowActive(self.window, 2000)
         self.window.view.setFocus()
         QTest.keyClick(self.window.view, key, mods)
         self.actions += 1

@@ -61,3 +61,26 @@ def test_clicking_every_row_of_the_checks_list_selects_its_subjects(example, qtb
         violation = window.checks.model.rows[row]
         shown = [s for s in violation.subjects if window.doc.find(s) is not None]
         assert window.inspector.ids == shown
+
+
+def test_links_list_context_menu_deletes_a_link(example, monkeypatch, qtbot):
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = example("gb200-nvl72")
+    gpu = next(n for n in window.doc.design.nodes if n.part == "b200-gb200")
+    window.select([gpu.id])
+    view = window.inspector.findChild(QListWidget, "links")
+    first = view.item(0).data(Qt.ItemDataRole.UserRole)
+    shown = []
+    monkeypatch.setattr(window.inspector, "exec_menu", lambda menu, where: (menu.popup(where), shown.append(menu)))
+    point = view.visualItemRect(view.item(0)).center()
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                                              view.viewport().mapToGlobal(point)))
+    menu = shown[0]
+    action = next(a for a in menu.actions() if a.text() == "Delete link")
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     menu.actionGeometry(action).center())
+    qtbot.wait(1)
+    assert window.doc.find(first) is None and len(window.doc.links_of(gpu.id)) == 18
+    assert window.undo_action.text().startswith("&Undo Delete")

@@ -126,3 +126,38 @@ def test_selection_lights_its_links_and_each_nvlink_domain_is_outlined(example):
     assert all(e.opacity() == DIMMED for e in scene.edge_items if e not in lit)
     window.select([])  # nothing selected: every link as usual
     assert all(e.opacity() == 1.0 for e in scene.edge_items)
+
+
+def test_bulk_wire_by_dragging_in_the_topology_view(example, monkeypatch):
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    window = example("gb200-nvl72")
+    doc = window.doc
+    doc.remove(*[link.id for link in doc.design.links if link.protocol == "nvlink5"])
+    window.show_tab("topology")
+    scene, view = window.topology_scene, window.topology_view
+    view.fit_all()
+    viewport = view.viewport()
+
+    def title_point(group):
+        return view.mapFromScene(QPointF(group.x + group.w / 2, group.y + 10))
+
+    gpus_group = next(g for g in scene.layout.groups if "accelerators" in g.label)
+    chips_group = next(g for g in scene.layout.groups if "switches" in g.label)
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, title_point(gpus_group))
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     title_point(chips_group))
+    assert len(window.selected_ids()) == 72 + 18
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 1 and view.wiring  # the tool works here: no jump to the elevation
+    monkeypatch.setattr(window.edits, "ask_int", lambda title, label, value, low, high: value)
+    gpu = next(n.id for n in doc.design.nodes if n.name == "CT05/GPU3")
+    chip = next(n.id for n in doc.design.nodes if n.name == "ST07/SW2")
+    start = view.mapFromScene(scene.part_item(gpu).sceneBoundingRect().center())
+    end = view.mapFromScene(scene.part_item(chip).sceneBoundingRect().center())
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, end)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert sum(link.count for link in doc.design.links if link.protocol == "nvlink5") == 1296

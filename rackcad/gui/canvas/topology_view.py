@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
@@ -27,7 +27,9 @@ HINT = "No accelerators, CPUs or switch chips to draw yet."
 
 
 class TopologyView(ZoomView):
-    """Shows a TopologyScene."""
+    """Shows a TopologyScene; with the wire tool on, a drag from one part onto another asks to wire them."""
+
+    bulk_wire_requested = Signal(str, str)
 
     def __init__(self, scene: TopologyScene, parent=None):
         super().__init__(scene, parent)
@@ -36,6 +38,8 @@ class TopologyView(ZoomView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.setBackgroundBrush(QColor("#ffffff"))
         self.tag_layer = TagLayer(self)
+        self.wiring = False
+        self._wire_from: str | None = None
 
     @property
     def topology(self) -> TopologyScene:
@@ -111,8 +115,20 @@ class TopologyView(ZoomView):
         return ""
 
     # ----------------------------------------------------------------- mouse
+    def set_wiring(self, active: bool) -> None:
+        """The wire tool (Connect Ports) on this view: a drag from one part onto another wires their groups."""
+        self.wiring = active
+        self._wire_from = None
+        self.setDragMode(QGraphicsView.DragMode.NoDrag if active else QGraphicsView.DragMode.RubberBandDrag)
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor if active else Qt.CursorShape.ArrowCursor)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self._pan_press(event):
+            return
+        if self.wiring and event.button() == Qt.MouseButton.LeftButton:
+            part = self.part_at(event.position())
+            self._wire_from = part.model_id if part is not None else None
+            event.accept()
             return
         if event.button() == Qt.MouseButton.LeftButton and not self._space:
             kind, thing = self._pick(event.position())
@@ -128,6 +144,18 @@ class TopologyView(ZoomView):
                 event.accept()
                 return
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self.wiring and event.button() == Qt.MouseButton.LeftButton:
+            part = self.part_at(event.position())
+            start, self._wire_from = self._wire_from, None
+            if start is not None and part is not None and part.model_id != start:
+                self.bulk_wire_requested.emit(start, part.model_id)
+            else:
+                self.message.emit("Connect: drag from a part onto another to wire their groups", 5000)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     # ------------------------------------------------------------ foreground
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -452,6 +453,22 @@ class Inspector(QWidget):
         self._lists.append(fill)
         links.itemActivated.connect(lambda item: self.select_requested.emit([item.data(Qt.ItemDataRole.UserRole)]))
         links.itemClicked.connect(lambda item: self.select_requested.emit([item.data(Qt.ItemDataRole.UserRole)]))
+        links.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        links.customContextMenuRequested.connect(lambda pos: self._link_menu(doc, links, pos))
+
+    def _link_menu(self, doc: Document, links: QListWidget, pos) -> None:
+        """A row of the Links list: inspect the link, or delete it (one undo step)."""
+        item = links.itemAt(pos)
+        if item is None:
+            return
+        link_id = item.data(Qt.ItemDataRole.UserRole)
+        menu = QMenu(self)
+        menu.addAction("Inspect link").triggered.connect(lambda: self.select_requested.emit([link_id]))
+        menu.addAction("Delete link").triggered.connect(lambda: self._apply(lambda: doc.remove(link_id)))
+        self.exec_menu(menu, links.viewport().mapToGlobal(pos))
+
+    def exec_menu(self, menu: QMenu, where) -> None:
+        menu.exec(where)
 
     def _link_page(self, doc: Document, link: Link) -> None:
         lid = link.id
