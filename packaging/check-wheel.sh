@@ -11,9 +11,13 @@ echo "== building the wheel"
 "$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$root"
 wheel="$(ls "$work"/dist/rackcad-*.whl)"
 packaged="$(ls "$root"/rackcad/assets/catalog/*.yaml | grep -vc /sources.yaml)"
-"$python" - "$wheel" "$packaged" <<'PY'
-import sys, zipfile
+"$python" - "$wheel" "$packaged" "$root" <<'PY'
+import pathlib, sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
+assets = {str(p.relative_to(sys.argv[3])) for p in pathlib.Path(sys.argv[3], "rackcad", "assets").rglob("*")
+          if p.is_file() and "__pycache__" not in p.parts}
+missing = sorted(assets - set(names))
+assert not missing, f"run-time assets missing from the wheel: {missing[:5]}"
 catalog = [n for n in names if n.startswith("rackcad/assets/catalog/") and n.endswith(".yaml")
            and not n.endswith("/sources.yaml")]
 assert len(catalog) == int(sys.argv[2]), f"the wheel carries {len(catalog)} catalog files, not {sys.argv[2]}"
@@ -42,7 +46,11 @@ test -s "$XDG_CACHE_HOME/rackcad/catalog-cache.json"
 "$rc" validate nvl72.rackcad
 "$rc" bom nvl72.rackcad -o bom.csv
 "$rc" diagram nvl72.rackcad -o nvl72.svg
+"$rc" diagram nvl72.rackcad -o nvl72.drawio
+"$rc" diagram nvl72.rackcad -o floor.dxf
+"$rc" export netbox nvl72.rackcad -o netbox
+"$rc" export astra-sim nvl72.rackcad -o network.yml
 "$rc" man -o rackcad.1 > /dev/null
 "$rc" completion bash > rackcad.bash && bash -n rackcad.bash
-for f in bom.csv nvl72.svg rackcad.1; do test -s "$f"; done
+for f in bom.csv nvl72.svg nvl72.drawio floor.dxf netbox/cables.csv network.yml rackcad.1; do test -s "$f"; done
 echo "installed wheel OK"

@@ -64,6 +64,7 @@ from rackcad.analysis.fabric import DomainFabric, domain_fabrics, ring_allreduce
 from rackcad.catalog import Catalog, Figure, PartSpec
 from rackcad.catalog.models import ModelSpec, default_models
 from rackcad.model import Design
+from rackcad.figures import Figures
 from rackcad.topology import DesignIndex
 
 PRECISIONS = ("fp4", "fp8", "bf16")
@@ -253,7 +254,7 @@ def design_platform(design: Design, catalog: Catalog | None = None, *, index: De
 
     Returns (platform, accelerator part, why not) with a reason when the design has no usable accelerator.
     """
-    index = index or DesignIndex(design, catalog)
+    index = _figures(design, catalog, index)
     fabrics = fabrics if fabrics is not None else domain_fabrics(design, index=index)
     if not fabrics:
         return None, None, "the design has no accelerators"
@@ -263,7 +264,7 @@ def design_platform(design: Design, catalog: Catalog | None = None, *, index: De
         return None, None, "the accelerators of the largest NVLink domain are not in the catalog"
     part = min(parts.values(), key=lambda p: (_peak(p), p.id))
     pair = _pair_gbps(index, top)
-    power = sum(index.power_w(n) for n in design.nodes)
+    power = index.total_power_w()
     if top.tiers == 0 and top.size > 1:
         fabric = f"{top.size}-GPU direct mesh, {pair:,.0f} Gb/s per pair"
     elif top.size > 1:
@@ -277,6 +278,13 @@ def design_platform(design: Design, catalog: Catalog | None = None, *, index: De
         scale_out_gbps=scale_out_gbps_per_accelerator(index, top.accelerators), power_w=power, fabric=fabric,
     )
     return platform, part, ""
+
+
+def _figures(design: Design, catalog: Catalog | None, index: DesignIndex | None) -> Figures:
+    """The design's Figures (the owner of its power, optics included): the caller's if it passed them."""
+    if isinstance(index, Figures) and index.design is design:
+        return index
+    return Figures(design, catalog or (index.catalog if index is not None else None))
 
 
 def _peak(part: PartSpec) -> float:
@@ -320,7 +328,7 @@ def serving(
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
     if isl < 1 or osl < 1:
         raise ValueError("input and output lengths must be at least 1 token")
-    index = index or DesignIndex(design, catalog)
+    index = _figures(design, catalog, index)
     result = ServingResult(design=design.name, model=model.id, precision=precision, isl=isl, osl=osl,
                            estimable=False)
     part: PartSpec | None
@@ -595,9 +603,9 @@ def _assumptions(result: ServingResult, model: ModelSpec, part: PartSpec, plat: 
                  "non-blocking scale-out network" if plat.scale_out_gbps else
                  "Scale-out: no NICs beside the GPUs, so every instance stays inside one domain",
          "source": "design NICs (analysis.experts)"},
-        {"text": f"Power: {plat.power_w / 1e3:,.1f} kW for {plat.accelerators} accelerators (catalog maximum of "
-                 "every part in the design; network outside the design not counted)",
-         "source": "design parts (catalog power_max_w)"},
+        {"text": f"Power: {plat.power_w / 1e3:,.1f} kW for {plat.accelerators} accelerators (every part and the "
+                 "optics its links plug in; network outside the design not counted)",
+         "source": "design figures (catalog power_max_w)"},
         {"text": "Disaggregated serving: prefill and decode instances; tokens/s per GPU counts input plus output "
                  "tokens over all GPUs, as the published benchmark does", "source": "S44"},
     ]

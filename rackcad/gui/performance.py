@@ -21,7 +21,7 @@ from rackcad.catalog.models import default_models
 from rackcad.gui.background import BackgroundRunner
 from rackcad.gui.validation import snapshot
 from rackcad.model import Design
-from rackcad.topology import DesignIndex
+from rackcad.figures import Figures
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def run_serving(design: Design, params: PerfParams, comparisons: list[Comparison
     """Everything the dock plots (Qt-free). `cache` keeps comparison results by (comparison, params)."""
     start = time.perf_counter()
     model = default_models().get(params.model)
-    index = DesignIndex(design, catalog)
+    index = Figures(design, catalog)
     own = serving(design, model, params.precision, params.isl, params.osl, index=index)
     what_if = None
     if params.fabric:

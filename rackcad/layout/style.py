@@ -1,8 +1,11 @@
-"""Colours and short labels by part kind, shared by the canvas and the exporters so they always agree."""
+"""Colours and short labels by part kind, shared by the canvas and the exporters so they always agree.
+
+Display names of kinds and protocols are rackcad.vocabulary's (re-exported here for the drawing code)."""
 
 from __future__ import annotations
 
 from rackcad.units import fmt_gbps
+from rackcad.vocabulary import KIND_LABELS, protocol_name
 
 KIND_COLORS: dict[str, str] = {
     "gpu": "#76b900",          # accelerators: green
@@ -23,13 +26,6 @@ KIND_COLORS: dict[str, str] = {
     "rack": "#2b2f38",
 }
 UNKNOWN_COLOR = "#ff00ff"
-
-KIND_LABELS: dict[str, str] = {
-    "gpu": "GPU", "xpu": "XPU", "cpu": "CPU", "switch": "Switch chip", "nic": "NIC", "dpu": "DPU",
-    "optic": "Optics", "cable": "Cable", "network-switch": "Network switch", "cpo-switch": "CPO switch",
-    "mgmt-switch": "Mgmt switch", "power-shelf": "Power", "busbar": "Busbar", "cdu": "Cooling (CDU)",
-    "tray": "Tray / sled",
-}
 
 LEGEND_KINDS = ["gpu", "xpu", "cpu", "switch", "nic", "dpu", "network-switch", "cpo-switch", "mgmt-switch",
                 "power-shelf", "cdu", "tray"]
@@ -61,15 +57,8 @@ def qualified_label(name: str) -> str:
     return "/".join(name.rsplit("/", 2)[-2:])
 
 
-PROTOCOL_LABELS = {"infiniband": "InfiniBand", "ethernet": "Ethernet", "pcie5": "PCIe 5", "pcie6": "PCIe 6",
-                   "cxl3": "CXL 3", "ucie": "UCIe", "infinity-fabric": "Infinity Fabric", "nvlink-c2c": "NVLink-C2C"}
-
-
-def protocol_label(protocol: str) -> str:
-    """How people write a protocol: 'nvlink5' -> 'NVLink 5', 'infiniband' -> 'InfiniBand'."""
-    if protocol.startswith("nvlink") and protocol[6:].isdigit():
-        return f"NVLink {protocol[6:]}"
-    return PROTOCOL_LABELS.get(protocol, protocol.upper())
+protocol_label = protocol_name
+"""How people write a protocol ('nvlink5' -> 'NVLink 5', 'pcie4' -> 'PCIe 4'): rackcad.vocabulary's names."""
 
 
 def bandwidth_text(count: int, gbps: float, protocols: set[str] | None = None) -> str:

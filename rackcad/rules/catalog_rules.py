@@ -63,7 +63,7 @@ class BadFile(Rule):
     code = "catalog.bad_file"
     severity = "warning"
     title = "A catalog file that could not be read and was skipped"
-    reads = frozenset()
+    reads = frozenset()  # the catalog, not the design: found once per run, no edit changes it
     scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:

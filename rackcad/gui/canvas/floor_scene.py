@@ -159,7 +159,16 @@ class RackItem(QGraphicsRectItem):
         if self._name_size * lod >= MIN_TEXT_PX:
             painter.setFont(style().font(int(self._name_size), bold=True))
             painter.setPen(self.look.name_color)
-            painter.drawText(self._name_rect, Qt.AlignmentFlag.AlignCenter, self.rack.name)
+            if 90 < self.rack.rotation_deg % 360 <= 270:  # keep the name upright for a turned rack
+                painter.save()
+                centre = self._name_rect.center()
+                painter.translate(centre)
+                painter.rotate(180)
+                painter.translate(-centre)
+                painter.drawText(self._name_rect, Qt.AlignmentFlag.AlignCenter, self.rack.name)
+                painter.restore()
+            else:
+                painter.drawText(self._name_rect, Qt.AlignmentFlag.AlignCenter, self.rack.name)
         if self.isSelected():
             s = style()
             painter.setPen(s.selection_pen)
