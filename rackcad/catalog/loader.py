@@ -24,6 +24,36 @@ from rackcad.userdirs import config_dir
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it (~10x faster), else the pure-Python one: same data."""
 
+
+
+class StrictYamlLoader(YamlLoader):
+    """YamlLoader that refuses a key given twice in one mapping: YAML lets the last one win silently, so a
+    typo'd copy of a figure in a part file (or two sources under one key) would drop what the user wrote."""
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode):
+    """SafeConstructor's mapping (a generator, so aliases and recursive values build as before) that names a
+    key given twice."""
+    mapping: dict = {}
+    yield mapping
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        try:
+            duplicate = key in mapping
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+            ) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node)
+
+
+StrictYamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -78,7 +108,7 @@ def _bounded_yaml(file: Path):
     raw = file.read_bytes()
     if len(raw) > MAX_PART_FILE_BYTES:
         raise CatalogError(f"{file}: larger than {MAX_PART_FILE_BYTES:,} bytes; not a part file", file)
-    data = yaml.load(raw.decode("utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
+    data = yaml.load(raw.decode("utf-8"), Loader=StrictYamlLoader)  # noqa: S506 - a safe loader
     if _expanded_size(data, MAX_YAML_NODES) > MAX_YAML_NODES:
         raise CatalogError(f"{file}: its aliases expand to more than {MAX_YAML_NODES:,} values "
                            "(or to a value inside itself); not a part file", file)
@@ -124,7 +154,9 @@ def _read_yaml(path: Path):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise CatalogError(f"{path}: {where}: not valid YAML", path) from None
+        problem = getattr(exc, "problem", None) or ""
+        what = problem if problem.startswith("duplicate key") else "not valid YAML"
+        raise CatalogError(f"{path}: {where}: {what}", path) from None
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{path}: byte {exc.start}: not UTF-8 text", path) from None
     except RecursionError:

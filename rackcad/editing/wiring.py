@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rackcad.topology.index import ports_in_use
+
 if TYPE_CHECKING:
     from rackcad.document import Document
 
@@ -24,8 +26,7 @@ def spread(ports: int, chips: int, offset: int = 0) -> list[int]:
 
 def used_ports(doc: "Document", node_id: str, port: str) -> int:
     """Ports of a group in use, over-use included."""
-    return sum(link.count for link in doc.links_of(node_id) for end in (link.a, link.b)
-               if end.node == node_id and end.port == port)
+    return ports_in_use(doc.links_of(node_id), node_id, port)
 
 
 def free_ports(doc: "Document", node_id: str, port: str) -> int:

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from rackcad.catalog.loader import YamlLoader
+from rackcad.catalog.loader import StrictYamlLoader
 from rackcad.catalog.schema import PartSpec
 from rackcad.files.atomic import write_text
 from rackcad.interop.netbox_vocab import parse_interface_type, slugify
@@ -207,7 +207,7 @@ def read_type_file(path: Path) -> FileReport:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise Bad(f"larger than {MAX_FILE_BYTES:,} bytes")
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictYamlLoader)  # noqa: S506 - a safe loader
         part = part_from_type(data, path, report)
         spec = PartSpec.model_validate(part)
     except yaml.YAMLError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import cached_property
 
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog, PartSpec, PortGroup, default_catalog
@@ -12,6 +13,13 @@ from rackcad.model import Design, Link, Node, Rack
 def is_scale_up_protocol(protocol: str) -> bool:
     """NVLink generations (not NVLink-C2C) and other scale-up fabrics join accelerators into a domain."""
     return (protocol.startswith("nvlink") and protocol != "nvlink-c2c") or protocol == "infinity-fabric"
+
+
+def ports_in_use(links: Iterable[Link], node_id: str, port: str) -> int:
+    """Ports of one group in use by `links` (the links of `node_id`), each counting its `count`; over-use
+    included. The one count behind DesignIndex.used_ports and the Document's free-port checks while an edit
+    is still in progress (rackcad.figures keeps the same count per revision, patched per edit)."""
+    return sum(link.count for link in links for end in (link.a, link.b) if end.node == node_id and end.port == port)
 
 
 class DesignIndex:
@@ -133,12 +141,7 @@ class DesignIndex:
         return (min(rates) if rates else 0.0) * link.count
 
     def used_ports(self, node_id: str, port: str) -> int:
-        return sum(
-            link.count
-            for link in self.links_of.get(node_id, ())
-            for end in (link.a, link.b)
-            if end.node == node_id and end.port == port
-        )
+        return ports_in_use(self.links_of.get(node_id, ()), node_id, port)
 
     def scale_up_gbps(self, node: Node) -> float:
         """Connected scale-up bandwidth of an accelerator, per direction, capped at its ports' capacity."""

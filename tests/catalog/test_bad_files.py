@@ -99,3 +99,21 @@ def test_expanded_size_counts_shared_values_once_per_use():
     for _ in range(9):
         nine = [nine] * 9
     assert _expanded_size(nine, 10_000) == 10_001
+
+
+def test_a_key_given_twice_is_refused_with_its_line(tmp_path):
+    """YAML would let the second power figure win silently; the file is reported and skipped instead."""
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    text = GOOD.replace("my-gpu", "twice-gpu") + "power_max_w: {value: 7, source: S1, confidence: estimate}\n"
+    (folder / "twice.yaml").write_text(text, encoding="utf-8")
+    catalog = Catalog([packaged_catalog_dir(), folder])
+    assert "twice-gpu" not in catalog
+    (error,) = catalog.errors
+    assert str(error).endswith("twice.yaml: line 7, column 1: duplicate key 'power_max_w'")
+
+
+def test_the_packaged_catalog_gives_no_key_twice():
+    catalog = Catalog([packaged_catalog_dir()])
+    assert catalog.errors == []
+    assert len(catalog.sources) == len({*catalog.sources})
