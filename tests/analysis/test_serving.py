@@ -9,10 +9,12 @@ import math
 import numpy as np
 import pytest
 
+from rackcad.analysis.fabric import domain_fabrics
 from rackcad.analysis.serving import EFFICIENCY, serving
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.catalog.loader import packaged_catalog_dir
 from rackcad.catalog.models import default_models
+from rackcad.figures import Figures
 from rackcad.templates import build, names
 
 # S44 (SemiAnalysis InferenceX): tokens/s per GPU at a given tokens/s per user.
@@ -115,8 +117,11 @@ def test_missing_figure_is_named_not_raised(tmp_path):
 
 @pytest.mark.parametrize("name", names())
 def test_every_template_is_estimable(built, name):
+    design = built(name)
+    figures = Figures(design)
+    fabrics = domain_fabrics(design, index=figures)  # worked out once for the five models
     for model in default_models().ids():
-        r = serving(built(name), model, "fp8", 1024, 256)
+        r = serving(design, model, "fp8", 1024, 256, index=figures, fabrics=fabrics)
         assert r.estimable, (name, model, r.reason)
 
 
