@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE ?= examples/gb200-nvl72.rackcad
 
-.PHONY: run test bench clean examples wheel-check man completion fuzz
+.PHONY: run test bench clean examples wheel-check man completion fuzz docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ man: $(STAMP)
 completion: $(STAMP)
 	mkdir -p build/completion
 	for shell in bash zsh fish; do $(BIN)/rackcad completion $$shell > build/completion/rackcad.$$shell; done
+
+docs: $(STAMP)
+	$(BIN)/python -c "from rackcad.rules.reference import markdown; open('docs/rules.md', 'w', encoding='utf-8').write(markdown() + '\\n')"
 
 examples: $(STAMP)
 	$(BIN)/python -m rackcad.templates.examples

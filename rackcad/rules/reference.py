@@ -67,6 +67,36 @@ NOTES: dict[str, tuple[str, str]] = {
                              "Install the user catalog that defines the part, or replace the part."),
     "catalog.wrong_kind": ("the part's kind (a rack part must be a rack)", "Replace the part with one of the "
                                                                            "right kind."),
+    "ports.impossible_link": ("each link's protocol (UCIe and NVLink-C2C stay on one package or board) and the "
+                              "tray or package each end sits in",
+                              "Move both ends into the same tray (a Grace and its GPUs share a compute tray), or "
+                              "join parts in different trays with NVLink or a network link."),
+    "ports.rate_mismatch": ("both ends' per-port rates (Gb/s per direction) and the rates each port group can "
+                            "run at (lane rates); the rate the link runs at",
+                            "Use a switch port of the NIC's rate (or a NIC of the port's), or accept the slower "
+                            "rate where the info note says a share of the port is idle."),
+    "ports.radix": ("the network switch's port groups (its radix) against the links on them",
+                    "Spread the links over more switches (rebuild the fabric with more leaves) or use a switch "
+                    "of higher radix."),
+    "ports.cpo_medium": ("the port group's medium (cpo-fiber on co-packaged-optics switches) and the link's "
+                         "medium and module",
+                         "Set the link's medium to fibre (cpo-fiber); a CPO port takes no pluggable module."),
+    "ports.rail": ("each NIC's index in its tray and the rail group of the leaf it lands on",
+                   "Reconnect NIC k of every tray to a leaf of rail k (select them, then Edit > Wire NICs by Rail)."),
+    "geometry.keepout": ("rack footprints (width x depth, rotation) against the hall's keep-out areas "
+                         "(columns, ramps; from a building DXF)",
+                         "Move or rotate the rack off the keep-out area on the floor plan."),
+    "reach.copper_rate": ("the link's rate and lane rate against the catalog's copper cables of its medium "
+                          "(no passive DAC at 200G-PAM4 lanes)",
+                          "Use an active copper cable (ACC), an AOC or optics, or run the link at a lane rate "
+                          "the cable carries."),
+    "domain.host_missing": ("the accelerator's host requirement (GB200's Grace over NVLink-C2C, a PCIe host) "
+                            "and the links that provide it",
+                            "Place the host CPU in the tray and connect it (C2C or PCIe), or use an accelerator "
+                            "that needs none."),
+    "catalog.bad_file": ("every YAML file in the packaged and user catalog folders",
+                         "Fix the file named in the message (the line and field are given) or remove it from the "
+                         "user catalog folder; the rest of the catalog keeps working meanwhile."),
     "catalog.estimate": ("the confidence of each catalog figure a check used",
                          "Nothing to fix: treat results that rest on estimates as approximate; replace "
                          "estimates with sourced figures in a user catalog when you have them."),
