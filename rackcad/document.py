@@ -445,8 +445,11 @@ class Document:
         port_a: str | None = None,
         port_b: str | None = None,
         name: str = "",
+        index_a: int | None = None,
+        index_b: int | None = None,
     ) -> str:
-        """Join a port group of `node_a` to one of `node_b`. Ports are found by protocol unless named."""
+        """Join a port group of `node_a` to one of `node_b`. Ports are found by protocol unless named;
+        `index_a` / `index_b` pin the link to one port of its group (as NetBox-style cabling does)."""
         for label, value in (("protocol", protocol), ("port_a", port_a), ("port_b", port_b), ("medium", medium)):
             if value is not None and not isinstance(value, str):
                 raise EditError(f"{label} must be text, not {shown(value)}")
@@ -462,8 +465,8 @@ class Document:
             link = Link(
                 id=link_id,
                 name=name,
-                a=PortRef(node=node_a, port=pa),
-                b=PortRef(node=node_b, port=pb),
+                a=PortRef(node=node_a, port=pa, index=index_a),
+                b=PortRef(node=node_b, port=pb, index=index_b),
                 protocol=protocol or proto_a or proto_b or "unknown",
                 medium=medium or medium_a or medium_b,
                 length_m=length_m,

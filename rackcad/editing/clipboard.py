@@ -169,7 +169,7 @@ def paste(doc: "Document", snippet: Snippet, target: str | None = None, label: s
         for link in snippet.links:
             doc.connect(new_ids[link.a.node], new_ids[link.b.node], protocol=link.protocol, count=link.count,
                         medium=link.medium, length_m=link.length_m, port_a=link.a.port, port_b=link.b.port,
-                        name=link.name)
+                        name=link.name, index_a=link.a.index, index_b=link.b.index)
     return roots
 
 

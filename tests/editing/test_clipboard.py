@@ -94,3 +94,17 @@ def test_undo_labels_read_as_the_user_would_say_them():
     assert doc.history.undo_label == "Set power redundancy of NVL72 to N+1"
     doc.set(rack, name="Row A / 1")
     assert doc.history.undo_label == "Rename NVL72 to Row A / 1"
+
+
+def test_a_link_pinned_to_port_indexes_keeps_them_through_copy_and_paste(tray_doc):
+    doc, rack, tray = tray_doc
+    cpu, gpu = (n.id for n in doc.children(tray) if n.name.endswith(("CPU1", "GPU3")))
+    pinned = doc.connect(cpu, gpu, protocol="nvlink-c2c", index_a=1, index_b=0)
+    assert (doc.get(pinned).a.index, doc.get(pinned).b.index) == (1, 0)
+    (new,) = duplicate(doc, [tray])
+    inside = {n.id for n in doc.children(new)}
+    copied = [link for link in doc.design.links if link.a.node in inside]
+    ends = [(link.a.index, link.b.index) for link in copied]
+    assert len(ends) == 5 and ends.count((1, 0)) == 1 and ends.count((None, None)) == 4
+    with pytest.raises(EditError):
+        doc.connect(cpu, gpu, protocol="nvlink-c2c", index_a=-1)
