@@ -89,6 +89,7 @@ def build_plan(doc: Document, plan: FabricPlan, endpoints: list[Endpoint], racks
             leaf = ids["leaf"][li]
             protocol = network_port(doc.catalog, leaf_part.id).protocol
             links.append(doc.connect(end.node, leaf, protocol=protocol, port_a=end.port, port_b=leaf_port,
+                                     index_a=end.index,
                                      medium=_medium(doc, end.part, end.port, leaf_part.id, leaf_port)))
         for ((low, i), (high, j)), count in sorted(plan.switch_links.items()):
             a, b = ids[low][i], ids[high][j]
@@ -99,9 +100,13 @@ def build_plan(doc: Document, plan: FabricPlan, endpoints: list[Endpoint], racks
     return Fabric(plan, ids, links, list(racks.racks))
 
 
-def nic_endpoints(doc: Document, trays: list[str], kind: str = "nic") -> list[Endpoint]:
+def nic_endpoints(doc: Document, trays: list[str], kind: str = "nic", per_port: bool = False) -> list[Endpoint]:
     """The network port of every `kind` part in `trays`, in tray order; rail k = the tray's k-th such part
-    by bay (NIC k of every tray is rail k, F12)."""
+    by bay (NIC k of every tray is rail k, F12).
+
+    `per_port`: every port of a multi-port group is an endpoint of its own (its own link), and port p of the
+    tray's k-th part is rail k x ports + p, so the two ports of a dual-port DPU land on two different leaves
+    (a leaf lost costs each DPU one port, not its reach)."""
     out: list[Endpoint] = []
     for position, tray in enumerate(trays):
         nics = sorted((n for n in doc.children(tray) if (p := doc.part_of(n.id)) is not None and p.kind == kind),
@@ -111,20 +116,26 @@ def nic_endpoints(doc: Document, trays: list[str], kind: str = "nic") -> list[En
             group = next((g for g in part.ports if g.role == "network"), None)
             if group is None:
                 continue
-            out.append(Endpoint(nic.id, part.id, group.name, rail, position))
+            if per_port and group.count > 1:
+                out += [Endpoint(nic.id, part.id, group.name, rail * group.count + p, position, p)
+                        for p in range(group.count)]
+            else:
+                out.append(Endpoint(nic.id, part.id, group.name, rail, position))
     return out
 
 
 def build_fat_tree(doc: Document, trays: list[str], racks: NetworkRacks, *, leaf: str, spine: str | None = None,
                    core: str | None = None, oversubscription: float = 1.0, tiers: int | None = None,
                    fabric: str = "compute", prefix: str = "C", row_of: Callable[[str], str] | None = None,
-                   nic_kind: str = "nic") -> Fabric:
+                   nic_kind: str = "nic", per_port: bool = False, upper_group: str = "spine") -> Fabric:
     """Plan and build a rail-optimised fat tree over the NICs of `trays` (see `rackcad.fabric.plan`).
 
     `row_of(tray id)` names the row group whose network racks hold the leaves serving that tray's NICs
-    (a leaf goes with its first tray); by default every leaf goes to group "leaf".
+    (a leaf goes with its first tray); by default every leaf goes to group "leaf"; `upper_group` names the
+    rack group of spines and cores. `per_port` wires every port of a multi-port NIC/DPU group on a link of
+    its own (see `nic_endpoints`).
     """
-    endpoints = nic_endpoints(doc, trays, nic_kind)
+    endpoints = nic_endpoints(doc, trays, nic_kind, per_port)
     try:
         plan = plan_fat_tree(endpoints, doc.catalog, leaf=leaf, spine=spine, core=core,
                              oversubscription=oversubscription, tiers=tiers, fabric=fabric, prefix=prefix)
@@ -134,4 +145,4 @@ def build_fat_tree(doc: Document, trays: list[str], racks: NetworkRacks, *, leaf
     for e, li in plan.endpoint_links:
         first_tray.setdefault(li, trays[endpoints[e].position])
     group = (lambda li: row_of(first_tray[li])) if row_of else (lambda li: "leaf")
-    return build_plan(doc, plan, endpoints, racks, group)
+    return build_plan(doc, plan, endpoints, racks, group, upper_group)

@@ -42,6 +42,8 @@ class Endpoint:
     rail: int
     position: int
     """Order of the endpoint's tray in the design (trays of a rack, racks of a row): leaves take runs of it."""
+    index: int | None = None
+    """One port of a multi-port group (a dual-port DPU wired port by port), or None: the group's first port."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ class Param:
     default: int | str | bool
     help: str
     choices: tuple | None = None
+    record_default: bool = True
+    """False for a parameter added after designs of the template were saved: its default is not written
+    into the design's metadata, so the template's default output stays what it was."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Template:
         doc = Document(Design(name=self.title, description=self.description), catalog)
         doc.design.metadata.update({"template": self.name, "status": self.status})
         for key, value in values.items():
+            if not self.params[key].record_default and key not in params:
+                continue
             doc.design.metadata[f"param.{key}"] = str(value)
         self.builder(doc, **values)
         return doc.design

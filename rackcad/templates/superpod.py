@@ -9,6 +9,11 @@
   air-cooled rack (> 25 kW per rack, S41). On QM9700 at 1:1 the fabric builder's radix arithmetic gives
   F13's own table: 2 SUs 16 leaf / 8 spine, 8 SUs 64 / 32, 16 SUs 128 / 128 / 64 core.
 
+`storage=true` adds the storage and in-band (front-end) Ethernet fabric of F12 (one physical fabric for
+both, S7: Spectrum-4 SN5600, F4) on the BlueField-3 DPUs of every compute tray: each DPU port its own link,
+the two ports of a DPU on two leaves (`rackcad.fabric.nic_endpoints(per_port=True)`), the switches in
+storage network racks of their own (leaves at the end of each SU row, spines in the spine row).
+
 Each SU stands in one row; its leaves stand in network racks of that row, at the end of the row or in the
 middle (`network=end|middle`); spines and cores in a spine row behind the last SU. Rows are spaced by the
 rack depth plus a 1.2 m aisle (two floor tiles).
@@ -28,6 +33,9 @@ from rackcad.templates.wiring import wire_domain
 AISLE_MM = 1200.0
 MARGIN_MM = 1200.0
 NETWORK_RACK = "rack-48u-network"
+STORAGE_SWITCH = ("spectrum-4-sn5600", 8)
+"""Storage / in-band fabric switch (S7, F4) and switches per network rack: 8 x 2U SN5600 at 1,200 W
+(estimate) plus up to 64 x 18 W modules (F4) each stay inside the network rack's budget."""
 
 FABRIC_SWITCHES = {
     # optics -> (switch part, switches per network rack). 16 x 1U QM9700 with 32 twin-port modules each
@@ -68,7 +76,7 @@ class Floor:
 
 
 def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscription: int, racks_per_su: int,
-              compute_part: str, build_rack) -> None:
+              compute_part: str, build_rack, storage: bool = False) -> None:
     """SU rows of compute racks (`build_rack(rack) -> trays`), leaves in each row's network racks, spines and
     cores in a spine row, then one fat tree over every tray's NICs."""
     switch, per_rack = FABRIC_SWITCHES[optics]
@@ -86,6 +94,11 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
                 row_of_tray[tray] = str(su)
 
     def open_rack(group: str, n: int) -> str:
+        if group == "storage-spine":
+            return floor.add(sus, NETWORK_RACK, f"STOR-SPINE-{n + 1}")
+        if group.startswith("storage-"):
+            su = int(group.removeprefix("storage-"))
+            return floor.add(su, NETWORK_RACK, f"STOR{su + 1}-{n + 1}")
         if group == "spine":
             return floor.add(sus, NETWORK_RACK, f"SPINE-{n + 1}")
         return floor.add(int(group), NETWORK_RACK, f"NET{int(group) + 1}-{n + 1}")
@@ -99,6 +112,11 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
     if network == "middle":
         for su, racks in compute.items():
             _middle_of_row(doc, racks, [r for r in fabric.racks if doc.get(r).name.startswith(f"NET{su + 1}-")])
+    if storage:
+        part, per_rack = STORAGE_SWITCH
+        build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=part, fabric="storage",
+                       prefix="ST", row_of=lambda tray: f"storage-{row_of_tray[tray]}", nic_kind="dpu",
+                       per_port=True, upper_group="storage-spine")
     floor.fit_hall()
 
 
@@ -148,9 +166,10 @@ def _dgx_b200_rack(doc: Document, per_rack: int):
     return build
 
 
-def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int) -> None:
+def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
+                         storage: bool = False) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=8,
-              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc))
+              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc), storage=storage)
 
 
 def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int) -> None:
@@ -169,7 +188,9 @@ TEMPLATES = [
     Template("gb200-superpod", "DGX SuperPOD GB200",
              "Scalable units of 8 GB200 NVL72 racks (576 GPUs each, up to 16 = 9,216 GPUs) on a rail-optimised "
              "InfiniBand compute fabric in network racks in the rows.", "shipping", build_gb200_superpod,
-             {"sus": Param(1, "scalable units of 8 NVL72 racks (1-16)", tuple(range(1, 17))), **_COMMON}),
+             {"sus": Param(1, "scalable units of 8 NVL72 racks (1-16)", tuple(range(1, 17))), **_COMMON,
+              "storage": Param(False, "also build the storage / in-band Ethernet fabric (Spectrum-4 SN5600) on "
+                               "the BlueField-3 DPUs, every DPU port on its own link", record_default=False)}),
     Template("dgx-b200-superpod", "DGX SuperPOD B200",
              "Scalable units of 32 DGX B200 (256 GPUs each, 2 per air-cooled rack) on a rail-optimised "
              "InfiniBand compute fabric: the HGX counterpart of the GB200 SuperPOD.", "shipping",

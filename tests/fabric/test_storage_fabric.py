@@ -1,0 +1,97 @@
+"""Storage / in-band Ethernet fabric on the dual-port BlueField-3 DPUs: every DPU port its own link, the two
+ports of a DPU on two leaves, counts worked out by hand from the SN5600 radix.
+
+Hand counts (GB200 SuperPOD, 144 compute trays per SU, 2 BlueField-3 per tray, 2 x 200G ports each, F4/S1):
+- endpoints: 144 x 2 x 2 = 576 per SU; port p of DPU k is rail 2k + p: 4 rails of 144 per SU.
+- SN5600 leaf, 64 ports, 200G down / 800G up at 1:1: d = floor(64 x 800 / (200 + 800)) = 51 down.
+- 1 SU: ceil(144 / 51) = 3 leaves per rail, 48 ports each, ceil(48 x 200 / 800) = 12 uplinks: 12 leaves,
+  144 uplinks, ceil(144 / 64) = 3 spines (<= 12 uplinks: two tiers). Each leaf deals 4 uplinks to each
+  spine: 36 leaf-spine records of 4 links. Optics: 576 DPU links x 1 x 400G OSFP (the smallest that carries
+  200G) per end = 1,152; a record of 4 x 800G fills ceil(4 x 800 / 1600) = 2 twin-port 1.6T OSFP per end:
+  36 x 2 x 2 = 144, fibres 576 + 36 x 2 = 648.
+- 2 SUs: 288 per rail, 6 leaves per rail of 48 (12 uplinks each): 24 leaves, 288 uplinks,
+  ceil(288 / 64) = 5 spines; 12 uplinks round-robin over 5 spines = 2 records of 3 and 3 of 2 per leaf:
+  120 records; 1.6T OSFP per end 24 x (2 x 2 + 3 x 1) = 168, x 2 ends = 336; 400G OSFP 2,304;
+  fibres 1,152 + 168 = 1,320.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from rackcad import Document, templates, validate
+from rackcad.fabric import NetworkRacks, build_fat_tree, nic_endpoints
+from rackcad.figures import Figures
+from rackcad.model import FloorPosition
+
+SN5600 = "spectrum-4-sn5600"
+
+
+def _storage_counts(design):
+    names = {n.id: n for n in design.nodes}
+    switches = Counter(n.name.split("-")[1] for n in design.nodes if n.part == SN5600)
+    dpu_links = [lk for lk in design.links if names[lk.a.node].part == "bluefield-3"]
+    up = [lk for lk in design.links if names[lk.a.node].part == SN5600 and names[lk.b.node].part == SN5600]
+    return names, switches, dpu_links, up
+
+
+@pytest.mark.parametrize("sus, leaves, spines, records, uplinks, optics", [
+    (1, 12, 3, 36, 144, {"osfp-400g": 1152, "osfp-1600g": 144, "fiber-sm-mpo": 648}),
+    (2, 24, 5, 120, 288, {"osfp-400g": 2304, "osfp-1600g": 336, "fiber-sm-mpo": 1320}),
+])
+def test_storage_fabric_hand_counts(sus, leaves, spines, records, uplinks, optics):
+    design = templates.build("gb200-superpod", sus=sus, storage=True)
+    _, switches, dpu_links, up = _storage_counts(design)
+    assert switches == {"LEAF": leaves, "SPINE": spines}
+    assert len(dpu_links) == 576 * sus
+    assert len(up) == records and sum(lk.count for lk in up) == uplinks
+    # every DPU port has a link of its own, and a DPU's two ports land on two different leaves
+    ports = Counter((lk.a.node, lk.a.index) for lk in dpu_links)
+    assert set(ports.values()) == {1} and Counter(i for _, i in ports) == {0: 288 * sus, 1: 288 * sus}
+    leaves_of: dict[str, set[str]] = {}
+    for lk in dpu_links:
+        leaves_of.setdefault(lk.a.node, set()).add(lk.b.node)
+    assert all(len(v) == 2 for v in leaves_of.values())
+    # optics from the figures model: what the storage fabric adds to the same design without it
+    with_storage = Counter(Figures(design).modules())
+    without = Counter(Figures(templates.build("gb200-superpod", sus=sus)).modules())
+    assert with_storage - without == optics and not without - with_storage
+    # the switches stand in storage network racks of their own: 8 per rack, leaves in their SU's row
+    racks = {r.id: r for r in design.racks}
+    homes = Counter(racks[n.parent].name.rsplit("-", 1)[0] for n in design.nodes if n.part == SN5600)
+    # ceil(12 / 8) = 2 leaf racks per SU row, one spine rack (3 or 5 spines) in the spine row
+    assert homes == {**{f"STOR{s + 1}": 12 for s in range(sus)}, "STOR-SPINE": spines}
+    assert len([r for r in design.racks if r.name.startswith("STOR")]) == 2 * sus + 1
+    if sus == 1:
+        report = validate(design)
+        assert report.errors == [] and report.warnings == []
+
+
+def test_default_superpod_has_no_storage_fabric_and_records_no_storage_param(built):
+    design = built("gb200-superpod")
+    assert not any(n.part == SN5600 for n in design.nodes)
+    assert "param.storage" not in design.metadata
+    assert templates.build("gb200-superpod", storage=True).metadata["param.storage"] == "True"
+
+
+def test_per_port_endpoints_and_one_undo_step(built):
+    doc = Document(built("gb200-superpod").model_copy(deep=True))
+    rack = next(r for r in doc.design.racks if r.name == "SU1-R1")
+    trays = [n.id for n in doc.children(rack.id) if n.part == "gb200-compute-tray"]
+    assert len(nic_endpoints(doc, trays, "dpu")) == 36  # one endpoint per DPU: the old model
+    ends = nic_endpoints(doc, trays, "dpu", per_port=True)
+    assert len(ends) == 72 and Counter(e.rail for e in ends) == {0: 18, 1: 18, 2: 18, 3: 18}
+    before = doc.design.model_dump()
+
+    def open_rack(group: str, n: int) -> str:
+        return doc.add_rack("rack-48u-network", name=f"{group}-{n}", position=FloorPosition(x_mm=0, y_mm=0))
+
+    fabric = build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=8), leaf=SN5600, fabric="storage",
+                            prefix="ST", nic_kind="dpu", per_port=True)
+    # 18 per rail <= 51: one leaf per rail, ceil(18 x 200 / 800) = 5 uplinks each, ceil(20 / 64) = 1 spine
+    assert fabric.plan.switches == {"leaf": 4, "spine": 1}
+    assert len(fabric.links) == 72 + 4
+    doc.undo()
+    assert doc.design.model_dump() == before
