@@ -130,17 +130,10 @@ class Analyzer(BackgroundRunner):
         super().__init__(catalog, parent, pool)
         self._relay = _Relay(self)
         self._relay.done.connect(self._done)
-        self._pending = False
         self._design: Design | None = None
         self._serial = 0
         self._params: AnalysisParams | None = None
         self._base: tuple[int, DesignAnalysis] | None = None
-
-    def _has_pending(self) -> bool:
-        return self._pending
-
-    def _drop_pending(self) -> None:
-        self._pending = False
 
     def request(self, design: Design | None = None, params: AnalysisParams | None = None) -> None:
         """Analyse again after the design (snapshot now) or the parameters changed; runs once both are known."""

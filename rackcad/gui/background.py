@@ -17,8 +17,8 @@ from rackcad.catalog import Catalog
 
 
 class BackgroundRunner(QObject):
-    """Subclasses say what is pending (`_has_pending`, `_drop_pending`) and how a job starts (`_start`);
-    their job's completion slot calls `_deliver`."""
+    """Subclasses set `_pending` when a request arrives (or override `_has_pending` / `_drop_pending` for
+    richer queues), say how a job starts (`_start`), and their job's completion slot calls `_deliver`."""
 
     started = Signal()
     finished = Signal(object)
@@ -35,13 +35,14 @@ class BackgroundRunner(QObject):
         self._pool = pool
         self._generation = 0
         self._running = False
+        self._pending = False
         self.last_seconds = 0.0
 
-    def _has_pending(self) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
+    def _has_pending(self) -> bool:
+        return self._pending
 
-    def _drop_pending(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    def _drop_pending(self) -> None:
+        self._pending = False
 
     def _start(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError

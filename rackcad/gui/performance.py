@@ -114,17 +114,10 @@ class PerformanceRunner(BackgroundRunner):
         super().__init__(catalog, parent, pool)
         self._relay = _Relay(self)
         self._relay.done.connect(self._done)
-        self._pending = False
         self._design: Design | None = None
         self._params: PerfParams | None = None
         self._comparisons: list[Comparison] = []
         self._cache: dict = {}
-
-    def _has_pending(self) -> bool:
-        return self._pending
-
-    def _drop_pending(self) -> None:
-        self._pending = False
 
     def request(self, design: Design | None = None, params: PerfParams | None = None,
                 comparisons: list[Comparison] | None = None) -> None:
