@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rackcad.catalog import PartSpec
 from rackcad.model import FloorPlan, Rack
+
+if TYPE_CHECKING:  # shapely loads on first use, keeping it out of CLI start-up
+    from shapely.geometry import Polygon
 
 DEFAULT_WIDTH_MM = 600.0
 DEFAULT_DEPTH_MM = 1200.0

@@ -24,7 +24,6 @@ network ports -> `nic`; anything else rack-mounted -> `tray` (guessed: a server 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
