@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rackcad"
 LAYERS = [
     {"gui"}, {"cli"}, {"interop"}, {"export"}, {"layout"}, {"rules"}, {"analysis"}, {"templates"}, {"fabric"},
     {"document", "editing"}, {"figures"}, {"topology"}, {"files"}, {"catalog"}, {"model"},
-    {"units", "vocabulary", "memory", "text", "userdirs", "_version"},
+    {"units", "vocabulary", "memory", "text", "userdirs", "progress", "_version"},
 ]
 """Top to bottom; each may import only its own layer and those below it."""
 
