@@ -497,11 +497,12 @@ class Document:
         label = set_label(getattr(item, "name", "") or item_id, fields)
         self._run(Replace(item, new, label))
 
-    DESIGN_FIELDS = ("name", "description", "metadata", "floor", "rules", "waivers")
+    DESIGN_FIELDS = ("name", "description", "metadata", "floor", "rules", "waivers", "site", "latency_budgets")
     """Design-level fields `set_design` may change; racks, nodes and links change through their own edits."""
 
     def set_design(self, label: str | None = None, **fields) -> None:
-        """Change design-level fields (name, description, metadata, floor, rules, waivers). One undo step.
+        """Change design-level fields (name, description, metadata, floor, rules, waivers, site plan, latency
+        budgets). One undo step.
 
         Values are validated as the Design would validate them and stored as new objects, e.g.
         `doc.set_design(waivers=[*doc.design.waivers, Waiver(code=..., subjects=[...], reason=...)])`.

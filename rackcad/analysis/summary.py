@@ -6,8 +6,10 @@ from collections import Counter
 
 from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
+from rackcad.analysis.latency import latency_figures
 from rackcad.analysis.optics import end_optics, optics_summary
 from rackcad.analysis.scale_out import scale_out
+from rackcad.analysis.site import site_figures
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
 from rackcad.memory import without_cyclic_gc
@@ -24,6 +26,9 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     times the liquid-cooled share, the rest goes to air. Bandwidth is Gb/s per direction.
     `bisection_gbps` and `alltoall_gbps_per_gpu` are those of the largest NVLink domain (0 without one);
     `domains` has every domain's fabric figures (see `rackcad.analysis.fabric`), largest first.
+    `latency` has worst and typical accelerator-to-accelerator latency inside the NVLink domains, across the
+    scale-out fabric and between buildings (`rackcad.analysis.latency`); `site` the buildings and the
+    distances between them (`rackcad.analysis.site`).
     """
     with without_cyclic_gc():
         figures = Figures.of(design, index, catalog)
@@ -92,6 +97,8 @@ def _summary(design: Design, figures: Figures) -> dict:
         "optics": optics_summary(end_optics(figures)),
         "facility": facility(per_rack, _int(design.metadata.get("param.sus")),
                              _float(design.metadata.get("site.power_w"))),
+        "latency": latency_figures(design, figures),
+        "site": site_figures(design, figures),
     }
 
 

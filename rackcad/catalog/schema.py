@@ -158,6 +158,8 @@ class PartSpec(_Spec):
     """Lasers in one optic module, or in a whole CPO switch (its laser modules' emitters)."""
     fibre: Literal["single-mode", "multimode"] | None = None
     """Optics and fibre: the glass they use (co-packaged optics are single-mode)."""
+    latency_ns: Figure | None = None
+    """Switches: port-to-port latency of one hop (cut-through), ns; a node's `latency_ns` override wins."""
     module_ports: int = Field(default=1, ge=1)
     """Optics: switch ports one module serves (a twin-port OSFP serves 2, each at half the module's rate)."""
 

@@ -142,6 +142,7 @@ def format_summary(info: dict) -> str:
         lines.append(f"  optics: {optics['transceivers']:,} transceivers, {optics['cpo_ports']:,} co-packaged ports, "
                      f"{optics['lasers']:,.0f} lasers, {fmt_power(optics['optics_power_w'])} "
                      f"({optics['pj_per_bit']:.1f} pJ/bit)")
+    lines += _latency_lines(info)
     fac = info.get("facility") or {}
     if fac.get("it_power_w"):
         line = (f"  facility: IT {fmt_power(fac['it_power_w'])} x PUE {fac['pue']:.2f} = "
@@ -155,6 +156,30 @@ def format_summary(info: dict) -> str:
     if info["unknown_parts"]:
         lines.append(f"  unknown parts: {', '.join(info['unknown_parts'])}")
     return "\n".join(lines)
+
+
+def _latency_lines(info: dict) -> list[str]:
+    from rackcad.analysis.latency import SCOPES
+
+    lines = []
+    site = info.get("site") or {}
+    if site.get("buildings"):
+        names = {b["id"]: b["name"] for b in site["buildings"]}
+        lines.append("  site: " + "; ".join(f"{b['name']} ({len(b['halls'])} hall{'s' if len(b['halls']) != 1 else ''}, "
+                                             f"{b['racks']} racks)" for b in site["buildings"]))
+        for d in site["distances"]:
+            how = "fibre route" if d["routed"] else "straight line, no route"
+            optics = ", ".join(f"{n:,} x {p}" for p, n in d["modules"].items())
+            carried = f", {d['links']:,} links" + (f" on {optics}" if optics else "") if d["links"] else ""
+            lines.append(f"    {names[d['a']]} - {names[d['b']]}: {d['km']:,.2f} km ({how}, {d['fibre_us']:,.1f} us "
+                         f"of fibre){carried}")
+    latency = info.get("latency") or {}
+    rows = [(label, latency[key]) for key, label in SCOPES if latency.get(key)]
+    if rows:
+        lines.append("  GPU-to-GPU latency, one way (typical / worst):")
+        for label, fig in rows:
+            lines.append(f"    {label}: {fig['typical_us']:,.3f} / {fig['worst_us']:,.3f} us")
+    return lines
 
 
 def cmd_info(args) -> int:

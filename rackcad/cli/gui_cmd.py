@@ -17,7 +17,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", nargs="?", help="a .rackcad design to open")
     p.add_argument("--screenshot", metavar="OUT.png", help="render the main window off screen to a PNG and exit")
     p.add_argument("--size", default="1600x1000", help="window size for --screenshot (WxH)")
-    p.add_argument("--tab", choices=("elevation", "topology", "floor"), help="the canvas tab to show")
+    p.add_argument("--tab", choices=("elevation", "topology", "floor", "site"), help="the canvas tab to show")
     p.add_argument("--dock", choices=("parts", "inspector", "checks", "charts", "analysis", "performance"),
                    help="the dock to raise in its tab group (charts and analysis share one)")
     p.set_defaults(func=cmd_gui)

@@ -23,7 +23,7 @@ def _racks(doc: "Document", ids: list[str]) -> list[Rack]:
 
 
 def _place(doc: "Document", rack: Rack, x: float, y: float, rotation: float) -> None:
-    doc.set(rack.id, position=FloorPosition(x_mm=x, y_mm=y, rotation_deg=rotation % 360))
+    doc.set(rack.id, position=FloorPosition(x_mm=x, y_mm=y, rotation_deg=rotation % 360, hall=rack.position.hall))
 
 
 def rotate(doc: "Document", ids: list[str], degrees: float = 90) -> None:

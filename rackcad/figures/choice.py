@@ -23,7 +23,11 @@ to the lower power, then the lower rate and the part id. So four NVLink 5 links 
 1.6T twin-port OSFP at each end: 2 transceivers and 1 fibre; five need 2 modules per end. The catalog has no
 lane rates, so electrical lane compatibility is not checked. With an unknown length (an end outside any
 rack) reach is not checked and the note says so. Whatever optics or cable parts the catalog holds take
-part: nothing here names a part.
+part: nothing here names a part. Links between buildings (kilometres) so get LR4, ZR or ZR+ optics by
+distance, as any other link gets DR or FR.
+
+A link may name its transceiver (`Link.optic`): then that part is used at every pluggable end whatever its
+reach (the reach check reports a part too short), packed as above.
 """
 
 from __future__ import annotations
@@ -155,16 +159,18 @@ class Chooser:
         return self.fibre[-1].id if self.fibre else None
 
     def _optical(self, count: int, rate: float, length: float | None, cpo: tuple[bool, bool],
-                 note: str) -> Choice:
+                 note: str, forced: PartSpec | None = None) -> Choice:
         engines_a, engines_b = (count if cpo[0] else 0), (count if cpo[1] else 0)
         if cpo[0] and cpo[1]:
             return Choice("cpo-fiber", cable=self._fibre(length), cables=count, engines_a=count,
                           engines_b=count, note=note)
-        picked = self._pick(self.optics, rate, count, length)
-        if picked is None:
+        picked = self._pick([forced] if forced else self.optics, rate, count, length, strict=forced is None)
+        if forced is not None:
+            note = _join(note, f"transceiver {forced.id} set on the link")
+        elif picked is None:
             picked = self._pick(self.optics, rate, count, length, strict=False)
             note = _join(note, "no transceiver in the catalog carries this rate and reach")
-        if not cpo[0] and not cpo[1]:
+        if not cpo[0] and not cpo[1] and forced is None:
             aoc = self._pick(self.aoc, rate, count, length)
             if aoc is not None and (picked is None or (aoc[1], 2 * aoc[0].power_w * aoc[1]) <
                                     (picked[1], 2 * picked[0].power_w * picked[1])):
@@ -182,16 +188,17 @@ class Chooser:
         )
 
     def choose(self, medium: str | None, count: int, rate: float, length: float | None,
-               cpo: tuple[bool, bool] = (False, False)) -> Choice:
+               cpo: tuple[bool, bool] = (False, False), optic: PartSpec | None = None) -> Choice:
         """The parts for `count` links of `rate` Gb/s per direction on `medium`, `length` metres long (None:
-        unknown); `cpo` says which ends have co-packaged optical engines."""
+        unknown); `cpo` says which ends have co-packaged optical engines; `optic` is a transceiver the link
+        names (used whatever the length)."""
         note = "" if length is not None else "length unknown (an end is not in a rack)"
         if medium in ("pcb", "in-package"):
             return Choice("none")
         if medium == "backplane-copper":
             return Choice("backplane", note=f"{count * SPINE_PAIRS_PER_LINK:,} copper pairs")
-        if medium in OPTICAL_MEDIA:
-            return self._optical(count, rate, length, cpo, note)
+        if medium in OPTICAL_MEDIA or optic is not None:
+            return self._optical(count, rate, length, cpo, note, optic)
         if medium is None:
             note = _join(note, "medium not set: chosen by length")
         families = [("dac", self.dac), ("active-copper", self.active)]

@@ -262,11 +262,14 @@ class Figures(DesignIndex):
         else:
             rate = ga.gbps if ga is not None else gb.gbps if gb is not None else 0.0
         length = link.length_m if link.length_m is not None else computed_length_m(self, link)
-        cpo = (_is_cpo(a), _is_cpo(b)) if medium in OPTICAL_MEDIA else _NO_CPO
-        key = (medium, link.count, rate, length, cpo)
+        optic = self.catalog.find(link.optic) if link.optic is not None else None
+        if optic is not None and optic.kind != "optic":
+            optic = None
+        cpo = (_is_cpo(a), _is_cpo(b)) if medium in OPTICAL_MEDIA or optic is not None else _NO_CPO
+        key = (medium, link.count, rate, length, cpo, link.optic if optic is not None else None)
         choice = self._choices.get(key)
         if choice is None:
-            choice = self._choices[key] = self.chooser.choose(medium, link.count, rate, length, cpo)
+            choice = self._choices[key] = self.chooser.choose(medium, link.count, rate, length, cpo, optic)
         if choice.category in _UNPOWERED:
             power_a = liquid_a = power_b = liquid_b = 0.0
         else:

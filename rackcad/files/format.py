@@ -22,7 +22,9 @@ from rackcad.memory import without_cyclic_gc
 from rackcad.model import FORMAT_NAME, Design, parent_loop
 from rackcad.text import escaped, shorten, shown
 
-_ITEM_LISTS = ("racks", "nodes", "links", "waivers")
+_ITEM_LISTS = ("racks", "nodes", "links", "waivers", "latency_budgets")
+_OPTIONAL = ("site", "latency_budgets")
+"""Design fields left out of the file while empty, so designs without them keep their bytes."""
 
 
 MAX_FILE_BYTES = 64 * 2**20
@@ -59,7 +61,7 @@ def _item_json(item: BaseModel) -> str:
 def dumps(design: Design) -> str:
     """Serialise a design to the file text (deterministic: same design, same bytes)."""
     lines = ["{"]
-    fields = list(type(design).model_fields)
+    fields = [name for name in type(design).model_fields if name not in _OPTIONAL or getattr(design, name)]
     for i, name in enumerate(fields):
         comma = "," if i < len(fields) - 1 else ""
         value = getattr(design, name)
@@ -72,7 +74,8 @@ def dumps(design: Design) -> str:
                 lines.append(f"    {_item_json(item)}{',' if j < len(value) - 1 else ''}")
             lines.append(f"  ]{comma}")
         else:
-            dumped = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+            dumped = (value.model_dump(mode="json", exclude_defaults=name in _OPTIONAL)
+                      if isinstance(value, BaseModel) else value)
             text = json.dumps(dumped, ensure_ascii=False, indent=2).replace("\n", "\n  ")
             lines.append(f'  "{name}": {text}{comma}')
     lines.append("}")

@@ -29,6 +29,7 @@ FIGURE_NAMES: dict[str, tuple[str, str]] = {
     "gbps": ("Bandwidth (per direction)", "Gb/s"),
     "reach_m": ("Reach", "m"),
     "optics_power_w": ("Optics power", "W"),
+    "latency_ns": ("Latency per hop", "ns"),
 }
 
 ESTIMATE_COLOR = "#c25e00"

@@ -19,6 +19,7 @@ from PySide6.QtCore import QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackcad import templates
+from rackcad.analysis.latency import latency_figures
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
 from rackcad.figures import Figures
@@ -58,6 +60,8 @@ from rackcad.gui.panels.charts import BudgetCharts
 from rackcad.gui.panels.checks import ChecksPanel, plural
 from rackcad.gui.panels.inspector import Inspector
 from rackcad.gui.panels.palette import PartsPalette
+from rackcad.gui.panels.site import SitePage, latency_text
+from rackcad.layout.floor import EVERY_HALL
 from rackcad.gui.printing import PageSetup
 from rackcad.gui.recovery import Candidate, Recovery
 from rackcad.gui.settings import Settings
@@ -75,7 +79,7 @@ EXPORTS = [
     ("Topology diagram...", "export_diagram", "SVG (*.svg);;PNG (*.png);;PDF (*.pdf)", ".svg", "topology"),
     ("Floor plan...", "export_diagram", "SVG (*.svg);;PNG (*.png);;PDF (*.pdf)", ".svg", "floor"),
 ]
-TABS = ("elevation", "topology", "floor")
+TABS = ("elevation", "topology", "floor", "site")
 """The canvas tabs in order (names for --tab and `show_tab`)."""
 FLOOR_KEY = [Entry("Rack", RACK_FILL), Entry("Front edge", FRONT_COLOR, "line"),
              Entry("Overlap / outside the hall", PROBLEM_COLOR, "outline")]
@@ -111,9 +115,17 @@ class MainWindow(QMainWindow):
         self.floor_legend = LegendBar()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.latency_label = QLabel(objectName="latency")
+        self.latency_label.setContentsMargins(8, 2, 8, 2)
+        self.latency_label.setWordWrap(True)
         self.tabs.addTab(self._page(self.legend, self.view), "Elevation")
-        self.tabs.addTab(self._page(self.topology_legend, self.topology_view), "Topology")
-        self.tabs.addTab(self._page(self.floor_legend, self.floor_view), "Floor plan")
+        self.tabs.addTab(self._page(self.topology_legend, self.topology_view, self.latency_label), "Topology")
+        self.hall_combo = QComboBox(objectName="hall")
+        self.hall_combo.setToolTip("The hall the floor plan shows (the site plan's halls)")
+        self.hall_combo.setVisible(False)
+        self.tabs.addTab(self._page(self.floor_legend, self.floor_view, self.hall_combo), "Floor plan")
+        self.site_page = SitePage(lambda: self.doc, lambda: self.index, self.selected_ids)
+        self.tabs.addTab(self.site_page, "Site plan")
         self.setCentralWidget(self.tabs)
         self._stale: set[str] = set()  # tabs and docks to rebuild when next shown
 
@@ -200,6 +212,9 @@ class MainWindow(QMainWindow):
         self.view.connect_stopped.connect(lambda: (self.connect_action.setChecked(False),
                                                    self.topology_view.set_wiring(False)))
         self.inspector.select_requested.connect(self.select)
+        self.site_page.select_requested.connect(self.select)
+        self.hall_combo.activated.connect(self._show_hall)
+        self.site_page.view.message.connect(self._status)
         self.checks.activated.connect(self.show_subjects)
         self.checks.waive_requested.connect(self.waive)
         self._validation_finished(self.checker.report)
@@ -214,12 +229,14 @@ class MainWindow(QMainWindow):
         self._on_change(Change("New", frozenset(), "reset"))
 
     @staticmethod
-    def _page(legend: LegendBar, view: ZoomView) -> QWidget:
+    def _page(legend: LegendBar, view: ZoomView, *extra: QWidget) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(legend)
+        for widget in extra:
+            layout.addWidget(widget)
         layout.addWidget(view)
         return page
 
@@ -282,7 +299,8 @@ class MainWindow(QMainWindow):
         self.fit_action = self._action("Zoom to &Fit", lambda: self.current_view().fit_all(), ["Ctrl+0", "Home"])
         self.tab_actions = [self._action(text, lambda _=False, n=name: self.show_tab(n), f"Ctrl+{i + 1}",
                                          tip=f"Show the {text.replace('&', '').lower()}")
-                            for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan")))]
+                            for i, (name, text) in enumerate(zip(TABS, ("&Elevation", "&Topology", "F&loor plan",
+                                                                           "&Site plan")))]
         self.about_action = self._action("&About RackCAD", self.about)
         self.guide_action = self._action("&User Guide", self.show_guide, tip="How to build, wire, check and print")
         self.rules_action = self._action("&Rule Reference", lambda: self.show_rule(""),
@@ -381,7 +399,7 @@ class MainWindow(QMainWindow):
         recovery, checks."""
         self.index = index = self.checker.figures  # the Checker heard the change first and patched them
         self.scene.rebuild(index)
-        self._stale = {"topology", "floor", "charts", "analysis", "performance"}
+        self._stale = {"topology", "floor", "site", "charts", "analysis", "performance"}
         if change.kind == "reset":
             self._selecting = True
             self.scene.clearSelection()
@@ -407,10 +425,10 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------- tabs and docks
     def current_view(self) -> ZoomView:
         """The canvas of the current tab (what the zoom actions act on)."""
-        return (self.view, self.topology_view, self.floor_view)[max(self.tabs.currentIndex(), 0)]
+        return (self.view, self.topology_view, self.floor_view, self.site_page.view)[max(self.tabs.currentIndex(), 0)]
 
     def show_tab(self, name: str) -> None:
-        """Bring a canvas tab ("elevation", "topology" or "floor") to the front."""
+        """Bring a canvas tab ("elevation", "topology", "floor" or "site") to the front."""
         self.tabs.setCurrentIndex(TABS.index(name))
 
     def raise_dock(self, name: str) -> None:
@@ -446,14 +464,19 @@ class MainWindow(QMainWindow):
                 self._restore_selection(self.topology_scene)
             if self.topology_view.fit_mode:
                 self.topology_view.fit()
+            self.latency_label.setText(latency_text(latency_figures(self.doc.design, index)))
         elif tab == "floor" and "floor" in self._stale:
             self._stale.discard("floor")
+            self._fill_halls()
             self.floor_scene.rebuild(index)
             self.floor_view.refresh_tags()
             self.floor_legend.set_protocols(self.floor_scene.protocols)
             self._restore_selection(self.floor_scene)
             if self.floor_view.fit_mode:
                 self.floor_view.fit()
+        elif tab == "site" and "site" in self._stale:
+            self._stale.discard("site")
+            self.site_page.rebuild()
         if "charts" in self._stale and self.charts.isVisible():
             self._stale.discard("charts")
             self.charts.refresh(index)
@@ -464,6 +487,37 @@ class MainWindow(QMainWindow):
             self._stale.discard("performance")
             self.perf_runner.request(design=self.doc.design, params=self.performance.params(),
                                      comparisons=self.performance.comparisons())
+
+    def _fill_halls(self) -> None:
+        """The hall chooser over the floor plan: shown when the site plan has halls; keeps its choice while the
+        hall exists, else shows the first hall holding racks."""
+        design = self.doc.design
+        halls = [(f"{b.name or b.id} / {h.name or h.id}", h.id) for b in design.site.buildings for h in b.halls]
+        combo = self.hall_combo
+        combo.setVisible(bool(halls))
+        if not halls:
+            self.floor_scene.hall = EVERY_HALL
+            return
+        if any(rack.position.hall is None for rack in design.racks):
+            halls.insert(0, ("(the design's floor plan)", None))
+        wanted = self.floor_scene.hall
+        ids = [h for _, h in halls]
+        if wanted not in ids:
+            used = {rack.position.hall for rack in design.racks}
+            wanted = next((h for h in ids if h in used), ids[0])
+        combo.blockSignals(True)
+        combo.clear()
+        for text, hall in halls:
+            combo.addItem(text, hall)
+        combo.setCurrentIndex(ids.index(wanted))
+        combo.blockSignals(False)
+        self.floor_scene.hall = wanted
+
+    def _show_hall(self, index: int) -> None:
+        self.floor_scene.hall = self.hall_combo.itemData(index)
+        self._stale.add("floor")
+        self.floor_view.fit_mode = True
+        self._refresh_shown()
 
     def _restore_selection(self, scene: TopologyScene | FloorScene) -> None:
         """After a rebuild, select in `scene` what the inspector shows (without echoing it back)."""

@@ -89,13 +89,20 @@ class FloorLayout:
         return None
 
 
+EVERY_HALL = "\0every hall"
+"""`floor_layout(hall=...)` default: every rack on the design's floor plan, whatever hall it names."""
+
+
 def floor_layout(design: Design, catalog: Catalog | None = None, *, index: DesignIndex | None = None,
-          runs: bool = True) -> FloorLayout:
-    """Lay out the hall, the rack footprints and (with `runs`) the cross-rack cable runs."""
+          runs: bool = True, hall: str | None = EVERY_HALL) -> FloorLayout:
+    """Lay out the hall, the rack footprints and (with `runs`) the cross-rack cable runs. `hall`: only the
+    racks of that site hall on its floor plan (None: the racks of the design's own floor plan)."""
     index = Figures.of(design, index, catalog)
-    plan = design.floor
+    plan = design.floor if hall == EVERY_HALL else design.hall_floor(hall)
     out = FloorLayout(width_mm=plan.width_mm, depth_mm=plan.depth_mm, grid_mm=plan.grid_mm)
     for rack in design.racks:
+        if hall != EVERY_HALL and rack.position.hall != hall:
+            continue
         part = index.catalog.find(rack.part)
         w, d = footprint.rack_size_mm(part)
         pos = rack.position

@@ -60,7 +60,7 @@ Note = _text(4_000, multiline=True)
 Watts = Annotated[float, Field(ge=0, le=MAX_POWER_W, allow_inf_nan=False)]
 Coordinate = Annotated[float, Field(ge=-MAX_HALL_MM, le=MAX_HALL_MM, allow_inf_nan=False)]
 
-NONNEGATIVE_OVERRIDE_SUFFIXES = ("_w", "_kg", "_m", "_mm", "_gbps", "_lpm", "_share")
+NONNEGATIVE_OVERRIDE_SUFFIXES = ("_w", "_kg", "_m", "_mm", "_gbps", "_lpm", "_share", "_ns")
 """Override keys with these endings are physical quantities: numbers, never negative (a share at most 1)."""
 
 
@@ -87,11 +87,16 @@ class _Strict(BaseModel):
 
 
 class FloorPosition(_Strict):
-    """Where a rack stands on the hall floor: front-left corner, millimetres, rotation in degrees."""
+    """Where a rack stands on the hall floor: front-left corner, millimetres, rotation in degrees.
+
+    `hall` is the id of the site hall it stands in (`Design.site`); None is the design's own floor plan,
+    the one hall every design has (left out of the saved file while None).
+    """
 
     x_mm: Coordinate = 0.0
     y_mm: Coordinate = 0.0
     rotation_deg: Annotated[float, Field(ge=-360, le=360)] = 0.0
+    hall: Id | None = None
 
 
 MAX_OUTLINE_POINTS = 10_000
@@ -193,6 +198,8 @@ class Link(_Strict):
     medium: Word | None = None
     length_m: Annotated[float, Field(ge=0, le=MAX_LENGTH_M)] | None = None
     count: Annotated[int, Field(ge=1, le=MAX_COUNT)] = 1
+    optic: Word | None = None
+    """Catalog id of the transceiver the user chose for this link; None: chosen by length and rate."""
 
 
 class Waiver(_Strict):
@@ -214,8 +221,93 @@ class RuleSettings(_Strict):
     scale_up_target_gbps: Annotated[float, Field(ge=0, le=1e12)] | None = None
 
 
+# ---------------------------------------------------------------- the campus: buildings, halls, routes
+MAX_SITE_ITEMS = 10_000
+MAX_SITE_KM = 100_000.0
+"""No fibre route or site coordinate is longer than this (a quarter of the way round the Earth)."""
+SiteKm = Annotated[float, Field(ge=-MAX_SITE_KM, le=MAX_SITE_KM, allow_inf_nan=False)]
+RunM = Annotated[float, Field(ge=0, le=MAX_LENGTH_M, allow_inf_nan=False)]
+
+
+class Hall(_Strict):
+    """A hall of a building. Its racks name it in `FloorPosition.hall` and stand in its own coordinates.
+
+    `floor`: the hall's floor plan (None: the size of the design's floor plan). `exit_mm`: where fibre
+    leaves the hall for the building's meet-me room, in hall mm (None: the hall's origin corner).
+    `entrance_m`: the fibre run from that exit to the building's entrance, where routes to other buildings
+    start.
+    """
+
+    id: Id
+    name: Name = ""
+    floor: FloorPlan | None = None
+    exit_mm: Point | None = None
+    entrance_m: RunM = 0.0
+
+
+class Building(_Strict):
+    """A building on the site plan: where it stands (km, site coordinates, y down) and its halls."""
+
+    id: Id
+    name: Name = ""
+    x_km: SiteKm = 0.0
+    y_km: SiteKm = 0.0
+    halls: Annotated[list[Hall], Field(max_length=MAX_SITE_ITEMS)] = Field(default_factory=list)
+
+
+class FibreRoute(_Strict):
+    """A fibre route between two buildings, `length_km` of glass (longer than the straight line: ducts
+    follow roads). Without a route the straight line between the buildings is taken."""
+
+    a: Id
+    b: Id
+    length_km: Annotated[float, Field(ge=0, le=MAX_SITE_KM, allow_inf_nan=False)]
+    name: Name = ""
+
+
+class Site(_Strict):
+    """The site plan: buildings (each holding halls) and the fibre routes between them. Empty for a design
+    of one hall (its floor plan), and then left out of the saved file."""
+
+    buildings: Annotated[list[Building], Field(max_length=MAX_SITE_ITEMS)] = Field(default_factory=list)
+    routes: Annotated[list[FibreRoute], Field(max_length=MAX_SITE_ITEMS)] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ids(self) -> "Site":
+        seen: set[str] = set()
+        for building in self.buildings:
+            for item_id in (building.id, *(h.id for h in building.halls)):
+                if item_id in seen:
+                    raise ValueError(f"site: id {shown(item_id)} is used twice (building and hall ids are one set)")
+                seen.add(item_id)
+        buildings = {b.id for b in self.buildings}
+        for i, route in enumerate(self.routes):
+            for end in (route.a, route.b):
+                if end not in buildings:
+                    raise ValueError(f"routes.{i}: no building with id {shown(end)}")
+            if route.a == route.b:
+                raise ValueError(f"routes.{i}: a route joins two buildings, not {shown(route.a)} to itself")
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.buildings or self.routes)
+
+
+class LatencyBudget(_Strict):
+    """A latency the user requires: every accelerator of `from_ids` reaches every one of `to_ids` in at most
+    `max_us` microseconds (ids of racks, trays or parts; parts without accelerators stand for themselves)."""
+
+    name: Name = ""
+    from_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_SITE_ITEMS)]
+    to_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_SITE_ITEMS)]
+    max_us: Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False)]
+
+
 class Design(_Strict):
-    """A whole design. Lists are flat; containment is by `parent` id."""
+    """A whole design. Lists are flat; containment is by `parent` id.
+
+    `site` and `latency_budgets` are left out of the saved file while empty.
+    """
 
     format: Literal["rackcad"] = FORMAT_NAME
     schema_version: Annotated[int, Field(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
@@ -228,6 +320,23 @@ class Design(_Strict):
     nodes: list[Node] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    site: Site = Field(default_factory=Site)
+    latency_budgets: Annotated[list[LatencyBudget], Field(max_length=MAX_SITE_ITEMS)] = Field(default_factory=list)
+
+    def hall_floor(self, hall_id: str | None) -> FloorPlan:
+        """The floor plan of a hall: its own, else the design's (also for None and unknown ids)."""
+        hall = self.site_hall(hall_id)
+        return hall.floor if hall is not None and hall.floor is not None else self.floor
+
+    def site_hall(self, hall_id: str | None) -> "Hall | None":
+        """The site's hall `hall_id`, None for the design's own floor plan or an id the site lacks."""
+        if hall_id is None:
+            return None
+        for building in self.site.buildings:
+            for hall in building.halls:
+                if hall.id == hall_id:
+                    return hall
+        return None
 
 
 def parent_loop(nodes: list[Node]) -> list[str]:

@@ -8,8 +8,8 @@ The Checker holds the design's Figures and patches them with each change event (
 re-runs only the rules that read what the edit changed (`Rule.reads`), and a rule of scope "rack" only for
 the owners (racks, or parts in no rack) whose figures the edit touched; every other rule's findings are
 kept. Estimates noted by the rules are kept per rule and owner, so the `catalog.estimate` findings are the
-union a full run would note. A change of rule settings or of the floor plan (which moves every cable
-length) rebuilds everything; a change of waivers only settles the findings again. The report is ordered as
+union a full run would note. A change of rule settings, of the floor plan or the site (which move cable
+lengths) or of the latency budgets rebuilds everything; a change of waivers only settles the findings again. The report is ordered as
 `validate` orders it, so the two are equal item by item.
 """
 
@@ -52,7 +52,7 @@ class Checker:
         with without_cyclic_gc():
             design = self.doc.design
             self.figures = Figures(design, self.catalog)
-            self._seen = (design.floor, design.rules, design.waivers)
+            self._seen = (design.floor, design.rules, design.waivers, design.site, design.latency_budgets)
             self._rules = active_rules(design)
             self._estimate = next((r for r in self._rules if isinstance(r, Estimate)), None)
             self._owned: dict[str, dict[str | None, _Result]] = {}
@@ -136,8 +136,9 @@ class Checker:
     # ------------------------------------------------------------------ events
     def _on_change(self, change: Change) -> None:
         design = self.doc.design
-        floor, rules, waivers = self._seen
-        if change.kind == "reset" or design.floor is not floor or design.rules is not rules:
+        floor, rules, waivers, site, budgets = self._seen
+        if (change.kind == "reset" or design.floor is not floor or design.rules is not rules
+                or design.site is not site or design.latency_budgets is not budgets):
             self._rebuild()
             return
         try:
@@ -147,7 +148,7 @@ class Checker:
             logging.getLogger(__name__).exception("incremental check failed after %r; checking everything", change.label)
             self._rebuild()
             return
-        self._seen = (design.floor, design.rules, design.waivers)
+        self._seen = (design.floor, design.rules, design.waivers, design.site, design.latency_budgets)
 
     def _update(self, change: Change) -> None:
         delta = self.figures.update(change.ids, self.doc.find)

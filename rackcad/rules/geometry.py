@@ -183,13 +183,16 @@ class FloorOverlap(Rule):
     scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        racks = ctx.design.racks
-        for i, j, area in footprint.overlaps([_outline(ctx, rack) for rack in racks]):
-            a, b = racks[i], racks[j]
-            yield self.violation(
-                f"{ctx.label(a.id)} and {ctx.label(b.id)} overlap on the floor plan by {area / 1e6:.2f} m²",
-                (a.id, b.id), measured=area / 1e6, limit=0, unit="m²",
-            )
+        halls: dict[str | None, list] = {}
+        for rack in ctx.design.racks:
+            halls.setdefault(rack.position.hall, []).append(rack)  # racks in different halls never meet
+        for racks in halls.values():
+            for i, j, area in footprint.overlaps([_outline(ctx, rack) for rack in racks]):
+                a, b = racks[i], racks[j]
+                yield self.violation(
+                    f"{ctx.label(a.id)} and {ctx.label(b.id)} overlap on the floor plan by {area / 1e6:.2f} m²",
+                    (a.id, b.id), measured=area / 1e6, limit=0, unit="m²",
+                )
 
 
 class OffFloor(Rule):
@@ -199,8 +202,8 @@ class OffFloor(Rule):
     reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        floor = ctx.design.floor
         for rack in ctx.racks:
+            floor = ctx.design.hall_floor(rack.position.hall)
             outside = footprint.outside_area_mm2(_outline(ctx, rack), floor)
             if outside > footprint.TOLERANCE_MM2:
                 what = ("the hall outline" if floor.outline
@@ -217,10 +220,10 @@ class KeepOut(Rule):
     reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        floor = ctx.design.floor
-        if not floor.keepouts:
-            return
         for rack in ctx.racks:
+            floor = ctx.design.hall_floor(rack.position.hall)
+            if not floor.keepouts:
+                continue
             for name, area in footprint.keepout_overlaps(_outline(ctx, rack), floor):
                 yield self.violation(
                     f"{ctx.label(rack.id)} stands on {name} ({area / 1e6:.2f} m² of it)",

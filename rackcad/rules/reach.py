@@ -1,8 +1,11 @@
 """Reach rules: copper and optical links longer than their medium carries the signal.
 
 A link's length is its `length_m` when set, else computed from the two ends' positions (U, the racks'
-floor positions and the cable slack; rackcad.figures.lengths). Reach is the port groups' `reach_m` when
-the catalog gives one (the shorter end wins), else the medium's default below.
+floor positions, the site's halls and fibre routes, and the cable slack; rackcad.figures.lengths). Copper
+reach is the port groups' `reach_m` when the catalog gives one (the shorter end wins), else the medium's
+default below. An optical link's reach is that of the transceivers it gets (chosen by length in
+rackcad.figures.choice, or named on the link), capped by its ports' reach; between two co-packaged ends
+(no transceiver) it is the ports' reach, else single-mode DR's.
 """
 
 from __future__ import annotations
@@ -62,16 +65,35 @@ class Copper(Rule):
 
 class Optic(Rule):
     code = "reach.optic"
-    title = "Optical links beyond single-mode DR reach (warning) or any pluggable reach (error)"
-    reads = LENGTH | WIRING
+    title = "Optical links beyond their transceivers' or ports' reach (co-packaged ends: beyond DR, a warning)"
+    reads = LENGTH | WIRING | frozenset({"link.optic"})
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        for medium in ("pluggable-optic", "cpo-fiber"):
-            for ends in ctx.links_by_medium.get(medium, ()):
-                length = ends.length_m
-                port_reach = _port_reach(ends)
-                if length is not None and length > (port_reach if port_reach is not None else OPTIC_REACH_M):
-                    yield self._violation(ctx, ends, medium, length, port_reach)
+        for ends in ctx.link_ends:
+            medium = ends.medium
+            if ends.link.optic is not None and ctx.catalog.find(ends.link.optic) is None:
+                yield self.violation(f"{_describe(ctx, ends)} names transceiver {ends.link.optic}, which the "
+                                     "catalog does not hold: its optics are chosen by length", (ends.link.id,))
+            length = ends.length_m
+            choice = ends.choice
+            if length is None or choice.category not in ("optics", "cpo-fiber"):
+                continue
+            port_reach = _port_reach(ends)
+            modules = [ctx.catalog.find(p) for p in dict.fromkeys((choice.optic_a, choice.optic_b)) if p]
+            modules = [m for m in modules if m is not None and m.reach_m is not None]
+            if modules:
+                shortest = min(modules, key=lambda m: m.reach_m.value)
+                reach = shortest.reach_m.value
+                if port_reach is not None and port_reach < reach:
+                    if length > port_reach:
+                        yield self._violation(ctx, ends, medium or "pluggable-optic", length, port_reach)
+                elif length > reach:
+                    yield self.violation(
+                        f"{_describe(ctx, ends)} is {length:,.0f} m of {medium_name(medium)}, beyond the "
+                        f"{reach:,.0f} m reach of its {shortest.id} transceivers ({shortest.model})",
+                        (ends.link.id,), measured=length, limit=reach, unit="m")
+            elif length > (port_reach if port_reach is not None else OPTIC_REACH_M):
+                yield self._violation(ctx, ends, medium or "cpo-fiber", length, port_reach)
 
     def _violation(self, ctx: Context, ends: LinkEnds, medium: str, length: float,
                    port_reach: float | None) -> Violation:

@@ -55,8 +55,20 @@ NOTES: dict[str, tuple[str, str]] = {
                                                                     "(Inspector, nothing selected)."),
     "reach.copper": ("link length (set, or from rack positions and U) against the copper medium's reach",
                      "Shorten the run (move racks closer), or use an optical medium."),
-    "reach.optic": ("link length against single-mode DR and the pluggable optics' reach",
-                    "Shorten the run or pick a longer-reach optic."),
+    "reach.optic": ("link length (in the hall, and between buildings along the site's fibre routes) against "
+                    "the reach of the transceivers the link gets (chosen by length, or named on the link) and "
+                    "its ports' reach; between co-packaged ends, single-mode DR's 500 m",
+                    "Shorten the run, or clear the link's transceiver (Inspector) so one of long enough reach "
+                    "(FR4, LR4, ZR, ZR+) is chosen."),
+    "latency.budget": ("the budget's from and to groups (their accelerators) and microseconds; per path the "
+                       "switches' latency per hop (catalog `latency_ns`, mostly estimates, or a part's "
+                       "`latency_ns` override), link lengths at 4.9 ns/m of fibre and 4.5 ns/m of copper, "
+                       "and one packet's serialisation at the slowest link",
+                       "Place the groups closer (one building, one NVLink domain), use fewer switch tiers or "
+                       "faster switches, or relax the budget (Design > Latency Budgets)."),
+    "geometry.unknown_hall": ("each rack's hall and the halls of the site's buildings",
+                              "Add the hall to a building (Design > Site Plan) or move the rack to a hall the "
+                              "site holds (Inspector > Hall)."),
     "domain.size": ("accelerator packages joined by NVLink (through switches) against the generation's "
                     "maximum domain size", "Split the domain: remove links between the groups or use fewer "
                                            "accelerators per domain."),

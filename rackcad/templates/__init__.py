@@ -10,11 +10,12 @@ from __future__ import annotations
 from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.templates.base import Template, TemplateError
+from rackcad.templates.campus import TEMPLATES as CAMPUS
 from rackcad.templates.nvlink_history import TEMPLATES as HISTORY
 from rackcad.templates.superpod import TEMPLATES as SUPERPODS
 from rackcad.templates.systems import TEMPLATES
 
-_BY_NAME: dict[str, Template] = {t.name: t for t in TEMPLATES + HISTORY + SUPERPODS}
+_BY_NAME: dict[str, Template] = {t.name: t for t in TEMPLATES + HISTORY + SUPERPODS + CAMPUS}
 
 
 def names() -> list[str]:

@@ -147,22 +147,25 @@ def _nvl72_rack(doc: Document):
     return build
 
 
+def dgx_b200(doc: Document, rack: str, u: float, name: str) -> tuple[str, list[str]]:
+    """One air-cooled DGX B200 at `u` of `rack`: 8 GPUs on 2 NVLink switch chips (board traces), 2 host CPUs,
+    8 ConnectX-7 (F13). Returns (the system's id, its NICs)."""
+    box = doc.place("dgx-b200", rack, u=u, name=name)
+    gpus = fill(doc, box, "b200-hgx", 8, "GPU")
+    chips = fill(doc, box, "nvlink5-switch", 2, "SW")
+    cpus = fill(doc, box, "x86-host-cpu", 2, "CPU")
+    nics = fill(doc, box, "connectx-7", 8, "NIC")
+    for node in gpus + chips + cpus + nics:  # air-cooled system (S41): no cold plates
+        if doc.part_of(node).liquid_fraction:
+            doc.set(node, overrides={"liquid_share": 0.0})
+    wire_domain(doc, gpus, chips, medium="pcb")
+    return box, nics
+
+
 def _dgx_b200_rack(doc: Document, per_rack: int):
     def build(rack: str) -> list[str]:
-        systems = []
         name = doc.get(rack).name
-        for i in range(per_rack):
-            box = doc.place("dgx-b200", rack, u=4 + i * 12, name=f"{name}-DGX{i + 1}")
-            gpus = fill(doc, box, "b200-hgx", 8, "GPU")
-            chips = fill(doc, box, "nvlink5-switch", 2, "SW")
-            cpus = fill(doc, box, "x86-host-cpu", 2, "CPU")
-            nics = fill(doc, box, "connectx-7", 8, "NIC")
-            for node in gpus + chips + cpus + nics:  # air-cooled system (S41): no cold plates
-                if doc.part_of(node).liquid_fraction:
-                    doc.set(node, overrides={"liquid_share": 0.0})
-            wire_domain(doc, gpus, chips, medium="pcb")
-            systems.append(box)
-        return systems
+        return [dgx_b200(doc, rack, 4 + i * 12, f"{name}-DGX{i + 1}")[0] for i in range(per_rack)]
     return build
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rackcad import Document, save
-from rackcad.model import Design, FloorPosition, KeepOut, Link, Node, PortRef
+from rackcad.model import Design, FloorPosition, KeepOut, LatencyBudget, Link, Node, PortRef
 from rackcad.templates import build
 
 BROKEN = Path(__file__).resolve().parents[2] / "examples" / "broken"
@@ -289,7 +289,10 @@ def reach_optic() -> Design:
     doc.connect(a1, b1, protocol="nvlink5", medium="pluggable-optic", length_m=800)
     doc.connect(a2, b2, protocol="nvlink5", medium="pluggable-optic", length_m=2500)
     doc.connect(a1, b2, protocol="nvlink5", medium="pluggable-optic")
-    return _described(doc, "optical links of 800 m (past DR) and 2.5 km (past FR4); one short link is fine")
+    doc.set("L1", optic="osfp-400g-dr4")
+    doc.set("L2", optic="osfp-800g-fr4")
+    return _described(doc, "optical links of 800 m on DR4 optics (500 m) and 2.5 km on FR4 optics (2 km); "
+                           "one short link is fine")
 
 
 def domain_size() -> Design:
@@ -443,8 +446,28 @@ def reach_implied_medium() -> Design:
     doc.get(doc.design.racks[-1].id).position.x_mm += 1200
     (leaf,) = _net_rack(doc, "quantum-2-qm9700")
     doc.connect(nic, leaf, protocol="infiniband", length_m=3000)
+    doc.set(doc.design.links[-1].id, optic="osfp-800g-fr4")
     return _described(doc, "links with no medium: NVLink between racks (its ports imply the copper backplane) and "
-                            "a 3 km NDR link (pluggable optics, beyond the 2 km FR4 twin module): both checked")
+                            "a 3 km NDR link on the 2 km FR4 twin module (pluggable optics): both checked")
+
+
+def latency_budget() -> Design:
+    doc = _doc("mesh-4gpu")
+    rack = doc.design.racks[0].id
+    gpus = [n.id for n in doc.design.nodes if n.part == doc.design.nodes[0].part]
+    doc.set_design(latency_budgets=[
+        LatencyBudget(name="holds", from_ids=[gpus[0]], to_ids=[rack], max_us=1.0),
+        LatencyBudget(name="too tight", from_ids=[gpus[0]], to_ids=[rack], max_us=0.001),
+    ])
+    return _described(doc, "two latency budgets over one board: 1 us holds, 1 ns cannot (serialisation alone "
+                           "takes 5 ns)")
+
+
+def geometry_unknown_hall() -> Design:
+    doc = _doc("mesh-4gpu")
+    rack = doc.design.racks[0]
+    doc.set(rack.id, position=rack.position.model_copy(update={"hall": "H9"}))
+    return _described(doc, "a rack in hall H9, which the (empty) site plan does not hold")
 
 
 def catalog_wrong_kind() -> Design:
@@ -494,6 +517,8 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "domain-host-missing": domain_host_missing,
     "reach-implied-medium": reach_implied_medium,
     "catalog-wrong-kind": catalog_wrong_kind,
+    "latency-budget": latency_budget,
+    "geometry-unknown-hall": geometry_unknown_hall,
 }
 
 

@@ -26,7 +26,7 @@ STABLE_CODES = {
     "reach.copper", "reach.optic", "domain.size", "domain.mixed_generation",
     "catalog.unknown_part", "catalog.estimate",
 }
-FAMILIES = {"ports", "power", "cooling", "bandwidth", "geometry", "reach", "domain", "catalog"}
+FAMILIES = {"ports", "power", "cooling", "bandwidth", "geometry", "reach", "domain", "catalog", "latency"}
 
 
 def test_registry():

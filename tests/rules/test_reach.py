@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from rackcad import Document, validate
+from rackcad.figures import Figures
 from rackcad.figures.lengths import link_length_m
 from rackcad.catalog import Catalog
 from rackcad.catalog.loader import packaged_catalog_dir
@@ -56,8 +57,30 @@ def test_port_reach_from_the_catalog_wins(tmp_path, built):
 
 def test_optics_beyond_dr_and_fr4():
     found = only(validate(make_broken.reach_optic()), "reach.optic")
-    assert [(v.subjects, v.severity, v.measured, v.limit) for v in found] == [
-        (("L2",), "error", 2500, 2000), (("L1",), "warning", 800, 500)]
+    assert sorted((v.subjects, v.severity, v.measured, v.limit) for v in found) == [
+        (("L1",), "error", 800, 500), (("L2",), "error", 2500, 2000)]
+    assert "beyond the 2,000 m reach of its osfp-800g-fr4 transceivers" in next(
+        v.message for v in found if v.subjects == ("L2",))
+
+
+def test_longer_links_get_longer_reach_optics():
+    """Chosen by length and then power, both links get 400G LR4 (10 km, 12 W a module) rather than the 2 km
+    twin-port FR4 (18 W): no finding."""
+    design = make_broken.reach_optic()
+    doc = Document(design)
+    doc.set("L1", optic=None)
+    doc.set("L2", optic=None)
+    index = Figures(doc.design)
+    assert index.link_figure("L1").choice.optic == "qsfp-dd-400g-lr4"
+    assert index.link_figure("L2").choice.optic == "qsfp-dd-400g-lr4"
+    assert not only(validate(doc.design), "reach.optic")
+
+
+def test_an_unknown_transceiver_is_named():
+    doc = Document(make_broken.reach_optic())
+    doc.set("L3", optic="qsfp-made-up")
+    found = [v for v in only(validate(doc.design), "reach.optic") if v.subjects == ("L3",)]
+    assert len(found) == 1 and "qsfp-made-up" in found[0].message
 
 
 def test_kyber_midplane_is_pcb(built):

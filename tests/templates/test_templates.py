@@ -11,7 +11,7 @@ from rackcad.topology import DesignIndex, build_graph
 
 def test_names():
     assert templates.names() == sorted([
-        "dgx-b200-superpod", "dgx1-hybrid-cube-mesh", "dgx2-nvswitch", "fusion-xpu", "gb200-nvl576", "gb200-nvl72",
+        "campus", "dgx-b200-superpod", "dgx1-hybrid-cube-mesh", "dgx2-nvswitch", "fusion-xpu", "gb200-nvl576", "gb200-nvl72",
         "gb200-superpod", "gb300-nvl72", "hgx-a100-8gpu", "hgx-b200-8gpu", "hgx-h100-8gpu", "kyber-nvl576",
         "mesh-4gpu", "vr-nvl144",
     ])

@@ -28,7 +28,7 @@ from rackcad.figures import footprint
 from rackcad.gui.canvas.items import MIN_TEXT_PX, style
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import protocol_color
-from rackcad.layout.floor import CableRun, FloorLayout, RackFootprint, floor_layout
+from rackcad.layout.floor import EVERY_HALL, CableRun, FloorLayout, RackFootprint, floor_layout
 from rackcad.layout.geometry import distance_to_polyline, point_at
 from rackcad.layout.style import protocol_label
 from rackcad.model import FloorPlan
@@ -229,12 +229,14 @@ class FloorScene(QGraphicsScene):
         self.problems: dict[str, list[str]] = {}
         self._racks: dict[str, RackItem] = {}
         self._runs: list[RunItem] = []
+        self.hall: str | None = EVERY_HALL
+        """The hall shown (a site hall's id, None for the design's own floor plan, or every rack)."""
 
     # -------------------------------------------------------------- build
     def rebuild(self, index: DesignIndex) -> None:
         """Lay the floor out again and replace every item (a hall holds tens of racks and runs)."""
         self.index = index
-        self.layout = layout = floor_layout(index.design, index=index)
+        self.layout = layout = floor_layout(index.design, index=index, hall=self.hall)
         self.blockSignals(True)
         self.clear()
         self.blockSignals(False)

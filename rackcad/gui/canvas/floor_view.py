@@ -197,7 +197,7 @@ class FloorView(ZoomView):
     @staticmethod
     def _move(doc: Document, rack_id: str, x: float, y: float) -> None:
         rack = doc.get(rack_id)
-        doc.set(rack_id, position=FloorPosition(x_mm=x, y_mm=y, rotation_deg=rack.position.rotation_deg))
+        doc.set(rack_id, position=FloorPosition.model_validate({**rack.position.model_dump(), "x_mm": x, "y_mm": y}))
 
     # ------------------------------------------------------------------ keys
     NUDGE = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}

@@ -375,6 +375,17 @@ class Inspector(QWidget):
         self._number("position.x_mm", "Floor x", "m", *position("x_mm", 1000.0))
         self._number("position.y_mm", "Floor y", "m", *position("y_mm", 1000.0))
         self._number("position.rotation_deg", "Rotation", "°", *position("rotation_deg", 1.0))
+        halls = [(f"{b.name or b.id} / {h.name or h.id}", h.id) for b in doc.design.site.buildings for h in b.halls]
+        if halls or rack.position.hall is not None:
+            current_hall = rack.position.hall
+            if current_hall is not None and current_hall not in {h for _, h in halls}:
+                halls.append((f"{current_hall} (not on the site plan)", current_hall))
+
+            def set_hall(value: str) -> None:
+                doc.set(rid, position=doc.get(rid).position.model_copy(update={"hall": value or None}))
+
+            self._choice("position.hall", "Hall", [("(the design's floor plan)", "")] + halls,
+                         lambda: doc.get(rid).position.hall or "", set_hall)
 
         def load() -> str:
             figures = self._derived().load(rid)
@@ -491,6 +502,12 @@ class Inspector(QWidget):
                      lambda v: doc.set(lid, protocol=v), editable=True)
         self._choice("medium", "Medium", [(m or "(from the ports)", m) for m in MEDIA],
                      lambda: current().medium or "", lambda v: doc.set(lid, medium=v or None))
+        optics = sorted((p for p in doc.catalog if p.kind == "optic"), key=lambda p: (p.reach_m.value if p.reach_m
+                                                                                    else 0.0, p.id))
+        self._choice("optic", "Transceiver", [("(chosen by length)", "")] + [
+            (f"{p.id} ({p.reach_m.value / 1000:g} km)" if p.reach_m and p.reach_m.value >= 1000
+             else f"{p.id} ({p.reach_m.value:g} m)" if p.reach_m else p.id, p.id) for p in optics],
+            lambda: current().optic or "", lambda v: doc.set(lid, optic=v or None))
         count = QSpinBox(objectName="count")
         count.setRange(1, 100_000)
         self._put(count, link.count)

@@ -1,0 +1,397 @@
+"""Latency of a path between two parts: switch hops + propagation + serialisation.
+
+What one path costs (one-way, nanoseconds):
+- every switch it passes (a switch chip, a network or CPO switch): its port-to-port latency, the part's
+  `latency_ns` node override, else the catalog's `latency_ns` (sourced or `confidence: estimate`), else 0;
+- every link: its length (`rackcad.figures.lengths`, routed in the hall and between buildings) times the
+  medium's delay: 4.9 ns/m in fibre (c / 1.468 group index, factory facts C and caution 5; NVIDIA's optics
+  document quotes 4.5 ns/m, S55), 4.5 ns/m in copper (NVIDIA DAC/LACC specs, F10: a velocity factor of
+  about 0.74); traces on a board or in a package (pcb, in-package) count 0;
+- serialisation of one packet, once, at the slowest link of the path: cut-through switches forward a packet
+  while it still arrives, so only the bottleneck clocks the whole packet out. The packet is 256 bytes on a
+  scale-up (NVLink-class) path and 4 KiB (the InfiniBand MTU) on a network path (both planning figures:
+  `estimate`). So one 4 KiB packet at 400 Gb/s costs 81.92 ns.
+
+Where a path may go: parts of kind switch, network-switch, cpo-switch and mgmt-switch forward anything; a
+NIC or DPU joins the accelerators of its own tray (the rack-mounted part that holds it, over the board: 0 ns;
+with as many NICs of a part as accelerators, accelerator k uses NIC k, its rail) to the network and is crossed only between the board and the network; an accelerator or CPU ends a path and
+is never crossed. The best path is the one of least latency (Dijkstra over switch hops and propagation);
+serialisation is added to it.
+
+`latency_figures` gives worst and typical (median) accelerator-to-accelerator latency inside the NVLink
+domains, across the scale-out fabric (accelerators in different domains of one building) and between
+buildings. Large designs are measured from an even sample of sources (`sources` says how many); every
+target is reached from each source.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rackcad.catalog import ACCELERATOR_KINDS
+from rackcad.figures import Figures
+from rackcad.figures.lengths import site_plan
+from rackcad.model import Design
+from rackcad.topology import DesignIndex, is_scale_up_protocol
+
+FIBRE_NS_PER_M = 4.9
+"""Fibre delay: c / 1.468 (factory facts C, caution 5: use 4.9 us/km for planning; S55 quotes 4.5 ns/m)."""
+COPPER_NS_PER_M = 4.5
+"""Copper delay (NVIDIA DAC and LACC specs, F10): a velocity factor of about 0.74."""
+SCALE_UP_PACKET_BYTES = 256
+"""A scale-up packet (estimate): a small remote load or store, as NVLink traffic is."""
+NETWORK_PACKET_BYTES = 4096
+"""A network packet (estimate): one InfiniBand MTU of 4 KiB."""
+
+FORWARDING = frozenset({"switch", "network-switch", "cpo-switch", "mgmt-switch"})
+ADAPTERS = frozenset({"nic", "dpu"})
+_COPPER = frozenset({"backplane", "dac", "active-copper"})
+_FIBRE = frozenset({"aoc", "optics", "cpo-fiber"})
+SCOPES = (("nvlink_domain", "inside an NVLink domain"), ("scale_out", "across the scale-out fabric"),
+          ("between_buildings", "between buildings"))
+"""The keys of `latency_figures` and how reports name them."""
+MAX_SOURCES = 16
+"""Sources per figure of `latency_figures` (spread evenly over the design's accelerators)."""
+MAX_BUDGET_SOURCES = 2_000
+"""Sources a latency budget is checked from (its first ones): bounds the work of one check."""
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: a link (propagation), a switch (its latency) or the packet's serialisation."""
+
+    kind: str  # link, switch, adapter (a NIC or DPU), serialisation
+    id: str
+    label: str
+    ns: float
+    estimate: bool = False
+
+    def describe(self) -> str:
+        mark = " (estimate)" if self.estimate else ""
+        return f"{self.label} {_ns(self.ns)}{mark}"
+
+
+@dataclass(frozen=True)
+class Path:
+    source: str
+    target: str
+    hops: tuple[Hop, ...]
+
+    @property
+    def ns(self) -> float:
+        return math.fsum(h.ns for h in self.hops)
+
+    @property
+    def us(self) -> float:
+        return self.ns / 1000
+
+    def describe(self, name=lambda item_id: item_id) -> str:
+        """'G1 -> 1.60 m copper 7.2 ns -> S3 NVLink 5 Switch 100 ns -> ... = 0.19 us'."""
+        steps = [name(self.source), *(h.describe() for h in self.hops), name(self.target)]
+        return " -> ".join(steps[:-1]) + f" -> {steps[-1]}"
+
+
+def _ns(ns: float) -> str:
+    return f"{ns / 1000:,.2f} us" if ns >= 10_000 else f"{ns:,.1f} ns"
+
+
+class _Edge(tuple):
+    """(neighbour, ns, link id or None for the board, rate Gb/s, scale-up, medium label, length m)."""
+
+    __slots__ = ()
+
+
+class Latency:
+    """Least-latency paths over one design's Figures (built once; read-only)."""
+
+    def __init__(self, figures: Figures):
+        self.figures = figures
+        self.hop_ns: dict[str, tuple[float, bool]] = {}
+        self.role: dict[str, str] = {}
+        for node_id, part in figures.node_parts.items():
+            kind = part.kind if part is not None else None
+            if kind in FORWARDING:
+                self.role[node_id] = "switch"
+            elif kind in ADAPTERS:
+                self.role[node_id] = "adapter"
+            else:
+                self.role[node_id] = "end"
+            node = figures.nodes[node_id]
+            override = node.overrides.get("latency_ns")
+            if isinstance(override, (int, float)):
+                self.hop_ns[node_id] = (float(override), False)
+            elif part is not None and part.latency_ns is not None:
+                self.hop_ns[node_id] = (part.latency_ns.value, part.latency_ns.is_estimate)
+        self.scale_up: dict[str, dict[str, _Edge]] = defaultdict(dict)
+        self.network: dict[str, dict[str, _Edge]] = defaultdict(dict)
+        for fig in figures.link_figures.values():
+            a, b = fig.link.a.node, fig.link.b.node
+            if a == b or fig.a.node is None or fig.b.node is None:
+                continue
+            ns, medium = self._propagation(fig)
+            up = is_scale_up_protocol(fig.link.protocol)
+            graph = self.scale_up if up else self.network
+            for here, there in ((a, b), (b, a)):
+                edge = _Edge((there, ns, fig.link.id, fig.rate_gbps, up, medium, fig.length_m or 0.0))
+                kept = graph[here].get(there)
+                if kept is None or (ns, -fig.rate_gbps) < (kept[1], -kept[3]):
+                    graph[here][there] = edge
+        units: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+        for node_id, role in self.role.items():
+            part = figures.node_parts[node_id]
+            if role == "adapter" or (part is not None and part.kind in ACCELERATOR_KINDS):
+                units[self._unit(node_id)][role == "adapter"].append(node_id)
+        for accelerators, adapters in units.values():
+            by_part: dict[str, list[str]] = defaultdict(list)
+            for nic in adapters:
+                by_part[figures.nodes[nic].part].append(nic)
+            for nics in by_part.values():
+                one_each = len(nics) == len(accelerators)  # GPU k on NIC k (a rail per GPU), else all share
+                for k, acc in enumerate(accelerators):
+                    for nic in (nics[k],) if one_each else nics:
+                        self.network[acc][nic] = _Edge((nic, 0.0, None, math.inf, False, "board", 0.0))
+                        self.network[nic][acc] = _Edge((acc, 0.0, None, math.inf, False, "board", 0.0))
+
+    def _unit(self, node_id: str) -> str:
+        """The rack-mounted part (tray, server) holding `node_id`, or the node itself."""
+        nodes, racks = self.figures.nodes, self.figures.racks
+        node = nodes[node_id]
+        seen = {node_id}
+        while node.parent in nodes and node.parent not in seen and nodes[node.parent].parent not in racks:
+            seen.add(node.parent)
+            node = nodes[node.parent]
+        return node.parent if node.parent in nodes else node.id
+
+    @staticmethod
+    def _propagation(fig) -> tuple[float, str]:
+        length = fig.length_m or 0.0
+        category = fig.choice.category
+        if category in _FIBRE:
+            return length * FIBRE_NS_PER_M, "fibre"
+        if category in _COPPER:
+            return length * COPPER_NS_PER_M, "copper"
+        return 0.0, "board"
+
+    # ---------------------------------------------------------------- search
+    def _search(self, source: str, graph: dict[str, dict[str, _Edge]], targets: set[str] | None = None):
+        """Dijkstra from `source`: {target: (ns without serialisation, state)} and the predecessors."""
+        best: dict[tuple[str, bool], float] = {(source, False): 0.0}
+        previous: dict[tuple[str, bool], tuple[tuple[str, bool], _Edge]] = {}
+        reached: dict[str, tuple[float, tuple[str, bool]]] = {}
+        queue = [(0.0, source, False)]
+        role, hop_ns = self.role, self.hop_ns
+        left = set(targets) if targets is not None else None
+        while queue:
+            ns, here, board = heapq.heappop(queue)
+            state = (here, board)
+            if ns > best.get(state, math.inf):
+                continue
+            kind = role.get(here, "end")
+            if here != source and (kind == "end" or (targets is not None and here in targets)):
+                if here not in reached or ns < reached[here][0]:
+                    reached[here] = (ns, state)
+                if left is not None:
+                    left.discard(here)
+                    if not left:
+                        break
+                if kind == "end":
+                    continue
+            for there, edge in graph.get(here, {}).items():
+                via_board = edge[2] is None
+                if here != source and kind == "adapter" and via_board == board:
+                    continue  # an adapter joins the board to the network, never board to board
+                cost = ns + edge[1]
+                if role.get(there) != "end":
+                    cost += hop_ns.get(there, (0.0, False))[0]
+                key = (there, via_board)
+                if cost < best.get(key, math.inf):
+                    best[key] = cost
+                    previous[key] = (state, edge)
+                    heapq.heappush(queue, (cost, there, via_board))
+        return reached, previous
+
+    def _path(self, source: str, target: str, state, previous) -> Path:
+        edges: list[_Edge] = []
+        while state in previous:
+            state, edge = previous[state]
+            edges.append(edge)
+        edges.reverse()
+        hops: list[Hop] = []
+        name = self.figures.name
+        rates = [e[3] for e in edges if e[2] is not None]
+        for edge in edges:
+            there, ns, link_id, _, _, medium, length = edge
+            if link_id is not None:
+                hops.append(Hop("link", link_id, f"{name(link_id)} {length:,.1f} m {medium}", ns))
+            role = self.role.get(there)
+            if role != "end" and there != target:
+                figure, estimate = self.hop_ns.get(there, (0.0, False))
+                part = self.figures.node_parts.get(there)
+                hops.append(Hop(role, there, f"{name(there)} ({part.model if part else role})", figure, estimate))
+        if rates:
+            rate = min(rates)
+            up = all(e[4] for e in edges if e[2] is not None)
+            packet = SCALE_UP_PACKET_BYTES if up else NETWORK_PACKET_BYTES
+            hops.append(Hop("serialisation", "", f"serialisation of {packet:,} B at {rate:,.0f} Gb/s",
+                            packet * 8 / rate, True))
+        return Path(source, target, tuple(hops))
+
+    def paths_from(self, source: str, targets: Iterable[str] | None = None) -> dict[str, Path]:
+        """The least-latency path from `source` to each reachable end part (or to `targets`): the better of
+        the scale-up fabric and the network."""
+        wanted = set(targets) if targets is not None else None
+        out: dict[str, Path] = {}
+        for graph in (self.scale_up, self.network):
+            if source not in graph:
+                continue
+            reached, previous = self._search(source, graph, wanted)
+            for target, (_, state) in reached.items():
+                if wanted is not None and target not in wanted:
+                    continue
+                path = self._path(source, target, state, previous)
+                if target not in out or path.ns < out[target].ns:
+                    out[target] = path
+        return out
+
+    def path(self, source: str, target: str) -> Path | None:
+        return self.paths_from(source, [target]).get(target)
+
+
+def members(index: DesignIndex, ids: Iterable[str]) -> list[str]:
+    """The accelerators of racks, trays and parts `ids` (a part without accelerators stands for itself),
+    in design order, each once; ids not in the design are left out."""
+    figures = index
+    wanted = set(ids)
+    accelerators = [n.id for n in index.design.nodes if figures.kind(n) in ACCELERATOR_KINDS]
+    out: dict[str, None] = {}
+    covered: set[str] = set()
+    rack_of = index.rack_of
+    for acc in accelerators:
+        chain = [acc, rack_of.get(acc)]
+        node = index.nodes.get(acc)
+        while node is not None and node.parent in index.nodes:
+            chain.append(node.parent)
+            node = index.nodes.get(node.parent)
+        hit = wanted.intersection(c for c in chain if c is not None)
+        if hit:
+            out[acc] = None
+            covered.update(hit)
+    for item_id in ids:
+        if item_id in index.nodes and item_id not in covered:
+            out[item_id] = None
+    return list(out)
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """What one latency budget finds: its members, the worst path (None without one) and the first pair
+    with no path at all."""
+
+    sources: list[str]
+    targets: list[str]
+    checked: int
+    worst: Path | None
+    unreached: tuple[str, str] | None
+    max_us: float = math.inf
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.sources and self.targets) and self.unreached is None and (
+            self.worst is None or self.worst.us <= self.max_us + 1e-12)
+
+
+def check_budget(model: Latency, budget) -> BudgetCheck:
+    """The worst least-latency path from every member of `budget.from_ids` to every member of its `to_ids`
+    (from its first MAX_BUDGET_SOURCES members): what the `latency.budget` rule and the editor show."""
+    sources = members(model.figures, budget.from_ids)
+    targets = members(model.figures, budget.to_ids)
+    worst: Path | None = None
+    unreached: tuple[str, str] | None = None
+    checked = sources[:MAX_BUDGET_SOURCES]
+    for source in checked:
+        paths = model.paths_from(source, targets)
+        for target in targets:
+            if target == source:
+                continue
+            path = paths.get(target)
+            if path is None:
+                unreached = unreached or (source, target)
+            elif worst is None or path.ns > worst.ns:
+                worst = path
+    return BudgetCheck(sources, targets, len(checked), worst, unreached, budget.max_us)
+
+
+def _spread(items: list[str], most: int) -> list[str]:
+    if len(items) <= most:
+        return items
+    step = len(items) / most
+    return [items[int(i * step)] for i in range(most)]
+
+
+def _spread_lists(items: list[list[str]], most: int) -> list[list[str]]:
+    if len(items) <= most:
+        return items
+    step = len(items) / most
+    return [items[int(i * step)] for i in range(most)]
+
+
+def _figure(paths: list[Path], sources: int, name) -> dict | None:
+    if not paths:
+        return None
+    worst = max(paths, key=lambda p: (p.ns, p.source, p.target))
+    return {
+        "worst_us": round(worst.us, 6),
+        "typical_us": round(statistics.median(p.us for p in paths), 6),
+        "pairs": len(paths),
+        "sources": sources,
+        "worst_path": worst.describe(name),
+    }
+
+
+def latency_figures(design: Design, index: DesignIndex | None = None) -> dict:
+    """`summary()["latency"]`: {nvlink_domain, scale_out, between_buildings}, each None when the design has
+    no such pair, else {worst_us, typical_us, pairs, sources, worst_path}."""
+    figures = Figures.of(design, index)
+    model = Latency(figures)
+    domain_of: dict[str, int] = {}
+    for number, domain in enumerate(figures.domains()):
+        for acc in domain:
+            domain_of[acc] = number
+    plan = site_plan(design, figures.geometry_cache)
+    building: dict[str, str | None] = {}
+    for acc in figures.accelerator_ids:
+        rack = figures.racks.get(figures.rack_of.get(acc) or "")
+        hall = rack.position.hall if rack is not None else None
+        building[acc] = plan.building_of.get(hall or "", hall)
+    accelerators = list(figures.accelerator_ids)
+    inside: list[Path] = []
+    across: list[Path] = []
+    between: list[Path] = []
+    domains = _spread_lists([d for d in figures.domains() if len(d) > 1], MAX_SOURCES)
+    per_domain = max(1, MAX_SOURCES // len(domains)) if domains else 0
+    domain_sources = [s for d in domains for s in _spread(d, per_domain)]
+    for source in domain_sources:
+        targets = [a for a in figures.domains()[domain_of[source]] if a != source]
+        reached, previous = model._search(source, model.scale_up)
+        inside += [model._path(source, t, reached[t][1], previous) for t in targets if t in reached]
+    network_sources = _spread(accelerators, MAX_SOURCES)
+    for source in network_sources:
+        if source not in model.network:
+            continue
+        reached, previous = model._search(source, model.network)
+        for target, (_, state) in reached.items():
+            if target not in figures.accelerator_ids or domain_of.get(target) == domain_of.get(source):
+                continue
+            path = model._path(source, target, state, previous)
+            (across if building.get(target) == building.get(source) else between).append(path)
+    name = figures.name
+    return {
+        "nvlink_domain": _figure(inside, len(domain_sources), name),
+        "scale_out": _figure(across, len(network_sources), name),
+        "between_buildings": _figure(between, len(network_sources), name),
+    }

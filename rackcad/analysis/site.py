@@ -1,0 +1,56 @@
+"""The site plan's figures: buildings with their halls and racks, and the fibre distance between every two
+buildings (the shortest chain of routes, else the straight line; rackcad.figures.lengths.SitePlan)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rackcad.analysis.latency import FIBRE_NS_PER_M
+from rackcad.figures import Figures
+from rackcad.figures.lengths import site_plan
+from rackcad.model import Design
+from rackcad.topology import DesignIndex
+
+
+def site_figures(design: Design, index: DesignIndex | None = None) -> dict:
+    """`summary()["site"]`: {buildings: [{id, name, x_km, y_km, halls: [{id, name, racks}], racks}],
+    distances: [{a, b, km, via, routed, fibre_us, links, modules}]} (empty lists for a design of one hall).
+    `fibre_us` is the route's one-way propagation; `links` the links between the two buildings (counting
+    each record's `count`) and `modules` the transceivers they take, by part."""
+    if not design.site.buildings:
+        return {"buildings": [], "distances": []}
+    figures = Figures.of(design, index)
+    plan = site_plan(design, figures.geometry_cache)
+    racks = Counter(rack.position.hall for rack in design.racks)
+    buildings = []
+    for building in design.site.buildings:
+        halls = [{"id": h.id, "name": h.name or h.id, "racks": racks.get(h.id, 0)} for h in building.halls]
+        buildings.append({"id": building.id, "name": building.name or building.id, "x_km": building.x_km,
+                          "y_km": building.y_km, "halls": halls, "racks": sum(h["racks"] for h in halls)})
+    links: dict[frozenset, int] = defaultdict(int)
+    modules: dict[frozenset, Counter] = defaultdict(Counter)
+    for fig in figures.link_figures.values():
+        ends = []
+        for rack_id in (fig.rack_a, fig.rack_b):
+            rack = figures.racks.get(rack_id or "")
+            ends.append(plan.building_of.get(rack.position.hall or "") if rack is not None else None)
+        if None in ends or ends[0] == ends[1]:
+            continue
+        key = frozenset(ends)
+        links[key] += fig.link.count
+        for part, quantity in fig.choice.modules():
+            part_spec = figures.catalog.find(part)
+            if part_spec is not None and part_spec.kind == "optic":
+                modules[key][part] += quantity
+    distances = []
+    ids = [b.id for b in design.site.buildings]
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            km, via = plan.route(a, b)
+            routed = bool(plan.routes.get(a)) and any(
+                {r.a, r.b} == {x, y} for x, y in zip(via, via[1:]) for r in design.site.routes)
+            key = frozenset((a, b))
+            distances.append({"a": a, "b": b, "km": round(km, 6), "via": via, "routed": routed,
+                              "fibre_us": round(km * FIBRE_NS_PER_M, 6), "links": links.get(key, 0),
+                              "modules": dict(sorted(modules.get(key, Counter()).items()))})
+    return {"buildings": buildings, "distances": distances}
