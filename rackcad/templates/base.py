@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rackcad.catalog import Catalog
 from rackcad.document import Document
 from rackcad.model import Design
+from rackcad.progress import Progress
 
 
 class TemplateError(ValueError):
@@ -33,7 +34,9 @@ class Template:
     builder: Callable[..., None]
     params: dict[str, Param] = field(default_factory=dict)
 
-    def build(self, catalog: Catalog | None = None, **params) -> Design:
+    def build(self, catalog: Catalog | None = None, progress: Progress | None = None, **params) -> Design:
+        """The design the template builds with `params`; `progress` hears of each edit the builder makes
+        (a count: the number of edits is not known beforehand)."""
         values = {key: p.default for key, p in self.params.items()}
         for key, value in params.items():
             if key not in self.params:
@@ -50,7 +53,23 @@ class Template:
             if not self.params[key].record_default and key not in params:
                 continue
             doc.design.metadata[f"param.{key}"] = str(value)
-        self.builder(doc, **values)
+        if progress is None:
+            self.builder(doc, **values)
+            return doc.design
+        label = f"building {self.name}"
+        edits = 0
+
+        def heard(change) -> None:
+            nonlocal edits
+            edits += 1
+            progress(edits, 0, label)
+
+        progress(0, 0, label)
+        doc.subscribe(heard)
+        try:
+            self.builder(doc, **values)
+        finally:
+            doc.unsubscribe(heard)
         return doc.design
 
 
