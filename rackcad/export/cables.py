@@ -51,26 +51,32 @@ class Schedule:
         """`iter_entries` as a list."""
         return list(self.iter_entries())
 
-    def _end(self, end: PortRef) -> tuple:
+    def _node(self, node_id: str) -> tuple:
+        """(rack name, rack U, node name, part) of one end's node; a node's many links share it."""
         index = self.index
-        node = index.nodes.get(end.node)
-        rack = index.rack_of.get(end.node) if node else None
-        u = index.rack_u_of.get(end.node) if node else None
-        port = end.port if end.index is None else f"{end.port}[{end.index}]"
+        node = index.nodes.get(node_id)
+        rack = index.rack_of.get(node_id) if node else None
+        u = index.rack_u_of.get(node_id) if node else None
         return (
             index.name(rack) if rack else None,
             _number(u),
-            node.name if node else end.node,
+            node.name if node else node_id,
             node.part if node else None,
-            port,
         )
+
+    def _end(self, end: PortRef, nodes: dict[str, tuple]) -> tuple:
+        at = nodes.get(end.node)
+        if at is None:
+            at = nodes[end.node] = self._node(end.node)
+        return (*at, end.port if end.index is None else f"{end.port}[{end.index}]")
 
     def values(self) -> Iterator[tuple]:
         """Each record's row as a tuple in COLUMNS order, in design order."""
         link_figures = self.index.link_figures
+        nodes: dict[str, tuple] = {}
         for link, length, choice in self.iter_entries():
             yield (
-                link.id, link.name, *self._end(link.a), *self._end(link.b),
+                link.id, link.name, *self._end(link.a, nodes), *self._end(link.b, nodes),
                 link.protocol, link_figures[link.id].medium, link.count,
                 _number(self.index.link_gbps(link)),
                 None if length is None else round(length, 2), choice.category, choice.cable, choice.cables,
