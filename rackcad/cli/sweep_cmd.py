@@ -36,7 +36,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="local process pool (default) or a Ray cluster (pip install 'rackcad[ray]')")
     p.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start Ray on this machine)")
     p.add_argument("--workers", type=number(1, 4096, integer=True), metavar="N",
-                   help="worker processes (default: this machine's cores)")
+                   help="processes of the local pool, or CPUs of a Ray instance started here (default: this "
+                        "machine's cores; a cluster at --address decides for itself)")
     p.add_argument("-o", "--output", required=True, help="the table to write: OUT.jsonl or OUT.csv")
     p.set_defaults(func=cmd_sweep)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -59,6 +60,8 @@ def ray(jobs: list[Job], workers: int | None, address: str | None) -> Iterator[D
     except ImportError:
         raise SweepError("--backend ray needs Ray, which is not installed: pip install 'rackcad[ray]'") from None
     started = False
+    if address:
+        _check_reachable(address)
     if not ray_api.is_initialized():
         options = {"include_dashboard": False, "log_to_driver": False, "logging_level": "error"}
         try:
@@ -80,3 +83,18 @@ def ray(jobs: list[Job], workers: int | None, address: str | None) -> Iterator[D
     finally:
         if started:
             ray_api.shutdown()
+
+
+CONNECT_TIMEOUT_S = 10.0
+
+
+def _check_reachable(address: str) -> None:
+    """A `host:port` cluster address that nothing answers on is a clear error now, not minutes of Ray
+    retrying. Other forms (`auto`, `ray://host:port` for Ray Client) are left to Ray."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "://" in address or not host:
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise SweepError(f"--address {address}: no Ray cluster answers there ({exc.strerror or exc})") from None

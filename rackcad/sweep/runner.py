@@ -40,6 +40,9 @@ def sweep(grid: Grid, backend: str = "local", *, workers: int | None = None, add
     `workers`: processes of the local pool (default: this machine's cores), or CPUs of a Ray instance
     started here (ignored with `address`, where the cluster decides). `progress(done, total, label)` is
     called as variants finish and may raise `rackcad.progress.Cancelled` to stop the sweep.
+
+    The local pool starts its workers from a fork server that imports the calling script again: a script
+    that calls sweep() keeps it under `if __name__ == "__main__":`, as any multiprocessing program does.
     """
     if backend not in backends.BACKENDS:
         raise SweepError(f"--backend {backend!r}: choose one of {', '.join(backends.BACKENDS)}")

@@ -110,3 +110,34 @@ def test_bad_output_and_template(tmp_path, capsys):
     code, _, err = run(capsys, "nope", "-o", str(tmp_path / "t.csv"))
     assert code == 2 and "unknown template 'nope'" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from rackcad.cli.sweep_cmd import _bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term, pipe = Terminal(), io.StringIO()
+    for stream in (term, pipe):
+        with _bar(stream) as progress:
+            progress(0, 4, "sweep x")
+            progress(2, 4, "sweep x")
+    assert pipe.getvalue() == ""
+    assert term.getvalue().split("\r")[1:] == [f"sweep x [{'.' * 30}] 0/4", f"sweep x [{'#' * 15}{'.' * 15}] 2/4\n"]
+
+
+def test_a_ray_address_nothing_answers_on_is_one_line(tmp_path, capsys):
+    import socket
+
+    pytest.importorskip("ray")
+    with socket.socket() as probe:  # a loopback port that was free a moment ago: nothing listens on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, _, err = run(capsys, "mesh-4gpu", "--backend", "ray", "--address", f"127.0.0.1:{port}",
+                       "-o", str(tmp_path / "t.jsonl"))
+    assert code == 2 and err.startswith(f"rackcad: error: --address 127.0.0.1:{port}: no Ray cluster answers there")
+    assert err.count("\n") == 1 and not (tmp_path / "t.jsonl").exists()

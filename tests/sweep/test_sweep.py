@@ -113,3 +113,32 @@ def test_a_variant_the_template_cannot_build_is_a_row_with_its_failure():
 def test_bad_backend():
     with pytest.raises(SweepError, match="--backend 'slurm': choose one of local, ray"):
         sweep(grid("mesh-4gpu", [], []), "slurm")
+
+
+def test_jobs_split_a_design_over_idle_workers():
+    from rackcad.sweep.runner import jobs
+
+    g = grid("mesh-4gpu", ["gpus=2,4"], ["model=deepseek-r1", "precision=fp4,fp8,bf16", "isl=1024,8192"])
+    # 2 designs for 2 workers: one job each with all 6 analyses
+    assert [(j.first, j.params, len(j.analyses)) for j in jobs(g, 2)] == [(0, {"gpus": 2}, 6), (6, {"gpus": 4}, 6)]
+    # 2 designs for 4 workers: each design's 6 analyses in 2 jobs of 3
+    assert [(j.first, len(j.analyses)) for j in jobs(g, 4)] == [(0, 3), (3, 3), (6, 3), (9, 3)]
+    # never more jobs than variants
+    assert len(jobs(g, 64)) == 12
+
+
+def test_progress_counts_variants_and_cancelled_stops_the_pool():
+    from rackcad.progress import Cancelled
+
+    g = grid("gb200-nvl72", ["compute_trays=1,2,3,4"], ["site_mw=1,2"])
+    heard = []
+    sweep(g, workers=1, progress=lambda done, total, label: heard.append((done, total, label)))
+    assert heard == [(0, 8, "sweep gb200-nvl72"), (2, 8, "sweep gb200-nvl72"), (4, 8, "sweep gb200-nvl72"),
+                     (6, 8, "sweep gb200-nvl72"), (8, 8, "sweep gb200-nvl72")]
+
+    def stop_after_first(done, total, label):
+        if done:
+            raise Cancelled(label)
+
+    with pytest.raises(Cancelled):
+        sweep(g, workers=2, progress=stop_after_first)
