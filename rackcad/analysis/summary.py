@@ -27,7 +27,7 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     """
     with without_cyclic_gc():
         figures = Figures.of(design, index, catalog)
-        return _summary(design, figures)
+        return _summary(figures.design, figures)
 
 
 def _summary(design: Design, figures: Figures) -> dict:

@@ -96,6 +96,7 @@ def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex 
     """
     with without_cyclic_gc():
         figures = Figures.of(design, index, catalog)
+        design = figures.design
         ctx = Context(design, figures.catalog, figures)
         found: list[Violation] = []
         for rule in active_rules(design):
