@@ -20,8 +20,9 @@ from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, 
 from rackcad.editing.commands import Item
 from rackcad.editing.labels import field_label, set_label
 from rackcad.editing.naming import next_name
+from rackcad.model.blocks_check import instance_problem
 from rackcad.figures.footprint import rack_size_mm, rack_units, u_clash, u_outside, u_span
-from rackcad.model import Design, FloorPosition, Link, Node, PortRef, Rack
+from rackcad.model import Block, Design, FloorPosition, Instance, Link, LinkPattern, Node, PortRef, Rack, find_item
 from rackcad.text import escaped, shorten, shown
 
 
@@ -53,10 +54,14 @@ class Store:
         self.items: dict[str, Item] = {}
         self.children: dict[str, dict[str, None]] = defaultdict(dict)
         self.links_of: dict[str, dict[str, None]] = defaultdict(dict)
-        for item in [*design.racks, *design.nodes, *design.links]:
+        for item in [*design.racks, *design.nodes, *design.links, *design.blocks, *design.instances, *design.patterns]:
             self._index(item)
 
     def _list(self, item: Item) -> list:
+        if isinstance(item, (Block, Instance, LinkPattern)):
+            self.design.forget_lookups()
+            return self.design.blocks if isinstance(item, Block) else (
+                self.design.instances if isinstance(item, Instance) else self.design.patterns)
         if isinstance(item, Link):
             return self.design.links
         if isinstance(item, Node):
@@ -135,7 +140,15 @@ class Document:
         return item
 
     def find(self, item_id: str) -> Item | None:
-        return self._store.items.get(item_id) if isinstance(item_id, str) else None
+        """The rack, node, link, block, instance or pattern with `item_id`, or None. An instance's items
+        and a pattern's links are found by their expanded ids ("I3/G12"), as `rackcad.model.expanded`
+        names them."""
+        if not isinstance(item_id, str):
+            return None
+        item = self._store.items.get(item_id)
+        if item is None and (self.design.instances or self.design.patterns):
+            return find_item(self.design, item_id)
+        return item
 
     def children(self, parent_id: str) -> list[Node]:
         return [self._store.items[i] for i in self._store.children.get(parent_id, ())]  # type: ignore[misc]
@@ -273,6 +286,36 @@ class Document:
             raise EditError(_first_error(exc)) from None
         self._run(Add(rack, f"Add rack {rack.name}"))
         return rack_id
+
+    # ----------------------------------------------------------- blocks
+    def add_block(self, block: Block) -> str:
+        """Add a block (racks, nodes and links with local ids, defined once for many instances). Its id is
+        given by the document; returns it."""
+        if not isinstance(block, Block):
+            raise EditError(f"add_block takes a Block, not {shown(block)}")
+        block_id = self.new_id("BLK")
+        new = _validated(Block, {**block.model_dump(), "id": block_id})
+        self._run(Add(new, f"Add block {new.name or block_id}"))
+        return block_id
+
+    def add_instance(self, block_id: str, name: str | None = None, position: FloorPosition | None = None) -> str:
+        """Place block `block_id` on the floor at `position` (its origin; rotation turns the block). Returns
+        the instance's id; its items are then `"<id>/<local id>"`."""
+        if not isinstance(block_id, str) or self.design.block(block_id) is None:
+            raise EditError(f"no block with id {shown(block_id)}")
+        instance_id = self.new_id("I")
+        data = {"id": instance_id, "name": name or instance_id, "block": block_id,
+                "position": position if position is not None else FloorPosition()}
+        instance = _validated(Instance, data)
+        self._check_instance(instance)
+        self._run(Add(instance, f"Place {instance.name}"))
+        return instance_id
+
+    def _check_instance(self, instance: Instance) -> None:
+        """Refuse (EditError) an instance the file would refuse to load (overrides, position)."""
+        problem = instance_problem(self.design.block(instance.block), instance)
+        if problem:
+            raise EditError(f"{instance.name}: {problem}")
 
     ROW_OFFSET_MM = 1200.0
     """Where the first row starts: two 600 mm floor tiles in from the hall's walls, room for the aisle."""

@@ -32,7 +32,7 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     with without_cyclic_gc():
         progress(0, SUMMARY_STEPS, "summary: deriving figures")
         figures = Figures.of(design, index, catalog)
-        info = _summary(design, figures, progress)
+        info = _summary(figures.design, figures, progress)
         progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
         return info
 

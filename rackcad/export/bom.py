@@ -122,6 +122,7 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     """The bill of materials of `design`."""
     schedule = schedule or Schedule(design, index)
     figures = schedule.index
+    design = figures.design  # the expanded view: every instance's parts and links
     catalog = figures.catalog
 
     rack_parts = Counter(r.part for r in design.racks)

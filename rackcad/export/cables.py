@@ -36,8 +36,9 @@ class Schedule:
     """
 
     def __init__(self, design: Design, index: DesignIndex | None = None):
-        self.design = design
         self.index = Figures.of(design, index)
+        self.design = self.index.design
+        """The expanded view: a hall of instances lists every instance's links."""
 
     def iter_entries(self) -> Iterator[tuple[Link, float | None, Choice]]:
         """(link, length in metres or None, choice) for every link record, in design order."""

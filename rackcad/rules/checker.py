@@ -24,7 +24,7 @@ from rackcad.figures import Figures
 from rackcad.memory import without_cyclic_gc
 from rackcad.rules.catalog_rules import Estimate
 from rackcad.rules.context import Context, FigureUse
-from rackcad.rules.engine import active_rules, run_rule, settle
+from rackcad.rules.engine import active_rules, run_rule, settle, validate
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
 from rackcad.rules.violation import Violation
@@ -51,6 +51,12 @@ class Checker:
     def _rebuild(self) -> None:
         with without_cyclic_gc():
             design = self.doc.design
+            if design.instances or design.patterns:
+                self.figures = Figures(design, self.catalog)
+                self._seen = (design.floor, design.rules, design.waivers)
+                self.report = validate(design, self.catalog, self.figures)
+                self.runs = 0
+                return
             self.figures = Figures(design, self.catalog)
             self._seen = (design.floor, design.rules, design.waivers)
             self._rules = active_rules(design)
@@ -137,6 +143,9 @@ class Checker:
     def _on_change(self, change: Change) -> None:
         design = self.doc.design
         floor, rules, waivers = self._seen
+        if design.instances or design.patterns:  # blocks are checked per block, not patched per item
+            self._rebuild()
+            return
         if change.kind == "reset" or design.floor is not floor or design.rules is not rules:
             self._rebuild()
             return

@@ -102,6 +102,7 @@ def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex 
         rules = active_rules(design)
         progress(0, len(rules) + 1, "checking: deriving figures")
         figures = Figures.of(design, index, catalog)
+        design = figures.design
         ctx = Context(design, figures.catalog, figures)
         found: list[Violation] = []
         for i, rule in enumerate(rules, start=1):
