@@ -89,7 +89,8 @@ def run(repeat: int = 3) -> None:
         _row("one GB200 NVL72 rack", one)
         _row(f"hall of {hall['racks']:,} racks", hall)
         print(f"  hall: {what}")
-        print(f"  {'':<34} {hall['first_frame'] / one['first_frame']:6.2f} x the one-rack first frame (goal: at most 3 x)")
+        ratio = hall["first_frame"] / one["first_frame"]
+        print(f"  {'':<34} {ratio:6.2f} x the one-rack first frame (goal: at most 3 x)")
 
 
 if __name__ == "__main__":

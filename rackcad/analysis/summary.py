@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rackcad.analysis.blockwise import rack_row, summary_blocks
 from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
 from rackcad.analysis.optics import end_optics, optics_summary
@@ -26,8 +27,20 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     `domains` has every domain's fabric figures (see `rackcad.analysis.fabric`), largest first.
     """
     with without_cyclic_gc():
+        if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
+            out = summary_blocks(design, catalog or (index.catalog if index is not None else None), _finish)
+            if out is not None:
+                return out
         figures = Figures.of(design, index, catalog)
-        return _summary(design, figures)
+        return _summary(figures.design, figures)
+
+
+def _finish(design: Design, fields: dict) -> dict:
+    """The summary's fields with what it reads of the design itself: its name first, facility last."""
+    out = {"name": design.name, **fields}
+    out["facility"] = facility(fields["per_rack"], _int(design.metadata.get("param.sus")),
+                               _float(design.metadata.get("site.power_w")))
+    return out
 
 
 def _summary(design: Design, figures: Figures) -> dict:
@@ -43,21 +56,7 @@ def _summary(design: Design, figures: Figures) -> dict:
         if part.kind in ("gpu", "xpu"):
             dies += part.dies or 1
 
-    per_rack = []
-    for rack in design.racks:
-        load = figures.load(rack.id)
-        per_rack.append(
-            {
-                "id": rack.id,
-                "name": rack.name,
-                "part": rack.part,
-                "power_w": round(load.power_w, 3),
-                "power_budget_w": rack.power_budget_w,
-                "heat_liquid_w": round(load.liquid_w, 3),
-                "heat_air_w": round(load.air_w, 3),
-                "optics_w": round(load.optics_w, 3),
-            }
-        )
+    per_rack = [rack_row(rack, figures.load(rack.id)) for rack in design.racks]
 
     fabrics = domain_fabrics(design, index=figures)
     per_acc = [figures.scale_up_gbps(n) for n in figures.accelerators]
@@ -66,8 +65,7 @@ def _summary(design: Design, figures: Figures) -> dict:
         by_protocol[link.protocol] += link.count
     modules = figures.modules()
 
-    return {
-        "name": design.name,
+    return _finish(design, {
         "racks": len(design.racks),
         "counts": dict(sorted(counts.items())),
         "gpu_dies": dies,
@@ -90,9 +88,8 @@ def _summary(design: Design, figures: Figures) -> dict:
         "unknown_parts": sorted(set(unknown)),
         "scale_out": scale_out(design, figures),
         "optics": optics_summary(end_optics(figures)),
-        "facility": facility(per_rack, _int(design.metadata.get("param.sus")),
-                             _float(design.metadata.get("site.power_w"))),
-    }
+        "facility": None,
+    })
 
 
 def _int(text: str | None) -> int | None:

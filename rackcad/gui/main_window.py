@@ -522,7 +522,7 @@ class MainWindow(QMainWindow):
         self.view.fit()
         shown = self.scene.shown or []
         names = ", ".join(self._name_of(r) for r in shown)
-        self._status(f"Elevation: {names} (of {len(self.doc.design.racks):,} racks; select racks to show others)",
+        self._status(f"Elevation: {names} (of {len(self.index.design.racks):,} racks; select racks to show others)",
                      8000)
 
     def _restore_selection(self, scene: TopologyScene | FloorScene) -> None:
@@ -796,7 +796,7 @@ class MainWindow(QMainWindow):
             rack = item if isinstance(item, Rack) else self.doc.rack_of(item_id) if isinstance(item, Node) else None
             if rack is not None and rack.id not in racks:
                 racks.append(rack.id)
-        racks = racks or [r.id for r in self.doc.design.racks]
+        racks = racks or [r.id for r in self.index.design.racks]  # instances' racks too
         try:
             made = auto_wire_nvlink(self.doc, racks)
         except EditError as exc:

@@ -28,7 +28,7 @@ from rackcad.figures import Figures
 from rackcad.memory import without_cyclic_gc
 from rackcad.rules.catalog_rules import Estimate
 from rackcad.rules.context import Context, FigureUse
-from rackcad.rules.engine import active_rules, run_rule, settle
+from rackcad.rules.engine import active_rules, run_rule, settle, validate
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
 from rackcad.rules.violation import Violation
@@ -78,6 +78,10 @@ class Checker:
         """Every active rule on the current figures (owned rules once per owner)."""
         self.pending = False
         design = self.doc.design
+        if design.instances or design.patterns:
+            self.report = validate(design, self.catalog, self.figures)
+            self.runs = 0
+            return
         self._rules = active_rules(design)
         self._estimate = next((r for r in self._rules if isinstance(r, Estimate)), None)
         self._owned: dict[str, dict[str | None, _Result]] = {}
@@ -162,7 +166,9 @@ class Checker:
     def _on_change(self, change: Change) -> None:
         design = self.doc.design
         floor, rules, waivers = self._seen
-        if change.kind == "reset" or design.floor is not floor or design.rules is not rules or self.pending:
+        blocks = bool(design.instances or design.patterns)  # blocks are checked per block, not patched per item
+        if (blocks or change.kind == "reset" or design.floor is not floor or design.rules is not rules
+                or self.pending):
             self._rebuild(rules=not (change.kind == "reset" and self.defer_reset))
             return
         try:

@@ -16,6 +16,7 @@ from pathlib import Path
 from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.rules import bandwidth, catalog_rules, cooling, domain, fabric, geometry, ports, power, reach
+from rackcad.rules.blockwise import validate_blocks
 from rackcad.rules.context import Context
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
@@ -93,9 +94,17 @@ def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex 
     """Run every enabled rule on `design` and return the Report. Never raises on a loadable design.
 
     `index` lets a caller that already holds the Figures of this design state (the editor) reuse them.
+    A design with instances is checked per block (`rackcad.rules.blockwise`), unless `index` holds its
+    expanded figures already.
     """
     with without_cyclic_gc():
+        if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
+            report = validate_blocks(design, catalog or (index.catalog if index is not None else None),
+                                     active_rules(design), run_rule, settle)
+            if report is not None:
+                return report
         figures = Figures.of(design, index, catalog)
+        design = figures.design
         ctx = Context(design, figures.catalog, figures)
         found: list[Violation] = []
         for rule in active_rules(design):

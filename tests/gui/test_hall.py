@@ -238,3 +238,47 @@ def test_topology_draws_rack_tiles_at_hall_scale_and_expands_a_rack_on_double_cl
     point = view.mapFromScene(scene.tile("R1.5").sceneBoundingRect().center())
     QTest.mouseDClick(view.viewport(), LEFT, NONE, point)
     assert scene.expanded == [] and scene.part_items == []
+
+
+@pytest.fixture(scope="module")
+def instance_hall_file(tmp_path_factory):
+    """`rackcad new --template gb200-nvl72 --set racks=26`: 26 instances of one NVL72 block."""
+    from rackcad import templates
+
+    path = tmp_path_factory.mktemp("instances") / "hall.rackcad"
+    save(templates.build("gb200-nvl72", racks=RACKS), path)
+    return path
+
+
+def test_a_hall_of_instances_draws_every_rack_and_an_edit_in_one_becomes_its_override(window, instance_hall_file):
+    assert window.open_path(str(instance_hall_file))
+    assert window.wait_for_checks()
+    design = window.doc.design
+    assert len(design.instances) == RACKS and not design.racks  # stored once, placed 26 times
+    window.show_tab("floor")
+    floor = window.floor_scene
+    assert len(floor.layout.racks) == RACKS and floor.rack_item("I5/R1") is not None
+    assert fill(window, "I5/R1") == dict((label, c) for _, label, c in POWER_BANDS)["80–90 %"]  # 125.3 of 150 kW
+
+    view = window.floor_view
+    view.fit_all()
+    QApplication.processEvents()
+    item = floor.rack_item("I5/R1")
+    QTest.mouseDClick(view.viewport(), LEFT, NONE, view.mapFromScene(item.mapToScene(item.rect().center())))
+    scene = window.scene
+    assert window.tabs.currentIndex() == 0 and scene.shown == ["I5/R1"]
+    tray = scene.item("I5/T1").sceneBoundingRect()
+    window.view.ensureVisible(tray)
+    point = window.view.mapFromScene(tray.left() + 20, tray.center().y())  # the tray's name strip
+    QTest.mouseClick(window.view.viewport(), LEFT, NONE, point)
+    assert window.selected_ids() == ["I5/T1"]
+    gpus = window.gpu_label.text()
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Delete)
+    assert window.doc.find("I5/T1") is None and window.doc.find("I4/T1") is not None
+    assert "T1" in window.doc.design.instance("I5").removed  # the instance records it; the block is untouched
+    assert not window.doc.design.instance("I4").removed
+    assert window.gpu_label.text() == f"{RACKS * 72 - 4:,} GPUs"  # a compute tray holds 4 Blackwell GPUs
+    assert scene.item("I5/T1") is None and scene.shown == ["I5/R1"]
+    window.undo_action.trigger()
+    assert window.doc.find("I5/T1") is not None and window.gpu_label.text() == gpus
