@@ -21,13 +21,20 @@ class CliError(Exception):
     """A failure reported as one line on stderr with exit code 2."""
 
 
-def load_design(path: str) -> Design:
+def load_design(path: str, expand: bool = False) -> Design:
+    """The design in `path`; with `expand`, as flat lists (instances and patterns expanded,
+    `rackcad.model.expanded`) for commands that read every part and link one by one."""
     from rackcad.files import LoadError, load
 
     try:
-        return load(path)
+        design = load(path)
     except LoadError as exc:
         raise CliError(str(exc)) from None
+    if expand:
+        from rackcad.model import expanded
+
+        return expanded(design)
+    return design
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

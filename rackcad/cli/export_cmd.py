@@ -34,7 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def _run(args, write, errors: type[Exception]) -> int:
     """Load the design, `write(design, output)`, and turn `errors` and OSError into one-line CLI errors."""
-    design = load_design(args.file)
+    design = load_design(args.file, expand=True)
     try:
         write(design, args.output)
     except errors as exc:
