@@ -4,7 +4,7 @@ Building A holds the agents: two air-cooled DGX B200 (16 GPUs, 8 ConnectX-7 each
 QM9700 leaf (F1). Building B holds the reasoning cluster: one GB200 NVL72 rack (72 GPUs, one ConnectX-7 per
 GPU; S1, F12) on two QM9700 leaves, trays 1-9 on the first and 10-18 on the second. The leaf in A reaches each
 leaf in B over `dci_links` x 400G links of fibre along a route of `km` kilometres, so the optics of those
-links are chosen by distance (LR4, 800ZR, 400ZR, ZR+ as the route grows; rackcad.figures.choice).
+links are chosen by distance (LR4 at 5 km; 400ZR, ZR+ as the route grows; rackcad.figures.choice).
 
 Two latency budgets come with it: the agents reach the cluster within 1 ms (holds: a few microseconds per
 kilometre of fibre) and within 20 us (fails at 5 km: the fibre alone takes 24.5 us).

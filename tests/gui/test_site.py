@@ -46,7 +46,7 @@ def test_the_site_tab_lists_buildings_routes_and_budgets(campus):
     assert "5.00 km" in page.distances.text()
     assert [page.budgets.item(r, 4).text() for r in range(2)] == ["25.443", "25.443"]
     texts = [item.toPlainText() for item in page.scene.items() if hasattr(item, "toPlainText")]
-    assert any("5.00 km fibre" in t and "8 x osfp-800zr" in t for t in texts)
+    assert any("5.00 km fibre" in t and "16 x qsfp-dd-400g-lr4" in t for t in texts)
 
 
 def test_typing_a_longer_route_changes_optics_and_latency_in_one_undo_step(campus, qtbot):
@@ -55,7 +55,7 @@ def test_typing_a_longer_route_changes_optics_and_latency_in_one_undo_step(campu
     campus.wait_for_checks()
     assert campus.doc.design.site.routes[0].length_km == 150.0
     choice = Figures(campus.doc.design).link_figure(_dci(campus)[0]).choice
-    assert choice.optic == "qsfp-dd-400zr-plus"  # past 800ZR's 80 km and 400ZR's 120 km
+    assert choice.optic == "qsfp-dd-400zr-plus"  # past 400ZR's 120 km
     assert float(page.budgets.item(0, 4).text()) > 150 * 4.9  # the fibre alone: 735 us
     assert only(campus.checker.report, "reach.optic") == []
     QTest.keyClick(campus, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -64,14 +64,14 @@ def test_optics_beyond_dr_and_fr4():
 
 
 def test_longer_links_get_longer_reach_optics():
-    """Chosen by length and then power, both links get 400G LR4 (10 km, 12 W a module) rather than the 2 km
-    twin-port FR4 (18 W): no finding."""
+    """Chosen by reach and then power per link: 800 m gets the 2 km twin-port FR4 (18 W for two links, 9 W
+    each), 2.5 km the 10 km 400G LR4 (12 W): no finding."""
     design = make_broken.reach_optic()
     doc = Document(design)
     doc.set("L1", optic=None)
     doc.set("L2", optic=None)
     index = Figures(doc.design)
-    assert index.link_figure("L1").choice.optic == "qsfp-dd-400g-lr4"
+    assert index.link_figure("L1").choice.optic == "osfp-800g-fr4"
     assert index.link_figure("L2").choice.optic == "qsfp-dd-400g-lr4"
     assert not only(validate(doc.design), "reach.optic")
 

@@ -40,9 +40,9 @@ def test_site_plan_and_halls(campus):
     assert {rack.name: rack.position.hall for rack in campus.racks} == {
         "A1-AGENTS": "A1", "A1-NET": "A1", "B1-NVL72": "B1", "B1-NET": "B1"}
     site = summary(campus)["site"]
-    # 2 DCI records of 4 links; 2 x 800ZR per end of each record
+    # 2 DCI records of 4 links; one 400G LR4 per link end
     assert site["distances"] == [{"a": "A", "b": "B", "km": 5.0, "via": ["A", "B"], "routed": True,
-                                  "fibre_us": pytest.approx(24.5), "links": 8, "modules": {"osfp-800zr": 8}}]
+                                  "fibre_us": pytest.approx(24.5), "links": 8, "modules": {"qsfp-dd-400g-lr4": 16}}]
     assert [b["racks"] for b in site["buildings"]] == [2, 2]
 
 
@@ -53,14 +53,14 @@ def test_link_between_buildings_is_runs_plus_route(campus):
     assert second.length_m == pytest.approx(first.length_m - 0.04445)  # LEAF-B2 one U higher
 
 
-def test_five_km_gets_dci_optics_with_their_power_and_no_false_alarm(campus):
+def test_five_km_gets_lr_optics_with_their_power_and_no_false_alarm(campus):
     figures = Figures(campus)
     fig = figures.link_figure(_dci(campus)[0])
-    # 4 x 400G links past the 2 km of FR4: the fewest modules that reach are 2 x 800ZR per end (80 km, 30 W,
-    # estimates) rather than 4 x 400G LR4 (10 km, 12 W)
-    assert (fig.choice.optic, fig.choice.optics_a, fig.choice.optics_b) == ("osfp-800zr", 2, 2)
-    assert (fig.power_a, fig.power_b) == (60.0, 60.0)
-    assert figures.load(fig.rack_a).optics_w >= 60.0
+    # 4 x 400G links past the 2 km of FR4: the least power per link that reaches is 400G LR4 (10 km, 12 W,
+    # estimates) against 400ZR (15 W): one module per link end
+    assert (fig.choice.optic, fig.choice.optics_a, fig.choice.optics_b) == ("qsfp-dd-400g-lr4", 4, 4)
+    assert (fig.power_a, fig.power_b) == (48.0, 48.0)
+    assert figures.load(fig.rack_a).optics_w >= 48.0
     report = validate(campus)
     assert not only(report, "reach.optic")
     assert [v.code for v in report.errors] == ["latency.budget"]  # only the 20 us budget fails
@@ -79,7 +79,7 @@ def test_five_km_forced_to_fr4_is_an_error_naming_the_reach(campus):
 
 
 @pytest.mark.parametrize("km, optic, per_end, watts", [
-    (100, "qsfp-dd-400zr", 4, 15.0),  # past 800ZR's 80 km (estimate): 400ZR (120 km, F11), one per link
+    (100, "qsfp-dd-400zr", 4, 15.0),  # past LR4's 10 km: 400ZR (120 km, F11), one per link
     (500, "qsfp-dd-400zr-plus", 4, 22.5),  # past 400ZR's 120 km: only ZR+ (800 km, F11)
 ])
 def test_longer_routes_get_coherent_optics(km, optic, per_end, watts):
