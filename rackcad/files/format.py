@@ -20,11 +20,13 @@ from rackcad.files.atomic import write_pieces
 from rackcad.files.bounded_json import JsonProblem, parse
 from rackcad.files.migrations import MigrationError, migrate
 from rackcad.memory import without_cyclic_gc
-from rackcad.model import FORMAT_NAME, Design, parent_loop
+from rackcad.model import FORMAT_NAME, SCHEMA_VERSION, Design, parent_loop
 from rackcad.progress import Progress, no_progress
 from rackcad.text import escaped, shorten, shown
 
 _ITEM_LISTS = ("racks", "nodes", "links", "waivers")
+_BLOCK_LISTS = ("blocks", "instances", "patterns")
+"""Schema 2: left out of the file while empty, so a design without blocks reads as before."""
 
 
 MAX_FILE_BYTES = 64 * 2**20
@@ -60,6 +62,50 @@ def _item_json(item: BaseModel) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
 
 
+def _item_lines(items: list[BaseModel], indent: str) -> list[str]:
+    return [f"{indent}{_item_json(item)}{',' if j < len(items) - 1 else ''}" for j, item in enumerate(items)]
+
+
+def _list_lines(key: str, items: list[BaseModel], indent: str, comma: str) -> list[str]:
+    if not items:
+        return [f'{indent}"{key}": []{comma}']
+    return [f'{indent}"{key}": [', *_item_lines(items, indent + "  "), f"{indent}]{comma}"]
+
+
+def _block_lines(name: str, items: list[BaseModel], comma: str) -> list[str]:
+    """A block: its head on one line, then its racks, nodes and links one per line. An instance: one line.
+    A pattern: its head on one line, then its rows of ends one per line."""
+    if name == "instances":
+        return _list_lines(name, items, "  ", comma)
+    lines = [f'  "{name}": [']
+    for j, item in enumerate(items):
+        lists = ("racks", "nodes", "links") if name == "blocks" else ("ends",)
+        head = item.model_dump(mode="json", exclude_defaults=True, exclude=set(lists))
+        head = {"id": head.pop("id"), **head}
+        lines.append("    {" + json.dumps(head, ensure_ascii=False, separators=(", ", ": "))[1:-1] + ",")
+        for k, key in enumerate(lists):
+            inner = "," if k < len(lists) - 1 else ""
+            values = getattr(item, key)
+            if key == "ends":
+                rows = [json.dumps(row, ensure_ascii=False) for row in values]
+                lines.append(f'     "ends": [' if rows else f'     "ends": []{inner}')
+                if rows:
+                    lines.extend(f"       {row}{',' if r < len(rows) - 1 else ''}" for r, row in enumerate(rows))
+                    lines.append(f"     ]{inner}")
+            else:
+                lines.extend(_list_lines(key, values, "     ", inner))
+        lines.append(f"    }}{',' if j < len(items) - 1 else ''}")
+    lines.append(f"  ]{comma}")
+    return lines
+
+
+def file_version(design: Design) -> int:
+    """The schema version a design is written as: 2 when it holds blocks, instances or patterns, else 1,
+    the version whose files hold nothing else, so such a design keeps its bytes and older RackCAD
+    versions still open it."""
+    return SCHEMA_VERSION if any(getattr(design, name) for name in _BLOCK_LISTS) else 1
+
+
 SAVE_CHUNK = 4096
 """Items (racks, nodes, links, waivers) written between two progress reports of a save."""
 
@@ -67,7 +113,7 @@ SAVE_CHUNK = 4096
 def iter_dump(design: Design, progress: Progress | None = None) -> Iterator[str]:
     """The file text of a design in pieces, item line by item line (see `dumps`); `progress` hears of every
     SAVE_CHUNK items written."""
-    fields = list(type(design).model_fields)
+    fields = [name for name in type(design).model_fields if name not in _BLOCK_LISTS or getattr(design, name)]
     total = sum(len(getattr(design, name)) for name in _ITEM_LISTS if name in fields)
     done = 0
     if progress:
@@ -76,7 +122,11 @@ def iter_dump(design: Design, progress: Progress | None = None) -> Iterator[str]
     for i, name in enumerate(fields):
         comma = "," if i < len(fields) - 1 else ""
         value = getattr(design, name)
-        if name in _ITEM_LISTS:
+        if name == "schema_version":
+            yield f'  "schema_version": {file_version(design)}{comma}\n'
+        elif name in _BLOCK_LISTS:
+            yield "".join(line + "\n" for line in _block_lines(name, value, comma))
+        elif name in _ITEM_LISTS:
             if not value:
                 yield f'  "{name}": []{comma}\n'
                 continue

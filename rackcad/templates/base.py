@@ -23,6 +23,8 @@ class Param:
     record_default: bool = True
     """False for a parameter added after designs of the template were saved: its default is not written
     into the design's metadata, so the template's default output stays what it was."""
+    bounds: tuple[int, int] | None = None
+    """For a whole-number parameter with too many values to list: the lowest and highest it takes."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ class Template:
         doc = Document(Design(name=self.title, description=self.description), catalog)
         doc.design.metadata.update({"template": self.name, "status": self.status})
         for key, value in values.items():
-            if not self.params[key].record_default and key not in params:
+            param = self.params[key]
+            if not param.record_default and (key not in params or value == param.default):
                 continue
             doc.design.metadata[f"param.{key}"] = str(value)
         if progress is None:
@@ -75,6 +78,8 @@ class Template:
         value = coerce(key, value, param)
         if param.choices is not None and value not in param.choices:
             raise TemplateError(f"{key} must be one of {', '.join(map(str, param.choices))}, not {value!r}")
+        if param.bounds is not None and not param.bounds[0] <= value <= param.bounds[1]:
+            raise TemplateError(f"{key} must be {param.bounds[0]:,}-{param.bounds[1]:,}, not {value!r}")
         return value
 
 

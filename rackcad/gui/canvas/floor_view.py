@@ -38,9 +38,11 @@ def snap(value: float, grid: float) -> float:
 
 
 class FloorView(ZoomView):
-    """Shows a FloorScene and turns rack drags into Document edits; a click on a cable run (off any rack)
-    selects its links (`links_picked`), which draws the route of the first."""
+    """Shows a FloorScene and turns rack drags into Document edits; a double-click on a rack asks for its
+    elevation (`rack_opened`); a click on a cable run (off any rack) selects its links (`links_picked`), which
+    draws the route of the first."""
 
+    rack_opened = Signal(str)
     links_picked = Signal(list)
 
     def __init__(self, scene: FloorScene, doc: Callable[[], Document], parent=None):
@@ -161,6 +163,16 @@ class FloorView(ZoomView):
         self._press = None
         self._dragging = False
         super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        item = self.rack_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        if item is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        self._press = None
+        self._dragging = False
+        event.accept()
+        self.rack_opened.emit(item.model_id)
 
     def _targets(self, pos: QPointF) -> dict[str, tuple[float, float]]:
         """Where each dragged rack's front-left corner would go: the pressed rack's corner on the snap grid,
