@@ -15,8 +15,12 @@ the two ports of a DPU on two leaves (`rackcad.fabric.nic_endpoints(per_port=Tru
 storage network racks of their own (leaves at the end of each SU row, spines in the spine row).
 
 Each SU stands in one row; its leaves stand in network racks of that row, at the end of the row or in the
-middle (`network=end|middle`); spines and cores in a spine row behind the last SU. Rows are spaced by the
-rack depth plus a 1.2 m aisle (two floor tiles).
+middle (`network=end|middle`); spines and cores in a spine row behind the last SU. The rows are floor-plan
+rows (`FloorPlan.rows`), spaced by the rack depth plus a 1.2 m aisle (two floor tiles); they alternate, so
+rows 1 and 2 stand back to back across a hot aisle, rows 2 and 3 face each other across a cold aisle, and
+so on (the racks snapped into their slots face their row's cold aisle). An overhead cable tray runs along
+the middle of every row and one across each end of the rows joins them, so every cable's length is routed
+through the trays (rackcad.figures.routing): rack -> row tray -> end tray -> row tray -> rack.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import math
 
 from rackcad.document import Document
+from rackcad.editing import hall
 from rackcad.fabric import NetworkRacks, build_fat_tree
 from rackcad.model import FloorPlan, FloorPosition
 from rackcad.templates.base import Param, Template
@@ -32,6 +37,13 @@ from rackcad.templates.wiring import wire_domain
 
 AISLE_MM = 1200.0
 MARGIN_MM = 1200.0
+PITCH_MM = 600.0
+"""Slot pitch of the rows: every rack part of the SuperPODs is 600 mm wide."""
+TRAY_WIDTH_MM = 600.0
+"""Overhead ladder tray width (estimate: a common 600 mm tray; no source in the reference figures)."""
+TRAY_SIZES_MM = [(w, h) for h in (100.0, 150.0, 200.0) for w in (600.0, 900.0, 1200.0)]
+"""Ladder tray cross-sections the template sizes a tray up through, smallest first (estimate: common
+stock widths and side heights)."""
 NETWORK_RACK = "rack-48u-network"
 STORAGE_SWITCH = ("spectrum-4-sn5600", 8)
 """Storage / in-band fabric switch (S7, F4) and switches per network rack: 8 x 2U SN5600 at 1,200 W
@@ -68,11 +80,34 @@ class Floor:
         return self.doc.add_rack(part_id, name=name, position=FloorPosition(x_mm=x, y_mm=self.y(row)), **fields)
 
     def fit_hall(self) -> None:
+        """Size the hall to the rows, lay the rows and trays out and snap every rack into its row's slot."""
+        doc = self.doc
         rows = max(self.right) + 1
         width = max(self.right.values()) + MARGIN_MM
         depth = self.y(rows - 1) + self.depth + MARGIN_MM
-        self.doc.set_design(floor=FloorPlan(width_mm=math.ceil(width / 600) * 600,
-                                            depth_mm=math.ceil(depth / 600) * 600), label="Fit the hall")
+        doc.set_design(floor=FloorPlan(width_mm=math.ceil(width / 600) * 600, depth_mm=math.ceil(depth / 600) * 600),
+                       label="Fit the hall")
+        members: dict[float, list] = {}
+        for rack in doc.design.racks:
+            members.setdefault(rack.position.y_mm, []).append(rack)
+        left, right = MARGIN_MM - TRAY_WIDTH_MM / 2, max(self.right.values()) + TRAY_WIDTH_MM / 2
+        for r in range(rows):
+            y = self.y(r)
+            racks = members.get(y, [])
+            slots = max(round((rack.position.x_mm - MARGIN_MM) / PITCH_MM) for rack in racks) + 1
+            first = racks[0].name.split("-")[0]
+            name = f"{first} row" if first.startswith("SU") else "Spine row"
+            row = hall.add_row(doc, (MARGIN_MM, y), name=name,
+                               slots=slots, pitch_mm=PITCH_MM, depth_mm=self.depth,
+                               cold_aisle="front" if r % 2 == 0 else "back")
+            for rack in racks:
+                hall.snap(doc, [rack.id], row, round((rack.position.x_mm - MARGIN_MM) / PITCH_MM))
+            hall.add_tray(doc, [(left, y + self.depth / 2), (right, y + self.depth / 2)], name=f"Tray {r + 1}",
+                          width_mm=TRAY_WIDTH_MM)
+        top, bottom = self.y(0) + self.depth / 2, self.y(rows - 1) + self.depth / 2
+        if rows > 1:
+            hall.add_tray(doc, [(left, top), (left, bottom)], name="Tray A (row starts)", width_mm=TRAY_WIDTH_MM)
+            hall.add_tray(doc, [(right, top), (right, bottom)], name="Tray B (row ends)", width_mm=TRAY_WIDTH_MM)
 
 
 def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscription: int, racks_per_su: int,
@@ -118,6 +153,25 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
                        prefix="ST", row_of=lambda tray: f"storage-{row_of_tray[tray]}", nic_kind="dpu",
                        per_port=True, upper_group="storage-spine")
     floor.fit_hall()
+    _size_trays(doc)
+
+
+def _size_trays(doc: Document) -> None:
+    """Give each tray the smallest stock cross-section (TRAY_SIZES_MM) that keeps the cables routed through
+    it within its fill limit (the largest when none does: the tray-fill check then says so)."""
+    from rackcad.figures import Figures
+    from rackcad.figures.routing import tray_fill
+
+    need: dict[str, float] = {}
+    for fill in tray_fill(Figures(doc.design, doc.catalog)):
+        need[fill.tray.id] = max(need.get(fill.tray.id, 0.0), fill.area_mm2 / fill.tray.fill_limit)
+    for tray in list(doc.design.floor.trays):
+        area = need.get(tray.id, 0.0)
+        if area <= tray.width_mm * tray.height_mm:
+            continue
+        width, height = next(((w, h) for w, h in sorted(TRAY_SIZES_MM, key=lambda s: s[0] * s[1])
+                              if w * h >= area), TRAY_SIZES_MM[-1])
+        hall.set_tray(doc, tray.id, width_mm=width, height_mm=height)
 
 
 def _middle_of_row(doc: Document, compute: list[str], network: list[str]) -> None:
