@@ -3,6 +3,7 @@ them back, and `rackcad info` / `rackcad validate` give exactly what the fully e
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -147,7 +148,7 @@ def test_exports_count_every_instance(tmp_path, capsys):
     hall = tmp_path / "hall.rackcad"
     save(templates.build("gb200-nvl72", compute_trays=1, racks=3), hall)
     assert main(["bom", str(hall), "-o", str(tmp_path / "bom.csv")]) == 0
-    rows = {line.split(",")[0].lstrip("\ufeff"): line.split(",") for line in (tmp_path / "bom.csv").read_text(
-        encoding="utf-8-sig").splitlines()[1:]}
+    with open(tmp_path / "bom.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = {row[0]: row for row in list(csv.reader(fh))[1:]}
     assert rows["b200-gb200"][4] == "12" and rows["nvlink5-switch-tray"][4] == "27" and rows["mgx-nvl72-rack"][4] == "3"
     capsys.readouterr()

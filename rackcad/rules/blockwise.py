@@ -28,6 +28,7 @@ from rackcad.catalog import Catalog
 from rackcad.figures import Figures
 from rackcad.figures.pieces import MARK_ID, Piece, racks_only, split
 from rackcad.model import Design, Instance
+from rackcad.progress import no_progress
 from rackcad.rules.bandwidth import Oversubscription
 from rackcad.rules.catalog_rules import BadFile, Estimate, UnknownPart
 from rackcad.rules.context import Context, FigureUse
@@ -102,19 +103,24 @@ class _Uses:
             yield estimate.about(use, [member + local for _, member, locals_ in rows for local in locals_])
 
 
-def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], run, settle) -> Report | None:
+def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], run, settle,
+                    progress=None) -> Report | None:
     """The report of a design with instances, per block; None when it must be checked expanded (no
-    instances, or one of the cases above). `rules`, `run` and `settle` are the engine's."""
+    instances, or one of the cases above). `rules`, `run` and `settle` are the engine's; `progress`
+    (rackcad.progress) hears of each piece and then of the floor checks."""
     pieces = split(design, catalog)
     if pieces is None:
         return None
+    progress = progress or no_progress
+    steps = len(pieces) + 1
     estimate = next((r for r in rules if isinstance(r, Estimate)), None)
     whole = [r for r in rules if on_floor(r) or isinstance(r, BadFile)]
     per_piece = [r for r in rules if r not in whole and r is not estimate]
     found: list[Violation] = []
     uses = _Uses()
     tops: dict[str, set[int]] = {}
-    for piece in pieces:
+    for step, piece in enumerate(pieces):
+        progress(step, steps, f"checking: {'block of ' + format(len(piece.members), ',') + ' instances' if piece.repeated else 'what differs'}")
         violations, estimates, piece_tops = _piece_result(piece, per_piece, run)
         for protocol, level in piece_tops.items():
             tops.setdefault(protocol, set()).add(level)
@@ -130,6 +136,7 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
         uses.add(estimates, piece.members)
     if any(len(levels) > 1 for levels in tops.values()):
         return None
+    progress(len(pieces), steps, "checking: the floor")
     floor = racks_only(design)
     floor_figures = Figures(floor, catalog)
     ctx = Context(floor, floor_figures.catalog, floor_figures)
@@ -138,4 +145,6 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
     uses.add(ctx.estimates)
     if estimate is not None:
         found.extend(uses.violations(estimate))
-    return settle(found, design)
+    report = settle(found, design)
+    progress(steps, steps, "checked")
+    return report

@@ -22,6 +22,7 @@ from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
 from rackcad.figures import Figures
 from rackcad.memory import without_cyclic_gc
+from rackcad.progress import Progress, no_progress
 from rackcad.rules.violation import SEVERITIES, Violation, natural
 from rackcad.topology import DesignIndex
 
@@ -90,25 +91,32 @@ def run_rule(rule: Rule, ctx: Context) -> list[Violation]:
     return found
 
 
-def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> Report:
+def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None,
+             progress: Progress | None = None) -> Report:
     """Run every enabled rule on `design` and return the Report. Never raises on a loadable design.
 
     `index` lets a caller that already holds the Figures of this design state (the editor) reuse them.
-    A design with instances is checked per block (`rackcad.rules.blockwise`), unless `index` holds its
-    expanded figures already.
+    `progress` hears of the figures, then of each rule as it starts (it may raise Cancelled between rules).
+    A design with instances is checked per block (`rackcad.rules.blockwise`; `progress` hears of each
+    piece), unless `index` holds its expanded figures already.
     """
+    progress = progress or no_progress
     with without_cyclic_gc():
+        rules = active_rules(design)
         if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
             report = validate_blocks(design, catalog or (index.catalog if index is not None else None),
-                                     active_rules(design), run_rule, settle)
+                                     rules, run_rule, settle, progress)
             if report is not None:
                 return report
+        progress(0, len(rules) + 1, "checking: deriving figures")
         figures = Figures.of(design, index, catalog)
         design = figures.design
         ctx = Context(design, figures.catalog, figures)
         found: list[Violation] = []
-        for rule in active_rules(design):
+        for i, rule in enumerate(rules, start=1):
+            progress(i, len(rules) + 1, f"checking: {rule.code}")
             found.extend(run_rule(rule, ctx))
+        progress(len(rules) + 1, len(rules) + 1, "checked")
         return settle(found, design)
 
 
