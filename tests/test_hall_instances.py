@@ -122,6 +122,18 @@ def test_instance_item_edits(doc):
     assert doc.find(link) is not None and doc.find("I1/R1") is not None
 
 
+def test_moved_instances_are_checked_where_they_stand(doc):
+    """Rack R0009 moved behind the 3.6 m deep hall (0.6 x 1.068 m = 0.64 m² outside it) and R0003 pushed
+    300 mm into R0004: exactly those findings, the same as the expanded hall's."""
+    from rackcad.model import FloorPosition
+
+    doc.set("I9", position=FloorPosition(x_mm=3000.0, y_mm=9000.0))
+    doc.set("I3", position=FloorPosition(x_mm=2700.0, y_mm=1200.0))
+    found = [(v.code, v.subjects) for v in rackcad.validate(doc.design).violations if v.code.startswith("geometry")]
+    assert found == [("geometry.floor_overlap", ("I3/R1", "I4/R1")), ("geometry.off_floor", ("I9/R1",))]
+    assert_as_expanded(doc.design)
+
+
 @pytest.mark.parametrize("item, fields, expected", [
     ("I2/R1", {"power_budget_w": -1.0}, "power_budget_w"),
     ("I2/G1", {"parent": "I3/T1"}, "cannot set"),

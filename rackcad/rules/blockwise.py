@@ -10,8 +10,9 @@ instance re-checks that instance and the floor, not the hall. How each kind of r
   rails, oversubscription per switch): the union of the pieces' findings;
 - `bandwidth.oversubscription` also compares a switch with the top tier of its protocol across the whole
   design: exact when every piece has the same top tiers, else the design is checked expanded;
-- rules that read where racks stand on the floor (overlap, off the floor, keep-outs) and `catalog.bad_file`
-  (about the catalog, not the design) run once, on every rack of the hall and nothing else;
+- rules whose findings depend on where racks stand in the hall (`Rule.on_floor`: overlap, off the floor,
+  keep-outs) and `catalog.bad_file` (about the catalog, not the design) run once, on every rack of the
+  hall and nothing else (lengths depend on distances only, which a class keeps);
 - `catalog.estimate` joins the estimates every piece noted (each member's ids);
 - `catalog.unknown_part` names the first users of a part across the design: a piece that finds one makes
   the design be checked expanded.
@@ -35,14 +36,6 @@ from rackcad.rules.context import Context, FigureUse
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
 from rackcad.rules.violation import Violation, natural
-
-_FLOOR_READS = frozenset({"rack.position", "floor"})
-
-
-def on_floor(rule: Rule) -> bool:
-    """Whether a design rule's findings depend on where racks stand (so no piece can hold them)."""
-    return rule.scope == "design" and bool(rule.reads & _FLOOR_READS)
-
 
 def _piece_result(piece: Piece, rules: list[Rule], run) -> tuple[list[Violation], dict, dict]:
     key = tuple(rule.code for rule in rules)
@@ -114,7 +107,7 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
     progress = progress or no_progress
     steps = len(pieces) + 1
     estimate = next((r for r in rules if isinstance(r, Estimate)), None)
-    whole = [r for r in rules if on_floor(r) or isinstance(r, BadFile)]
+    whole = [r for r in rules if r.on_floor or isinstance(r, BadFile)]
     per_piece = [r for r in rules if r not in whole and r is not estimate]
     found: list[Violation] = []
     uses = _Uses()
