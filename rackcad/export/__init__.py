@@ -76,11 +76,14 @@ def export_cables(design: Design, path: str | Path, progress: Progress | None = 
 
 
 def diagram_items(design: Design, view: str) -> int:
-    """What a diagram of `view` draws, counted against MAX_DIAGRAM_ITEMS: a floor plan racks (its runs
-    join racks), the elevation and topology parts and links."""
+    """What a diagram of `view` draws, counted against MAX_DIAGRAM_ITEMS without expanding any instance: a
+    floor plan racks (its runs join racks), the elevation and topology parts and links."""
+    blocks = {block.id: block for block in design.blocks}
+    placed = [blocks[i.block] for i in design.instances if i.block in blocks]
     if view == "floor":
-        return len(design.racks)
-    return len(design.nodes) + len(design.links)
+        return len(design.racks) + sum(len(b.racks) for b in placed)
+    return (len(design.nodes) + len(design.links) + sum(len(b.nodes) + len(b.links) for b in placed)
+            + sum(len(p.ends) for p in design.patterns))
 
 
 def export_diagram(design: Design, path: str | Path, view: str = "elevation", dpi: float = 150,

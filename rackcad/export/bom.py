@@ -1,7 +1,8 @@
 """Bill of materials: one row per part number, with quantities, power, weight and where each figure comes from.
 
 Rows cover every rack and placed part (trays, chips, NICs, power shelves, CDUs, switches ...) and the cables
-and optics the links need, as the design's Figures chose them link by link (`rackcad.figures.choice`):
+and optics the links need, as the design's Figures chose them link by link (`rackcad.figures.choice`;
+transceivers counted as whole modules per node, port group and part, shared by the links on them):
 passive DACs, active copper, transceivers with their fibre, CPO fibre and the transceivers at the non-CPO end. A copper spine is one row per protocol counting its links
 (`spine:nvlink5`, unit `link`): it ships inside the rack, but procurement and the integrator still want
 to see how many links it carries. Board and in-package links need nothing and are only counted in the totals.
@@ -122,6 +123,7 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     """The bill of materials of `design`."""
     schedule = schedule or Schedule(design, index)
     figures = schedule.index
+    design = figures.design  # the expanded view: every instance's parts and links
     catalog = figures.catalog
 
     rack_parts = Counter(r.part for r in design.racks)
@@ -144,7 +146,7 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
         note = f"power overridden on {overridden[part_id]} of {quantity}" if overridden[part_id] else ""
         rows.append(_row(part, part_id, quantity, node_power[part_id], note=note))
 
-    derived: Counter[str] = Counter()
+    derived: Counter[str] = Counter(figures.module_units())  # transceivers shared by the links on them
     lengths: dict[str, float] = defaultdict(float)
     unmeasured: Counter[str] = Counter()
     spine: Counter[str] = Counter()
@@ -153,9 +155,6 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
         by_class[choice.category] += link.count
         if choice.category == "backplane":
             spine[link.protocol] += link.count
-        for optic, quantity in ((choice.optic_a, choice.optics_a), (choice.optic_b, choice.optics_b)):
-            if optic and quantity:
-                derived[optic] += quantity
         if choice.cable:
             derived[choice.cable] += choice.cables
             if length is None:

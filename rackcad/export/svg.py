@@ -491,6 +491,7 @@ def elevation_pages(design: Design, index: DesignIndex | None = None, today: dat
                     racks_per_page: int | None = RACKS_PER_PAGE) -> list[Drawing]:
     """The elevation of every rack, `racks_per_page` racks per drawing (None: all on one)."""
     index = Figures.of(design, index)
+    design = index.design  # the expanded view: every instance's racks
     drawer = _Elevation(design, index, elevation(design, index=index), today or date.today())
     ids = [r.id for r in design.racks]
     if racks_per_page is None or len(ids) <= racks_per_page:
@@ -642,7 +643,8 @@ class _Topology:
 
 def topology_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
     """Accelerators, CPUs and switch tiers in bands, with links aggregated per pair (or per group pair)."""
-    return _Topology(design, Figures.of(design, index), today or date.today()).draw()
+    index = Figures.of(design, index)
+    return _Topology(index.design, index, today or date.today()).draw()
 
 
 # ------------------------------------------------------------------ floor plan
@@ -819,7 +821,8 @@ class _Floor:
 
 def floor_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
     """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks."""
-    return _Floor(design, Figures.of(design, index), today or date.today()).draw()
+    index = Figures.of(design, index)
+    return _Floor(index.design, index, today or date.today()).draw()
 
 
 def _steps(step: float, length: float, ends: bool = False) -> list[float]:
