@@ -122,6 +122,21 @@ def test_instance_item_edits(doc):
     assert doc.find(link) is not None and doc.find("I1/R1") is not None
 
 
+def test_an_own_part_in_an_instance_rack_counts_there(doc):
+    """A management switch (100 W) added in a free U of rack R0002 is that rack's load, not an orphan."""
+    u = doc.free_u("I2/R1")
+    switch = doc.place("mgmt-switch-sn2201", parent="I2/R1", u=u)
+    assert doc.rack_of(switch).id == "I2/R1"
+    info = rackcad.summary(doc.design)
+    assert info["per_rack"][1]["power_w"] == RACK_W + 100.0 and info["per_rack"][2]["power_w"] == RACK_W
+    assert not [v for v in rackcad.validate(doc.design).violations if v.code == "geometry.orphan"]
+    assert_as_expanded(doc.design)
+    doc.remove("I2")  # the instance takes the part placed in it
+    assert doc.find(switch) is None
+    doc.undo()
+    assert doc.find(switch) is not None
+
+
 def test_moved_instances_are_checked_where_they_stand(doc):
     """Rack R0009 moved behind the 3.6 m deep hall (0.6 x 1.068 m = 0.64 m² outside it) and R0003 pushed
     300 mm into R0004: exactly those findings, the same as the expanded hall's."""
