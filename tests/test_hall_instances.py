@@ -164,6 +164,14 @@ def test_refused_edits_change_nothing(doc, item, fields, expected):
     assert dumps(doc.design) == before and not doc.history.can_undo
 
 
+def test_deleting_the_rack_of_a_one_rack_instance_deletes_the_instance(doc):
+    doc.remove("I4/R1")
+    assert doc.design.instance("I4") is None and doc.find("I4/G1") is None
+    assert rackcad.summary(doc.design)["racks"] == RACKS - 1
+    doc.undo()
+    assert [i.id for i in doc.design.instances][:5] == ["I1", "I2", "I3", "I4", "I5"]
+
+
 def test_a_removed_block_in_use_is_refused(doc):
     with pytest.raises(EditError, match="placed as 16 instances"):
         doc.remove("BLK1")
