@@ -139,3 +139,15 @@ def test_refused_edits_change_nothing(doc, item, fields, expected):
 def test_a_removed_block_in_use_is_refused(doc):
     with pytest.raises(EditError, match="placed as 16 instances"):
         doc.remove("BLK1")
+
+
+def test_exports_count_every_instance(tmp_path, capsys):
+    """Until exports stream per block, the CLI hands them the expanded hall: 3 one-tray racks hold 3 x 4
+    GPUs and 3 x 9 switch trays."""
+    hall = tmp_path / "hall.rackcad"
+    save(templates.build("gb200-nvl72", compute_trays=1, racks=3), hall)
+    assert main(["bom", str(hall), "-o", str(tmp_path / "bom.csv")]) == 0
+    rows = {line.split(",")[0].lstrip("\ufeff"): line.split(",") for line in (tmp_path / "bom.csv").read_text(
+        encoding="utf-8-sig").splitlines()[1:]}
+    assert rows["b200-gb200"][4] == "12" and rows["nvlink5-switch-tray"][4] == "27" and rows["mgx-nvl72-rack"][4] == "3"
+    capsys.readouterr()

@@ -13,10 +13,12 @@ from rackcad.catalog import Catalog
 from rackcad.figures import Figures
 from rackcad.memory import without_cyclic_gc
 from rackcad.model import Design
+from rackcad.progress import Progress, no_progress
 from rackcad.topology import DesignIndex, is_scale_up_protocol
 
 
-def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> dict:
+def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None,
+            progress: Progress | None = None) -> dict:
     """Counts, power and heat per rack, NVLink domains and per-accelerator scale-up bandwidth.
 
     Power and heat come from the design's Figures (`rackcad.figures`): each part's design (maximum) power
@@ -25,14 +27,19 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     times the liquid-cooled share, the rest goes to air. Bandwidth is Gb/s per direction.
     `bisection_gbps` and `alltoall_gbps_per_gpu` are those of the largest NVLink domain (0 without one);
     `domains` has every domain's fabric figures (see `rackcad.analysis.fabric`), largest first.
+    `progress` hears of each of its SUMMARY_STEPS steps (figures, racks, fabrics, optics).
     """
+    progress = progress or no_progress
     with without_cyclic_gc():
         if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
             out = summary_blocks(design, catalog or (index.catalog if index is not None else None), _finish)
             if out is not None:
                 return out
+        progress(0, SUMMARY_STEPS, "summary: deriving figures")
         figures = Figures.of(design, index, catalog)
-        return _summary(figures.design, figures)
+        info = _summary(figures.design, figures, progress)
+        progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
+        return info
 
 
 def _finish(design: Design, fields: dict) -> dict:
@@ -43,7 +50,11 @@ def _finish(design: Design, fields: dict) -> dict:
     return out
 
 
-def _summary(design: Design, figures: Figures) -> dict:
+SUMMARY_STEPS = 4
+
+
+def _summary(design: Design, figures: Figures, progress: Progress = no_progress) -> dict:
+    progress(1, SUMMARY_STEPS, "summary: racks")
     counts: Counter[str] = Counter()
     dies = 0
     unknown: list[str] = []
@@ -58,11 +69,13 @@ def _summary(design: Design, figures: Figures) -> dict:
 
     per_rack = [rack_row(rack, figures.load(rack.id)) for rack in design.racks]
 
+    progress(2, SUMMARY_STEPS, "summary: NVLink domains")
     fabrics = domain_fabrics(design, index=figures)
     per_acc = [figures.scale_up_gbps(n) for n in figures.accelerators]
     by_protocol: Counter[str] = Counter()
     for link in design.links:
         by_protocol[link.protocol] += link.count
+    progress(3, SUMMARY_STEPS, "summary: optics and scale-out")
     modules = figures.modules()
 
     return _finish(design, {

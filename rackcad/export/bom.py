@@ -1,7 +1,8 @@
 """Bill of materials: one row per part number, with quantities, power, weight and where each figure comes from.
 
 Rows cover every rack and placed part (trays, chips, NICs, power shelves, CDUs, switches ...) and the cables
-and optics the links need, as the design's Figures chose them link by link (`rackcad.figures.choice`):
+and optics the links need, as the design's Figures chose them link by link (`rackcad.figures.choice`;
+transceivers counted as whole modules per node, port group and part, shared by the links on them):
 passive DACs, active copper, transceivers with their fibre, CPO fibre and the transceivers at the non-CPO end. A copper spine is one row per protocol counting its links
 (`spine:nvlink5`, unit `link`): it ships inside the rack, but procurement and the integrator still want
 to see how many links it carries. Board and in-package links need nothing and are only counted in the totals.
@@ -27,6 +28,7 @@ from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import write_csv
 from rackcad.figures import SPINE_PAIRS_PER_LINK
 from rackcad.model import Design
+from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 from rackcad.vocabulary import protocol_name
 
@@ -121,6 +123,7 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     """The bill of materials of `design`."""
     schedule = schedule or Schedule(design, index)
     figures = schedule.index
+    design = figures.design  # the expanded view: every instance's parts and links
     catalog = figures.catalog
 
     rack_parts = Counter(r.part for r in design.racks)
@@ -143,18 +146,15 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
         note = f"power overridden on {overridden[part_id]} of {quantity}" if overridden[part_id] else ""
         rows.append(_row(part, part_id, quantity, node_power[part_id], note=note))
 
-    derived: Counter[str] = Counter()
+    derived: Counter[str] = Counter(figures.module_units())  # transceivers shared by the links on them
     lengths: dict[str, float] = defaultdict(float)
     unmeasured: Counter[str] = Counter()
     spine: Counter[str] = Counter()
     by_class: Counter[str] = Counter()
-    for link, length, choice in schedule.entries:
+    for link, length, choice in schedule.iter_entries():
         by_class[choice.category] += link.count
         if choice.category == "backplane":
             spine[link.protocol] += link.count
-        for optic, quantity in ((choice.optic_a, choice.optics_a), (choice.optic_b, choice.optics_b)):
-            if optic and quantity:
-                derived[optic] += quantity
         if choice.cable:
             derived[choice.cable] += choice.cables
             if length is None:
@@ -193,11 +193,24 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     return Bom(design.name, rows, totals)
 
 
-def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
+def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = None,
+                  progress: Progress | None = None) -> None:
+    """Write the BOM rows as CSV, row by row."""
+    if progress:
+        progress(0, 0, "bill of materials: deriving figures")
     rows = bom(design, index).rows
-    write_csv(path, COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows))
+    write_csv(path, COLUMNS, ((getattr(r, c) for c in COLUMNS) for r in rows), progress, len(rows),
+              "bill of materials")
 
 
-def write_bom_json(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
+def write_bom_json(design: Design, path: str | Path, index: DesignIndex | None = None,
+                   progress: Progress | None = None) -> None:
+    """Write the BOM as JSON, encoded piece by piece into the file (never one string of it all)."""
+    if progress:
+        progress(0, 0, "bill of materials: deriving figures")
     data = bom(design, index).to_dict()
-    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    if progress:
+        progress(len(data["rows"]), len(data["rows"]), "bill of materials")

@@ -21,18 +21,19 @@ The result equals `validate(expanded(design))` item by item (tests compare the t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
-from rackcad.figures.pieces import Piece, racks_only, split
-from rackcad.model import Design
+from rackcad.figures.pieces import MARK_ID, Piece, racks_only, split
+from rackcad.model import Design, Instance
 from rackcad.rules.bandwidth import Oversubscription
 from rackcad.rules.catalog_rules import BadFile, Estimate, UnknownPart
 from rackcad.rules.context import Context, FigureUse
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
-from rackcad.rules.violation import Violation
+from rackcad.rules.violation import Violation, natural
 
 _FLOOR_READS = frozenset({"rack.position", "floor"})
 
@@ -58,18 +59,47 @@ def _piece_result(piece: Piece, rules: list[Rule], run) -> tuple[list[Violation]
     return result
 
 
-def _merge(uses: dict[tuple[str, str], FigureUse], found: dict[tuple[str, str], FigureUse], ids=None,
-           members=()) -> None:
-    for key, use in found.items():
-        mine = uses.get(key)
-        if mine is None:
-            mine = uses[key] = FigureUse(use.part, use.name, use.value, use.source, {})
-        if ids is None:
-            mine.subjects.update(use.subjects)
-            continue
-        for member in members:
-            mapped = ids(member)
-            mine.subjects.update(dict.fromkeys(map(mapped, use.subjects)))
+class _Uses:
+    """The estimates noted across the pieces: subjects of the rest as found, and per class the stand-in's
+    subjects with the members they stand for (mapped only at the end, in order)."""
+
+    def __init__(self) -> None:
+        self.rest: dict[tuple[str, str], FigureUse] = {}
+        self.classes: dict[tuple[str, str], list[tuple[list[Instance], FigureUse]]] = {}
+        self.meta: dict[tuple[str, str], FigureUse] = {}
+
+    def add(self, found: dict[tuple[str, str], FigureUse], members: list[Instance] | None = None) -> None:
+        for key, use in found.items():
+            self.meta.setdefault(key, use)
+            if members is None:
+                mine = self.rest.setdefault(key, FigureUse(use.part, use.name, use.value, use.source, {}))
+                mine.subjects.update(use.subjects)
+            else:
+                self.classes.setdefault(key, []).append((members, use))
+
+    def violations(self, estimate: Estimate) -> Iterator[Violation]:
+        for key in sorted(self.meta):
+            meta = self.meta[key]
+            use = FigureUse(meta.part, meta.name, meta.value, meta.source, dict(self.rest.get(key, FigureUse(
+                meta.part, meta.name, meta.value, meta.source)).subjects))
+            parts = self.classes.get(key, [])
+            if not parts:
+                yield estimate.about(use)
+                continue
+            if use.subjects or not all(m.id[-1:].isdigit() for members, _ in parts for m in members):
+                for members, found in parts:
+                    for member in members:
+                        use.subjects.update(dict.fromkeys(map(Piece.ids(member), found.subjects)))
+                yield estimate.about(use)
+                continue
+            # Every subject is a member's: member ids ending in a digit sort before anything after them,
+            # so natural order is the members' natural order, each member's items in the stand-in's order.
+            rows = []
+            for members, found in parts:
+                locals_ = sorted((s[len(MARK_ID):] for s in found.subjects), key=natural)
+                rows += [(natural(m.id), m.id, locals_) for m in members]
+            rows.sort(key=lambda row: row[0])
+            yield estimate.about(use, [member + local for _, member, locals_ in rows for local in locals_])
 
 
 def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], run, settle) -> Report | None:
@@ -82,7 +112,7 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
     whole = [r for r in rules if on_floor(r) or isinstance(r, BadFile)]
     per_piece = [r for r in rules if r not in whole and r is not estimate]
     found: list[Violation] = []
-    uses: dict[tuple[str, str], FigureUse] = {}
+    uses = _Uses()
     tops: dict[str, set[int]] = {}
     for piece in pieces:
         violations, estimates, piece_tops = _piece_result(piece, per_piece, run)
@@ -92,12 +122,12 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
             return None
         if not piece.repeated:
             found.extend(violations)
-            _merge(uses, estimates)
+            uses.add(estimates)
             continue
         for member in piece.members:
             ids, text = Piece.ids(member), Piece.text(member)
             found.extend(replace(v, message=text(v.message), subjects=tuple(map(ids, v.subjects))) for v in violations)
-        _merge(uses, estimates, Piece.ids, piece.members)
+        uses.add(estimates, piece.members)
     if any(len(levels) > 1 for levels in tops.values()):
         return None
     floor = racks_only(design)
@@ -105,7 +135,7 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
     ctx = Context(floor, floor_figures.catalog, floor_figures)
     for rule in whole:
         found.extend(run(rule, ctx))
-    _merge(uses, ctx.estimates)
+    uses.add(ctx.estimates)
     if estimate is not None:
-        found.extend(estimate.about(use) for _, use in sorted(uses.items()))
+        found.extend(uses.violations(estimate))
     return settle(found, design)
