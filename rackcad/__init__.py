@@ -61,11 +61,13 @@ def Checker(doc, catalog=None):  # noqa: N802 - the public name of a class
     return _Checker(doc, catalog)
 
 
-def validate(design, catalog=None):
-    """Run every rule on `design`; returns a Report (.violations, .errors, .warnings, .ok, .to_dict())."""
+def validate(design, catalog=None, progress=None):
+    """Run every rule on `design`; returns a Report (.violations, .errors, .warnings, .ok, .to_dict()).
+
+    `progress(done, total, label)` (rackcad.progress) hears of each rule as it starts."""
     from rackcad.rules import validate as _validate
 
-    return _validate(design, catalog)
+    return _validate(design, catalog, progress=progress)
 
 
 __all__ = [

@@ -15,6 +15,7 @@ _SCRATCH = Path(tempfile.mkdtemp(prefix="rackcad-tests-"))
 os.environ["XDG_CACHE_HOME"] = str(_SCRATCH / "cache")
 os.environ["XDG_STATE_HOME"] = str(_SCRATCH / "state")
 os.environ.pop("RACKCAD_CATALOG_PATH", None)
+os.environ.pop("RACKCAD_PROGRESS", None)  # no progress bar in test output, whatever the shell says
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rackcad.analysis.blockwise import rack_row, summary_blocks
 from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
 from rackcad.analysis.optics import end_optics, optics_summary
@@ -12,10 +13,12 @@ from rackcad.catalog import Catalog
 from rackcad.figures import Figures
 from rackcad.memory import without_cyclic_gc
 from rackcad.model import Design
+from rackcad.progress import Progress, no_progress
 from rackcad.topology import DesignIndex, is_scale_up_protocol
 
 
-def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> dict:
+def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None,
+            progress: Progress | None = None) -> dict:
     """Counts, power and heat per rack, NVLink domains and per-accelerator scale-up bandwidth.
 
     Power and heat come from the design's Figures (`rackcad.figures`): each part's design (maximum) power
@@ -24,13 +27,34 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     times the liquid-cooled share, the rest goes to air. Bandwidth is Gb/s per direction.
     `bisection_gbps` and `alltoall_gbps_per_gpu` are those of the largest NVLink domain (0 without one);
     `domains` has every domain's fabric figures (see `rackcad.analysis.fabric`), largest first.
+    `progress` hears of each of its SUMMARY_STEPS steps (figures, racks, fabrics, optics).
     """
+    progress = progress or no_progress
     with without_cyclic_gc():
+        if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
+            out = summary_blocks(design, catalog or (index.catalog if index is not None else None), _finish)
+            if out is not None:
+                return out
+        progress(0, SUMMARY_STEPS, "summary: deriving figures")
         figures = Figures.of(design, index, catalog)
-        return _summary(design, figures)
+        info = _summary(figures.design, figures, progress)
+        progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
+        return info
 
 
-def _summary(design: Design, figures: Figures) -> dict:
+def _finish(design: Design, fields: dict) -> dict:
+    """The summary's fields with what it reads of the design itself: its name first, facility last."""
+    out = {"name": design.name, **fields}
+    out["facility"] = facility(fields["per_rack"], _int(design.metadata.get("param.sus")),
+                               _float(design.metadata.get("site.power_w")))
+    return out
+
+
+SUMMARY_STEPS = 4
+
+
+def _summary(design: Design, figures: Figures, progress: Progress = no_progress) -> dict:
+    progress(1, SUMMARY_STEPS, "summary: racks")
     counts: Counter[str] = Counter()
     dies = 0
     unknown: list[str] = []
@@ -43,31 +67,18 @@ def _summary(design: Design, figures: Figures) -> dict:
         if part.kind in ("gpu", "xpu"):
             dies += part.dies or 1
 
-    per_rack = []
-    for rack in design.racks:
-        load = figures.load(rack.id)
-        per_rack.append(
-            {
-                "id": rack.id,
-                "name": rack.name,
-                "part": rack.part,
-                "power_w": round(load.power_w, 3),
-                "power_budget_w": rack.power_budget_w,
-                "heat_liquid_w": round(load.liquid_w, 3),
-                "heat_air_w": round(load.air_w, 3),
-                "optics_w": round(load.optics_w, 3),
-            }
-        )
+    per_rack = [rack_row(rack, figures.load(rack.id)) for rack in design.racks]
 
+    progress(2, SUMMARY_STEPS, "summary: NVLink domains")
     fabrics = domain_fabrics(design, index=figures)
     per_acc = [figures.scale_up_gbps(n) for n in figures.accelerators]
     by_protocol: Counter[str] = Counter()
     for link in design.links:
         by_protocol[link.protocol] += link.count
+    progress(3, SUMMARY_STEPS, "summary: optics and scale-out")
     modules = figures.modules()
 
-    return {
-        "name": design.name,
+    return _finish(design, {
         "racks": len(design.racks),
         "counts": dict(sorted(counts.items())),
         "gpu_dies": dies,
@@ -90,9 +101,8 @@ def _summary(design: Design, figures: Figures) -> dict:
         "unknown_parts": sorted(set(unknown)),
         "scale_out": scale_out(design, figures),
         "optics": optics_summary(end_optics(figures)),
-        "facility": facility(per_rack, _int(design.metadata.get("param.sus")),
-                             _float(design.metadata.get("site.power_w"))),
-    }
+        "facility": None,
+    })
 
 
 def _int(text: str | None) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rackcad.cli.common import EXIT_OK, CliError, load_design, print_json
+from rackcad.cli.common import EXIT_OK, CliError, load_design, print_json, progress_bar
 from rackcad.units import fmt_gbps, fmt_power
 
 
@@ -44,15 +44,16 @@ def cmd_new(args) -> int:
         if not sep or not key:
             raise CliError(f"--set {item!r}: expected KEY=VALUE")
         params[key.strip()] = value
-    try:
-        design = build(args.template, **params)
-    except TemplateError as exc:
-        raise CliError(str(exc)) from None
-    try:
-        save(design, args.output)
-    except OSError as exc:
-        raise CliError(f"{args.output}: {exc.strerror or exc}") from None
-    info = summary(design)
+    with progress_bar() as bar:
+        try:
+            design = build(args.template, progress=bar, **params)
+        except TemplateError as exc:
+            raise CliError(str(exc)) from None
+        try:
+            save(design, args.output, progress=bar)
+        except OSError as exc:
+            raise CliError(f"{args.output}: {exc.strerror or exc}") from None
+        info = summary(design, progress=bar)
     print(f"wrote {args.output}: {info['racks']} racks, {info['counts'].get('gpu', 0) + info['counts'].get('xpu', 0)}"
           f" accelerators, {info['links']:,} links, {fmt_power(info['power_w'])}")
     return EXIT_OK
@@ -161,15 +162,16 @@ def cmd_info(args) -> int:
     from rackcad.analysis import summary
     from rackcad.catalog import UnknownPart
 
-    design = load_design(args.file)
-    if args.site_mw is not None:
-        if not args.site_mw > 0:
-            raise CliError("--site-mw must be a positive number of megawatts")
-        design.metadata["site.power_w"] = str(args.site_mw * 1e6)
-    try:
-        info = summary(design)
-    except UnknownPart as exc:  # pragma: no cover - summary tolerates unknown parts
-        raise CliError(str(exc)) from None
+    if args.site_mw is not None and not args.site_mw > 0:
+        raise CliError("--site-mw must be a positive number of megawatts")
+    with progress_bar() as bar:
+        design = load_design(args.file, bar)
+        if args.site_mw is not None:
+            design.metadata["site.power_w"] = str(args.site_mw * 1e6)
+        try:
+            info = summary(design, progress=bar)
+        except UnknownPart as exc:  # pragma: no cover - summary tolerates unknown parts
+            raise CliError(str(exc)) from None
     if args.format == "json":
         print_json(info)
     else:

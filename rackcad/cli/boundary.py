@@ -3,6 +3,8 @@
 - A CliError (a bad file, a bad argument) is one line on stderr, exit 2.
 - An OSError nobody caught (a full disk while writing an export, a folder that vanished) is one line naming
   the file, exit 2: the user can fix it.
+- Ctrl+C (KeyboardInterrupt, or Cancelled from the progress bar) is exit 130; an interrupted write leaves
+  no file behind (every output goes through files/atomic.py), which the one line on stderr says.
 - Anything else is a bug: one line naming the command, the file and the exception, exit 3, with a hint to
   run again with `--debug`, which shows the traceback instead.
 
@@ -20,10 +22,13 @@ import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
 
+from rackcad.progress import Cancelled
 from rackcad.text import escaped, shorten
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as shells report a command stopped by Ctrl+C."""
 MESSAGE_CHARS = 300
 
 log = logging.getLogger("rackcad")
@@ -43,7 +48,11 @@ class EscapingWriter(io.TextIOBase):
         self._stream.flush()
 
     def isatty(self) -> bool:
-        return self._stream.isatty()
+        return not self._stream.closed and self._stream.isatty()
+
+    @property
+    def closed(self) -> bool:  # type: ignore[override]
+        return self._stream.closed
 
     @property
     def encoding(self):  # type: ignore[override]
@@ -84,8 +93,9 @@ def run(command: Callable[[], int], name: str, file: str | None, debug: bool, cl
         log.warning("%s", exc)
         error(str(exc))
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    except (KeyboardInterrupt, Cancelled):
+        error("stopped (Ctrl+C); nothing was written")
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
     except OSError as exc:

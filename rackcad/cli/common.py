@@ -9,8 +9,11 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from rackcad.cli.progress_bar import ProgressBar
+
 if TYPE_CHECKING:
     from rackcad.model import Design
+    from rackcad.progress import Progress
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -21,13 +24,25 @@ class CliError(Exception):
     """A failure reported as one line on stderr with exit code 2."""
 
 
-def load_design(path: str) -> Design:
+def load_design(path: str, progress: Progress | None = None, expand: bool = False) -> Design:
+    """The design in `path` (`progress` hears of the load); with `expand`, as flat lists (instances and
+    patterns expanded, `rackcad.model.expanded`) for commands that read every part and link one by one."""
     from rackcad.files import LoadError, load
 
     try:
-        return load(path)
+        design = load(path, progress)
     except LoadError as exc:
         raise CliError(str(exc)) from None
+    if expand:
+        from rackcad.model import expanded
+
+        return expanded(design)
+    return design
+
+
+def progress_bar() -> ProgressBar:
+    """The progress bar of a long command, on stderr (drawn only on a terminal; see cli/progress_bar.py)."""
+    return ProgressBar(sys.stderr)
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from rackcad.cli.common import EXIT_OK, CliError, load_design, number
+from rackcad.cli.common import EXIT_OK, CliError, load_design, number, progress_bar
 
 VIEWS = ("elevation", "topology", "floor")
 """The diagram views; the same as rackcad.export.svg.VIEWS (a test keeps them equal), listed here so that
@@ -33,14 +33,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args, write, errors: type[Exception]) -> int:
-    """Load the design, `write(design, output)`, and turn `errors` and OSError into one-line CLI errors."""
-    design = load_design(args.file)
-    try:
-        write(design, args.output)
-    except errors as exc:
-        raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"{args.output}: {exc.strerror or exc}") from None
+    """Load the design, `write(design, output, progress)` under a progress bar, and turn `errors` and
+    OSError into one-line CLI errors."""
+    with progress_bar() as bar:
+        design = load_design(args.file, bar, expand=True)
+        try:
+            write(design, args.output, bar)
+        except errors as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            raise CliError(f"{args.output}: {exc.strerror or exc}") from None
     print(f"wrote {args.output}")
     return EXIT_OK
 
@@ -63,12 +65,13 @@ def cmd_diagram(args) -> int:
         from rackcad.interop import InteropError
         from rackcad.interop.drawio import write_drawio
 
-        return _run(args, lambda design, path: write_drawio(design, path, args.view), InteropError)
+        return _run(args, lambda design, path, progress: write_drawio(design, path, args.view), InteropError)
     if suffix == "dxf":
         from rackcad.interop import InteropError
         from rackcad.interop.dxf_floor import write_dxf
 
-        return _run(args, write_dxf, InteropError)
+        return _run(args, lambda design, path, progress: write_dxf(design, path), InteropError)
     from rackcad.export import ExportError, export_diagram
 
-    return _run(args, lambda design, path: export_diagram(design, path, args.view, args.dpi), ExportError)
+    return _run(args, lambda design, path, progress: export_diagram(design, path, args.view, args.dpi, progress),
+                ExportError)

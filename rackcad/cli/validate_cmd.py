@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from rackcad.cli.common import EXIT_OK, EXIT_VIOLATIONS, load_design, print_json
+from rackcad.cli.common import EXIT_OK, EXIT_VIOLATIONS, load_design, print_json, progress_bar
 
 if TYPE_CHECKING:
     from rackcad.rules import Report, Violation
@@ -65,9 +65,11 @@ def cmd_validate(args) -> int:
     from rackcad.figures import Figures
     from rackcad.rules import validate
 
-    design = load_design(args.file)
-    index = Figures(design)
-    report = validate(design, index=index)
+    with progress_bar() as bar:
+        design = load_design(args.file, bar)
+        bar(0, 0, "checking: deriving figures")
+        index = Figures(design)
+        report = validate(design, index=index, progress=bar)
     if args.format == "json":
         print_json({"file": args.file, **report.to_dict()})
     else:

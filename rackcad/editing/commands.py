@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
-from rackcad.model import Design, Link, Node, Rack
+from rackcad.model import Block, Design, Instance, Link, LinkPattern, Node, Rack
 
 if TYPE_CHECKING:
     from rackcad.document import Store
 
-Item = Union[Rack, Node, Link]
+Item = Union[Rack, Node, Link, Block, Instance, LinkPattern]
 
 
 class Command:
@@ -67,6 +67,17 @@ class Replace(Command):
 
     def ids(self) -> set[str]:
         return {self.new.id}
+
+
+@dataclass
+class Override(Replace):
+    """Swap an instance for one with other overrides: an edit of the instance's items (`touched`, their
+    expanded ids), never a copy of its block."""
+
+    touched: frozenset[str] = frozenset()
+
+    def ids(self) -> set[str]:
+        return {self.new.id, *self.touched}
 
 
 @dataclass

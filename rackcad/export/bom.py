@@ -28,6 +28,7 @@ from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import write_csv
 from rackcad.figures import SPINE_PAIRS_PER_LINK
 from rackcad.model import Design
+from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 from rackcad.vocabulary import protocol_name
 
@@ -122,6 +123,7 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     """The bill of materials of `design`."""
     schedule = schedule or Schedule(design, index)
     figures = schedule.index
+    design = figures.design  # the expanded view: every instance's parts and links
     catalog = figures.catalog
 
     rack_parts = Counter(r.part for r in design.racks)
@@ -149,7 +151,7 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     unmeasured: Counter[str] = Counter()
     spine: Counter[str] = Counter()
     by_class: Counter[str] = Counter()
-    for link, length, choice in schedule.entries:
+    for link, length, choice in schedule.iter_entries():
         by_class[choice.category] += link.count
         if choice.category == "backplane":
             spine[link.protocol] += link.count
@@ -191,11 +193,24 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     return Bom(design.name, rows, totals)
 
 
-def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
+def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = None,
+                  progress: Progress | None = None) -> None:
+    """Write the BOM rows as CSV, row by row."""
+    if progress:
+        progress(0, 0, "bill of materials: deriving figures")
     rows = bom(design, index).rows
-    write_csv(path, COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows))
+    write_csv(path, COLUMNS, ((getattr(r, c) for c in COLUMNS) for r in rows), progress, len(rows),
+              "bill of materials")
 
 
-def write_bom_json(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
+def write_bom_json(design: Design, path: str | Path, index: DesignIndex | None = None,
+                   progress: Progress | None = None) -> None:
+    """Write the BOM as JSON, encoded piece by piece into the file (never one string of it all)."""
+    if progress:
+        progress(0, 0, "bill of materials: deriving figures")
     data = bom(design, index).to_dict()
-    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    if progress:
+        progress(len(data["rows"]), len(data["rows"]), "bill of materials")

@@ -9,12 +9,14 @@ twin-port module); a CPO link shows the transceiver its non-CPO end needs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
 from rackcad.export.csvsafe import write_csv
 from rackcad.figures import Choice, Figures
 from rackcad.model import Design, Link, PortRef
+from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 
 
@@ -28,46 +30,65 @@ COLUMNS = [
 
 
 class Schedule:
-    """The cable schedule of a design: `rows` (dicts keyed by COLUMNS) and each record's Choice."""
+    """The cable schedule of a design: `rows` (dicts keyed by COLUMNS) and each record's Choice.
+
+    `iter_entries` and `values` yield record by record, for writers that stream (the CSV); `entries` and
+    `rows` are the same as lists.
+    """
 
     def __init__(self, design: Design, index: DesignIndex | None = None):
-        self.design = design
         self.index = Figures.of(design, index)
+        self.design = self.index.design
+        """The expanded view: a hall of instances lists every instance's links."""
+
+    def iter_entries(self) -> Iterator[tuple[Link, float | None, Choice]]:
+        """(link, length in metres or None, choice) for every link record, in design order."""
+        figures = self.index.link_figures
+        for link in self.design.links:
+            fig = figures[link.id]
+            yield fig.link, fig.length_m, fig.choice
 
     @cached_property
     def entries(self) -> list[tuple[Link, float | None, Choice]]:
-        """(link, length in metres or None, choice) for every link record, in design order."""
-        figures = self.index.link_figures
-        return [(fig.link, fig.length_m, fig.choice) for fig in (figures[link.id] for link in self.design.links)]
+        """`iter_entries` as a list."""
+        return list(self.iter_entries())
 
-    def _end(self, end: PortRef) -> tuple:
+    def _node(self, node_id: str) -> tuple:
+        """(rack name, rack U, node name, part) of one end's node; a node's many links share it."""
         index = self.index
-        node = index.nodes.get(end.node)
-        rack = index.rack_of.get(end.node) if node else None
-        u = index.rack_u_of.get(end.node) if node else None
-        port = end.port if end.index is None else f"{end.port}[{end.index}]"
+        node = index.nodes.get(node_id)
+        rack = index.rack_of.get(node_id) if node else None
+        u = index.rack_u_of.get(node_id) if node else None
         return (
             index.name(rack) if rack else None,
             _number(u),
-            node.name if node else end.node,
+            node.name if node else node_id,
             node.part if node else None,
-            port,
         )
 
-    @cached_property
-    def rows(self) -> list[dict]:
-        rows = []
-        for link, length, choice in self.entries:
-            fig = self.index.link_figures[link.id]
-            values = (
-                link.id, link.name, *self._end(link.a), *self._end(link.b),
-                link.protocol, self.index.link_figures[link.id].medium, link.count,
+    def _end(self, end: PortRef, nodes: dict[str, tuple]) -> tuple:
+        at = nodes.get(end.node)
+        if at is None:
+            at = nodes[end.node] = self._node(end.node)
+        return (*at, end.port if end.index is None else f"{end.port}[{end.index}]")
+
+    def values(self) -> Iterator[tuple]:
+        """Each record's row as a tuple in COLUMNS order, in design order."""
+        link_figures = self.index.link_figures
+        nodes: dict[str, tuple] = {}
+        for link, length, choice in self.iter_entries():
+            fig = link_figures[link.id]
+            yield (
+                link.id, link.name, *self._end(link.a, nodes), *self._end(link.b, nodes),
+                link.protocol, fig.medium, link.count,
                 _number(self.index.link_gbps(link)),
                 None if length is None else round(length, 2), choice.category, choice.cable, choice.cables,
                 choice.optic, _number(fig.optics), fig.label, choice.note,
             )
-            rows.append(dict(zip(COLUMNS, values)))
-        return rows
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        return [dict(zip(COLUMNS, values)) for values in self.values()]
 
 
 def _number(value: float | None) -> float | int | None:
@@ -82,5 +103,10 @@ def cable_rows(design: Design, index: DesignIndex | None = None) -> list[dict]:
     return Schedule(design, index).rows
 
 
-def write_cables_csv(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
-    write_csv(path, COLUMNS, ([row[c] for c in COLUMNS] for row in cable_rows(design, index)))
+def write_cables_csv(design: Design, path: str | Path, index: DesignIndex | None = None,
+                     progress: Progress | None = None) -> None:
+    """Write the cable schedule row by row (no row is kept once written)."""
+    if progress:
+        progress(0, 0, "cable schedule: deriving figures")
+    schedule = Schedule(design, index)
+    write_csv(path, COLUMNS, schedule.values(), progress, len(design.links), "cable schedule")

@@ -29,8 +29,10 @@ import html
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TextIO
 
 from rackcad import __version__
 from rackcad.export.errors import ExportError
@@ -48,6 +50,7 @@ from rackcad.layout.style import (
     text_color,
 )
 from rackcad.model import Design
+from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 from rackcad.units import fmt_power
 
@@ -104,11 +107,38 @@ def css_class(text: str) -> str:
 
 @dataclass(frozen=True)
 class Drawing:
-    """One SVG document and its paper size in millimetres (the PNG and PDF writers size from it)."""
+    """One SVG document, held as its elements, and its paper size in millimetres (the PNG and PDF writers
+    size from it). `write` streams the elements to a file one by one; `svg` joins them into one text."""
 
-    svg: str
+    head: str
+    elements: tuple[str, ...]
     width_mm: float
     height_mm: float
+
+    def chunks(self) -> Iterator[str]:
+        """The document text in pieces: the head, each element on its own line, the closing tag."""
+        yield self.head
+        first = True
+        for part in self.elements:
+            if part:
+                yield part if first else "\n" + part
+                first = False
+        yield "\n</svg>\n"
+
+    @property
+    def svg(self) -> str:
+        return "".join(self.chunks())
+
+    def write(self, handle: TextIO, progress: Progress | None = None, every: int = 4096) -> None:
+        """Write the document to a text file handle, element by element; `progress` hears of every
+        `every` elements written."""
+        total = len(self.elements)
+        for i, piece in enumerate(self.chunks()):
+            handle.write(piece)
+            if progress and i % every == 0:
+                progress(min(i, total), total, "diagram: writing")
+        if progress:
+            progress(total, total, "diagram: writing")
 
 
 @dataclass(frozen=True)
@@ -330,7 +360,7 @@ def document(width: float, height: float, scale: float, title: str, css: str, bo
         f"<title>{esc(title)}</title>\n<style type=\"text/css\">{css}</style>\n"
         f'<rect class="sheet" x="0" y="0" width="{num(width)}" height="{num(height)}"/>\n'
     )
-    return Drawing(head + "\n".join(part for part in body if part) + "\n</svg>\n", w_mm, h_mm)
+    return Drawing(head, tuple(body), w_mm, h_mm)
 
 
 def node_tip(index: DesignIndex, node_id: str) -> str:
@@ -461,6 +491,7 @@ def elevation_pages(design: Design, index: DesignIndex | None = None, today: dat
                     racks_per_page: int | None = RACKS_PER_PAGE) -> list[Drawing]:
     """The elevation of every rack, `racks_per_page` racks per drawing (None: all on one)."""
     index = Figures.of(design, index)
+    design = index.design  # the expanded view: every instance's racks
     drawer = _Elevation(design, index, elevation(design, index=index), today or date.today())
     ids = [r.id for r in design.racks]
     if racks_per_page is None or len(ids) <= racks_per_page:
@@ -612,7 +643,8 @@ class _Topology:
 
 def topology_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
     """Accelerators, CPUs and switch tiers in bands, with links aggregated per pair (or per group pair)."""
-    return _Topology(design, Figures.of(design, index), today or date.today()).draw()
+    index = Figures.of(design, index)
+    return _Topology(index.design, index, today or date.today()).draw()
 
 
 # ------------------------------------------------------------------ floor plan
@@ -789,7 +821,8 @@ class _Floor:
 
 def floor_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
     """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks."""
-    return _Floor(design, Figures.of(design, index), today or date.today()).draw()
+    index = Figures.of(design, index)
+    return _Floor(index.design, index, today or date.today()).draw()
 
 
 def _steps(step: float, length: float, ends: bool = False) -> list[float]:

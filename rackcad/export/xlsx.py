@@ -212,6 +212,7 @@ def _violations_sheet(wb: Workbook, design: Design, index: DesignIndex) -> None:
 def write_xlsx(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
     """Write the BOM workbook of `design` to `path`."""
     index = Figures.of(design, index)
+    design = index.design  # the expanded view: every instance's parts and links
     schedule = Schedule(design, index)
     wb = Workbook(write_only=True)
     totals = _bom_sheet(wb, design, index, schedule)

@@ -33,7 +33,7 @@ from typing import NamedTuple
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog, PartSpec, PortGroup, default_catalog
 from rackcad.figures.choice import OPTICAL_MEDIA, Choice, Chooser, ModulePool
 from rackcad.figures.lengths import computed_length_m
-from rackcad.model import Design, Link, Node, Rack
+from rackcad.model import Design, Link, Node, Rack, expanded
 from rackcad.topology import DesignIndex, is_scale_up_protocol
 
 
@@ -163,7 +163,9 @@ class Figures(DesignIndex):
     """The derived figures of one design state. Read-only for its readers; `update` patches it after an edit."""
 
     def __init__(self, design: Design, catalog: Catalog | None = None):
-        self.design = design
+        self.source = design
+        """The design these figures are of; `design` is its expanded view (the same object without instances)."""
+        self.design = expanded(design)
         self.catalog = catalog or default_catalog()
         self.chooser = Chooser(self.catalog)
         self._choices: dict[tuple, Choice] = {}
@@ -172,7 +174,7 @@ class Figures(DesignIndex):
     @classmethod
     def of(cls, design: Design, index: DesignIndex | None = None, catalog: Catalog | None = None) -> "Figures":
         """`index` when it is the Figures of `design`, else the Figures of `design` built now."""
-        if isinstance(index, Figures) and index.design is design:
+        if isinstance(index, Figures) and (index.design is design or index.source is design):
             return index
         return cls(design, catalog or (index.catalog if index is not None else None))
 

@@ -19,7 +19,7 @@ import errno
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -122,10 +122,7 @@ def write_bytes(path: str | os.PathLike, data: bytes, mode: int | None = None) -
     with atomic_path(path, mode) as tmp:
         fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, data)
         finally:
             os.close(fd)
 
@@ -133,3 +130,35 @@ def write_bytes(path: str | os.PathLike, data: bytes, mode: int | None = None) -
 def write_text(path: str | os.PathLike, text: str, mode: int | None = None) -> None:
     """Write `text` as UTF-8 to `path` atomically (see atomic_path)."""
     write_bytes(path, text.encode("utf-8"), mode)
+
+
+STREAM_BUFFER_BYTES = 1 << 20
+"""What a streamed write gathers before each system write."""
+
+
+def write_pieces(path: str | os.PathLike, pieces: Iterable[str], mode: int | None = None) -> None:
+    """Write the text `pieces` as UTF-8 to `path` atomically (see atomic_path), as they come: a writer that
+    yields line by line never holds the whole file. An exception from `pieces` (Cancelled, say) leaves the
+    old file as it was, like any other failure."""
+    with atomic_path(path, mode) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | os.O_TRUNC)
+        try:
+            buffer: list[bytes] = []
+            size = 0
+            for piece in pieces:
+                data = piece.encode("utf-8")
+                buffer.append(data)
+                size += len(data)
+                if size >= STREAM_BUFFER_BYTES:
+                    _write_all(fd, b"".join(buffer))
+                    buffer, size = [], 0
+            _write_all(fd, b"".join(buffer))
+        finally:
+            os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

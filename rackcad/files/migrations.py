@@ -1,7 +1,10 @@
 """Step-by-step schema migrations: MIGRATIONS[n] turns a version-n document (a dict) into version n+1.
 
-Version 1 is the first released schema; its frozen sample is tests/files/samples/v1.rackcad. When the
-schema changes, bump SCHEMA_VERSION in model/design.py, add MIGRATIONS[old] here, and freeze a new sample.
+Version 1 is the first released schema; its frozen sample is tests/files/samples/v1.rackcad. Version 2
+adds blocks, instances and wiring patterns (`rackcad.model.blocks`), each list left out of the file while
+empty; a version-1 file is a version-2 file without them (samples/v2.rackcad is the frozen v2 sample).
+When the schema changes, bump SCHEMA_VERSION in model/design.py, add MIGRATIONS[old] here, and freeze a
+new sample.
 """
 
 from __future__ import annotations
@@ -12,7 +15,17 @@ from rackcad.model import SCHEMA_VERSION
 
 Migration = Callable[[dict], dict]
 
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(data: dict) -> dict:
+    """Version 1 has no blocks, instances or patterns; those keys must not be there yet."""
+    for key in ("blocks", "instances", "patterns"):
+        if key in data:
+            raise MigrationError(f"{key}: a schema_version 1 file has no {key} (they came with version 2)")
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 class MigrationError(ValueError):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_serializer, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_serializer, model_validator
 
 from rackcad.text import shown, text_problem
 
 FORMAT_NAME = "rackcad"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Severity = Literal["error", "warning", "info"]
 Redundancy = Literal["n", "n+1", "n+n"]
@@ -214,6 +214,21 @@ class RuleSettings(_Strict):
     scale_up_target_gbps: Annotated[float, Field(ge=0, le=1e12)] | None = None
 
 
+class _Lookups(dict):
+    """Id indexes a Design keeps beside its block lists: a cache, so never part of equality."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Lookups)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo) -> "_Lookups":
+        return _Lookups()
+
+    def __copy__(self) -> "_Lookups":
+        return _Lookups()
+
+
 class Design(_Strict):
     """A whole design. Lists are flat; containment is by `parent` id."""
 
@@ -228,6 +243,62 @@ class Design(_Strict):
     nodes: list[Node] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    blocks: list["Block"] = Field(default_factory=list)
+    """Racks, pods or scalable units defined once (rackcad.model.blocks); left out of the file while empty."""
+    instances: list["Instance"] = Field(default_factory=list)
+    """Blocks placed on the floor, each with its own id, name, position and overrides."""
+    patterns: list["LinkPattern"] = Field(default_factory=list)
+    """Links between instances stored as wiring patterns (what a fabric builder made)."""
+
+    _lookup: _Lookups = PrivateAttr(default_factory=lambda: _Lookups())
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_blocks(self, handler):
+        data = handler(self)
+        for key in ("blocks", "instances", "patterns"):
+            if isinstance(data, dict) and not data.get(key):
+                data.pop(key, None)
+        return data
+
+    @model_validator(mode="after")
+    def _blocks_fit(self) -> "Design":
+        from rackcad.model.blocks_check import blocks_problem
+
+        if self.blocks or self.instances or self.patterns:
+            problem = blocks_problem(self)
+            if problem:
+                raise ValueError(problem)
+        return self
+
+    def _find(self, name: str, item_id: str):
+        items = getattr(self, name)
+        entry = self._lookup.get(name)
+        if entry is None or entry[0] is not items or len(entry[1]) != len(items):
+            entry = self._lookup[name] = (items, {item.id: i for i, item in enumerate(items)})
+        at = entry[1].get(item_id)
+        if at is not None and at < len(items) and items[at].id == item_id:
+            return items[at]
+        if at is None:
+            return None
+        entry = self._lookup[name] = (items, {item.id: i for i, item in enumerate(items)})
+        at = entry[1].get(item_id)
+        return items[at] if at is not None else None
+
+    def forget_lookups(self) -> None:
+        """Drop the id indexes of blocks, instances and patterns (whoever changes those lists calls this)."""
+        self._lookup.clear()
+
+    def block(self, block_id: str) -> "Block | None":
+        """The block with `block_id`, or None."""
+        return self._find("blocks", block_id)
+
+    def instance(self, instance_id: str) -> "Instance | None":
+        """The instance with `instance_id`, or None (O(1): an index kept beside the list)."""
+        return self._find("instances", instance_id)
+
+    def pattern(self, pattern_id: str) -> "LinkPattern | None":
+        """The wiring pattern with `pattern_id`, or None."""
+        return self._find("patterns", pattern_id)
 
 
 def parent_loop(nodes: list[Node]) -> list[str]:
@@ -249,3 +320,8 @@ def parent_loop(nodes: list[Node]) -> list[str]:
             current = parent[current]
         done.update(chain)
     return []
+
+
+from rackcad.model.blocks import Block, Instance, LinkPattern  # noqa: E402 - the blocks build on the items above
+
+Design.model_rebuild()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rackcad.catalog import Catalog
 from rackcad.model import Design
+from rackcad.progress import Progress
 from rackcad.templates.base import Template, TemplateError
 from rackcad.templates.nvlink_history import TEMPLATES as HISTORY
 from rackcad.templates.superpod import TEMPLATES as SUPERPODS
@@ -28,8 +29,8 @@ def get(name: str) -> Template:
         raise TemplateError(f"unknown template {name!r}; choose one of: {', '.join(names())}") from None
 
 
-def build(name: str, catalog: Catalog | None = None, **params) -> Design:
-    return get(name).build(catalog=catalog, **params)
+def build(name: str, catalog: Catalog | None = None, progress: Progress | None = None, **params) -> Design:
+    return get(name).build(catalog=catalog, progress=progress, **params)
 
 
 __all__ = ["Template", "TemplateError", "build", "get", "names"]

@@ -31,7 +31,7 @@ def test_save_load_save_is_byte_identical(tmp_path, built, name):
 def test_file_has_format_version_and_one_line_per_item(built):
     text = dumps(built("hgx-h100-8gpu"))
     data = json.loads(text)
-    assert data["format"] == "rackcad" and data["schema_version"] == SCHEMA_VERSION
+    assert data["format"] == "rackcad" and data["schema_version"] == 1  # no blocks: the version-1 layout
     assert list(data)[:3] == ["format", "schema_version", "name"]
     link_lines = [line for line in text.splitlines() if line.strip().startswith('{"id": "L')]
     assert len(link_lines) == len(data["links"]) == 32  # 8 GPUs x 4 NVSwitch pairs
@@ -39,8 +39,24 @@ def test_file_has_format_version_and_one_line_per_item(built):
 
 def test_frozen_v1_sample_still_loads():
     design = load(SAMPLES / "v1.rackcad")
-    assert design.schema_version == 1
+    assert design.schema_version == SCHEMA_VERSION == 2  # migrated on load
     assert len(design.links) > 0 and design.racks[0].part == "mgx-nvl72-rack"
+    assert not design.blocks and '"blocks"' not in dumps(design)
+
+
+def test_frozen_v2_sample_still_loads():
+    """Three 2-tray NVL72 racks as instances of one block: 2 x 13 tray parts + 9 switch trays x 3 + 8 shelves
+    + 2 management switches = 63 nodes, 8 GPUs x 18 NVLink + 8 C2C = 152 links. R0002 has its second tray
+    removed (13 parts, 4 GPUs x 18 + 4 = 76 links) and its budget cut; a pattern rings the management
+    switches (2 links)."""
+    from rackcad.model import expanded
+
+    design = load(SAMPLES / "v2.rackcad")
+    assert [i.name for i in design.instances] == ["R0001", "R0002", "R0003"]
+    flat = expanded(design)
+    assert (len(flat.racks), len(flat.nodes), len(flat.links)) == (3, 3 * 63 - 13, 3 * 152 - 76 + 2)
+    assert [r.power_budget_w for r in flat.racks] == [150_000.0, 120_000.0, 150_000.0]
+    assert flat.links[-1].id == "PAT1/1" and flat.links[-1].b.node == "I3/M1" and flat.links[-1].b.index == 1
 
 
 def test_unknown_part_ids_are_kept():

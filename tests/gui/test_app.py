@@ -61,7 +61,7 @@ def test_new_from_template_dialog_lists_templates_with_parameters(window):
     names = [dialog.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.list.count())]
     assert names == templates.names()
     dialog.select("gb200-nvl72")
-    assert dialog.params() == {"compute_trays": 18}
+    assert dialog.params() == {"compute_trays": 18, "racks": 1}
     combo = dialog.findChild(type(dialog._fields["compute_trays"][0]), "compute_trays")
     combo.setCurrentIndex(combo.findData(2))
     dialog.select("gb200-nvl576")

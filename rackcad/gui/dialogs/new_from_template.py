@@ -103,7 +103,7 @@ class NewFromTemplateDialog(QDialog):
             return box
         if isinstance(param.default, int):
             spin = QSpinBox()
-            spin.setRange(0, 10_000)
+            spin.setRange(*(param.bounds or (0, 10_000)))
             spin.setValue(param.default)
             return spin
         return QLineEdit(str(param.default))

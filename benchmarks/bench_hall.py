@@ -1,0 +1,216 @@
+"""A hall of NVL72 racks against one rack, in one run: build, save, load, validate, summary and exports.
+
+For each operation it prints the time on one GB200 NVL72 rack, on the hall, and the hall's time as a ratio to
+the rack's (the goal: under 10x for a 1,024-rack hall, cost following what differs, not size), plus
+`json.loads` of the same file as a floor, the file size (goal: under 5 MB) and peak memory (goal: under 2 GB):
+tracemalloc's peak per operation and the process's peak resident size (ru_maxrss). Each design is measured
+in its own subprocess, so one's memory never counts against the other's.
+
+The hall is `rackcad new --template gb200-nvl72 --set racks=N` where the template takes `racks`. Where it
+does not, the hall is the rack copied flat, N times (every part and link stored one by one: the baseline
+the template's instances are measured against). A flat hall past the file limits (1,000,000 links, 64 MiB:
+732 racks) is measured without the save-and-load steps.
+
+    python -m benchmarks bench_hall                     # 1,024 racks (flat copies: 128, see below)
+    RACKCAD_BENCH_RACKS=256 python -m benchmarks bench_hall
+    RACKCAD_BENCH_FLAT_RACKS=1024 python -m benchmarks bench_hall
+
+RACKCAD_BENCH_FLAT_RACKS (default 128) is how many racks a flat hall copies when the template has no
+`racks`: a flat 1,024-rack hall takes minutes and gigabytes, which is what the instances are for.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+RACKS = int(os.environ.get("RACKCAD_BENCH_RACKS", "1024"))
+FLAT_RACKS = int(os.environ.get("RACKCAD_BENCH_FLAT_RACKS", "128"))
+RACKS_PER_ROW = 32
+RACK_PITCH_MM = 600.0
+ROW_PITCH_MM = 2400.0
+"""Flat copies stand in rows of 32 racks, front to front across 1.2 m aisles."""
+OPERATIONS = ("build", "save", "json.loads", "load", "validate", "summary", "bom csv", "cables csv", "floor svg")
+GOAL_RATIO, GOAL_FILE_MB, GOAL_PEAK_GB = 10.0, 5.0, 2.0
+
+
+def template_takes_racks() -> bool:
+    from rackcad.templates import get
+
+    return "racks" in get("gb200-nvl72").params
+
+
+def flat_hall(racks: int):
+    """GB200 NVL72 copied `racks` times, every part and link stored one by one, racks in rows on the floor."""
+    from rackcad.templates import build
+
+    one = build("gb200-nvl72")
+    hall = one.model_copy(deep=True)
+    new_racks, nodes, links = [], [], []
+    for i in range(racks):
+        prefix = f"h{i}-"
+        x, y = (i % RACKS_PER_ROW) * RACK_PITCH_MM, (i // RACKS_PER_ROW) * ROW_PITCH_MM
+        for rack in one.racks:
+            position = rack.position.model_copy(update={"x_mm": rack.position.x_mm + x, "y_mm": rack.position.y_mm + y})
+            new_racks.append(rack.model_copy(update={"id": prefix + rack.id, "name": f"{rack.name}-{i + 1}",
+                                                     "position": position}))
+        for node in one.nodes:
+            nodes.append(node.model_copy(update={"id": prefix + node.id, "parent": prefix + node.parent}))
+        for link in one.links:
+            a = link.a.model_copy(update={"node": prefix + link.a.node})
+            b = link.b.model_copy(update={"node": prefix + link.b.node})
+            links.append(link.model_copy(update={"id": prefix + link.id, "a": a, "b": b}))
+    hall.racks, hall.nodes, hall.links = new_racks, nodes, links
+    rows = -(-racks // RACKS_PER_ROW)
+    hall.floor = hall.floor.model_copy(update={
+        "width_mm": max(hall.floor.width_mm, min(racks, RACKS_PER_ROW) * RACK_PITCH_MM + 4000.0),
+        "depth_mm": max(hall.floor.depth_mm, rows * ROW_PITCH_MM + 4000.0)})
+    hall.name = f"{one.name} x {racks} (flat copies)"
+    return hall
+
+
+def make(racks: int):
+    """(design, how it was made): the template's hall where it takes `racks`, else flat copies."""
+    from rackcad.templates import build
+
+    if racks == 1:
+        return build("gb200-nvl72"), "template"
+    if template_takes_racks():
+        return build("gb200-nvl72", racks=racks), "template instances"
+    return flat_hall(racks), "flat copies"
+
+
+def _timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
+    """(best time of `repeat` runs, the last run's result)."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _peak(fn: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def worker(racks: int) -> dict:
+    """Every operation on one design, timed, then again under tracemalloc for its peak; a dict of figures."""
+    import rackcad
+    from rackcad.analysis import summary
+    from rackcad.export import export_bom, export_cables, export_diagram
+    from rackcad.files import load, save
+    from rackcad.files.format import MAX_FILE_BYTES, MAX_ITEMS
+
+    times: dict[str, float] = {}
+    peaks: dict[str, int] = {}
+    repeat = 3 if racks == 1 else 1  # one rack's times are short: the best of three
+    times["build"], (design, made) = _timed(lambda: make(racks), repeat)
+    out: dict = {"racks": racks, "made": made, "gpus": 72 * racks, "links": len(design.links),
+                 "nodes": len(design.nodes)}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = folder / "hall.rackcad"
+        loadable = len(design.links) <= MAX_ITEMS["links"] and len(design.nodes) <= MAX_ITEMS["nodes"]
+        times["save"], _ = _timed(lambda: save(design, path), repeat)
+        out["file_bytes"] = path.stat().st_size
+        loadable = loadable and out["file_bytes"] <= MAX_FILE_BYTES
+        text = path.read_text(encoding="utf-8")
+        times["json.loads"], _ = _timed(lambda: json.loads(text), repeat)
+        del text
+        if loadable:
+            times["load"], design = _timed(lambda: load(path), repeat)
+        steps = {
+            "validate": lambda: rackcad.validate(design),
+            "summary": lambda: summary(design),
+            "bom csv": lambda: export_bom(design, folder / "bom.csv"),
+            "cables csv": lambda: export_cables(design, folder / "cables.csv"),
+            "floor svg": lambda: export_diagram(design, folder / "floor.svg", view="floor"),
+        }
+        for name, fn in steps.items():
+            times[name], _ = _timed(fn, repeat)
+        out["export_bytes"] = {name: (folder / name).stat().st_size for name in ("bom.csv", "cables.csv", "floor.svg")}
+        peaks["save"] = _peak(lambda: save(design, path))
+        if loadable:
+            peaks["load"] = _peak(lambda: load(path))
+        for name, fn in steps.items():
+            peaks[name] = _peak(fn)
+    out["times"], out["peaks"] = times, peaks
+    out["maxrss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return out
+
+
+def measure(racks: int) -> dict:
+    """`worker(racks)` in a fresh interpreter (its own ru_maxrss)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_hall", "--worker", str(racks)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"bench_hall worker ({racks} racks) failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _ms(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds * 1000:,.0f} ms"
+
+
+def report(one: dict, hall: dict) -> list[str]:
+    """The printed table: each operation on one rack and on the hall, the ratio, and against json.loads."""
+    n = hall["racks"]
+    lines = [f"  one rack: {one['gpus']} GPUs, {one['links']:,} link records; hall: {n:,} racks "
+             f"({hall['made']}), {hall['gpus']:,} GPUs, {hall['links']:,} link records in memory",
+             f"  {'operation':<12}{'1 rack':>12}{f'{n:,} racks':>14}{'ratio':>10}{'x json.loads':>14}"
+             f"{'peak (hall)':>14}"]
+    floor = hall["times"]["json.loads"]
+    for op in OPERATIONS:
+        a, b = one["times"].get(op), hall["times"].get(op)
+        ratio = f"{b / a:,.1f}x" if a and b is not None else "-"
+        flag = "" if a is None or b is None or b / a < GOAL_RATIO else "  over goal"
+        vs_json = f"{b / floor:,.1f}x" if b is not None and floor else "-"
+        peak = hall["peaks"].get(op)
+        peak_text = "-" if peak is None else f"{peak / 2**20:,.0f} MiB"
+        lines.append(f"  {op:<12}{_ms(a):>12}{_ms(b):>14}{ratio:>10}{vs_json:>14}{peak_text:>14}{flag}")
+    if "load" not in hall["times"]:
+        lines.append("  (the hall's file is past the load limits: 1,000,000 links / 64 MiB; not loaded)")
+    size = hall["file_bytes"] / 1e6
+    lines.append(f"  file: 1 rack {one['file_bytes'] / 1e6:,.2f} MB, hall {size:,.1f} MB "
+                 f"({'within' if size < GOAL_FILE_MB else 'over'} the {GOAL_FILE_MB:g} MB goal)")
+    rss = hall["maxrss_bytes"] / 2**30
+    traced = max(hall["peaks"].values()) / 2**30
+    lines.append(f"  peak memory (hall): resident {rss:,.2f} GiB, largest traced operation {traced:,.2f} GiB "
+                 f"({'within' if rss < GOAL_PEAK_GB else 'over'} the {GOAL_PEAK_GB:g} GB goal)")
+    lines.append("  exports (hall): " + ", ".join(f"{k} {v / 1e6:,.1f} MB" for k, v in hall["export_bytes"].items()))
+    return lines
+
+
+def run() -> None:
+    racks = RACKS if template_takes_racks() else FLAT_RACKS
+    if racks != RACKS:
+        print(f"  gb200-nvl72 takes no `racks` yet: the hall is {racks:,} flat copies "
+              f"(RACKCAD_BENCH_FLAT_RACKS; the goal is measured on {RACKS:,} instanced racks)")
+    one = measure(1)
+    hall = measure(racks)
+    for line in report(one, hall):
+        print(line)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        print(json.dumps(worker(int(sys.argv[2]))))
+    else:
+        run()

@@ -1,0 +1,63 @@
+"""Exports of a hall built from instances of one block: the same bytes as the fully expanded design's.
+
+gb200-nvl72 with racks=3: three NVL72 racks, 3 x 72 = 216 GPUs, 3 x 1,368 = 4,104 link records.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+from rackcad.export import diagram_items, export_bom, export_cables, export_diagram
+from rackcad.model import expanded
+from rackcad.templates import build
+
+
+@pytest.fixture(scope="module")
+def hall():
+    design = build("gb200-nvl72", racks=3)
+    assert design.instances and not design.links  # the links live in the block, once
+    return design
+
+
+@pytest.mark.parametrize("name,view", [("bom.csv", None), ("bom.json", None), ("cables.csv", None),
+                                       ("floor.svg", "floor"), ("elevation.svg", "elevation"),
+                                       ("topology.svg", "topology")])
+def test_export_of_instances_is_the_expanded_designs(tmp_path, hall, name, view):
+    flat = expanded(hall)
+    outputs = []
+    for design, tag in ((hall, "i"), (flat, "e")):
+        path = tmp_path / f"{tag}-{name}"
+        if view:
+            export_diagram(design, path, view=view)
+        elif name.startswith("bom"):
+            export_bom(design, path)
+        else:
+            export_cables(design, path)
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_hall_figures_by_hand(tmp_path, hall):
+    export_bom(hall, tmp_path / "bom.json")
+    rows = {r["part"]: r for r in json.loads((tmp_path / "bom.json").read_text(encoding="utf-8"))["rows"]}
+    gpus = [r for r in rows.values() if r["kind"] == "gpu"]
+    assert sum(r["quantity"] for r in gpus) == 216
+    assert sum(r["quantity"] for r in rows.values() if r["kind"] == "rack") == 3
+    export_cables(hall, tmp_path / "cables.csv")
+    with open(tmp_path / "cables.csv", encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    assert len(records) == 4104
+    assert len({r["from_rack"] for r in records}) == 3
+    export_diagram(hall, tmp_path / "floor.svg", view="floor")
+    svg = (tmp_path / "floor.svg").read_text(encoding="utf-8")
+    assert len(re.findall(r'<g id="[^"]+" class="rack"', svg)) == 3  # one footprint per rack (+ the legend's key)
+
+
+def test_diagram_size_is_counted_without_expanding(hall):
+    flat = expanded(hall)
+    assert diagram_items(hall, "floor") == diagram_items(flat, "floor") == 3
+    assert diagram_items(hall, "elevation") == diagram_items(flat, "elevation") == 3 * (271 + 1368)
