@@ -1031,7 +1031,7 @@ class MainWindow(QMainWindow):
                         partial.unlink()
 
         try:
-            run_with_progress(self, "Exporting", work, first_label=f"Writing {Path(path).name}…")
+            run_with_progress(self, f"Exporting {Path(path).name}", work, first_label=f"Writing {Path(path).name}…")
         except Cancelled:
             self._status(f"Export cancelled: {path} was not written", 5000)
             return False

@@ -10,7 +10,8 @@
   F13's own table: 2 SUs 16 leaf / 8 spine, 8 SUs 64 / 32, 16 SUs 128 / 128 / 64 core.
 
 `storage=true` adds the storage and in-band (front-end) Ethernet fabric of F12 (one physical fabric for
-both, S7: Spectrum-4 SN5600, F4) on the BlueField-3 DPUs of every compute tray: each DPU port its own link,
+both, S7: Spectrum-4 SN5600, F4) on the BlueField-3 DPUs of every compute tray (of every DGX B200: its 2
+dual-port BlueField-3, F13, placed only then, so the design without it is unchanged): each DPU port its own link,
 the two ports of a DPU on two leaves (`rackcad.fabric.nic_endpoints(per_port=True)`), the switches in
 storage network racks of their own (leaves at the end of each SU row, spines in the spine row).
 
@@ -201,7 +202,7 @@ def _nvl72_rack(doc: Document):
     return build
 
 
-def _dgx_b200_rack(doc: Document, per_rack: int):
+def _dgx_b200_rack(doc: Document, per_rack: int, dpus: bool = False):
     def build(rack: str) -> list[str]:
         systems = []
         name = doc.get(rack).name
@@ -211,6 +212,8 @@ def _dgx_b200_rack(doc: Document, per_rack: int):
             chips = fill(doc, box, "nvlink5-switch", 2, "SW")
             cpus = fill(doc, box, "x86-host-cpu", 2, "CPU")
             nics = fill(doc, box, "connectx-7", 8, "NIC")
+            # the system's 2 dual-port BlueField-3 (F13), placed when the storage fabric is built on them
+            nics += fill(doc, box, "bluefield-3", 2, "DPU") if dpus else []
             for node in gpus + chips + cpus + nics:  # air-cooled system (S41): no cold plates
                 if doc.part_of(node).liquid_fraction:
                     doc.set(node, overrides={"liquid_share": 0.0})
@@ -226,9 +229,10 @@ def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, ove
               compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc), storage=storage)
 
 
-def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int) -> None:
+def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
+                            storage: bool = False) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=16,
-              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2))
+              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2, dpus=storage), storage=storage)
 
 
 _COMMON = {
@@ -249,5 +253,8 @@ TEMPLATES = [
              "Scalable units of 32 DGX B200 (256 GPUs each, 2 per air-cooled rack) on a rail-optimised "
              "InfiniBand compute fabric: the HGX counterpart of the GB200 SuperPOD.", "shipping",
              build_dgx_b200_superpod,
-             {"sus": Param(1, "scalable units of 32 DGX B200 (1-16)", tuple(range(1, 17))), **_COMMON}),
+             {"sus": Param(1, "scalable units of 32 DGX B200 (1-16)", tuple(range(1, 17))), **_COMMON,
+              "storage": Param(False, "also build the storage / in-band Ethernet fabric (Spectrum-4 SN5600) on "
+                               "each system's 2 BlueField-3 DPUs (F13), every DPU port on its own link",
+                               record_default=False)}),
 ]
