@@ -31,11 +31,12 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     """
     progress = progress or no_progress
     with without_cyclic_gc():
+        progress(0, SUMMARY_STEPS, "summary: deriving figures")
         if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
             out = summary_blocks(design, catalog or (index.catalog if index is not None else None), _finish)
             if out is not None:
+                progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
                 return out
-        progress(0, SUMMARY_STEPS, "summary: deriving figures")
         figures = Figures.of(design, index, catalog)
         info = _summary(figures.design, figures, progress)
         progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")

@@ -181,6 +181,7 @@ class FloorOverlap(Rule):
     title = "Racks overlapping on the floor plan"
     reads = frozenset({"rack+", "rack.part", "rack.position"})
     scope = "design"
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         racks = ctx.design.racks
@@ -197,6 +198,7 @@ class OffFloor(Rule):
     severity = "warning"
     title = "Racks standing partly outside the floor plan"
     reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         floor = ctx.design.floor
@@ -215,6 +217,7 @@ class KeepOut(Rule):
     code = "geometry.keepout"
     title = "Racks standing on a keep-out area (column, ramp) of the hall"
     reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         floor = ctx.design.floor
