@@ -11,7 +11,9 @@ from rackcad.model.design import (
     Node,
     PortRef,
     Rack,
+    Row,
     RuleSettings,
+    Tray,
     Waiver,
     parent_loop,
 )
@@ -41,7 +43,9 @@ __all__ = [
     "Node",
     "PortRef",
     "Rack",
+    "Row",
     "RuleSettings",
+    "Tray",
     "Waiver",
     "parent_loop",
 ]

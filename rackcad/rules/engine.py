@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rackcad.catalog import Catalog
 from rackcad.model import Design
-from rackcad.rules import bandwidth, catalog_rules, cooling, domain, fabric, geometry, ports, power, reach
+from rackcad.rules import bandwidth, catalog_rules, cooling, domain, fabric, geometry, hall, ports, power, reach
 from rackcad.rules.blockwise import validate_blocks
 from rackcad.rules.context import Context
 from rackcad.rules.report import Report
@@ -51,6 +51,10 @@ RULES: list[Rule] = [
     geometry.FloorOverlap(),
     geometry.OffFloor(),
     geometry.KeepOut(),
+    hall.HotAisleFront(),
+    hall.AisleWidth(),
+    hall.RowSlot(),
+    hall.TrayFill(),
     reach.Copper(),
     reach.Optic(),
     fabric.CopperLaneRate(),

@@ -52,6 +52,10 @@ BROKEN = {
     # neither link names a medium: the ports imply backplane copper and pluggable optics, and both are checked
     "reach-implied-medium": {"reach.copper", "reach.optic"},
     "catalog-wrong-kind": {"catalog.wrong_kind"},
+    "geometry-hot-aisle-front": {"geometry.hot_aisle_front"},
+    "geometry-aisle-width": {"geometry.aisle_width"},
+    "geometry-row-slot": {"geometry.row_slot"},
+    "geometry-tray-fill": {"geometry.tray_fill"},
 }
 
 TEMPLATE_WARNINGS = {
