@@ -96,9 +96,10 @@ def _exact(value: float) -> bool:
 
 def split(design: Design, catalog: Catalog | None = None) -> list[Piece] | None:
     """The rest first, then one piece per class of repeated instances; None when the design has no
-    instances (evaluate it as it is) or when a block's names hold the markers (evaluate it expanded)."""
-    if not design.instances:
-        return None
+    instances (evaluate it as it is), or cable trays on its floor (routes and tray fill are the whole
+    hall's), or a block whose names hold the markers (evaluate it expanded)."""
+    if not design.instances or getattr(design.floor, "trays", None):
+        return None  # cable trays: routed lengths and tray fill are the whole hall's, evaluated expanded
     touched: set[str] = set()
     for link in design.links:
         for end in (link.a.node, link.b.node):

@@ -36,6 +36,7 @@ class HotAisleFront(Rule):
     code = "geometry.hot_aisle_front"
     title = "Racks whose front (air intake) faces a hot aisle"
     reads = PLACED
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         floor = ctx.design.floor
@@ -68,6 +69,7 @@ class AisleWidth(Rule):
     title = "Aisles between rows narrower than the minimum (design rules)"
     reads = frozenset({"floor", "rules"})
     scope = "design"
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         floor = ctx.design.floor
@@ -88,6 +90,7 @@ class RowSlot(Rule):
     code = "geometry.row_slot"
     title = "Racks placed in a row slot that does not exist, or standing off their slot"
     reads = PLACED
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         rows = {row.id: row for row in ctx.design.floor.rows}
