@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "rackcad"
 
 LAYERS = [
-    {"gui"}, {"cli"}, {"interop"}, {"export"}, {"layout"}, {"rules"}, {"analysis"}, {"templates"}, {"fabric"},
+    {"gui"}, {"cli"}, {"sweep"}, {"interop"}, {"export"}, {"layout"}, {"rules"}, {"analysis"}, {"templates"}, {"fabric"},
     {"document", "editing"}, {"figures"}, {"topology"}, {"files"}, {"catalog"}, {"model"},
     {"units", "vocabulary", "memory", "text", "userdirs", "progress", "_version"},
 ]

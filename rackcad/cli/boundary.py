@@ -48,7 +48,11 @@ class EscapingWriter(io.TextIOBase):
         self._stream.flush()
 
     def isatty(self) -> bool:
-        return self._stream.isatty()
+        return not self._stream.closed and self._stream.isatty()
+
+    @property
+    def closed(self) -> bool:  # type: ignore[override]
+        return self._stream.closed
 
     @property
     def encoding(self):  # type: ignore[override]

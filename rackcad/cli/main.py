@@ -19,7 +19,7 @@ from rackcad.cli.common import CliError
 # Sub-command modules, each with add_parsers(subparsers); listed explicitly, imported in order.
 COMMAND_MODULES = ["rackcad.cli.basic", "rackcad.cli.gui_cmd", "rackcad.cli.export_cmd", "rackcad.cli.validate_cmd",
                    "rackcad.cli.interop_cmd", "rackcad.cli.docs_cmd",
-                   "rackcad.cli.perf_cmd", "rackcad.cli.optics_cmd"]
+                   "rackcad.cli.perf_cmd", "rackcad.cli.optics_cmd", "rackcad.cli.sweep_cmd"]
 
 log = logging.getLogger("rackcad")
 

@@ -41,16 +41,7 @@ class Template:
         (a count: the number of edits is not known beforehand)."""
         values = {key: p.default for key, p in self.params.items()}
         for key, value in params.items():
-            if key not in self.params:
-                known = ", ".join(self.params) or "none"
-                raise TemplateError(f"template {self.name} has no parameter {key!r} (parameters: {known})")
-            param = self.params[key]
-            value = coerce(key, value, param)
-            if param.choices is not None and value not in param.choices:
-                raise TemplateError(f"{key} must be one of {', '.join(map(str, param.choices))}, not {value!r}")
-            if param.bounds is not None and not param.bounds[0] <= value <= param.bounds[1]:
-                raise TemplateError(f"{key} must be {param.bounds[0]:,}-{param.bounds[1]:,}, not {value!r}")
-            values[key] = value
+            values[key] = self.value(key, value)
         doc = Document(Design(name=self.title, description=self.description), catalog)
         doc.design.metadata.update({"template": self.name, "status": self.status})
         for key, value in values.items():
@@ -76,6 +67,20 @@ class Template:
         finally:
             doc.unsubscribe(heard)
         return doc.design
+
+    def value(self, key: str, value):
+        """Parameter `key` as the template takes it: `value` (a CLI string or a typed value) turned into the
+        parameter's type and checked against its choices; TemplateError for an unknown key or a bad value."""
+        if key not in self.params:
+            known = ", ".join(self.params) or "none"
+            raise TemplateError(f"template {self.name} has no parameter {key!r} (parameters: {known})")
+        param = self.params[key]
+        value = coerce(key, value, param)
+        if param.choices is not None and value not in param.choices:
+            raise TemplateError(f"{key} must be one of {', '.join(map(str, param.choices))}, not {value!r}")
+        if param.bounds is not None and not param.bounds[0] <= value <= param.bounds[1]:
+            raise TemplateError(f"{key} must be {param.bounds[0]:,}-{param.bounds[1]:,}, not {value!r}")
+        return value
 
 
 def coerce(key: str, value, param: Param):
