@@ -17,12 +17,15 @@ from pydantic import ValidationError
 
 from rackcad.catalog import Catalog, PartSpec, default_catalog
 from rackcad.editing import Add, Batch, Command, History, RemoveItems, Replace, SetDesign
+from rackcad.editing.commands import Override
 from rackcad.editing.commands import Item
 from rackcad.editing.labels import field_label, set_label
 from rackcad.editing.naming import next_name
 from rackcad.model.blocks_check import instance_problem
 from rackcad.figures.footprint import rack_size_mm, rack_units, u_clash, u_outside, u_span
-from rackcad.model import Block, Design, FloorPosition, Instance, Link, LinkPattern, Node, PortRef, Rack, find_item
+from rackcad.model import (Block, Design, FloorPosition, Instance, Link, LinkPattern, Node, PortRef, Rack, find_item,
+                           expanded_id, instance_items, split_id)
+from rackcad.model.expand import pattern_items, rack_name, unplace
 from rackcad.text import escaped, shorten, shown
 
 
@@ -151,10 +154,33 @@ class Document:
         return item
 
     def children(self, parent_id: str) -> list[Node]:
-        return [self._store.items[i] for i in self._store.children.get(parent_id, ())]  # type: ignore[misc]
+        own = [self._store.items[i] for i in self._store.children.get(parent_id, ())]
+        held = self._held(parent_id)
+        return [*held.children.get(parent_id, ()), *own] if held is not None else own  # type: ignore[misc]
 
     def links_of(self, node_id: str) -> list[Link]:
-        return [self._store.items[i] for i in self._store.links_of.get(node_id, ())]  # type: ignore[misc]
+        own = [self._store.items[i] for i in self._store.links_of.get(node_id, ())]
+        if not self.design.instances and not self.design.patterns:
+            return own  # type: ignore[return-value]
+        held = self._held(node_id)
+        inner = list(held.links_of.get(node_id, ())) if held is not None else []
+        for pattern in self.design.patterns:
+            inner += pattern_items(pattern).links_of.get(node_id, ())
+        return [*inner, *own]  # type: ignore[list-item]
+
+    def _held(self, item_id: str):
+        """The expanded items of the instance `item_id` belongs to, or None for an own item."""
+        parts = split_id(item_id) if self.design.instances else None
+        instance = self.design.instance(parts[0]) if parts is not None else None
+        return instance_items(self.design, instance) if instance is not None else None
+
+    def instance_of(self, item_id: str) -> tuple[Instance, str] | None:
+        """(the instance, the local id) of an expanded instance item's id, or None."""
+        parts = split_id(item_id) if isinstance(item_id, str) else None
+        instance = self.design.instance(parts[0]) if parts is not None else None
+        if instance is None or find_item(self.design, item_id) is None:
+            return None
+        return instance, parts[1]
 
     def descendants(self, parent_id: str) -> list[Node]:
         out: list[Node] = []
@@ -459,7 +485,7 @@ class Document:
         if reason:
             raise EditError(f"cannot move {node.name}: {reason}")
         new = _validated(Node, {**node.model_dump(), "parent": target, "u": u, "bay": bay})
-        self._run(Replace(node, new, f"Move {node.name}"))
+        self._replace(node, new, f"Move {node.name}")
 
     # ----------------------------------------------------------------- links
     def _port_for(self, node: Node, protocol: str | None, port: str | None) -> tuple[str, str | None, str | None]:
@@ -522,10 +548,22 @@ class Document:
 
     # ------------------------------------------------------------ set/remove
     def set(self, item_id: str, **fields) -> None:
-        """Change fields of a rack, node or link (validated; placement fields go through `move` checks)."""
+        """Change fields of a rack, node or link (validated; placement fields go through `move` checks).
+
+        An instance's item (an expanded id such as "I3/R1") changes as an override of that instance: the
+        block and every other instance stay as they are. An Instance itself takes `name` and `position`.
+        """
         item = self.get(item_id)
         if "id" in fields and fields["id"] != item_id:
             raise EditError("ids are stable and cannot be changed")
+        if isinstance(item, Block):
+            raise EditError(f"block {item.name or item.id} changes through its instances (their overrides), "
+                            "not as a whole")
+        if isinstance(item, (Instance, LinkPattern)):
+            allowed = ("name", "position") if isinstance(item, Instance) else ("name", "medium", "length_m", "count")
+            if set(fields) - set(allowed):
+                raise EditError(f"{'an instance' if isinstance(item, Instance) else 'a wiring pattern'} takes "
+                                f"{', '.join(allowed)} here, not {', '.join(sorted(set(fields) - set(allowed)))}")
         new = _validated(type(item), {**item.model_dump(), **fields})
         if isinstance(new, Node) and {"parent", "u", "bay", "part"} & fields.keys():
             if new.parent == item_id or new.parent in {d.id for d in self.descendants(item_id)}:
@@ -537,8 +575,60 @@ class Document:
             raise EditError(f"cannot set {item.name}: {new.part} is a {self._part(new.part).kind}, not a rack")
         if new == item:
             return
-        label = set_label(getattr(item, "name", "") or item_id, fields)
-        self._run(Replace(item, new, label))
+        if isinstance(new, Instance):
+            self._check_instance(new)
+        self._replace(item, new, set_label(getattr(item, "name", "") or item_id, fields))
+
+    def _replace(self, item: Item, new: Item, label: str) -> None:
+        """Run the edit of `item` into `new`: a Replace of an own item, an override of an instance's."""
+        held = self.instance_of(item.id)
+        if held is None and item.id in self._store.items:
+            self._run(Replace(item, new, label))
+            return
+        if held is None:
+            self._pattern_exception(item, new, label)
+            return
+        instance, local = held
+        self._run(Override(instance, self._overridden(instance, local, new), label, frozenset({item.id})))
+
+    def _overridden(self, instance: Instance, local: str, new: Item) -> Instance:
+        """`instance` with its local item `local` changed so that it expands to `new`."""
+        block = self.design.block(instance.block)
+        base = next(x for x in (*block.racks, *block.nodes, *block.links) if x.id == local)
+        prefix = instance.id + "/"
+        data = new.model_dump(mode="json")
+        data["id"] = local
+        if isinstance(new, Rack):
+            data["position"] = unplace(instance.position, new.position).model_dump(mode="json")
+            if new.name == rack_name(instance, block, base):
+                data["name"] = base.name
+        ends = [("parent", data)] if isinstance(new, Node) else [("node", data["a"]), ("node", data["b"])] \
+            if isinstance(new, Link) else []
+        for key, holder in ends:
+            if not holder[key].startswith(prefix):
+                raise EditError(f"{new.name or new.id}: the parts and links of instance {instance.name} stay inside "
+                                f"it (connect to other parts with a link of the design's own)")
+            holder[key] = holder[key][len(prefix):]
+        was = base.model_dump(mode="json")
+        fields = {k: v for k, v in data.items() if k != "id" and v != was.get(k)}
+        changed = {k: v for k, v in instance.changed.items() if k != local}
+        if fields:
+            changed[local] = fields
+        updated = _validated(Instance, {**instance.model_dump(), "changed": changed})
+        self._check_instance(updated)
+        return updated
+
+    def _pattern_exception(self, link: Link, new: Link, label: str) -> None:
+        """An edited pattern link becomes an exception: its row leaves the pattern and an own link with the
+        edit takes its place (a new id; one undo step)."""
+        owner, row = split_id(link.id) or ("", "")
+        pattern = self.design.pattern(owner)
+        if pattern is None or not isinstance(new, Link):
+            raise EditError(f"no rack, part or link with id {shown(link.id)}")
+        with self.batch(label):
+            self._run(Replace(pattern, pattern.model_copy(update={"removed": sorted({*pattern.removed, int(row)})}),
+                              label))
+            self._run(Add(_validated(Link, {**new.model_dump(), "id": self.new_id("L")}), label))
 
     DESIGN_FIELDS = ("name", "description", "metadata", "floor", "rules", "waivers")
     """Design-level fields `set_design` may change; racks, nodes and links change through their own edits."""
@@ -561,9 +651,80 @@ class Document:
         self._run(SetDesign(old, new, label or f"Set {', '.join(map(field_label, fields))} of the design"))
 
     def remove(self, *item_ids: str) -> None:
-        """Remove items; a rack or tray takes its contents, a node takes its links. One undo step."""
+        """Remove items; a rack or tray takes its contents, a node takes its links. One undo step.
+
+        An instance's item is removed as an override of the instance (its block keeps it); a pattern's link
+        leaves the pattern; an instance goes with the own links and pattern links that reach it."""
         if not item_ids:
             return
+        for item_id in item_ids:
+            self.get(item_id)
+        if self.design.patterns or any(item_id not in self._store.items or isinstance(
+                self._store.items[item_id], (Instance, Block, LinkPattern)) for item_id in item_ids):
+            self._remove_held(item_ids)
+            return
+        self._remove_own(item_ids)
+
+    def _remove_held(self, item_ids: tuple[str, ...]) -> None:
+        """`remove` of a selection holding instance items, pattern links, instances or patterns."""
+        own: list[str] = []
+        gone: dict[str, set[str]] = {}
+        rows: dict[str, set[int]] = {}
+        whole: list[str] = []
+        reached: set[str] = set()
+        for item_id in item_ids:
+            item = self.get(item_id)
+            if isinstance(item, Block):
+                users = [i.name for i in self.design.instances if i.block == item.id]
+                if users:
+                    raise EditError(f"block {item.name or item.id} is placed as {len(users):,} instances "
+                                    f"({', '.join(users[:3])}{' ...' if len(users) > 3 else ''}); remove them first")
+                whole.append(item_id)
+            elif isinstance(item, (Instance, LinkPattern)):
+                whole.append(item_id)
+                if isinstance(item, Instance):
+                    reached.update(r.id for r in instance_items(self.design, item).racks)
+                    reached.update(n.id for n in instance_items(self.design, item).nodes)
+            elif item_id in self._store.items:
+                own.append(item_id)
+                if not isinstance(item, Link):
+                    reached.update({item_id, *(d.id for d in self.descendants(item_id))})
+            elif (held := self.instance_of(item_id)) is not None:
+                gone.setdefault(held[0].id, set()).add(held[1])
+                if not isinstance(item, Link):
+                    reached.update({item_id, *(d.id for d in self.descendants(item_id))})
+            else:
+                owner, row = split_id(item_id)  # type: ignore[misc]
+                rows.setdefault(owner, set()).add(int(row))
+        for node_id in reached:  # own parts placed in what goes, and links reaching it, go with it
+            own += [n.id for n in self.children(node_id) if n.id in self._store.items]
+            own += [link.id for link in self.links_of(node_id) if link.id in self._store.items]
+        for pattern in self.design.patterns:
+            for i, (a, b) in enumerate(pattern.ends):
+                if a in reached or b in reached:
+                    rows.setdefault(pattern.id, set()).add(i)
+        names = [getattr(self.get(i), "name", i) or i for i in item_ids]
+        label = f"Delete {names[0]}" if len(names) == 1 else f"Delete {len(names)} items"
+        with self.batch(label):
+            if own:
+                self._remove_own(tuple(dict.fromkeys(own)))
+            for instance_id, locals_ in gone.items():
+                instance = self.design.instance(instance_id)
+                if instance is None or instance_id in whole:
+                    continue
+                updated = instance.model_copy(update={"removed": [*instance.removed, *sorted(locals_ - set(instance.removed))],
+                                                      "changed": {k: v for k, v in instance.changed.items() if k not in locals_}})
+                self._check_instance(updated)
+                self._run(Override(instance, updated, label, frozenset(expanded_id(instance_id, x) for x in locals_)))
+            for pattern_id, removed in rows.items():
+                pattern = self.design.pattern(pattern_id)
+                if pattern is not None and pattern_id not in whole:
+                    self._run(Replace(pattern, pattern.model_copy(update={"removed": sorted({*pattern.removed, *removed})}),
+                                      label))
+            if whole:
+                self._run(RemoveItems(whole, label))
+
+    def _remove_own(self, item_ids: tuple[str, ...]) -> None:
         order: dict[str, None] = {}
         racks: list[str] = []
         nodes: list[str] = []
@@ -575,7 +736,8 @@ class Document:
             subtree = [item_id, *(d.id for d in self.descendants(item_id))]
             for member in subtree:
                 for link in self.links_of(member):
-                    order[link.id] = None
+                    if link.id in self._store.items:  # a pattern's links leave it in `remove`
+                        order[link.id] = None
             (racks if isinstance(item, Rack) else nodes).append(item_id)
             nodes.extend(subtree[1:])
         for node_id in reversed(nodes):

@@ -372,16 +372,20 @@ def optics_summary(ends: list[EndOptics]) -> dict:
 
     total = bucket()
     tiers: dict[str, dict] = {}
+    sums: dict[int, tuple[list[float], list[float], list[float]]] = {}
     for end in ends:
         for b in (total, tiers.setdefault(end.tier, bucket())):
             b["transceivers"] += end.modules
             b["cpo_ports" if end.cpo else "pluggable_ports"] += end.ports
-            b["lasers"] += end.lasers
-            b["optics_power_w"] += end.power_w
-            b["gbps"] += end.gbps
-    for b in (total, *tiers.values()):
-        b["lasers"] = round(b["lasers"], 3)
-        b["optics_power_w"] = round(b["optics_power_w"], 3)
+            lasers, power, gbps = sums.setdefault(id(b), ([], [], []))
+            lasers.append(end.lasers)
+            power.append(end.power_w)
+            gbps.append(end.gbps)
+    for b in (total, *tiers.values()):  # fsum: the same figures whatever order the ends come in
+        lasers, power, gbps = sums.get(id(b), ((), (), ()))
+        b["lasers"] = round(math.fsum(lasers), 3)
+        b["optics_power_w"] = round(math.fsum(power), 3)
+        b["gbps"] = math.fsum(gbps)
         # W per Gb/s is nJ per bit; per direction at each end, so a link's two ends add up
         b["pj_per_bit"] = round(b["optics_power_w"] / b["gbps"] * 1000, 3) if b["gbps"] else 0.0
     return {**total, "by_tier": dict(sorted(tiers.items(), key=lambda kv: _TIER_ORDER.get(kv[0], 9)))}

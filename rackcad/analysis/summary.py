@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rackcad.analysis.blockwise import rack_row, summary_blocks
 from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
 from rackcad.analysis.optics import end_optics, optics_summary
@@ -30,6 +31,12 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     """
     progress = progress or no_progress
     with without_cyclic_gc():
+        if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
+            progress(0, 1, "summary: per block")
+            out = summary_blocks(design, catalog or (index.catalog if index is not None else None), _finish)
+            if out is not None:
+                progress(1, 1, "summary done")
+                return out
         progress(0, SUMMARY_STEPS, "summary: deriving figures")
         figures = Figures.of(design, index, catalog)
         info = _summary(figures.design, figures, progress)
@@ -38,6 +45,14 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
 
 
 SUMMARY_STEPS = 4
+
+
+def _finish(design: Design, fields: dict) -> dict:
+    """The summary's fields with what it reads of the design itself: its name first, facility last."""
+    out = {"name": design.name, **fields}
+    out["facility"] = facility(fields["per_rack"], _int(design.metadata.get("param.sus")),
+                               _float(design.metadata.get("site.power_w")))
+    return out
 
 
 def _summary(design: Design, figures: Figures, progress: Progress = no_progress) -> dict:
@@ -54,21 +69,7 @@ def _summary(design: Design, figures: Figures, progress: Progress = no_progress)
         if part.kind in ("gpu", "xpu"):
             dies += part.dies or 1
 
-    per_rack = []
-    for rack in design.racks:
-        load = figures.load(rack.id)
-        per_rack.append(
-            {
-                "id": rack.id,
-                "name": rack.name,
-                "part": rack.part,
-                "power_w": round(load.power_w, 3),
-                "power_budget_w": rack.power_budget_w,
-                "heat_liquid_w": round(load.liquid_w, 3),
-                "heat_air_w": round(load.air_w, 3),
-                "optics_w": round(load.optics_w, 3),
-            }
-        )
+    per_rack = [rack_row(rack, figures.load(rack.id)) for rack in design.racks]
 
     progress(2, SUMMARY_STEPS, "summary: NVLink domains")
     fabrics = domain_fabrics(design, index=figures)
@@ -79,8 +80,7 @@ def _summary(design: Design, figures: Figures, progress: Progress = no_progress)
     progress(3, SUMMARY_STEPS, "summary: optics and scale-out")
     modules = figures.modules()
 
-    return {
-        "name": design.name,
+    return _finish(design, {
         "racks": len(design.racks),
         "counts": dict(sorted(counts.items())),
         "gpu_dies": dies,
@@ -103,9 +103,8 @@ def _summary(design: Design, figures: Figures, progress: Progress = no_progress)
         "unknown_parts": sorted(set(unknown)),
         "scale_out": scale_out(design, figures),
         "optics": optics_summary(end_optics(figures)),
-        "facility": facility(per_rack, _int(design.metadata.get("param.sus")),
-                             _float(design.metadata.get("site.power_w"))),
-    }
+        "facility": None,
+    })
 
 
 def _int(text: str | None) -> int | None:

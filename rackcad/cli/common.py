@@ -24,13 +24,21 @@ class CliError(Exception):
     """A failure reported as one line on stderr with exit code 2."""
 
 
-def load_design(path: str, progress: Progress | None = None) -> Design:
+def load_design(path: str, progress: Progress | None = None, expand: bool = False) -> Design:
+    """The design in `path`; with `expand`, as flat lists (instances and patterns expanded,
+    `rackcad.model.expanded`) for commands that read every part and link one by one. `progress` hears
+    of the load's steps."""
     from rackcad.files import LoadError, load
 
     try:
-        return load(path, progress)
+        design = load(path, progress)
     except LoadError as exc:
         raise CliError(str(exc)) from None
+    if expand:
+        from rackcad.model import expanded
+
+        return expanded(design)
+    return design
 
 
 def progress_bar() -> ProgressBar:

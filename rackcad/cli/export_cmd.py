@@ -33,10 +33,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args, write, errors: type[Exception]) -> int:
-    """Load the design, `write(design, output, progress)` under a progress bar, and turn `errors` and
-    OSError into one-line CLI errors."""
+    """Load the design (expanded), `write(design, output, progress)` under a progress bar, and turn
+    `errors` and OSError into one-line CLI errors."""
     with progress_bar() as bar:
-        design = load_design(args.file, bar)
+        design = load_design(args.file, bar, expand=True)
         try:
             write(design, args.output, bar)
         except errors as exc:

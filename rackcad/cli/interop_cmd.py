@@ -82,7 +82,7 @@ def cmd_import_dxf(args) -> int:
     from rackcad.interop.dxf_floor import apply_hall, read_hall
     from rackcad.rules import validate
 
-    design = load_design(args.file)
+    design = load_design(args.file, expand=True)
     try:
         hall = read_hall(args.dxf)
         design = apply_hall(design, hall)
@@ -107,7 +107,7 @@ def cmd_export_netbox(args) -> int:
     from rackcad.interop import InteropError
     from rackcad.interop.netbox_export import netbox_export, write_netbox
 
-    design = load_design(args.file)
+    design = load_design(args.file, expand=True)
     try:
         export = netbox_export(design)
         written = write_netbox(export, args.output)
@@ -139,7 +139,7 @@ def cmd_export_sim(args) -> int:
     from rackcad.interop import InteropError
     from rackcad.interop.simulator import write_topology
 
-    design = load_design(args.file)
+    design = load_design(args.file, expand=True)
     try:
         summary = write_topology(design, args.output, args.format, latency_ns=args.latency_ns)
     except InteropError as exc:

@@ -50,7 +50,7 @@ def format_comparison(out: dict) -> str:
 def cmd_optics(args) -> int:
     from rackcad.analysis.cpo import compare
 
-    out = compare(load_design(args.file))
+    out = compare(load_design(args.file, expand=True))
     if args.format == "json":
         print_json(out)
     else:

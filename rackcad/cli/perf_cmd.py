@@ -62,7 +62,7 @@ def cmd_perf(args) -> int:
         raise CliError("--target must be a positive rate in tokens/s per user")
     results = []
     for path in [args.file, *args.compare]:
-        design = load_design(path)
+        design = load_design(path, expand=True)
         platform = None
         if args.fabric:
             from rackcad.analysis.interconnects import UnknownFabric, what_if_platform

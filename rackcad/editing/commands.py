@@ -70,6 +70,17 @@ class Replace(Command):
 
 
 @dataclass
+class Override(Replace):
+    """Swap an instance for one with other overrides: an edit of the instance's items (`touched`, their
+    expanded ids), never a copy of its block."""
+
+    touched: frozenset[str] = frozenset()
+
+    def ids(self) -> set[str]:
+        return {self.new.id, *self.touched}
+
+
+@dataclass
 class RemoveItems(Command):
     """Remove items (links first, then nodes deepest first, then racks); undo restores their places."""
 

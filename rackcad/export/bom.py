@@ -201,7 +201,7 @@ def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = 
     if progress:
         progress(0, 0, "bill of materials: deriving figures")
     rows = bom(design, index).rows
-    write_csv(path, COLUMNS, ((getattr(r, c) for c in COLUMNS) for r in rows), progress, len(rows),
+    write_csv(path, COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows), progress, len(rows),
               "bill of materials")
 
 

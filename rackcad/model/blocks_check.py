@@ -57,7 +57,7 @@ def instance_problem(block: Block | None, instance: Instance) -> str | None:
     that lands outside the floor's bounds), or None."""
     if block is None:
         return f"block: no block {instance.block!r}"
-    problem = check_changes(block, instance)
+    problem = check_changes(block, instance) if not instance.plain else None
     if problem:
         return problem
     for rack in block.racks:

@@ -29,6 +29,10 @@ class Items(NamedTuple):
     nodes: list[Node]
     links: list[Link]
     by_id: dict[str, Rack | Node | Link]
+    children: dict[str, list[Node]]
+    """parent id -> the nodes in it."""
+    links_of: dict[str, list[Link]]
+    """node id -> the links with an end on it."""
 
 
 _CACHE: OrderedDict[int, tuple[object, object, Items]] = OrderedDict()
@@ -118,7 +122,16 @@ def _build_instance(instance: Instance, block: Block) -> Items:
 
 
 def _items(racks: list[Rack], nodes: list[Node], links: list[Link]) -> Items:
-    return Items(racks, nodes, links, {item.id: item for group in (racks, nodes, links) for item in group})
+    children: dict[str, list[Node]] = {}
+    for node in nodes:
+        children.setdefault(node.parent, []).append(node)
+    links_of: dict[str, list[Link]] = {}
+    for link in links:
+        links_of.setdefault(link.a.node, []).append(link)
+        if link.b.node != link.a.node:
+            links_of.setdefault(link.b.node, []).append(link)
+    return Items(racks, nodes, links, {item.id: item for group in (racks, nodes, links) for item in group},
+                 children, links_of)
 
 
 def instance_items(design: Design, instance: Instance) -> Items:
@@ -127,37 +140,48 @@ def instance_items(design: Design, instance: Instance) -> Items:
     Items the instance removed are left out, and so is whatever is inside a removed rack or tray and every
     link touching a removed node: removing a tray removes what it holds, as the editor does."""
     block = design.block(instance.block)
+    return _cached(instance, block, lambda: expand_instance(instance, block))
 
-    def build() -> Items:
-        items = _build_instance(instance, block)
-        if not instance.removed:
-            return items
-        gone = {instance.id + SEPARATOR + local for local in instance.removed}
-        kept_racks = [r for r in items.racks if r.id not in gone]
-        present = {r.id for r in kept_racks}
-        nodes: list[Node] = []
-        pending = [n for n in items.nodes if n.id not in gone]
-        by_id = {n.id: n for n in pending}
-        for node in pending:
-            current, seen = node, set()
-            while current is not None and current.parent not in present and current.id not in seen:
-                seen.add(current.id)
-                current = by_id.get(current.parent)
-            if current is not None and current.parent in present:
-                nodes.append(node)
-        alive = {n.id for n in nodes}
-        links = [link for link in items.links if link.id not in gone and link.a.node in alive and link.b.node in alive]
-        return _items(kept_racks, nodes, links)
 
-    return _cached(instance, block, build)
+def expand_instance(instance: Instance, block: Block) -> Items:
+    """`instance_items` without the cache: the items of `instance` of `block`, built now."""
+    items = _build_instance(instance, block)
+    if not instance.removed:
+        return items
+    gone = {instance.id + SEPARATOR + local for local in instance.removed}
+    kept_racks = [r for r in items.racks if r.id not in gone]
+    present = {r.id for r in kept_racks}
+    nodes: list[Node] = []
+    pending = [n for n in items.nodes if n.id not in gone]
+    by_id = {n.id: n for n in pending}
+    for node in pending:
+        current, seen = node, set()
+        while current is not None and current.parent not in present and current.id not in seen:
+            seen.add(current.id)
+            current = by_id.get(current.parent)
+        if current is not None and current.parent in present:
+            nodes.append(node)
+    alive = {n.id for n in nodes}
+    links = [link for link in items.links if link.id not in gone and link.a.node in alive and link.b.node in alive]
+    return _items(kept_racks, nodes, links)
+
+
+def instance_racks(design: Design, instance: Instance) -> list[Rack]:
+    """Only the instance's racks (what the floor plan needs), without building its nodes and links."""
+    block = design.block(instance.block)
+    if not instance.plain:
+        return instance_items(design, instance).racks
+    return [rack.model_copy(update={"id": instance.id + SEPARATOR + rack.id, "name": rack_name(instance, block, rack),
+                                    "position": place(instance.position, rack.position)}) for rack in block.racks]
 
 
 def pattern_links(pattern: LinkPattern) -> list[Link]:
     """The pattern's links, one per row that is not removed (cached; do not mutate)."""
-    return _pattern_items(pattern).links
+    return pattern_items(pattern).links
 
 
-def _pattern_items(pattern: LinkPattern) -> Items:
+def pattern_items(pattern: LinkPattern) -> Items:
+    """The pattern's links as Items (with `by_id` and `links_of`), cached."""
     def build() -> Items:
         removed = set(pattern.removed)
         links = []
@@ -222,5 +246,5 @@ def find_item(design: Design, item_id: str) -> Rack | Node | Link | None:
         return instance_items(design, instance).by_id.get(item_id)
     pattern = design.pattern(owner)
     if pattern is not None:
-        return _pattern_items(pattern).by_id.get(item_id)
+        return pattern_items(pattern).by_id.get(item_id)
     return None

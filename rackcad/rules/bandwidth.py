@@ -79,6 +79,31 @@ class Oversubscription(Rule):
         goes down, to a higher one up, at the slower port's rate times its count. The top tier of each protocol
         has no uplinks by design; a switch below it with downlinks and no uplink strands its endpoints (a leaf
         cut off from the spines)."""
+        down, up, protocol_of, top = self.flows(ctx)
+        levels = ctx.levels
+        allowed = ctx.settings.max_oversubscription
+        for switch, rates in down.items():
+            downlink, uplink = math.fsum(rates), math.fsum(up.get(switch, ()))
+            if uplink == 0:
+                if levels[switch] < top[protocol_of[switch]]:
+                    yield self.violation(
+                        f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but no uplinks, though its fabric has "
+                        f"switches above it: what it serves is cut off from the rest", (switch,),
+                        measured=downlink, limit=0, unit="Gb/s")
+                continue
+            if downlink > uplink * allowed * (1 + 1e-9):
+                ratio = downlink / uplink
+                yield self.violation(
+                    f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but {fmt_gbps(uplink)} up: "
+                    f"{ratio:.2f}:1 oversubscribed, allowed {allowed:.2f}:1",
+                    (switch,), measured=ratio, limit=allowed, unit="ratio",
+                )
+
+    @staticmethod
+    def flows(ctx: Context) -> tuple[dict, dict, dict, dict]:
+        """(down rates per switch, up rates per switch, protocol per switch, top tier level per protocol).
+        The top tier is the design's: a check of part of a design (a piece of a hall) is exact only where
+        its tops are the whole design's."""
         levels = ctx.levels
         down: dict[str, list[float]] = defaultdict(list)
         up: dict[str, list[float]] = defaultdict(list)
@@ -97,20 +122,4 @@ class Oversubscription(Rule):
                 up[low].append(rate)
             protocol_of[high] = link.protocol
             top[link.protocol] = max(top[link.protocol], high_level)
-        allowed = ctx.settings.max_oversubscription
-        for switch, rates in down.items():
-            downlink, uplink = math.fsum(rates), math.fsum(up.get(switch, ()))
-            if uplink == 0:
-                if levels[switch] < top[protocol_of[switch]]:
-                    yield self.violation(
-                        f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but no uplinks, though its fabric has "
-                        f"switches above it: what it serves is cut off from the rest", (switch,),
-                        measured=downlink, limit=0, unit="Gb/s")
-                continue
-            if downlink > uplink * allowed * (1 + 1e-9):
-                ratio = downlink / uplink
-                yield self.violation(
-                    f"{ctx.label(switch)} has {fmt_gbps(downlink)} down but {fmt_gbps(uplink)} up: "
-                    f"{ratio:.2f}:1 oversubscribed, allowed {allowed:.2f}:1",
-                    (switch,), measured=ratio, limit=allowed, unit="ratio",
-                )
+        return down, up, protocol_of, top

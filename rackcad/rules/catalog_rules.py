@@ -102,12 +102,13 @@ class Estimate(Rule):
         for key in sorted(ctx.estimates):
             yield self.about(ctx.estimates[key])
 
-    def about(self, use: FigureUse) -> Violation:
-        """The violation for one estimated figure and every item checks used it for (ids in natural order)."""
+    def about(self, use: FigureUse, ordered: list[str] | None = None) -> Violation:
+        """The violation for one estimated figure and every item checks used it for (ids in natural order;
+        `ordered` gives them already in that order)."""
         figure, shown, unit = _describe(use)
-        count = len(use.subjects)
+        count = len(use.subjects) if ordered is None else len(ordered)
         return self.violation(
             f"{use.part.model}: {figure} {shown} is an estimate (source {use.source}); checks used it for "
             f"{count:,} item{'s' if count != 1 else ''}",
-            sorted(use.subjects, key=natural), measured=use.value, unit=unit,
+            sorted(use.subjects, key=natural) if ordered is None else ordered, measured=use.value, unit=unit,
         )

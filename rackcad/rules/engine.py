@@ -16,6 +16,7 @@ from pathlib import Path
 from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.rules import bandwidth, catalog_rules, cooling, domain, fabric, geometry, ports, power, reach
+from rackcad.rules.blockwise import validate_blocks
 from rackcad.rules.context import Context
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
@@ -96,10 +97,19 @@ def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex 
 
     `index` lets a caller that already holds the Figures of this design state (the editor) reuse them.
     `progress` hears of the figures, then of each rule as it starts (it may raise Cancelled between rules).
+    A design with instances is checked per block (`rackcad.rules.blockwise`), unless `index` holds its
+    expanded figures already.
     """
     progress = progress or no_progress
     with without_cyclic_gc():
         rules = active_rules(design)
+        if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
+            progress(0, 1, "checking: per block")
+            report = validate_blocks(design, catalog or (index.catalog if index is not None else None),
+                                     rules, run_rule, settle)
+            if report is not None:
+                progress(1, 1, "checked")
+                return report
         progress(0, len(rules) + 1, "checking: deriving figures")
         figures = Figures.of(design, index, catalog)
         design = figures.design
@@ -126,7 +136,43 @@ def order_key(violation: Violation) -> tuple:
     and message: an order that does not depend on how the design's lists are ordered, so an incremental
     check and a full run agree."""
     return (SEVERITIES.index(violation.severity), _ORDER.get(violation.code, len(_ORDER)),
-            tuple(natural(s) for s in violation.subjects), violation.message)
+            _NaturalIds(violation.subjects), violation.message)
+
+
+class _NaturalIds:
+    """Subjects compared as the tuple of their natural keys would compare, each key computed only when the
+    comparison reaches it: a finding about 70,000 parts is ordered by its first ids, not all of them."""
+
+    __slots__ = ("ids", "keys")
+
+    def __init__(self, ids: tuple[str, ...]):
+        self.ids = ids
+        self.keys: list[tuple] = []
+
+    def key(self, i: int) -> tuple:
+        while len(self.keys) <= i:
+            self.keys.append(natural(self.ids[len(self.keys)]))
+        return self.keys[i]
+
+    def _first_difference(self, other: "_NaturalIds") -> int:
+        n = min(len(self.ids), len(other.ids))
+        i = 0
+        while i < n and (self.ids[i] == other.ids[i] or self.key(i) == other.key(i)):
+            i += 1
+        return i
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _NaturalIds):
+            return NotImplemented
+        return len(self.ids) == len(other.ids) and self._first_difference(other) == len(self.ids)
+
+    def __lt__(self, other: "_NaturalIds") -> bool:
+        i = self._first_difference(other)
+        if i == min(len(self.ids), len(other.ids)):
+            return len(self.ids) < len(other.ids)
+        return self.key(i) < other.key(i)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def settle(found: list[Violation], design: Design) -> Report:

@@ -1,0 +1,141 @@
+"""validate() per block: a hall of a thousand identical racks is checked as one rack and what differs.
+
+The design is cut into pieces (`rackcad.figures.pieces`): the rest (own items, instances with overrides or
+links to the outside, pattern links) and one class per block of repeated instances. Every rule runs once
+per piece; a class's findings are mapped to each member (its ids and name in place of the stand-in's), and
+kept with the class while its block, floor plan and rule settings stay the same objects, so an edit of one
+instance re-checks that instance and the floor, not the hall. How each kind of rule composes:
+
+- rules of scope "rack", and design rules that look at one connected part at a time (NVLink domains,
+  rails, oversubscription per switch): the union of the pieces' findings;
+- `bandwidth.oversubscription` also compares a switch with the top tier of its protocol across the whole
+  design: exact when every piece has the same top tiers, else the design is checked expanded;
+- rules that read where racks stand on the floor (overlap, off the floor, keep-outs) and `catalog.bad_file`
+  (about the catalog, not the design) run once, on every rack of the hall and nothing else;
+- `catalog.estimate` joins the estimates every piece noted (each member's ids);
+- `catalog.unknown_part` names the first users of a part across the design: a piece that finds one makes
+  the design be checked expanded.
+
+The result equals `validate(expanded(design))` item by item (tests compare the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from rackcad.catalog import Catalog
+from rackcad.figures import Figures
+from rackcad.figures.pieces import MARK_ID, Piece, racks_only, split
+from rackcad.model import Design, Instance
+from rackcad.rules.bandwidth import Oversubscription
+from rackcad.rules.catalog_rules import BadFile, Estimate, UnknownPart
+from rackcad.rules.context import Context, FigureUse
+from rackcad.rules.report import Report
+from rackcad.rules.rule import Rule
+from rackcad.rules.violation import Violation, natural
+
+_FLOOR_READS = frozenset({"rack.position", "floor"})
+
+
+def on_floor(rule: Rule) -> bool:
+    """Whether a design rule's findings depend on where racks stand (so no piece can hold them)."""
+    return rule.scope == "design" and bool(rule.reads & _FLOOR_READS)
+
+
+def _piece_result(piece: Piece, rules: list[Rule], run) -> tuple[list[Violation], dict, dict]:
+    key = tuple(rule.code for rule in rules)
+    cached = piece.cache.get(key)
+    if cached is not None:
+        return cached
+    ctx = Context(piece.design, piece.figures.catalog, piece.figures)
+    found: list[Violation] = []
+    for rule in rules:
+        found.extend(run(rule, ctx))
+    tops = dict(Oversubscription.flows(ctx)[3]) if any(isinstance(r, Oversubscription) for r in rules) else {}
+    result = (found, ctx.estimates, tops)
+    if piece.repeated:
+        piece.cache[key] = result
+    return result
+
+
+class _Uses:
+    """The estimates noted across the pieces: subjects of the rest as found, and per class the stand-in's
+    subjects with the members they stand for (mapped only at the end, in order)."""
+
+    def __init__(self) -> None:
+        self.rest: dict[tuple[str, str], FigureUse] = {}
+        self.classes: dict[tuple[str, str], list[tuple[list[Instance], FigureUse]]] = {}
+        self.meta: dict[tuple[str, str], FigureUse] = {}
+
+    def add(self, found: dict[tuple[str, str], FigureUse], members: list[Instance] | None = None) -> None:
+        for key, use in found.items():
+            self.meta.setdefault(key, use)
+            if members is None:
+                mine = self.rest.setdefault(key, FigureUse(use.part, use.name, use.value, use.source, {}))
+                mine.subjects.update(use.subjects)
+            else:
+                self.classes.setdefault(key, []).append((members, use))
+
+    def violations(self, estimate: Estimate) -> Iterator[Violation]:
+        for key in sorted(self.meta):
+            meta = self.meta[key]
+            use = FigureUse(meta.part, meta.name, meta.value, meta.source, dict(self.rest.get(key, FigureUse(
+                meta.part, meta.name, meta.value, meta.source)).subjects))
+            parts = self.classes.get(key, [])
+            if not parts:
+                yield estimate.about(use)
+                continue
+            if use.subjects or not all(m.id[-1:].isdigit() for members, _ in parts for m in members):
+                for members, found in parts:
+                    for member in members:
+                        use.subjects.update(dict.fromkeys(map(Piece.ids(member), found.subjects)))
+                yield estimate.about(use)
+                continue
+            # Every subject is a member's: member ids ending in a digit sort before anything after them,
+            # so natural order is the members' natural order, each member's items in the stand-in's order.
+            rows = []
+            for members, found in parts:
+                locals_ = sorted((s[len(MARK_ID):] for s in found.subjects), key=natural)
+                rows += [(natural(m.id), m.id, locals_) for m in members]
+            rows.sort(key=lambda row: row[0])
+            yield estimate.about(use, [member + local for _, member, locals_ in rows for local in locals_])
+
+
+def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], run, settle) -> Report | None:
+    """The report of a design with instances, per block; None when it must be checked expanded (no
+    instances, or one of the cases above). `rules`, `run` and `settle` are the engine's."""
+    pieces = split(design, catalog)
+    if pieces is None:
+        return None
+    estimate = next((r for r in rules if isinstance(r, Estimate)), None)
+    whole = [r for r in rules if on_floor(r) or isinstance(r, BadFile)]
+    per_piece = [r for r in rules if r not in whole and r is not estimate]
+    found: list[Violation] = []
+    uses = _Uses()
+    tops: dict[str, set[int]] = {}
+    for piece in pieces:
+        violations, estimates, piece_tops = _piece_result(piece, per_piece, run)
+        for protocol, level in piece_tops.items():
+            tops.setdefault(protocol, set()).add(level)
+        if any(v.code == UnknownPart.code for v in violations):
+            return None
+        if not piece.repeated:
+            found.extend(violations)
+            uses.add(estimates)
+            continue
+        for member in piece.members:
+            ids, text = Piece.ids(member), Piece.text(member)
+            found.extend(replace(v, message=text(v.message), subjects=tuple(map(ids, v.subjects))) for v in violations)
+        uses.add(estimates, piece.members)
+    if any(len(levels) > 1 for levels in tops.values()):
+        return None
+    floor = racks_only(design)
+    floor_figures = Figures(floor, catalog)
+    ctx = Context(floor, floor_figures.catalog, floor_figures)
+    for rule in whole:
+        found.extend(run(rule, ctx))
+    uses.add(ctx.estimates)
+    if estimate is not None:
+        found.extend(uses.violations(estimate))
+    return settle(found, design)
