@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NVL72 = ROOT / "examples" / "gb200-nvl72.rackcad"
 FIRST_FRAME = """
 import sys
-from PySide6.QtCore import QEvent, QObject
+from benchmarks.timing import wait_first_paint
 from rackcad.cli.common import load_design
 from rackcad.gui.app import application
 app = application()
@@ -25,17 +25,7 @@ design = load_design(sys.argv[1])
 window = MainWindow(restore_layout=False)
 window.resize(1600, 1000)
 window.open_path(sys.argv[1], interactive=False, design=design)
-painted = []
-class Watch(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            painted.append(1)
-        return False
-watch = Watch()
-window.view.viewport().installEventFilter(watch)
-window.show()
-while not painted:
-    app.processEvents()
+wait_first_paint(app, window.view.viewport())
 window.shutdown()
 """
 
@@ -46,7 +36,7 @@ def run() -> None:
                "XDG_CONFIG_HOME": str(Path(tmp) / "config"), "QT_QPA_PLATFORM": "offscreen"}
 
         def proc(*argv: str):
-            return lambda: subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=False)
+            return lambda: subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=False, cwd=ROOT)
 
         script = Path(sys.executable).parent / "rackcad"
         rackcad = [str(script)] if script.exists() else [sys.executable, "-m", "rackcad"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rackcad.analysis.optics import EndOptics, cite, end_optics, optics_summary
 from rackcad.catalog import Catalog, PartSpec, PortGroup
 from rackcad.figures import Figures
-from rackcad.figures.choice import OPTICAL_MEDIA
+from rackcad.figures.choice import OPTICAL_MEDIA, pooled_shares
 from rackcad.model import Design
 
 SWITCH_KINDS = ("network-switch", "cpo-switch")
@@ -39,20 +39,33 @@ def peer(catalog: Catalog, group: PortGroup, kind: str) -> tuple[PartSpec, PortG
 
 def twin_ends(figures: Figures) -> list[EndOptics]:
     """The design's optical link ends with the other optics choice on every network-switch end (see the
-    module docstring), chosen by the figures' own chooser so both sides follow one rule."""
+    module docstring), chosen by the figures' own chooser so both sides follow one rule, and the modules
+    shared per (node, port group, part) as the figures share them."""
     from rackcad.topology import switch_levels, tier_name
 
     catalog = figures.catalog
     levels = switch_levels(figures)
-    acc: dict[tuple, list] = {}
+    chooser = figures.chooser
+    peers: dict[tuple[str, str], tuple[PartSpec, PortGroup] | None] = {}
+    choices: dict[tuple, object] = {}
+
+    def peer_of(end) -> tuple[PartSpec, PortGroup] | None:
+        key = (end.part.id, end.group.name)
+        if key not in peers:
+            peers[key] = peer(catalog, end.group, "cpo-switch")
+        return peers[key]
+
+    rows: list[tuple] = []  # (fig, tier, choice, per-port W at a and b)
+    uses: list[tuple] = []
     for fig in figures.link_figures.values():
         if fig.medium not in OPTICAL_MEDIA:
             continue
         link = fig.link
-        flags, watts = [], []
+        flags, watts, cages = [], [], []
         for end in (fig.a, fig.b):
             is_switch = end.kind in SWITCH_KINDS and end.group is not None
             now_cpo = end.kind == "cpo-switch" or (end.group is not None and end.group.medium == "cpo-fiber")
+            cages.append(end.group.ports_per_cage if end.group is not None else 1)
             if not is_switch:
                 flags.append(now_cpo)
                 watts.append(end.part.optics_power_w.value if now_cpo and end.part and end.part.optics_power_w else 0)
@@ -60,8 +73,11 @@ def twin_ends(figures: Figures) -> list[EndOptics]:
             if now_cpo:
                 flags.append(False)
                 watts.append(0.0)
+                # a pluggable switch in place of the CPO one: its cages take modules as the peer's do
+                plug = peer(catalog, end.group, "network-switch")
+                cages[-1] = plug[1].ports_per_cage if plug is not None else 1
                 continue
-            found = peer(catalog, end.group, "cpo-switch")
+            found = peer_of(end)
             flags.append(found is not None)
             if found is None:
                 watts.append(0.0)
@@ -69,20 +85,32 @@ def twin_ends(figures: Figures) -> list[EndOptics]:
             cpo, net = found
             # the per-port figure is for the CPO switch's own port rate: a slower port is charged its share
             watts.append(cpo.optics_power_w.value * min(end.group.gbps / net.gbps, 1.0))
-        choice = figures.chooser.choose(fig.medium, link.count, fig.rate_gbps, fig.length_m, tuple(flags))
+        key = (fig.medium, link.count, fig.rate_gbps, fig.length_m, tuple(flags), tuple(cages))
+        choice = choices.get(key)
+        if choice is None:
+            choice = choices[key] = chooser.choose(*key)
         top = max(levels.get(link.a.node, 0), levels.get(link.b.node, 0))
-        tier = tier_name(top) if top else "direct"
-        sides = ((link.a, fig.a, choice.optic_a, choice.optics_a, choice.engines_a, watts[0], fig.rack_a),
-                 (link.b, fig.b, choice.optic_b, choice.optics_b, choice.engines_b, watts[1], fig.rack_b))
-        for ref, end, optic, optics, engines, per_port, rack in sides:
+        rows.append((fig, tier_name(top) if top else "direct", choice, watts))
+        for side, ref, optic, use in ((0, link.a, choice.optic_a, choice.use_a), (1, link.b, choice.optic_b, choice.use_b)):
+            if optic and use:
+                uses.append(((ref.node, ref.port, optic), (link.id, side), use))
+    shares, _ = pooled_shares(uses)
+
+    acc: dict[tuple, list] = {}
+    for fig, tier, choice, watts in rows:
+        link = fig.link
+        sides = ((link.a, fig.a, choice.optic_a, choice.engines_a, watts[0], fig.rack_a),
+                 (link.b, fig.b, choice.optic_b, choice.engines_b, watts[1], fig.rack_b))
+        for side, (ref, end, optic, engines, per_port, rack) in enumerate(sides):
             is_cpo = bool(engines)
             source = None
             if is_cpo and end.kind in SWITCH_KINDS and end.kind != "cpo-switch":
-                source = peer(catalog, end.group, "cpo-switch")[0].id
+                source = peer_of(end)[0].id
             key = (ref.node, ref.port, tier, is_cpo, source if is_cpo else optic)
-            entry = acc.setdefault(key, [0, 0, 0.0, 0.0, rack, 0.0])
+            entry = acc.setdefault(key, [0, 0.0, 0.0, 0.0, rack, 0.0])
             entry[0] += link.count
             entry[5] += fig.rate_gbps * link.count
+            optics = shares.get((link.id, side), 0.0)
             if is_cpo:
                 entry[2] += engines * per_port
                 lasers_of = catalog.find(source) if source else end.part

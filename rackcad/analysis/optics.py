@@ -225,7 +225,7 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
     switch_ports: dict[str, dict[str, int]] = defaultdict(lambda: {"ports": 0, "used": 0})
     nic_ports: dict[str, dict[str, float]] = defaultdict(lambda: {"ports": 0, "gbps": 0.0})
     nic_gbps = 0.0
-    unwired: Counter[float] = Counter()
+    unwired: Counter[tuple[float, int]] = Counter()
     for node in design.nodes:
         part = figures.node_parts.get(node.id)
         if part is None:
@@ -242,7 +242,7 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
                 nic_ports[part.kind]["gbps"] += group.total_gbps
                 if part.kind == "nic":
                     nic_gbps += group.total_gbps
-                    unwired[group.gbps] += max(group.count - used, 0)
+                    unwired[group.gbps, group.ports_per_cage] += max(group.count - used, 0)
         if part.kind in NETWORK_SWITCH_KINDS:
             switches[part.kind] += 1
 
@@ -255,31 +255,32 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
     cpo_w: list[float] = []
     for fig in figures.link_figures.values():
         choice = fig.choice
-        sides = ((fig.a, choice.optic_a, choice.optics_a, choice.engines_a),
-                 (fig.b, choice.optic_b, choice.optics_b, choice.engines_b))
+        sides = ((fig.a, choice.optic_a, fig.modules_a, choice.engines_a),
+                 (fig.b, choice.optic_b, fig.modules_b, choice.engines_b))
         for end, optic, modules, engines in sides:
             if engines and end.part is not None and end.part.optics_power_w is not None:
                 cpo_ports += engines
                 cpo_w.append(engines * end.part.optics_power_w.value)
                 sources.add(cite(end.part, "optics_power_w per port", end.part.optics_power_w))
-            if not (optic and modules):
-                continue
-            module = catalog.find(optic)
-            watts = modules * module.power_w if module is not None else 0.0
-            if module is not None:
-                sources.add(cite(module, "power_max_w", module.power_max_w or module.power_typical_w))
-            if end.kind in _NIC_KINDS:
-                nic_modules += modules
-                nic_w.append(watts)
-            else:
+            if optic and modules and end.kind not in _NIC_KINDS:
                 pluggable_ports += fig.link.count
-                pluggable_modules_count += modules
-                pluggable_w.append(watts)
+    for (node_id, _, optic), pool in figures.pools.items():  # whole modules, shared by the links on them
+        module = catalog.find(optic)
+        watts = pool.units * module.power_w if module is not None else 0.0
+        if module is not None:
+            sources.add(cite(module, "power_max_w", module.power_max_w or module.power_typical_w))
+        part = figures.node_parts.get(node_id)
+        if part is not None and part.kind in _NIC_KINDS:
+            nic_modules += pool.units
+            nic_w.append(watts)
+        else:
+            pluggable_modules_count += pool.units
+            pluggable_w.append(watts)
 
     unwired_ports = unwired_modules = 0
     unwired_w: list[float] = []
-    for rate, ports in sorted(unwired.items()):
-        picked = figures.chooser.carrier(rate) if ports else None
+    for (rate, cage), ports in sorted(unwired.items()):
+        picked = figures.chooser.carrier(rate, cage) if ports else None
         if picked is None:
             continue
         unwired_ports += ports
@@ -311,7 +312,8 @@ class EndOptics:
 
     `tier` names the links by the higher end's level ("leaf": NIC to leaf, "spine": leaf to spine, "core":
     spine to core, "direct": no switch). `ports` counts link lanes (each link's `count`), `modules` the
-    transceivers, `power_w` what they draw (the figures' per-end power), `gbps` the per-direction Gb/s.
+    transceivers (the links' shares of the modules of their port group: a twin-port module serving a down
+    and an up link counts half in each tier), `power_w` what they draw (the figures' per-end power), `gbps` the per-direction Gb/s.
     """
 
     node: str
@@ -320,7 +322,7 @@ class EndOptics:
     ports: int
     cpo: bool
     module: str | None
-    modules: int
+    modules: float
     power_w: float
     lasers: float
     rack: str | None
@@ -341,8 +343,8 @@ def end_optics(figures: Figures) -> list[EndOptics]:
         link, choice = fig.link, fig.choice
         top = max(levels.get(link.a.node, 0), levels.get(link.b.node, 0))
         tier = tier_name(top) if top else "direct"
-        sides = ((link.a, fig.a, choice.optic_a, choice.optics_a, choice.engines_a, fig.power_a, fig.rack_a),
-                 (link.b, fig.b, choice.optic_b, choice.optics_b, choice.engines_b, fig.power_b, fig.rack_b))
+        sides = ((link.a, fig.a, choice.optic_a, fig.modules_a, choice.engines_a, fig.power_a, fig.rack_a),
+                 (link.b, fig.b, choice.optic_b, fig.modules_b, choice.engines_b, fig.power_b, fig.rack_b))
         for ref, end, optic, optics, engines, power, rack in sides:
             cpo = bool(engines)
             key = (ref.node, ref.port, tier, cpo, None if cpo else optic)
@@ -383,6 +385,8 @@ def optics_summary(ends: list[EndOptics]) -> dict:
             gbps.append(end.gbps)
     for b in (total, *tiers.values()):  # fsum: the same figures whatever order the ends come in
         lasers, power, gbps = sums.get(id(b), ((), (), ()))
+        count = round(b["transceivers"], 3)  # shares of pooled modules add up to whole modules per pool
+        b["transceivers"] = int(count) if float(count).is_integer() else count
         b["lasers"] = round(math.fsum(lasers), 3)
         b["optics_power_w"] = round(math.fsum(power), 3)
         b["gbps"] = math.fsum(gbps)

@@ -1,7 +1,8 @@
 """Bill of materials: one row per part number, with quantities, power, weight and where each figure comes from.
 
 Rows cover every rack and placed part (trays, chips, NICs, power shelves, CDUs, switches ...) and the cables
-and optics the links need, as the design's Figures chose them link by link (`rackcad.figures.choice`):
+and optics the links need, as the design's Figures chose them link by link (`rackcad.figures.choice`;
+transceivers counted as whole modules per node, port group and part, shared by the links on them):
 passive DACs, active copper, transceivers with their fibre, CPO fibre and the transceivers at the non-CPO end. A copper spine is one row per protocol counting its links
 (`spine:nvlink5`, unit `link`): it ships inside the rack, but procurement and the integrator still want
 to see how many links it carries. Board and in-package links need nothing and are only counted in the totals.
@@ -147,14 +148,12 @@ def _tally(schedule: Schedule) -> _Tally:
         out.node_watts[node.part].append(figures.power_w(node))
         if isinstance(node.overrides.get("power_w"), (int, float)):
             out.overridden[node.part] += 1
+    out.derived.update(figures.module_units())  # transceivers shared by the links on them
     for link, length, choice in schedule.iter_entries():
         out.links += link.count
         out.by_class[choice.category] += link.count
         if choice.category == "backplane":
             out.spine[link.protocol] += link.count
-        for optic, quantity in ((choice.optic_a, choice.optics_a), (choice.optic_b, choice.optics_b)):
-            if optic and quantity:
-                out.derived[optic] += quantity
         if choice.cable:
             out.derived[choice.cable] += choice.cables
             if length is None:
@@ -257,7 +256,7 @@ def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = 
     if progress:
         progress(0, 0, "bill of materials: deriving figures")
     rows = bom(design, index).rows
-    write_csv(path, COLUMNS, ([getattr(r, c) for c in COLUMNS] for r in rows), progress, len(rows),
+    write_csv(path, COLUMNS, (tuple(getattr(r, c) for c in COLUMNS) for r in rows), progress, len(rows),
               "bill of materials")
 
 

@@ -2,8 +2,9 @@
 
 The choice, the medium, the rate and the length of each link are the design's Figures
 (`rackcad.figures.choice` says how parts are chosen, `rackcad.figures.lengths` how lengths are measured);
-the schedule only lays them out. `cables` counts cables, `optics` transceivers at both ends together; a CPO
-link shows the transceiver its non-CPO end needs.
+the schedule only lays them out. `cables` counts cables, `optics` transceivers at both ends together, as the
+record's share of modules it shares with other links on the same port group (0.5 for one 400G link on a
+twin-port module); a CPO link shows the transceiver its non-CPO end needs.
 """
 
 from __future__ import annotations
@@ -77,12 +78,13 @@ class Schedule:
         link_figures = self.index.link_figures
         nodes: dict[str, tuple] = {}
         for link, length, choice in self.iter_entries():
+            fig = link_figures[link.id]
             yield (
                 link.id, link.name, *self._end(link.a, nodes), *self._end(link.b, nodes),
-                link.protocol, link_figures[link.id].medium, link.count,
+                link.protocol, fig.medium, link.count,
                 _number(self.index.link_gbps(link)),
                 None if length is None else round(length, 2), choice.category, choice.cable, choice.cables,
-                choice.optic, choice.optics, choice.label, choice.note,
+                choice.optic, _number(fig.optics), fig.label, choice.note,
             )
 
     @cached_property

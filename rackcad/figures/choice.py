@@ -18,9 +18,20 @@ How a link record (`count` parallel links between two port groups) maps to parts
 
 Which part, and how many: the catalog parts of the family (kind and medium) whose reach covers the link length
 and whose port rate (`gbps` / `module_ports`) carries one link (a link never splits across module ports).
-Parallel links are packed into the fewest parts, `ceil(count x link Gb/s / part Gb/s)` per end, ties going
-to the lower power, then the lower rate and the part id. So four NVLink 5 links (4 x 400 Gb/s) fill one
-1.6T twin-port OSFP at each end: 2 transceivers and 1 fibre; five need 2 modules per end. The catalog has no
+A module holds `module_ports` x floor(port rate / link rate) links (`links_per_module`), at most as many as
+the logical ports of a cage it fills (`module_ports` = the end's `ports_per_cage`, one link per port): an
+800G twin-port OSFP two 400G links, a 1.6T twin-port OSFP two 800G or 400G links in a Q3400 cage, and four
+NVLink 5 links (400G) where no module fills the NVLink switch's cage of 4 (the 1.6T stands in). The part is the one that carries the
+record in the fewest units, ties going to the lower power, then the lower rate and the part id.
+
+Modules are shared: one record alone would take `ceil(count / links per module)` per end (`optics_a`), but
+the links of every record on the same (node, port group, module part) share that end's modules, which number
+`ceil(sum of the records' module use / 1)` (`ModulePool`), so two single 400G links from one leaf to two
+spines fill one twin-port module at the leaf. Each record gets its pro-rata share of the pooled modules
+(`use / pool use x pooled modules`) and of their power. Each end's module fills its cage: a port group with
+`ports_per_cage` 2 (the QM9700's OSFP cages, F1) takes twin-port modules where the catalog has them, and both
+ends sit on one fibre type (single-mode opposite a co-packaged port), at the lowest power per link. Fibres
+are counted per record, one per module the record alone would take at its busier end. The catalog has no
 lane rates, so electrical lane compatibility is not checked. With an unknown length (an end outside any
 rack) reach is not checked and the note says so. Whatever optics or cable parts the catalog holds take
 part: nothing here names a part.
@@ -30,6 +41,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from rackcad.catalog import Catalog, PartSpec
 
@@ -54,6 +66,10 @@ class Choice:
     engines_a: int = 0
     engines_b: int = 0
     note: str = ""
+    use_a: Fraction = Fraction(0)
+    """Modules' worth of `optic_a` the record's links take (count / links per module); `optics_a` is its
+    ceiling, what the record would need alone. Shared modules: `ModulePool`."""
+    use_b: Fraction = Fraction(0)
 
     @property
     def optics(self) -> int:
@@ -103,6 +119,55 @@ def port_gbps(part: PartSpec) -> float:
     return _gbps(part) / part.module_ports
 
 
+def links_per_module(part: PartSpec, rate: float, cage: int | None = None) -> int:
+    """Links of `rate` Gb/s one module holds: `module_ports` x whole links per module port (at least one);
+    a module that fills a cage of `cage` logical ports (`module_ports` = `cage`) holds one link per port."""
+    per_port = math.floor(port_gbps(part) / rate + 1e-9) if rate else 1
+    links = part.module_ports * max(per_port, 1)
+    return min(links, cage) if cage is not None and part.module_ports == cage else links
+
+
+def module_use(part: PartSpec, rate: float, count: int, cage: int | None = None) -> Fraction:
+    """Modules' worth `count` links of `rate` take of `part` (a fraction: the rest can carry other links)."""
+    return Fraction(count, links_per_module(part, rate, cage))
+
+
+class ModulePool:
+    """Modules of one part shared by the link ends on one (node, port group): each member (any hashable key)
+    adds its use (`module_use`); `units` is the whole modules they need together, `share(member)` the
+    member's pro-rata part of them. Fractions keep the sums exact, whatever the order members come in."""
+
+    __slots__ = ("members", "total")
+
+    def __init__(self) -> None:
+        self.members: dict[object, Fraction] = {}
+        self.total = Fraction(0)
+
+    def add(self, member: object, use: Fraction) -> None:
+        self.total += use - self.members.get(member, 0)
+        self.members[member] = use
+
+    def remove(self, member: object) -> None:
+        self.total -= self.members.pop(member, 0)
+
+    @property
+    def units(self) -> int:
+        return math.ceil(self.total)
+
+    def share(self, member: object) -> float:
+        """The member's modules: units x its use / the pool's use."""
+        return float(self.units * self.members[member] / self.total) if self.total else 0.0
+
+
+def pooled_shares(uses: "list[tuple[object, object, Fraction]]") -> tuple[dict[object, float], dict[object, int]]:
+    """For (pool key, member, use) triples: (member -> its share of its pool's modules, pool key -> modules)."""
+    pools: dict[object, ModulePool] = {}
+    for key, member, use in uses:
+        pools.setdefault(key, ModulePool()).add(member, use)
+    shares = {member: pools[key].share(member) for key, member, _ in uses}
+    return shares, {key: pool.units for key, pool in pools.items()}
+
+
 def _join(*notes: str) -> str:
     return "; ".join(n for n in notes if n)
 
@@ -137,16 +202,17 @@ class Chooser:
         for part in parts:
             if strict and ((length is not None and reach_m(part) < length) or rate > port_gbps(part)):
                 continue
-            units = max(1, math.ceil(rate * count / _gbps(part))) if rate else count
+            units = math.ceil(module_use(part, rate, count))
             key = (units, part.power_w, _gbps(part), part.id)
             if best is None or key < best[0]:
                 best = (key, part, units)
         return (best[1], best[2]) if best else None
 
-    def carrier(self, rate: float) -> PartSpec | None:
-        """The transceiver a single port of `rate` Gb/s takes (reach not known): as `choose` picks it."""
-        picked = self._pick(self.optics, rate, 1, None)
-        return picked[0] if picked else None
+    def carrier(self, rate: float, cage: int = 1) -> PartSpec | None:
+        """The transceiver a port of `rate` Gb/s in a cage of `cage` ports takes (reach not known), at the
+        lowest power per link, as `choose` picks an end's module."""
+        parts = self._end_modules(rate, None, cage)
+        return min(parts, key=lambda p: (self._per_link_w(p, rate, cage), _gbps(p), p.id)) if parts else None
 
     def _fibre(self, length: float | None) -> str | None:
         for part in self.fibre:
@@ -154,44 +220,91 @@ class Chooser:
                 return part.id
         return self.fibre[-1].id if self.fibre else None
 
+    def _end_modules(self, rate: float, length: float | None, cage: int) -> list[PartSpec]:
+        """Transceivers that can serve one end: reach and port rate carry the link, and the module fills the
+        end's cage (`module_ports` = the port group's `ports_per_cage`: a twin-port module in a QM9700 cage)
+        when the catalog has one that does."""
+        strict = [p for p in self.optics if (length is None or reach_m(p) >= length) and rate <= port_gbps(p)]
+        return [p for p in strict if p.module_ports == cage] or strict
+
+    @staticmethod
+    def _per_link_w(part: PartSpec, rate: float, cage: int | None = None) -> float:
+        return part.power_w / links_per_module(part, rate, cage)
+
+    def _pair(self, rate: float, length: float | None, cpo: tuple[bool, bool],
+              cages: tuple[int, int]) -> tuple[PartSpec | None, PartSpec | None] | None:
+        """The modules at (a, b) at the lowest power per link; both ends on one fibre type (single-mode
+        against a co-packaged port). None when no transceiver carries the rate and reach."""
+        ends = [None if cpo[i] else self._end_modules(rate, length, cages[i]) for i in (0, 1)]
+        if any(e is not None and not e for e in ends):
+            return None
+        options_a = ends[0] if ends[0] is not None else [None]
+        options_b = ends[1] if ends[1] is not None else [None]
+
+        def fibre(part: PartSpec | None) -> str | None:
+            return "single-mode" if part is None else part.fibre
+
+        best: tuple | None = None
+        for strict in (True, False):
+            for ma in options_a:
+                for mb in options_b:
+                    fa, fb = fibre(ma), fibre(mb)
+                    if strict and fa and fb and fa != fb:
+                        continue
+                    cost = sum(self._per_link_w(m, rate, c) for m, c in ((ma, cages[0]), (mb, cages[1]))
+                               if m is not None)
+                    key = (cost, sum(_gbps(m) for m in (ma, mb) if m is not None),
+                           ma.id if ma else "", mb.id if mb else "")
+                    if best is None or key < best[0]:
+                        best = (key, ma, mb)
+            if best is not None:
+                return best[1], best[2]
+        return None
+
     def _optical(self, count: int, rate: float, length: float | None, cpo: tuple[bool, bool],
-                 note: str) -> Choice:
+                 note: str, cages: tuple[int, int] = (1, 1)) -> Choice:
         engines_a, engines_b = (count if cpo[0] else 0), (count if cpo[1] else 0)
         if cpo[0] and cpo[1]:
             return Choice("cpo-fiber", cable=self._fibre(length), cables=count, engines_a=count,
                           engines_b=count, note=note)
-        picked = self._pick(self.optics, rate, count, length)
-        if picked is None:
+        pair = self._pair(rate, length, cpo, cages)
+        if pair is None:
             picked = self._pick(self.optics, rate, count, length, strict=False)
+            if picked is not None:
+                pair = (None if cpo[0] else picked[0], None if cpo[1] else picked[0])
             note = _join(note, "no transceiver in the catalog carries this rate and reach")
         if not cpo[0] and not cpo[1]:
             aoc = self._pick(self.aoc, rate, count, length)
-            if aoc is not None and (picked is None or (aoc[1], 2 * aoc[0].power_w * aoc[1]) <
-                                    (picked[1], 2 * picked[0].power_w * picked[1])):
-                return Choice("aoc", cable=aoc[0].id, cables=aoc[1], note=note)
-        if picked is None:
+            if aoc is not None:
+                pair_w = math.inf if pair is None else sum(self._per_link_w(m, rate, c)
+                                                             for m, c in zip(pair, cages) if m)
+                if self._per_link_w(aoc[0], rate) < pair_w:
+                    return Choice("aoc", cable=aoc[0].id, cables=aoc[1], note=note)
+        if pair is None:
             return Choice("optics", cable=self._fibre(length), cables=count, engines_a=engines_a,
                           engines_b=engines_b, note=_join(note, "no transceiver in the catalog"))
-        optic, per_end = picked
+        ma, mb = pair
+        use_a = module_use(ma, rate, count, cages[0]) if ma else Fraction(0)
+        use_b = module_use(mb, rate, count, cages[1]) if mb else Fraction(0)
+        per_a, per_b = math.ceil(use_a), math.ceil(use_b)
         category = "cpo-fiber" if cpo[0] or cpo[1] else "optics"
         return Choice(
-            category, cable=self._fibre(length), cables=count if category == "cpo-fiber" else per_end,
-            optic_a=None if cpo[0] else optic.id, optics_a=0 if cpo[0] else per_end,
-            optic_b=None if cpo[1] else optic.id, optics_b=0 if cpo[1] else per_end,
-            engines_a=engines_a, engines_b=engines_b, note=note,
+            category, cable=self._fibre(length), cables=count if category == "cpo-fiber" else max(per_a, per_b),
+            optic_a=ma.id if ma else None, optics_a=per_a, optic_b=mb.id if mb else None, optics_b=per_b,
+            engines_a=engines_a, engines_b=engines_b, note=note, use_a=use_a, use_b=use_b,
         )
 
     def choose(self, medium: str | None, count: int, rate: float, length: float | None,
-               cpo: tuple[bool, bool] = (False, False)) -> Choice:
+               cpo: tuple[bool, bool] = (False, False), cages: tuple[int, int] = (1, 1)) -> Choice:
         """The parts for `count` links of `rate` Gb/s per direction on `medium`, `length` metres long (None:
-        unknown); `cpo` says which ends have co-packaged optical engines."""
+        unknown); `cpo` says which ends have co-packaged optical engines, `cages` each end's ports per cage."""
         note = "" if length is not None else "length unknown (an end is not in a rack)"
         if medium in ("pcb", "in-package"):
             return Choice("none")
         if medium == "backplane-copper":
             return Choice("backplane", note=f"{count * SPINE_PAIRS_PER_LINK:,} copper pairs")
         if medium in OPTICAL_MEDIA:
-            return self._optical(count, rate, length, cpo, note)
+            return self._optical(count, rate, length, cpo, note, cages)
         if medium is None:
             note = _join(note, "medium not set: chosen by length")
         families = [("dac", self.dac), ("active-copper", self.active)]
@@ -202,4 +315,5 @@ class Chooser:
             if picked:
                 cable, units = picked
                 return Choice(category, cable=cable.id, cables=units, note=note)
-        return self._optical(count, rate, length, cpo, _join(note, f"beyond copper reach ({_fmt_m(length)})"))
+        return self._optical(count, rate, length, cpo, _join(note, f"beyond copper reach ({_fmt_m(length)})"),
+                             cages)

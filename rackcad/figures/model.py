@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog, PartSpec, PortGroup, default_catalog
-from rackcad.figures.choice import OPTICAL_MEDIA, Choice, Chooser
+from rackcad.figures.choice import OPTICAL_MEDIA, Choice, Chooser, ModulePool
 from rackcad.figures.lengths import computed_length_m
 from rackcad.model import Design, Link, Node, Rack, expanded
 from rackcad.topology import DesignIndex, is_scale_up_protocol
@@ -66,6 +66,10 @@ class LinkFigure:
     power_b: float
     liquid_a: float
     liquid_b: float
+    modules_a: float = 0.0
+    """The record's share of the transceivers at end a (pooled per node, port group and part; see
+    `rackcad.figures.choice`): 0.5 for one 400G link on a twin-port module it shares."""
+    modules_b: float = 0.0
 
     def __iter__(self) -> Iterator:
         return iter((self.link, self.a, self.b))
@@ -74,6 +78,29 @@ class LinkFigure:
     def gbps(self) -> float:
         """Per direction, the whole record."""
         return self.rate_gbps * self.link.count
+
+    @property
+    def optics(self) -> float:
+        """Transceivers at both ends together, as shares of pooled modules."""
+        return round(self.modules_a + self.modules_b, 6)
+
+    @property
+    def label(self) -> str:
+        """Human form for the schedule: '1 x osfp-400g-dr4 + 0.5 x osfp-800g-twin (shared) + 1 x fiber-sm-mpo'."""
+        choice = self.choice
+        if choice.category in ("none", "backplane") or not (choice.optic_a or choice.optic_b):
+            return choice.label
+        parts: dict[str, float] = {}
+        for part, share in ((choice.optic_a, self.modules_a), (choice.optic_b, self.modules_b)):
+            if part and share:
+                parts[part] = parts.get(part, 0.0) + share
+        bits = [f"{round(n, 3):g} x {p}" + ("" if float(n).is_integer() else " (shared)") for p, n in parts.items()]
+        if choice.cable and choice.cables:
+            bits.append(f"{choice.cables} x {choice.cable}")
+        engines = choice.engines_a + choice.engines_b
+        if engines:
+            bits.append(f"{engines} CPO port{'s' if engines != 1 else ''}")
+        return " + ".join(bits)
 
     @property
     def owner(self) -> str | None:
@@ -169,10 +196,14 @@ class Figures(DesignIndex):
         self._ends: dict[tuple[str, str], End] = {}
         self._loads: dict[str, RackLoad] = {}
         self._components: list[set[str]] | None = None
+        self.pools: dict[tuple[str, str, str], ModulePool] = {}
+        """(node id, port group, module part) -> the link ends sharing those modules, as (link id, side)."""
+        self._dirty: set[tuple[str, str, str]] = set()
         for node in design.nodes:
             self._add_node(node.id)
         for link in design.links:
             self._add_link(link)
+        self._settle()
 
     def _unindex_link(self, link: Link) -> None:
         for node_id in {link.a.node, link.b.node}:
@@ -231,7 +262,7 @@ class Figures(DesignIndex):
             self._estimates[part.id] = names
         return names
 
-    def _end_power(self, end: End, choice: Choice, optic: str | None, optics: int, engines: int) -> tuple[float, float]:
+    def _end_power(self, end: End, choice: Choice, optic: str | None, optics: float, engines: int) -> tuple[float, float]:
         """(W, W to liquid) drawn at one end: its transceivers, its CPO engines, half of an active cable."""
         power = liquid = 0.0
         if optic and optics:
@@ -265,20 +296,29 @@ class Figures(DesignIndex):
             rate = ga.gbps if ga is not None else gb.gbps if gb is not None else 0.0
         length = link.length_m if link.length_m is not None else computed_length_m(self, link)
         cpo = (_is_cpo(a), _is_cpo(b)) if medium in OPTICAL_MEDIA else _NO_CPO
-        key = (medium, link.count, rate, length, cpo)
+        cages = (ga.ports_per_cage if ga is not None else 1, gb.ports_per_cage if gb is not None else 1)
+        key = (medium, link.count, rate, length, cpo, cages)
         choice = self._choices.get(key)
         if choice is None:
-            choice = self._choices[key] = self.chooser.choose(medium, link.count, rate, length, cpo)
+            choice = self._choices[key] = self.chooser.choose(medium, link.count, rate, length, cpo, cages)
+        link_id, count = link.id, link.count
         if choice.category in _UNPOWERED:
             power_a = liquid_a = power_b = liquid_b = 0.0
         else:
-            power_a, liquid_a = self._end_power(a, choice, choice.optic_a, choice.optics_a, choice.engines_a)
-            power_b, liquid_b = self._end_power(b, choice, choice.optic_b, choice.optics_b, choice.engines_b)
+            power_a, liquid_a = self._end_power(a, choice, None, 0, choice.engines_a)
+            power_b, liquid_b = self._end_power(b, choice, None, 0, choice.engines_b)
+            for side, end, optic, use in ((0, a, choice.optic_a, choice.use_a), (1, b, choice.optic_b, choice.use_b)):
+                if optic and use:
+                    pool_key = (*end.key, optic)
+                    pool = self.pools.get(pool_key)
+                    if pool is None:
+                        pool = self.pools[pool_key] = ModulePool()
+                    pool.add((link_id, side), use)
+                    self._dirty.add(pool_key)
         rack_a = self.rack_of.get(ref_a.node) if a.node is not None else None
         rack_b = self.rack_of.get(ref_b.node) if b.node is not None else None
         fig = LinkFigure(link, a, b, medium, rate, length, choice, rack_a, rack_b, power_a, power_b, liquid_a,
                          liquid_b)
-        link_id, count = link.id, link.count
         self.link_figures[link_id] = fig
         port_use = self.port_use
         port_use[a.key] += count
@@ -294,6 +334,14 @@ class Figures(DesignIndex):
         fig = self.link_figures.pop(link_id, None)
         if fig is None:
             return None
+        choice = fig.choice
+        for side, end, optic, use in ((0, fig.a, choice.optic_a, choice.use_a), (1, fig.b, choice.optic_b, choice.use_b)):
+            if optic and use:
+                pool_key = (*end.key, optic)
+                pool = self.pools.get(pool_key)
+                if pool is not None:
+                    pool.remove((link_id, side))
+                    self._dirty.add(pool_key)
         for key in (fig.a.key, fig.b.key):
             left = self.port_use[key] - fig.link.count
             if left:
@@ -306,6 +354,33 @@ class Figures(DesignIndex):
         self.ends_of[fig.link.b.node].pop((link_id, 1), None)
         self.owned_links[fig.owner].pop(link_id, None)
         return fig
+
+    def _settle(self) -> set[str]:
+        """Share the modules of every pool that changed among its link ends (their power too); returns the
+        ids of the links whose shares were set."""
+        touched: set[str] = set()
+        figures = self.link_figures
+        for pool_key in self._dirty:
+            pool = self.pools.get(pool_key)
+            if pool is None:
+                continue
+            if not pool.members:
+                del self.pools[pool_key]
+                continue
+            for member in pool.members:
+                link_id, side = member
+                fig = figures[link_id]
+                share = pool.share(member)
+                choice = fig.choice
+                if side:
+                    fig.modules_b = share
+                    fig.power_b, fig.liquid_b = self._end_power(fig.b, choice, choice.optic_b, share, choice.engines_b)
+                else:
+                    fig.modules_a = share
+                    fig.power_a, fig.liquid_a = self._end_power(fig.a, choice, choice.optic_a, share, choice.engines_a)
+                touched.add(link_id)
+        self._dirty.clear()
+        return touched
 
     # ------------------------------------------------------------------ patching
     def update(self, ids: Iterable[str], find: Callable[[str], object]) -> Delta:
@@ -408,6 +483,10 @@ class Figures(DesignIndex):
                 fig = self.link_figures[link_id]
                 racks.update((fig.rack_a, fig.rack_b))
                 moved = moved or owners.get(link_id, fig.owner) != fig.owner
+        for link_id in self._settle() - links:  # ends that share modules with an edited link: same node, rack
+            fig = self.link_figures[link_id]
+            racks.update((fig.rack_a, fig.rack_b))
+            links.add(link_id)
         for rack_id in racks:
             if rack_id is not None:
                 self._loads.pop(rack_id, None)
@@ -557,12 +636,21 @@ class Figures(DesignIndex):
     def optics_power_w(self) -> float:
         return math.fsum(w for fig in self.link_figures.values() for w in (fig.power_a, fig.power_b))
 
-    def modules(self) -> dict[str, int]:
-        """Part id -> quantity of every transceiver and cable the links need."""
+    def module_units(self) -> dict[str, int]:
+        """Part id -> transceivers the links need: whole modules per (node, port group, part), shared by
+        the links on them."""
         out: dict[str, int] = defaultdict(int)
+        for (_, _, part_id), pool in self.pools.items():
+            out[part_id] += pool.units
+        return dict(out)
+
+    def modules(self) -> dict[str, int]:
+        """Part id -> quantity of every transceiver (`module_units`) and cable the links need."""
+        out: dict[str, int] = defaultdict(int, self.module_units())
         for fig in self.link_figures.values():
-            for part_id, quantity in fig.choice.modules():
-                out[part_id] += quantity
+            choice = fig.choice
+            if choice.cable and choice.cables:
+                out[choice.cable] += choice.cables
         return dict(out)
 
     # ------------------------------------------------------------------ domains

@@ -13,14 +13,17 @@ other two and shows them in the inspector.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -37,13 +40,15 @@ from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
 from rackcad.figures import Figures
 from rackcad.files import LoadError, load, save
+from rackcad.files.atomic import atomic_path
 from rackcad.gui.analyzer import Analyzer
 from rackcad.gui.performance import PerformanceRunner
-from rackcad.gui.canvas.floor_scene import FRONT_COLOR, PROBLEM_COLOR, RACK_FILL, FloorScene
+from rackcad.gui.canvas.floor_scene import FRONT_COLOR, KEY_TITLES, PROBLEM_COLOR, FloorScene
 from rackcad.gui.canvas.floor_view import FloorView
 from rackcad.gui.canvas.legend import Entry, LegendBar
 from rackcad.gui.canvas.scene import ElevationScene
 from rackcad.gui.canvas.tools import auto_wire_nvlink
+from rackcad.gui.canvas.topology_hall import hall_key
 from rackcad.gui.canvas.topology_scene import TopologyScene
 from rackcad.gui.canvas.topology_view import TopologyView
 from rackcad.gui.canvas.view import ElevationView
@@ -55,13 +60,15 @@ from rackcad.gui.edit_actions import EditActions
 from rackcad.gui.panels.analysis import AnalysisPanel
 from rackcad.gui.panels.performance import PerformancePanel
 from rackcad.gui.panels.charts import BudgetCharts
-from rackcad.gui.panels.checks import ChecksPanel, plural
+from rackcad.gui.panels.checks import ChecksPanel, ViolationGroup, plural
 from rackcad.gui.panels.inspector import Inspector
 from rackcad.gui.panels.palette import PartsPalette
 from rackcad.gui.printing import PageSetup
+from rackcad.gui.progress_dialog import run_with_progress, takes_progress
 from rackcad.gui.recovery import Candidate, Recovery
 from rackcad.gui.settings import Settings
 from rackcad.model import Design, Node, Rack, Waiver
+from rackcad.progress import Cancelled
 from rackcad.rules.checker import Checker
 from rackcad.templates import TemplateError
 from rackcad.units import fmt_power
@@ -77,8 +84,9 @@ EXPORTS = [
 ]
 TABS = ("elevation", "topology", "floor")
 """The canvas tabs in order (names for --tab and `show_tab`)."""
-FLOOR_KEY = [Entry("Rack", RACK_FILL), Entry("Front edge", FRONT_COLOR, "line"),
-             Entry("Overlap / outside the hall", PROBLEM_COLOR, "outline")]
+FLOOR_KEY = [Entry("Front edge", FRONT_COLOR, "line"), Entry("Overlap / outside the hall", PROBLEM_COLOR, "outline")]
+FLOOR_COLORS = [("Colour: power", "power"), ("Colour: checks", "checks"), ("Colour: plain", "part")]
+"""The floor plan's colour modes: rack power as a share of its budget, worst check, one colour."""
 
 
 class MainWindow(QMainWindow):
@@ -95,7 +103,7 @@ class MainWindow(QMainWindow):
         self._selecting = False
         self.jobs = QThreadPool(self)
         self.jobs.setMaxThreadCount(1)
-        self.checker = Checker(self.doc, self.catalog)
+        self.checker = Checker(self.doc, self.catalog, defer_reset=True)  # checks fill in after the first frame
         self.recovery = Recovery(lambda: self.doc.design, lambda: self.doc.is_dirty, self.settings.autosave_s,
                                  parent=self)
 
@@ -109,17 +117,23 @@ class MainWindow(QMainWindow):
         self.floor_scene = FloorScene(self)
         self.floor_view = FloorView(self.floor_scene, lambda: self.doc)
         self.floor_legend = LegendBar()
+        self.floor_colors = QComboBox()
+        self.floor_colors.setToolTip("Colour the racks by power (share of each rack's budget), by their worst "
+                                     "check, or plain")
+        for text, mode in FLOOR_COLORS:
+            self.floor_colors.addItem(text, mode)
+        self.floor_scene.set_color_by("power")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self._page(self.legend, self.view), "Elevation")
         self.tabs.addTab(self._page(self.topology_legend, self.topology_view), "Topology")
-        self.tabs.addTab(self._page(self.floor_legend, self.floor_view), "Floor plan")
+        self.tabs.addTab(self._page(self.floor_legend, self.floor_view, self.floor_colors), "Floor plan")
         self.setCentralWidget(self.tabs)
         self._stale: set[str] = set()  # tabs and docks to rebuild when next shown
 
         self.palette = PartsPalette(self.catalog)
         self.inspector = Inspector(lambda: self.doc, lambda: self.index)
-        self.checks = ChecksPanel(self._name_of)
+        self.checks = ChecksPanel(self._name_of, where=self._racks_of)
         self.charts = BudgetCharts()
         self.analysis = AnalysisPanel(self.catalog)
         self.analyzer = Analyzer(self.catalog, self, pool=self.jobs)
@@ -173,7 +187,12 @@ class MainWindow(QMainWindow):
                              (self.floor_view, self.floor_legend)):
             view.message.connect(self._status)
             view.zoom_changed.connect(legend.set_zoom)
-        self.floor_legend.set_extra(FLOOR_KEY)
+        self._floor_key()
+        self.floor_colors.currentIndexChanged.connect(
+            lambda _: (self.floor_scene.set_color_by(self.floor_colors.currentData()), self._floor_key()))
+        self.floor_view.rack_opened.connect(self.open_elevation)
+        self.topology_view.expanded_changed.connect(self._topology_key)
+        self.scene.changed_racks.connect(self._elevation_racks_changed)
         self.charts_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
         self.analysis_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_shown())
         self._bottom_sized = False
@@ -214,12 +233,20 @@ class MainWindow(QMainWindow):
         self._on_change(Change("New", frozenset(), "reset"))
 
     @staticmethod
-    def _page(legend: LegendBar, view: ZoomView) -> QWidget:
+    def _page(legend: LegendBar, view: ZoomView, control: QWidget | None = None) -> QWidget:
+        """A canvas under its legend (and a control at the legend's right)."""
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(legend)
+        if control is None:
+            layout.addWidget(legend)
+        else:
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 4, 0)
+            row.addWidget(legend, 1)
+            row.addWidget(control)
+            layout.addLayout(row)
         layout.addWidget(view)
         return page
 
@@ -393,6 +420,8 @@ class MainWindow(QMainWindow):
             self.inspector.refresh()
         self.legend.set_kinds(self.scene.kinds)
         self._validation_finished(self.checker.report)
+        if change.kind == "reset" and self.checker.pending:
+            self._checks_after_paint()
         self._refresh_shown()
         self._update_figures(index)
         self._update_title()
@@ -441,14 +470,15 @@ class MainWindow(QMainWindow):
             self._stale.discard("topology")
             if self.topology_scene.rebuild(index):
                 self.topology_view.refresh_tags()
-                self.topology_legend.set_kinds(self.topology_scene.kinds)
-                self.topology_legend.set_protocols(self.topology_scene.protocols)
+                self._topology_key()
                 self._restore_selection(self.topology_scene)
             if self.topology_view.fit_mode:
                 self.topology_view.fit()
         elif tab == "floor" and "floor" in self._stale:
             self._stale.discard("floor")
             self.floor_scene.rebuild(index)
+            self.floor_scene.set_markers(list(self.checker.report.violations))
+            self._floor_key()
             self.floor_view.refresh_tags()
             self.floor_legend.set_protocols(self.floor_scene.protocols)
             self._restore_selection(self.floor_scene)
@@ -464,6 +494,36 @@ class MainWindow(QMainWindow):
             self._stale.discard("performance")
             self.perf_runner.request(design=self.doc.design, params=self.performance.params(),
                                      comparisons=self.performance.comparisons())
+
+    def _topology_key(self) -> None:
+        """The part kinds and protocols drawn, and at hall scale the rack tiles' colours."""
+        scene = self.topology_scene
+        self.topology_legend.set_kinds(scene.kinds)
+        self.topology_legend.set_protocols(scene.protocols)
+        self.topology_legend.set_extra(hall_key(scene.hall) if scene.hall is not None else [])
+
+    def _floor_key(self) -> None:
+        scene = self.floor_scene
+        entries = [Entry(label, fill) for label, fill in scene.key]
+        title = KEY_TITLES.get(scene.color_by)
+        if title and entries:
+            entries[0] = Entry(f"{title} {entries[0].label}", entries[0].color)
+        self.floor_legend.set_extra(entries + FLOOR_KEY)
+
+    def open_elevation(self, rack_id: str) -> None:
+        """Select a rack and show its elevation (a double-click on the floor plan)."""
+        self.select([rack_id])
+        self.show_tab("elevation")
+        self.view.center_on_rect(self.scene.rect_of([rack_id]))
+
+    def _elevation_racks_changed(self) -> None:
+        """At hall scale the elevation follows the selection: refit and say which racks it shows."""
+        self.legend.set_kinds(self.scene.kinds)
+        self.view.fit()
+        shown = self.scene.shown or []
+        names = ", ".join(self._name_of(r) for r in shown)
+        self._status(f"Elevation: {names} (of {len(self.index.design.racks):,} racks; select racks to show others)",
+                     8000)
 
     def _restore_selection(self, scene: TopologyScene | FloorScene) -> None:
         """After a rebuild, select in `scene` what the inspector shows (without echoing it back)."""
@@ -502,10 +562,44 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     # ----------------------------------------------------------- validation
+    def _checks_after_paint(self) -> None:
+        """A design was opened with its checks pending: run them once a canvas has painted its first frame
+        (a window never shown runs them in wait_for_checks or at the first edit)."""
+        viewports = [view.viewport() for view in (self.view, self.topology_view, self.floor_view)]
+        window = self
+
+        class FirstPaint(QObject):
+            def eventFilter(self, obj, event) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    for viewport in viewports:
+                        viewport.removeEventFilter(self)
+                    QTimer.singleShot(0, window._finish_checks)
+                return False
+
+        old = getattr(self, "_first_paint", None)
+        if old is not None:
+            for viewport in viewports:
+                viewport.removeEventFilter(old)
+        self._first_paint = FirstPaint(self)
+        for viewport in viewports:
+            viewport.installEventFilter(self._first_paint)
+
+    def _finish_checks(self) -> None:
+        if self.checker.finish():
+            self._validation_finished(self.checker.report)
+
     def _validation_finished(self, report) -> None:
+        if self.checker.pending:
+            self.report = None
+            self.checks.show_state("checking…")
+            self.checks_label.setText("checking…")
+            self.checks_label.setStyleSheet("")
+            return
         self.report = report
         self.checks.show_report(report)
         self.scene.set_markers(list(report.violations))
+        self.floor_scene.set_markers(list(report.violations))
+        self._floor_key()
         counts = self.checks.counts()
         errors, warnings = counts["error"], counts["warning"]
         mark = "✖" if errors else "⚠" if warnings else "✔"
@@ -514,11 +608,18 @@ class MainWindow(QMainWindow):
         self.checks_label.setStyleSheet(f"color: {color}; font-weight: bold;")
 
     def wait_for_checks(self, timeout_s: float = 120.0) -> bool:
-        """Whether the checks shown are those of the current design: always, since the Checker updates the
-        report with each edit (kept for callers that wait for them)."""
+        """Run the checks an open left for after the first frame, if they have not run yet; whether the
+        checks shown are those of the current design (always, since the Checker updates the report with each
+        edit)."""
+        self._finish_checks()
         return self.report is self.checker.report
 
     # ------------------------------------------------------------ selection
+    def _racks_of(self, ids: list[str]) -> str:
+        """'1,024 racks': how many racks hold `ids` (racks, parts, links' ends); '' when none does."""
+        racks = self.scene.racks_for(ids)
+        return plural(len(racks), "rack") if racks else ""
+
     def _name_of(self, item_id: str) -> str:
         item = self.doc.find(item_id)
         return (getattr(item, "name", "") or item_id) if item is not None else item_id
@@ -579,7 +680,26 @@ class MainWindow(QMainWindow):
     def context_menu(self):
         """The menu for the current selection (canvas items, racks, links)."""
         extra = [self.delete_action, None, self.connect_action, self.autowire_action, None, self.fit_action]
-        return self.edits.context_menu(self.selected_ids(), extra)
+        selected = self.selected_ids()
+        racks = [i for i in selected if isinstance(self.doc.find(i), Rack)]
+        tab = TABS[max(self.tabs.currentIndex(), 0)]
+        if tab == "topology" and self.topology_scene.hall is not None and racks:
+            opened = all(r in self.topology_scene.expanded for r in racks)
+            text = (f"Collapse {plural(len(racks), 'rack')}" if opened else
+                    f"Expand {plural(len(racks), 'rack')} part by part")
+            expand = QAction(text, self)
+            expand.triggered.connect(lambda: self._expand_topology(racks, not opened))
+            extra = [expand, None, *extra]
+        if tab == "floor" and racks:
+            elevation = QAction(f"Show the Elevation of {self._name_of(racks[0])}", self)
+            elevation.triggered.connect(lambda: self.open_elevation(racks[0]))
+            extra = [elevation, None, *extra]
+        return self.edits.context_menu(selected, extra)
+
+    def _expand_topology(self, racks: list[str], expanded: bool) -> None:
+        if self.topology_scene.set_expanded(racks, expanded):
+            self.topology_view.refresh_tags()
+            self._topology_key()
 
     def _palette_menu(self, tree, pos) -> None:
         """A palette entry: place it into the selected rack or tray, or fill the selected rack with it."""
@@ -636,6 +756,12 @@ class MainWindow(QMainWindow):
         violation = self.checks.selected()
         menu = QMenu(self)
         menu.addAction("Show on the canvas").triggered.connect(lambda: self.show_subjects(list(violation.subjects)))
+        if isinstance(violation, ViolationGroup):
+            model = self.checks.model
+            opened = model.is_expanded(violation)
+            menu.addAction(f"Collapse the {len(violation.members):,} findings" if opened else
+                           f"Expand to the {len(violation.members):,} findings").triggered.connect(
+                lambda: model.set_expanded(violation, not opened))
         waive = menu.addAction("Waive...")
         waive.setEnabled(not getattr(violation, "waived", False))
         waive.triggered.connect(self.checks.ask_waive)
@@ -670,7 +796,7 @@ class MainWindow(QMainWindow):
             rack = item if isinstance(item, Rack) else self.doc.rack_of(item_id) if isinstance(item, Node) else None
             if rack is not None and rack.id not in racks:
                 racks.append(rack.id)
-        racks = racks or [r.id for r in self.doc.design.racks]
+        racks = racks or [r.id for r in self.index.design.racks]  # instances' racks too
         try:
             made = auto_wire_nvlink(self.doc, racks)
         except EditError as exc:
@@ -683,10 +809,12 @@ class MainWindow(QMainWindow):
             self._status(f"Auto-wire NVLink: nothing to wire in {where} (no free accelerator or switch ports)", 8000)
 
     def waive(self, violation, reason: str) -> None:
-        """Record a waiver for `violation` (one undoable design edit)."""
-        waiver = Waiver(code=violation.code, subjects=list(violation.subjects), reason=reason)
-        self.doc.set_design(waivers=[*self.doc.design.waivers, waiver], label=f"Waive {violation.code}")
-        self._status(f"Waived {violation.code}: {reason}", 5000)
+        """Record a waiver for `violation` (a group: one per member; one undoable design edit)."""
+        members = violation.members if isinstance(violation, ViolationGroup) else [violation]
+        waivers = [Waiver(code=v.code, subjects=list(v.subjects), reason=reason) for v in members]
+        count = f" ({len(members):,} findings)" if len(members) > 1 else ""
+        self.doc.set_design(waivers=[*self.doc.design.waivers, *waivers], label=f"Waive {violation.code}{count}")
+        self._status(f"Waived {violation.code}{count}: {reason}", 5000)
 
     # ---------------------------------------------------------------- files
     def ask_unsaved(self) -> QMessageBox.StandardButton:
@@ -770,7 +898,10 @@ class MainWindow(QMainWindow):
         recent-files list alone. `design`: the file, already read by the caller (the command line).
         """
         try:
-            design = design if design is not None else load(path)
+            design = design if design is not None else self.read(path)
+        except Cancelled:
+            self._status(f"Open cancelled: {path} was not opened", 5000)
+            return False
         except LoadError as exc:
             self._show_error("Cannot open the design", str(exc))
             if not os.path.exists(path):
@@ -784,6 +915,13 @@ class MainWindow(QMainWindow):
             self.offer_recovery(self.path)
         self._status(f"Opened {path}", 5000)
         return True
+
+    def read(self, path: str) -> Design:
+        """Read a design file under a progress dialog (Cancel raises Cancelled; nothing is changed)."""
+        name = Path(path).name
+        reader = (lambda progress: load(path, progress=progress)) if takes_progress(load) else \
+            (lambda progress: load(path))
+        return run_with_progress(self, f"Opening {name}", reader, first_label=f"Reading {name}…")
 
     def offer_recovery(self, path: str | None) -> bool:
         """If a crashed session left unsaved changes to `path` (None: untitled), offer to restore them."""
@@ -857,18 +995,37 @@ class MainWindow(QMainWindow):
             self.export(function, path, view)
 
     def export(self, function: str, path: str, view: str | None = None) -> bool:
-        """Run a `rackcad.export` function on the current design; errors go to a message box."""
+        """Run a `rackcad.export` function on the current design under a progress dialog; errors go to a
+        message box. The export writes a temporary file beside `path` that replaces it only when the export
+        has finished, so Cancel (or a failure) leaves `path` as it was and no stray file."""
         from rackcad.export import ExportError
 
         exporter = self._exporters()[function]
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        design = self.doc.design
+        keywords = {"view": view} if view else {}
+        streams = takes_progress(exporter)
+        suffix = Path(path).suffix
+
+        def work(progress) -> None:
+            progress(0, 0, f"Writing {Path(path).name}…")
+            with atomic_path(path) as tmp:
+                partial = tmp.with_name(tmp.name + suffix)  # the exporter picks its format by the suffix
+                try:
+                    exporter(design, str(partial), **keywords, **({"progress": progress} if streams else {}))
+                    progress(1, 1, f"Writing {Path(path).name}…")  # a cancel while it ran stops here
+                    os.replace(partial, tmp)
+                finally:
+                    if partial.exists():
+                        partial.unlink()
+
         try:
-            exporter(self.doc.design, path, view=view) if view else exporter(self.doc.design, path)
-        except (ExportError, OSError) as exc:
-            self._show_error("Export failed", str(exc))
+            run_with_progress(self, "Exporting", work, first_label=f"Writing {Path(path).name}…")
+        except Cancelled:
+            self._status(f"Export cancelled: {path} was not written", 5000)
             return False
-        finally:
-            QApplication.restoreOverrideCursor()
+        except (ExportError, OSError) as exc:
+            self._show_error("Export failed", re.sub(r"\.[^/\\]*\.\d+-[0-9a-f]{8}\.tmp[^/\\:'\"]*", Path(path).name, str(exc)))
+            return False
         self._status(f"Exported {path}", 5000)
         return True
 

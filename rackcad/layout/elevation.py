@@ -93,20 +93,24 @@ class ElevationLayout:
         return best
 
 
-def elevation(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None) -> ElevationLayout:
-    """Lay out every rack of `design` side by side, in design order."""
+def elevation(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None,
+              racks: list[str] | None = None) -> ElevationLayout:
+    """Lay out every rack of `design` side by side, in design order (only those of `racks`, when given: the
+    editor draws one rack of a hall at a time)."""
     index = Figures.of(design, index, catalog)
     out = ElevationLayout()
     x = MARGIN
     tallest = 0.0
-    for rack in design.racks:
+    wanted = None if racks is None else set(racks)
+    shown = design.racks if wanted is None else [r for r in design.racks if r.id in wanted]
+    for rack in shown:
         part = index.catalog.find(rack.part)
         units = part.rack_units if part and part.rack_units else 48
         out.rack_units[rack.id] = units
         body_h = units * U_MM
         tallest = max(tallest, body_h)
         x = _lay_rack(out, index, rack, x, units, body_h)
-    out.width = x - RACK_GAP + MARGIN if design.racks else 2 * MARGIN
+    out.width = x - RACK_GAP + MARGIN if shown else 2 * MARGIN
     out.height = MARGIN + TITLE_H + tallest + MARGIN
     out.by_id = {b.id: b for b in out.boxes}
     return out

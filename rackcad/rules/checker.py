@@ -11,6 +11,10 @@ kept. Estimates noted by the rules are kept per rule and owner, so the `catalog.
 union a full run would note. A change of rule settings or of the floor plan (which moves every cable
 length) rebuilds everything; a change of waivers only settles the findings again. The report is ordered as
 `validate` orders it, so the two are equal item by item.
+
+With `defer_reset` (the editor), opening a design builds its figures only and leaves the rules `pending`,
+with an empty report, until `finish()` (or the next edit) runs them: the window draws the design first and
+fills the checks in after its first frame.
 """
 
 from __future__ import annotations
@@ -35,48 +39,67 @@ _Result = tuple[list[Violation], dict[tuple[str, str], FigureUse]]
 class Checker:
     """Keeps `report` equal to `rackcad.validate(doc.design)` after every edit, undo and redo of `doc`."""
 
-    def __init__(self, doc: Document, catalog: Catalog | None = None):
+    def __init__(self, doc: Document, catalog: Catalog | None = None, defer_reset: bool = False):
         self.doc = doc
         self.catalog = catalog or doc.catalog
         self.runs = 0
         """Rule runs since the last rebuild (each rack-scoped rule counts once per owner it ran for)."""
+        self.defer_reset = defer_reset
+        self.pending = False
+        """The figures are built but the rules have not run: `report` is empty until `finish()`."""
         self._rebuild()
         doc.subscribe(self._on_change)
+
+    def finish(self) -> bool:
+        """Run the rules a deferred reset left pending; True when it ran them."""
+        if not self.pending:
+            return False
+        with without_cyclic_gc():
+            self._run_all()
+        return True
 
     def close(self) -> None:
         """Stop following the document."""
         self.doc.unsubscribe(self._on_change)
 
     # ------------------------------------------------------------------ state
-    def _rebuild(self) -> None:
+    def _rebuild(self, rules: bool = True) -> None:
         with without_cyclic_gc():
             design = self.doc.design
-            if design.instances or design.patterns:
-                self.figures = Figures(design, self.catalog)
-                self._seen = (design.floor, design.rules, design.waivers)
-                self.report = validate(design, self.catalog, self.figures)
-                self.runs = 0
-                return
             self.figures = Figures(design, self.catalog)
             self._seen = (design.floor, design.rules, design.waivers)
-            self._rules = active_rules(design)
-            self._estimate = next((r for r in self._rules if isinstance(r, Estimate)), None)
-            self._owned: dict[str, dict[str | None, _Result]] = {}
-            self._whole: dict[str, _Result] = {}
-            self._uses: dict[tuple[str, str], Counter[str]] = {}
-            self._meta: dict[tuple[str, str], FigureUse] = {}
-            self._estimates: dict[tuple[str, str], Violation] = {}
-            owners: list[str | None] = [None, *self.figures.racks]
-            changed: set[tuple[str, str]] = set()
-            for rule in self._rules:
-                if rule.scope == "rack":
-                    self._owned[rule.code] = {}
-                    for owner in owners:
-                        self._run_owned(rule, owner, changed)
-                elif rule.scope == "design":
-                    self._run_whole(rule, changed)
+            if rules:
+                self._run_all()
+            else:
+                self.pending = True
+                self.report = Report(())
+
+    def _run_all(self) -> None:
+        """Every active rule on the current figures (owned rules once per owner)."""
+        self.pending = False
+        design = self.doc.design
+        if design.instances or design.patterns:
+            self.report = validate(design, self.catalog, self.figures)
             self.runs = 0
-            self._settle(changed)
+            return
+        self._rules = active_rules(design)
+        self._estimate = next((r for r in self._rules if isinstance(r, Estimate)), None)
+        self._owned: dict[str, dict[str | None, _Result]] = {}
+        self._whole: dict[str, _Result] = {}
+        self._uses: dict[tuple[str, str], Counter[str]] = {}
+        self._meta: dict[tuple[str, str], FigureUse] = {}
+        self._estimates: dict[tuple[str, str], Violation] = {}
+        owners: list[str | None] = [None, *self.figures.racks]
+        changed: set[tuple[str, str]] = set()
+        for rule in self._rules:
+            if rule.scope == "rack":
+                self._owned[rule.code] = {}
+                for owner in owners:
+                    self._run_owned(rule, owner, changed)
+            elif rule.scope == "design":
+                self._run_whole(rule, changed)
+        self.runs = 0
+        self._settle(changed)
 
     def _context(self, scope=None) -> Context:
         return Context(self.doc.design, self.catalog, self.figures, scope)
@@ -143,11 +166,10 @@ class Checker:
     def _on_change(self, change: Change) -> None:
         design = self.doc.design
         floor, rules, waivers = self._seen
-        if design.instances or design.patterns:  # blocks are checked per block, not patched per item
-            self._rebuild()
-            return
-        if change.kind == "reset" or design.floor is not floor or design.rules is not rules:
-            self._rebuild()
+        blocks = bool(design.instances or design.patterns)  # blocks are checked per block, not patched per item
+        if (blocks or change.kind == "reset" or design.floor is not floor or design.rules is not rules
+                or self.pending):
+            self._rebuild(rules=not (change.kind == "reset" and self.defer_reset))
             return
         try:
             with without_cyclic_gc():

@@ -110,7 +110,7 @@ HOST_ROLES = ("c2c", "host")
 class HostMissing(Rule):
     code = "domain.host_missing"
     title = "An accelerator that needs a host CPU (GB200's Grace over NVLink-C2C, a PCIe host) without one"
-    reads = DOMAIN | {"node.parent", "node.bay"}
+    reads = DOMAIN | {"node.parent", "node.bay", "link.count"}  # free CPU ports follow the links' counts
     scope = "design"
 
     def check(self, ctx: Context) -> Iterator[Violation]:

@@ -47,12 +47,14 @@ def test_twin_port_module_per_400g_port(catalog):
 def test_gb200_nvl576_optics(built):
     optics = design_optics(built("gb200-nvl576"))
     # The second tier: 288 first-tier chips x 36 optical NVLink links to 8 second-tier chips each, 4 or 5
-    # links per chip pair. A 1.6T twin-port OSFP (25 W, S32/S33) carries 4 NVLink 5 links (8 x 200G lanes):
-    # per chip, 4 pairs of 4 links take 1 module at each end, 4 pairs of 5 links take 2: 12 modules.
+    # links per chip pair. A 1.6T twin-port OSFP (25 W, S32/S33) carries 4 NVLink 5 links (8 x 200G lanes),
+    # shared by the links of a chip's port group: a first-tier chip's 36 links fill 9 modules, a second-tier
+    # chip's 72 links (16 first-tier chips x 4 or 5) 18: 288 x 9 + 144 x 18 = 5,184 modules (S16's 4 ends
+    # per 1.6T module).
     assert optics.links_by_medium["pluggable-optic"] == optics.optical_links == 288 * 36 == 10_368
     assert optics.pluggable_ports == 2 * 10_368
-    assert optics.pluggable_transceivers == 2 * 288 * 12 == 6912 == optics.transceivers
-    assert optics.pluggable_w == 6912 * 25 == 172_800
+    assert optics.pluggable_transceivers == 2 * 10_368 / 4 == 5184 == optics.transceivers
+    assert optics.pluggable_w == 5184 * 25 == 129_600
     # The same modules as the BOM.
     assert bom(built("gb200-nvl576")).totals["transceivers"] == optics.transceivers
     # Compute NICs: 576 ConnectX-7 x 400G, not wired in the template: one 400G module each (9 W, S27) would
@@ -84,11 +86,12 @@ def test_design_with_cpo_and_pluggable_switches():
     assert optics.links_by_medium == {"cpo-fiber": 4, "pluggable-optic": 6}
     # CPO ends: 4 NIC links + 2 inter-switch links on the Q3450 at 9 W.
     assert (optics.cpo_ports, optics.cpo_w) == (6, 54)
-    # Q3400 ends: the 4 NIC links run at the NICs' 400G, one 400G module each (9 W, S27); the 2 x 800G links
-    # from the Q3450 fill one 1.6T twin-port module (25 W, S32/S33) at the Q3400 and CPO engines at the Q3450.
-    assert (optics.pluggable_ports, optics.pluggable_transceivers, optics.pluggable_w) == (6, 5, 4 * 9 + 25)
-    # NIC ends: 8 x 400G modules at 9 W (S27), whichever switch they face (a CPO link gets one at its NIC end).
+    # Q3400 ends (cages of 2 ports): the 4 NIC links run at the NICs' 400G and share 800G twin-port modules,
+    # 2 (17 W, S29); the 2 x 800G links from the Q3450 fill one 1.6T twin-port module (25 W, S32/S33) at the
+    # Q3400 and CPO engines at the Q3450.
+    assert (optics.pluggable_ports, optics.pluggable_transceivers, optics.pluggable_w) == (6, 3, 2 * 17 + 25)
+    # NIC ends: 8 x 400G modules at 9 W (S27/F9), whichever switch they face (a CPO link gets one at its NIC end).
     assert (optics.nic_transceivers, optics.nic_optics_w) == (8, 72)
-    assert optics.transceivers == bom(doc.design).totals["transceivers"] == 13
+    assert optics.transceivers == bom(doc.design).totals["transceivers"] == 11
     assert optics.leaf.ports == 12 and optics.leaf.cpo.power_w == 108
     assert "quantum-x-photonics-q3450 optics_power_w per port = 9 (S31, verified-secondary)" in optics.sources

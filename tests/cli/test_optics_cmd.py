@@ -23,14 +23,15 @@ def test_pluggable_su_against_its_cpo_twin(one_su, capsys):
     design, twin = out["design"], out["twin"]
     assert (design["label"], twin["label"]) == ("pluggable", "cpo")
     # 576 NIC ports on 4 rails: 5 leaves per rail with 29, 29, 29, 29, 28 ports down and as many up, dealt over
-    # 9 spines: every leaf-spine record holds 3 or 4 links, one 1.6T module (25 W) at each end (the fewest
-    # units, rackcad.figures): 20 x 9 x 2 = 360 modules, 9,000 W; each NIC link a 400G module (9 W) at both
-    # ends: 1,152 modules, 10,368 W. Total 1,512 modules, 19,368 W.
-    assert (design["transceivers"], design["optics_power_w"]) == (1512, 19_368)
+    # 9 spines (64 links each). The QM9700's twin-port cages (F1) take 800G twin-port modules (17 W, S29),
+    # shared by the port group's links (rackcad.figures): 16 leaves x 58 / 2 + 4 x 56 / 2 = 576 modules,
+    # 9 spines x 64 / 2 = 288; each NIC a 400G DR4 (9 W, F9): 576. Total 1,440 modules,
+    # 576 x 9 + 864 x 17 = 5,184 + 14,688 = 19,872 W.
+    assert (design["transceivers"], design["optics_power_w"]) == (1440, 19_872)
     # The CPO twin keeps the NIC modules; 1,728 switch ports at 9 W per 800G = 4.5 W per 400G port (S31).
     assert (twin["transceivers"], twin["cpo_ports"], twin["optics_power_w"]) == (576, 1728, 5184 + 1728 * 4.5)
-    assert out["ratios"]["transceivers"] == round(576 / 1512, 4)
-    assert design["share_of_it"] == pytest.approx(19_368 / design["it_power_w"], rel=1e-4)
+    assert out["ratios"]["transceivers"] == round(576 / 1440, 4)
+    assert design["share_of_it"] == pytest.approx(19_872 / design["it_power_w"], rel=1e-4)
     basis = {f["label"]: f["w_per_800g"] for f in twin["per_port"]}
     assert basis["Quantum-2 QM9700 NDR InfiniBand switch: co-packaged port as on Quantum-X Photonics Q3450-LD (CPO "
                  "InfiniBand switch)"] == 9

@@ -44,7 +44,9 @@ def test_gb200_nvl576_optics_hand_count(built):
     tier is 18 planes x 8 chips = 144 chips in 72 trays. Each plane joins its 16 first-tier chips to its 8
     second-tier chips with 4 or 5 links per pair, (i + j) % 8 < 4 taking 5: 18 x 128 = 2,304 optical link
     records, 1,152 of 5 links and 1,152 of 4 (10,368 links). Four NVLink 5 links (4 x 400 Gb/s) fill one
-    1.6T module per end; five need two: 1,152 x 2 + 1,152 x 4 = 6,912 transceivers and half as many fibres."""
+    1.6T module, and the links of one chip share its modules: a first-tier chip's 36 links take 9, a
+    second-tier chip's 72 take 18: 288 x 9 + 144 x 18 = 5,184 transceivers (20,736 ends / 4). Fibres per
+    record, one per module it alone would fill: 1,152 x 1 + 1,152 x 2 = 3,456."""
     b = bom(built("gb200-nvl576"))
     q = {row.part: row.quantity for row in b.rows}
     assert q["mgx-nvl72-rack"] == 12
@@ -52,11 +54,11 @@ def test_gb200_nvl576_optics_hand_count(built):
     assert q["nvlink5-switch-tray"] == 8 * 18 + 72 and q["nvlink5-switch"] == 8 * 36 + 144
     assert q["power-shelf-33kw"] == 8 * 8 + 4 * 2 and q["mgmt-switch-sn2201"] == 8 * 2
     assert q["spine:nvlink5"] == 576 * 18 == 10_368  # GPU to first tier, in each rack's copper spine
-    assert q["osfp-1600g"] == 1152 * 2 + 1152 * 4 == 6912
+    assert q["osfp-1600g"] == 288 * 9 + 144 * 18 == 5184
     assert q["fiber-sm-mpo"] == 1152 + 1152 * 2 == 3456
     assert "osfp-400g" not in q and "osfp-800g-twin" not in q and "dac-800g" not in q
     assert b.totals["links_by_class"] == {"backplane": 10_368, "none": 576, "optics": 10_368}
-    assert b.totals["power_cables_optics_w"] == 6912 * 25
+    assert b.totals["power_cables_optics_w"] == 5184 * 25
     fibre = next(r for r in b.rows if r.part == "fiber-sm-mpo")
     assert fibre.length_total_m > 3456 * 4  # every run leaves one rack and climbs into another: > 4 m each
 

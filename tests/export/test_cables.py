@@ -48,13 +48,42 @@ def test_copper_beyond_reach_falls_back_to_optics():
     assert "beyond copper reach (12.00 m)" in row["note"]
 
 
+def nic_to_nic(length: float) -> dict:
+    doc = Document()
+    rack = doc.add_rack("rack-42u-air", name="A1")
+    box = doc.place("dgx-b200", rack, u=10)
+    a, b = (doc.place("connectx-7", box, bay=12 + i) for i in range(2))
+    doc.connect(a, b, protocol="infiniband", medium="pluggable-optic", length_m=length)
+    return only_row(doc.design)
+
+
 def test_400g_optics_by_reach():
-    # ConnectX-7 400G: the 9 W SR4 module within its 50 m multimode reach, the 9 W single-mode DR4 (500 m, F9)
-    # beyond it, rather than a 17 W twin-port DR8 of which one port would stay dark.
-    near = only_row(nic_to_switch("pluggable-optic", 20.0, nic="connectx-7"))
-    far = only_row(nic_to_switch("pluggable-optic", 100.0, nic="connectx-7"))
+    # Between two single-port ConnectX-7 cages: the 9 W SR4 module within its 50 m multimode reach, the 9 W
+    # single-mode DR4 (500 m, F9) beyond it, rather than a 17 W twin-port DR8 of which one port would stay dark.
+    near, far = nic_to_nic(20.0), nic_to_nic(100.0)
     assert (near["optic"], near["optics"], near["gbps"]) == ("osfp-400g", 2, 400)
     assert (far["optic"], far["optics"]) == ("osfp-400g-dr4", 2)
+
+
+def test_a_twin_port_cage_takes_a_twin_port_module_shared_by_two_links():
+    # The Q3400's cages hold 2 logical ports (F1 for the QM97xx family): the switch end takes the 800G twin-port
+    # DR8 (17 W, S29), the NIC end the single-mode DR4 that meets it (9 W, F9). Alone, the link needs the whole
+    # module; a second 400G NIC on the same port group shares it: 1 twin module for both, half each.
+    one = only_row(nic_to_switch("pluggable-optic", 20.0, nic="connectx-7"))
+    assert (one["optic"], one["optics"], one["choice"]) == (
+        "osfp-400g-dr4 / osfp-800g-twin", 2, "1 x osfp-400g-dr4 + 1 x osfp-800g-twin + 1 x fiber-sm-mpo")
+    design = nic_to_switch("pluggable-optic", 20.0, nic="connectx-7")
+    doc = Document(design)
+    tray = next(n for n in design.nodes if n.part == "gb300-compute-tray")
+    second = doc.place("connectx-7", tray.id, bay=doc.free_bay(tray.id, "nic"))
+    switch = next(n for n in design.nodes if n.part == "quantum-x800-q3400")
+    doc.connect(second, switch.id, protocol="infiniband", medium="pluggable-optic", length_m=20.0)
+    rows = cable_rows(doc.design)
+    assert [(r["optics"], r["choice"]) for r in rows] == [
+        (1.5, "1 x osfp-400g-dr4 + 0.5 x osfp-800g-twin (shared) + 1 x fiber-sm-mpo")] * 2
+    from rackcad.export.bom import bom
+    q = {row.part: row.quantity for row in bom(doc.design).rows}
+    assert (q["osfp-400g-dr4"], q["osfp-800g-twin"]) == (2, 1)
 
 
 def test_parallel_links_pack_into_modules():
@@ -109,6 +138,8 @@ def test_gb200_nvl576_optical_records(built):
     for row in rows:
         by_count[row["count"]].append(row)
     assert len(by_count[4]) == len(by_count[5]) == 1152
+    # every chip's links share its 1.6T modules, 4 links each: a record of 5 holds 5 / 4 of a module at each end
     assert {(r["optics"], r["cables"]) for r in by_count[4]} == {(2, 1)}
-    assert {(r["optics"], r["cables"]) for r in by_count[5]} == {(4, 2)}
+    assert {(r["optics"], r["cables"]) for r in by_count[5]} == {(2.5, 2)}
+    assert {r["choice"] for r in by_count[5]} == {"2.5 x osfp-1600g (shared) + 2 x fiber-sm-mpo"}
     assert all(r["from_rack"] != r["to_rack"] and r["length_m"] > 4 for r in rows)

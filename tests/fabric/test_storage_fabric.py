@@ -7,12 +7,13 @@ Hand counts (GB200 SuperPOD, 144 compute trays per SU, 2 BlueField-3 per tray, 2
 - 1 SU: ceil(144 / 51) = 3 leaves per rail, 48 ports each, ceil(48 x 200 / 800) = 12 uplinks: 12 leaves,
   144 uplinks, ceil(144 / 64) = 3 spines (<= 12 uplinks: two tiers). Each leaf deals 4 uplinks to each
   spine: 36 leaf-spine records of 4 links. Optics: 576 DPU links x 1 x 400G OSFP (the smallest that carries
-  200G) per end = 1,152; a record of 4 x 800G fills ceil(4 x 800 / 1600) = 2 twin-port 1.6T OSFP per end:
-  36 x 2 x 2 = 144, fibres 576 + 36 x 2 = 648.
+  200G) per end = 1,152; the 800G uplinks take the 1.6T twin-port OSFP (2 x 800G; the catalog has no 800G
+  single-port module), shared by a port group's links: 12 leaves x 12 / 2 + 3 spines x 48 / 2 = 144;
+  fibres (one per module a record alone needs) 576 + 36 x ceil(4 / 2) = 648.
 - 2 SUs: 288 per rail, 6 leaves per rail of 48 (12 uplinks each): 24 leaves, 288 uplinks,
   ceil(288 / 64) = 5 spines; 12 uplinks round-robin over 5 spines = 2 records of 3 and 3 of 2 per leaf:
-  120 records; 1.6T OSFP per end 24 x (2 x 2 + 3 x 1) = 168, x 2 ends = 336; 400G OSFP 2,304;
-  fibres 1,152 + 168 = 1,320.
+  120 records, and 288 = 3 x 58 + 2 x 57 links on the spines; 1.6T OSFP 24 x 12 / 2 + 5 x ceil(57 or 58 / 2)
+  = 144 + 145 = 289; 400G OSFP 2,304; fibres 1,152 + 24 x (2 x 2 + 3 x 1) = 1,320.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _storage_counts(design):
 
 @pytest.mark.parametrize("sus, leaves, spines, records, uplinks, optics", [
     (1, 12, 3, 36, 144, {"osfp-400g": 1152, "osfp-1600g": 144, "fiber-sm-mpo": 648}),
-    (2, 24, 5, 120, 288, {"osfp-400g": 2304, "osfp-1600g": 336, "fiber-sm-mpo": 1320}),
+    (2, 24, 5, 120, 288, {"osfp-400g": 2304, "osfp-1600g": 289, "fiber-sm-mpo": 1320}),
 ])
 def test_storage_fabric_hand_counts(sus, leaves, spines, records, uplinks, optics):
     design = templates.build("gb200-superpod", sus=sus, storage=True)

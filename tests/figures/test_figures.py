@@ -42,14 +42,15 @@ def test_summary_bom_and_rule_loads_agree_to_the_watt(key, built):
 def test_gb200_nvl576_power_with_its_optics_by_hand(built):
     design = built("gb200-nvl576")
     info = summary(design)
-    # parts: 1,060 kW; 6,912 x 1.6T twin-port OSFP at 25 W (S32/S33) = 172.8 kW: 1,232.8 kW in all
-    assert info["power_w"] == 1_232_800 and info["optics_power_w"] == 172_800 and info["transceivers"] == 6912
+    # parts: 1,060 kW; 5,184 x 1.6T twin-port OSFP at 25 W (S32/S33) = 129.6 kW: 1,189.6 kW in all
+    assert info["power_w"] == 1_189_600 and info["optics_power_w"] == 129_600 and info["transceivers"] == 5184
     compute = next(r for r in info["per_rack"] if r["name"] == "R1")
-    # an NVL72's 128.9 kW plus 432 transceivers (10.8 kW, air-cooled) for its 1,296 second-tier uplinks
-    assert (compute["power_w"], compute["optics_w"], compute["heat_air_w"]) == (139_700, 10_800, 35_300)
+    # an NVL72's 128.9 kW plus 36 chips x 9 shared transceivers (8.1 kW, air-cooled) for its 1,296
+    # second-tier uplinks (4 per module)
+    assert (compute["power_w"], compute["optics_w"], compute["heat_air_w"]) == (137_000, 8_100, 32_600)
     report = validate(design)
-    assert not report.errors  # N+1 on the 8 x 33 kW shelves (S8), 40 kW of air (S40); 93 % of budget warns
-    assert {v.measured for v in report.warnings if v.code == "power.rack_budget"} == {139_700}
+    assert not report.errors  # N+1 on the 8 x 33 kW shelves (S8), 40 kW of air (S40); 91 % of budget warns
+    assert {v.measured for v in report.warnings if v.code == "power.rack_budget"} == {137_000}
 
 
 def test_a_cpo_link_draws_engine_power_at_the_switch_and_a_module_at_the_nic():
@@ -61,8 +62,9 @@ def test_a_cpo_link_draws_engine_power_at_the_switch_and_a_module_at_the_nic():
     link = doc.connect(nic, cpo, protocol="infiniband", medium="cpo-fiber", port_a="net", port_b="net")
     figures = Figures(doc.design)
     fig = figures.link_figure(link)
-    # NIC end: one 400G OSFP (9 W, S27) in the ConnectX-7 cage; switch end: 9 W of CPO engine per port (S31)
-    assert (fig.choice.optic_a, fig.choice.optics_a, fig.choice.engines_b) == ("osfp-400g", 1, 1)
+    # NIC end: one 400G single-mode DR4 (9 W, F9: co-packaged ports are single-mode) in the ConnectX-7 cage;
+    # switch end: 9 W of CPO engine per port (S31)
+    assert (fig.choice.optic_a, fig.choice.optics_a, fig.choice.engines_b) == ("osfp-400g-dr4", 1, 1)
     assert (fig.power_a, fig.power_b) == (9, 9)
     assert figures.load(rack).optics_w == 18
     assert figures.power_of(box) == figures.power_of(box) and figures.optics_w(nic) == (9, 0)

@@ -81,7 +81,8 @@ def test_superpod_optics_against_its_cpo_twin(example):
     window = example("gb200-superpod")
     panel = shown(window)
     text = panel.optics.text()
-    # 1 SU on QM9700: 1,512 modules against the CPO twin's 576 NIC modules; 19.4 kW against
-    # 5.2 kW + 1,728 x 4.5 W = 12.96 kW (see tests/cli/test_optics_cmd.py).
-    assert "against its cpo twin" in text and "1,512 / 576" in text and "19.4 kW / 13.0 kW" in text
-    assert "S31" in panel.optics_sources.text() and "S33" in panel.optics_sources.text()
+    # 1 SU on QM9700: 1,440 modules (twin-port modules shared by two ports) against the CPO twin's 576 NIC
+    # modules; 19.9 kW against 5.2 kW + 1,728 x 4.5 W = 12.96 kW (see tests/cli/test_optics_cmd.py).
+    assert "against its cpo twin" in text and "1,440 / 576" in text and "19.9 kW / 13.0 kW" in text
+    # the twin-port module is S29 (power) and the DR4 at the NICs F9; the CPO port S31
+    assert all(key in panel.optics_sources.text() for key in ("S29", "F9", "S31"))

@@ -3,12 +3,15 @@ an edit can affect."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rackcad
 from rackcad import Checker, Document, EditError, validate
+from rackcad.figures import Figures
 from rackcad.model import FloorPosition, Waiver
 from rackcad.rules import RULES
 
@@ -43,8 +46,29 @@ def small_factory() -> Document:
     doc.connect(nics[1], plug, protocol="infiniband", medium="pluggable-optic", port_a="net", port_b="net")
     doc.connect(cpo, plug, protocol="infiniband", count=3, medium="pluggable-optic", port_a="net", port_b="net")
     doc.connect(chips[0], plug, protocol="nvlink5", medium="copper-cable", port_a="nvlink", port_b="net")
+    # twin-port cages: a QM9700 whose 800G twin-port modules are shared by single 400G links from two NICs
+    # and a 2-link record from the Q3400 (ceil(4 / 2) = 2 modules for 3 records), so removing, re-counting or
+    # re-routing any of them changes the shares of the others
+    qm = doc.place("quantum-2-qm9700", r2, u=12)
+    box = doc.place("dgx-b200", r2, u=20)
+    for bay in (12, 13):
+        nic = doc.place("connectx-7", box, bay=bay)
+        doc.connect(nic, qm, protocol="infiniband", medium="pluggable-optic", port_a="net", port_b="net")
+    doc.connect(plug, qm, protocol="infiniband", count=2, medium="pluggable-optic", port_a="net", port_b="net")
     doc.mark_clean()
     return doc
+
+
+def same_figures(patched: Figures, built: Figures) -> None:
+    """The patched figures hold what a full build holds: every link's shares and power, pools, rack loads."""
+    assert patched.link_figures.keys() == built.link_figures.keys()
+    for link_id, fig in built.link_figures.items():
+        mine = patched.link_figures[link_id]
+        assert (mine.modules_a, mine.modules_b, mine.power_a, mine.power_b, mine.liquid_a, mine.liquid_b) == (
+            fig.modules_a, fig.modules_b, fig.power_a, fig.power_b, fig.liquid_a, fig.liquid_b), link_id
+    assert {k: (p.units, p.members) for k, p in patched.pools.items()} == {
+        k: (p.units, p.members) for k, p in built.pools.items()}
+    assert patched.rack_loads == built.rack_loads and patched.modules() == built.modules()
 
 
 OPS = ("set_rack", "move_rack", "override", "rename", "move_node", "remove", "connect", "set_link", "place",
@@ -114,13 +138,23 @@ def _step(doc: Document, data) -> None:
 def test_checker_report_equals_a_full_validation_after_every_step(data):
     doc = small_factory()
     checker = Checker(doc)
-    assert checker.report.to_dict() == validate(doc.design).to_dict()
-    for _ in range(data.draw(st.integers(1, 12), label="steps")):
-        try:
-            _step(doc, data)
-        except EditError:
-            pass
+    failures: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = failures.append
+    log = logging.getLogger("rackcad.rules.checker")
+    log.addHandler(handler)
+    try:
         assert checker.report.to_dict() == validate(doc.design).to_dict()
+        for _ in range(data.draw(st.integers(1, 12), label="steps")):
+            try:
+                _step(doc, data)
+            except EditError:
+                pass
+            assert checker.report.to_dict() == validate(doc.design).to_dict()
+            same_figures(checker.figures, Figures(doc.design))
+        assert not failures, [r.getMessage() for r in failures]  # patched, never rebuilt after a failure
+    finally:
+        log.removeHandler(handler)
 
 
 def test_checker_follows_every_template_through_an_edit_and_its_undo():

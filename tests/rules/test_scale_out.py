@@ -30,16 +30,20 @@ def test_non_blocking_bisection_is_half_the_nic_bandwidth(pods):
 
 def test_transceivers_and_power_by_hand(pods):
     plug, cpo = summary(pods["pluggable"])["optics"], summary(pods["cpo"])["optics"]
-    # Pluggable, one module per end per link record in the fewest units (rackcad.figures): the 1,152 NIC-leaf
-    # links take a 400G module (9 W, S27) at each end: 2,304 modules, 20,736 W. Each leaf deals its 32 uplinks
-    # over the 18 spines: 14 records of 2 links (one 800G twin-port module per end, 17 W) and 4 of 1 (400G,
-    # 9 W): 36 x 36 = 1,296 modules, 36 x (28 x 17 + 8 x 9) = 19,728 W. Total 3,600 modules, 40,464 W.
-    assert (plug["transceivers"], plug["optics_power_w"]) == (3600, 40_464)
+    # Pluggable: the QM9700's OSFP cages hold 2 logical ports each (F1), so every switch end takes the 800G
+    # twin-port module (17 W, S29/F9) and the links of one port group share them (rackcad.figures): a leaf's
+    # 32 NIC ports and 32 uplinks (to 18 spines, 1 or 2 links each) fill 64 / 2 = 32 modules, a spine's 64
+    # ports 32. NIC ends: one 400G single-mode DR4 each (9 W, F9), to meet the twin's DR8.
+    # 1,152 x 9 + 36 x 32 x 17 + 18 x 32 x 17 = 10,368 + 19,584 + 9,792 = 39,744 W;
+    # 1,152 + 1,152 + 576 = 2,880 modules: NVIDIA's reference count for 2 SUs.
+    assert (plug["transceivers"], plug["optics_power_w"]) == (2880, 39_744)
     # CPO: the NIC side keeps its 1,152 modules; the switches' 1,152 + 576 + 576 = 2,304 ports are co-packaged at
     # 9 W (S31): 10,368 + 20,736 = 31,104 W.
     assert (cpo["transceivers"], cpo["cpo_ports"], cpo["optics_power_w"]) == (1152, 2304, 31_104)
     assert cpo["transceivers"] * 2 <= plug["transceivers"] and cpo["optics_power_w"] < plug["optics_power_w"]
-    assert plug["by_tier"]["leaf"]["transceivers"] == 2304 and plug["by_tier"]["spine"]["transceivers"] == 1296
+    # by tier, a leaf module shared by a down and an up link counts half in each: leaf 1,152 + 1,152 / 2,
+    # spine 1,152 / 2 + 576
+    assert plug["by_tier"]["leaf"]["transceivers"] == 1728 and plug["by_tier"]["spine"]["transceivers"] == 1152
 
 
 def test_rack_power_the_rules_check_includes_the_optics(pods):

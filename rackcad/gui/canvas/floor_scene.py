@@ -44,6 +44,31 @@ NAME_MM = 150.0
 """Largest rack-name height, millimetres of floor (as the SVG's detail view, 120 mm at 1:20)."""
 BOUNDS_PAD = 200.0
 """Millimetres around a run in its bounds: room for its cosmetic pen at the usual zooms."""
+COLOR_MODES = ("part", "power", "checks")
+"""What a rack's fill shows: nothing (one colour), its power as a share of its budget, its worst check."""
+POWER_BANDS = (
+    # (upper share of budget, key label, fill); the last two bands are "over" and "no budget"
+    (0.5, "under 50 %", "#2e7d9a"),
+    (0.8, "50–80 %", "#43a047"),
+    (0.9, "80–90 %", "#c0ca33"),
+    (1.0, "90–100 %", "#fb8c00"),
+)
+OVER_FILL = "#d0021b"
+NO_BUDGET_FILL = "#9aa1ad"
+CHECK_FILLS = {"error": "#d0021b", "warning": "#fb8c00", "info": "#5c8fd6", "": "#43a047"}
+CHECK_LABELS = {"error": "errors", "warning": "warnings", "info": "info only", "": "no findings"}
+KEY_TITLES = {"power": "Power of budget:", "checks": "Checks:"}
+"""What the legend says before the colours of a mode."""
+
+
+def power_band(share: float | None) -> tuple[str, str]:
+    """(key label, fill) of a rack drawing `share` of its power budget (None: it has no budget)."""
+    if share is None:
+        return "no budget", NO_BUDGET_FILL
+    for upper, label, fill in POWER_BANDS:
+        if share <= upper:
+            return label, fill
+    return "over budget", OVER_FILL
 
 
 def _cosmetic(color: str, width: float, style_: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -125,6 +150,7 @@ class RackItem(QGraphicsRectItem):
         self.rack = rack
         self.look = look
         self.problem = False
+        self.brush = look.rack_brush
         self.setPos(rack.x, rack.y)
         self.setRotation(rack.rotation_deg)
         self.setZValue(1)
@@ -148,11 +174,16 @@ class RackItem(QGraphicsRectItem):
             self.problem = problem
             self.update()
 
+    def set_brush(self, brush: QBrush) -> None:
+        if brush is not self.brush:
+            self.brush = brush
+            self.update()
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         rect = self.rect()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        painter.setPen(self.look.rack_pen)
-        painter.setBrush(self.look.rack_brush)
+        painter.setPen(self.look.rack_pen if rect.width() * lod >= 3 else Qt.PenStyle.NoPen)
+        painter.setBrush(self.brush)
         painter.drawRect(rect)
         painter.setPen(self.look.front_pen)
         painter.drawLine(rect.topLeft(), rect.topRight())
@@ -229,6 +260,13 @@ class FloorScene(QGraphicsScene):
         self.problems: dict[str, list[str]] = {}
         self._racks: dict[str, RackItem] = {}
         self._runs: list[RunItem] = []
+        self.color_by = "part"
+        """One of COLOR_MODES."""
+        self.status: dict[str, str] = {}
+        """Rack id -> the worst severity of the unwaived findings about it or its parts ("" for none)."""
+        self.key: list[tuple[str, str]] = []
+        """(label, fill) of the colours the racks show, for the legend."""
+        self._brushes: dict[str, QBrush] = {}
 
     # -------------------------------------------------------------- build
     def rebuild(self, index: DesignIndex) -> None:
@@ -255,8 +293,69 @@ class FloorScene(QGraphicsScene):
         self.problems = self._layout_problems()
         for rack_id, item in self._racks.items():
             item.set_problem(rack_id in self.problems)
+        self.recolor()
         self.focus([])
         self.setSceneRect(self.content_rect().adjusted(-2000, -2000, 2000, 2000))
+
+    # ------------------------------------------------------------ colours
+    def set_color_by(self, mode: str) -> None:
+        if mode not in COLOR_MODES:
+            raise ValueError(f"unknown colour mode {mode!r}")
+        self.color_by = mode
+        self.recolor()
+
+    def set_markers(self, violations: list) -> None:
+        """Each rack's worst unwaived finding (about the rack, a part in it, or a link with an end in it)."""
+        rank = {"error": 3, "warning": 2, "info": 1, "": 0}
+        status: dict[str, str] = {}
+        index = self.index
+        if index is not None:
+            racks, rack_of, links = index.racks, index.rack_of, index.links
+            for violation in violations:
+                if getattr(violation, "waived", False):
+                    continue
+                severity = violation.severity
+                for subject in violation.subjects:
+                    link = links.get(subject)
+                    for target in (link.a.node, link.b.node) if link else (subject,):
+                        rack = target if target in racks else rack_of.get(target)
+                        if rack is not None and rank.get(severity, 0) > rank[status.get(rack, "")]:
+                            status[rack] = severity
+        self.status = status
+        if self.color_by == "checks":
+            self.recolor()
+
+    def _brush(self, fill: str) -> QBrush:
+        brush = self._brushes.get(fill)
+        if brush is None:
+            brush = self._brushes[fill] = QBrush(QColor(fill))
+        return brush
+
+    def rack_fill(self, rack_id: str) -> tuple[str, str]:
+        """(key label, fill) of a rack in the current colour mode."""
+        if self.color_by == "power" and self.index is not None:
+            rack = self.index.racks[rack_id]
+            budget = rack.power_budget_w
+            return power_band(self.index.load(rack_id).power_w / budget if budget else None)
+        if self.color_by == "checks":
+            severity = self.status.get(rack_id, "")
+            return CHECK_LABELS[severity], CHECK_FILLS[severity]
+        return "Rack", RACK_FILL
+
+    def recolor(self) -> None:
+        """Fill every rack for the current mode; `key` lists the colours shown, in the key's order."""
+        used: dict[str, str] = {}
+        for rack_id, item in self._racks.items():
+            label, fill = self.rack_fill(rack_id)
+            used[label] = fill
+            item.set_brush(self._brush(fill))
+        if self.color_by == "power":
+            order = [label for _, label, _ in POWER_BANDS] + ["over budget", "no budget"]
+        elif self.color_by == "checks":
+            order = [CHECK_LABELS[s] for s in ("error", "warning", "info", "")]
+        else:
+            order = ["Rack"]
+        self.key = [(label, used[label]) for label in order if label in used]
 
     @staticmethod
     def _run_protocols(index: DesignIndex) -> dict[frozenset, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
@@ -36,7 +36,10 @@ def snap(value: float, grid: float) -> float:
 
 
 class FloorView(ZoomView):
-    """Shows a FloorScene and turns rack drags into Document edits."""
+    """Shows a FloorScene and turns rack drags into Document edits; a double-click on a rack asks for its
+    elevation (`rack_opened`)."""
+
+    rack_opened = Signal(str)
 
     def __init__(self, scene: FloorScene, doc: Callable[[], Document], parent=None):
         super().__init__(scene, parent)
@@ -147,6 +150,16 @@ class FloorView(ZoomView):
         self._press = None
         self._dragging = False
         super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        item = self.rack_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        if item is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        self._press = None
+        self._dragging = False
+        event.accept()
+        self.rack_opened.emit(item.model_id)
 
     def _targets(self, pos: QPointF) -> dict[str, tuple[float, float]]:
         """Where each dragged rack's front-left corner would go: the pressed rack's corner on the snap grid,

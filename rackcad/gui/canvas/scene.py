@@ -6,7 +6,7 @@ touches the items whose box or look changed: an edit to one tray repaints that t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from rackcad.figures import Figures
@@ -17,10 +17,18 @@ from rackcad.topology import DesignIndex
 from rackcad.units import fmt_power
 
 BADGE_KINDS = frozenset({"gpu", "xpu", "switch"})
+ALL_RACKS_MAX = 24
+"""Designs of up to this many racks show every rack side by side; a hall shows the racks of the selection."""
+FOCUS_MAX = 4
+"""At hall scale, the elevation shows at most this many racks of the selection (the first ones)."""
 
 
 class ElevationScene(QGraphicsScene):
-    """All racks side by side. Item lookups by model id; selection by ids."""
+    """All racks side by side (at hall scale, more than `ALL_RACKS_MAX` racks, only the racks of the
+    selection: `shown`). Item lookups by model id; selection by ids. `changed_racks` when a selection brought
+    other racks into the drawing."""
+
+    changed_racks = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -32,13 +40,45 @@ class ElevationScene(QGraphicsScene):
         self._severity: dict[str, str] = {}
         self._messages: dict[str, list[str]] = {}
         self.kinds: list[str] = []
+        self.shown: list[str] | None = None
+        """The racks drawn at hall scale (None: every rack)."""
 
     # -------------------------------------------------------------- build
     def rebuild(self, index: DesignIndex) -> None:
         """Lay out `index.design` and bring the items in line with it."""
         self.index = index
-        self.layout = elevation(index.design, index.catalog, index)
+        racks = index.design.racks
+        if len(racks) <= ALL_RACKS_MAX:
+            self.shown = None
+        else:
+            kept = [r for r in self.shown or () if r in index.racks]
+            self.shown = kept or [racks[0].id]
+        self.layout = elevation(index.design, index.catalog, index, racks=self.shown)
         self._sync()
+
+    def racks_for(self, ids: list[str]) -> list[str]:
+        """The racks holding `ids` (racks, parts, links' ends), in order of first mention."""
+        index = self.index
+        if index is None:
+            return []
+        out: dict[str, None] = {}
+        for item_id in ids:
+            link = index.links.get(item_id)
+            for target in (link.a.node, link.b.node) if link else (item_id,):
+                rack = target if target in index.racks else index.rack_of.get(target)
+                if rack is not None:
+                    out[rack] = None
+        return list(out)
+
+    def show_racks(self, rack_ids: list[str]) -> bool:
+        """At hall scale, draw the first `FOCUS_MAX` of `rack_ids` (nothing changes when none is given or
+        every rack is drawn anyway); True when the drawn racks changed."""
+        wanted = rack_ids[:FOCUS_MAX]
+        if self.shown is None or not wanted or wanted == self.shown or self.index is None:
+            return False
+        self.shown = wanted
+        self.rebuild(self.index)
+        return True
 
     def _sync(self) -> None:
         """Create, update or remove items so that they match the layout and the current looks."""
@@ -74,7 +114,9 @@ class ElevationScene(QGraphicsScene):
         by_part: dict[str, tuple[bool, list[str], int] | None] = {}  # part id -> (has bays, scale-up groups, ports)
         shared: dict[tuple, Look] = {}
         severity = self._severity
-        for node in index.design.nodes:
+        nodes = index.design.nodes if self.shown is None else [
+            index.nodes[b.id] for b in self.layout.boxes if b.role == "node" and b.id in index.nodes]
+        for node in nodes:
             if node.part not in by_part:
                 part = index.catalog.find(node.part)
                 groups = [g for g in part.ports if g.role == "scale-up"] if part and part.kind in BADGE_KINDS else []
@@ -95,7 +137,8 @@ class ElevationScene(QGraphicsScene):
             if look is None:
                 look = shared[key] = Look(has_bays=key[0], badge=key[1], badge_state=key[2], severity=key[3])
             looks[node.id] = look
-        for rack in index.design.racks:
+        racks = index.design.racks if self.shown is None else [index.racks[r] for r in self.shown]
+        for rack in racks:
             part = index.part(rack)
             model = part.model if part else f"unknown part {rack.part}"
             power = index.load(rack.id).power_w  # optics plugged into the rack included
@@ -158,6 +201,8 @@ class ElevationScene(QGraphicsScene):
 
     def select_ids(self, ids: list[str]) -> None:
         """Select exactly the items standing for `ids` (racks, parts; links select their two ends)."""
+        if self.show_racks(self.racks_for(ids)):
+            self.changed_racks.emit()
         targets: set[str] = set()
         links = self.index.links if self.index else {}
         for item_id in ids:

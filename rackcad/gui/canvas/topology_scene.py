@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
 from rackcad.gui.canvas.tags import Tag
+from rackcad.gui.canvas.topology_hall import AGGREGATE_RACKS, HallTopology, RackTile, hall_topology
 from rackcad.gui.canvas.topology_items import GROUP_FILL, EdgeItem, FrameItem, PartItem
 from rackcad.layout.geometry import point_at
 from rackcad.layout.style import KIND_LABELS, bandwidth_text, protocol_label, qualified_label
@@ -71,14 +72,25 @@ class TopologyScene(QGraphicsScene):
         self._members: dict[str, list[str]] = {}
         self._under: dict[str, list[str]] = {}
         self._key: tuple = ()
+        self.hall: HallTopology | None = None
+        """At hall scale (more than AGGREGATE_RACKS racks): the rack tiles; else None."""
+        self.expanded: list[str] = []
+        """At hall scale, the racks drawn part by part under the tiles."""
+        self._tiles: dict[str, RackTile] = {}
 
     # -------------------------------------------------------------- build
     def rebuild(self, index: DesignIndex, force: bool = False) -> bool:
         """Lay out and redraw when the geometry's inputs changed (or `force`), else relabel renamed parts;
         True when it laid out again."""
         design = index.design
-        shape = _shape(design)
         self.index = index
+        if len(design.racks) > AGGREGATE_RACKS:
+            self._key = ()
+            self._build_hall(index)
+            return True
+        self.hall = None
+        self._tiles = {}
+        shape = _shape(design)
         if not force and shape == self._key:
             self._relabel()
             return False
@@ -86,6 +98,63 @@ class TopologyScene(QGraphicsScene):
         self.layout = topology_layout(design, index=index)
         self._build()
         return True
+
+    def _build_hall(self, index: DesignIndex) -> None:
+        """Rack tiles by tier, and the expanded racks laid out as a design of their own under them."""
+        self.expanded = [r for r in self.expanded if r in index.racks]
+        design = index.design
+        if self.expanded:
+            wanted = set(self.expanded)
+            nodes = [n for n in design.nodes if index.rack_of.get(n.id) in wanted]
+            ids = {n.id for n in nodes}
+            links = [k for k in design.links if k.a.node in ids and k.b.node in ids]
+            part = design.model_copy(update={"racks": [r for r in design.racks if r.id in wanted],
+                                             "nodes": nodes, "links": links})
+            self.layout = topology_layout(part, index.catalog)
+        else:
+            self.layout = TopologyLayout()
+        self.hall = hall = hall_topology(index)
+        self._build()
+        opened = set(self.expanded)
+        self._tiles = {}
+        for tile in hall.tiles:
+            item = RackTile(tile, tile.rack in opened)
+            self.addItem(item)
+            self._tiles[tile.rack] = item
+        self.tags = hall.tags + self.tags
+        rect = hall.rect
+        if self.layout.nodes:
+            rect = rect.united(QRectF(0, 0, self.layout.width_mm, self.layout.height_mm))
+        self.setSceneRect(rect.adjusted(-200, -200, 200, 200))
+
+    def content_rect(self) -> QRectF:
+        """What a fit shows: the tiles (and expanded racks) at hall scale, else the layout."""
+        layout = self.layout
+        rect = QRectF(0, 0, layout.width_mm, layout.height_mm) if layout.nodes else QRectF()
+        if self.hall is not None:
+            return self.hall.rect.united(rect) if not rect.isEmpty() else self.hall.rect
+        return rect if not rect.isEmpty() else QRectF(0, 0, 400, 300)
+
+    def set_expanded(self, rack_ids: list[str], expanded: bool) -> bool:
+        """Expand (draw part by part) or collapse racks at hall scale; True when something changed."""
+        if self.hall is None or self.index is None:
+            return False
+        now = list(self.expanded)
+        for rack_id in rack_ids:
+            if expanded and rack_id not in now and rack_id in self.index.racks:
+                now.append(rack_id)
+            elif not expanded and rack_id in now:
+                now.remove(rack_id)
+        if now == self.expanded:
+            return False
+        self.expanded = now
+        selected = self.selected_ids()
+        self.rebuild(self.index, force=True)
+        self.select_ids(selected)
+        return True
+
+    def tile(self, rack_id: str) -> RackTile | None:
+        return self._tiles.get(rack_id)
 
     def _relabel(self) -> None:
         """Give renamed parts their new labels, in the layout and on their boxes."""
@@ -123,6 +192,8 @@ class TopologyScene(QGraphicsScene):
         self.protocols = sorted({e.protocol for e in layout.edges})
         self.domains = self._outline_domains()
         self.tags = self._titles() + self._totals() + self._counts() + self._domain_tags()
+        if self.hall is not None:
+            return
         self.setSceneRect(QRectF(0, 0, max(layout.width_mm, 400.0), max(layout.height_mm, 300.0)))
 
     def _outline_domains(self) -> list[tuple[QRectF, int]]:
@@ -278,8 +349,9 @@ class TopologyScene(QGraphicsScene):
 
     # ---------------------------------------------------------- selection
     def selected_ids(self) -> list[str]:
-        """Selected parts in layout order."""
-        return [node.id for node in self.layout.nodes if self._parts[node.id].isSelected()]
+        """Selected rack tiles, then selected parts, in layout order."""
+        return ([rack for rack, item in self._tiles.items() if item.isSelected()]
+                + [node.id for node in self.layout.nodes if self._parts[node.id].isSelected()])
 
     def drawn_ids(self, ids: list[str]) -> list[str]:
         """The drawn parts standing for `ids`: parts themselves, the drawn parts inside racks and trays, the
@@ -303,6 +375,10 @@ class TopologyScene(QGraphicsScene):
             selected = node_id in wanted
             if item.isSelected() != selected:
                 item.setSelected(selected)
+        racks = set(ids)
+        for rack_id, item in self._tiles.items():
+            if item.isSelected() != (rack_id in racks):
+                item.setSelected(rack_id in racks)
         self.blockSignals(False)
         self.selectionChanged.emit()
 
@@ -310,6 +386,10 @@ class TopologyScene(QGraphicsScene):
         rect = QRectF()
         for node_id in self.drawn_ids(ids):
             rect = rect.united(self._parts[node_id].sceneBoundingRect())
+        for rack_id in ids:
+            tile = self._tiles.get(rack_id)
+            if tile is not None:
+                rect = rect.united(tile.sceneBoundingRect())
         return rect
 
     # ----------------------------------------------------------- tooltips

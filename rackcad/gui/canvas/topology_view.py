@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from rackcad.gui.canvas.tags import TagLayer
+from rackcad.gui.canvas.topology_hall import RackTile
 from rackcad.gui.canvas.topology_items import PartItem
 from rackcad.gui.canvas.topology_scene import TopologyScene
 from rackcad.gui.canvas.zoom import ZoomView
@@ -30,6 +31,7 @@ class TopologyView(ZoomView):
     """Shows a TopologyScene; with the wire tool on, a drag from one part onto another asks to wire them."""
 
     bulk_wire_requested = Signal(str, str)
+    expanded_changed = Signal()
 
     def __init__(self, scene: TopologyScene, parent=None):
         super().__init__(scene, parent)
@@ -50,10 +52,7 @@ class TopologyView(ZoomView):
         self.tag_layer.set_tags(self.topology.tags)
 
     def content_rect(self) -> QRectF:
-        layout = self.topology.layout
-        if not layout.nodes:
-            return QRectF(0, 0, 400, 300)
-        return QRectF(0, 0, layout.width_mm, layout.height_mm)
+        return self.topology.content_rect()
 
     def fit(self) -> None:
         """The opening view: everything when a group (12 parts across, ~1,300 mm) is still ~`OVERVIEW_ZOOM`
@@ -63,6 +62,9 @@ class TopologyView(ZoomView):
         rect = self.content_rect()
         width, height = self.viewport().width(), self.viewport().height()
         if width < 50 or height < 50:
+            return
+        if self.topology.hall is not None:  # the tiles of a hall read when it fits
+            self.fit_all()
             return
         if min(width / rect.width(), height / rect.height()) >= OVERVIEW_ZOOM:
             self.fit_all()
@@ -81,12 +83,22 @@ class TopologyView(ZoomView):
                 return item
         return None
 
+    def tile_at(self, pos: QPoint | QPointF) -> RackTile | None:
+        point = pos.toPoint() if isinstance(pos, QPointF) else pos
+        for item in self.items(point):
+            if isinstance(item, RackTile):
+                return item
+        return None
+
     def _pick(self, pos: QPointF):
-        """(kind, thing) under a viewport position: ("part", PartItem), ("edge", EdgeItem),
-        ("group", TopologyGroup) or (None, None)."""
+        """(kind, thing) under a viewport position: ("part", PartItem), ("tile", RackTile), ("edge",
+        EdgeItem), ("group", TopologyGroup) or (None, None)."""
         part = self.part_at(pos)
         if part is not None:
             return "part", part
+        tile = self.tile_at(pos)
+        if tile is not None:
+            return "tile", tile
         point = self.mapToScene(pos.toPoint())
         edge = self.topology.edge_at(point.x(), point.y(), PICK_PX / max(self.zoom, 1e-6))
         if edge is not None:
@@ -96,7 +108,7 @@ class TopologyView(ZoomView):
 
     def ids_at(self, pos: QPoint) -> list[str]:
         kind, thing = self._pick(QPointF(pos))
-        if kind == "part":
+        if kind in ("part", "tile"):
             return [thing.model_id]
         if kind == "edge":
             return self.topology.edge_members(thing.edge)
@@ -108,6 +120,11 @@ class TopologyView(ZoomView):
         kind, thing = self._pick(QPointF(pos))
         if kind == "part":
             return self.topology.part_tooltip(thing.model_id)
+        if kind == "tile":
+            expanded = thing.model_id in self.topology.expanded
+            return (f"<b>{escape(thing.tile.lines[0])}</b><br>{escape(thing.tile.lines[1])}<br>"
+                    f"{escape(thing.tile.lines[2])}<br><i>double-click to "
+                    f"{'collapse' if expanded else 'draw it part by part'}</i>")
         if kind == "edge":
             return self.topology.edge_tooltip(thing.edge)
         if kind == "group":
@@ -145,6 +162,20 @@ class TopologyView(ZoomView):
                 return
         super().mousePressEvent(event)
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """At hall scale a double-click on a rack's tile expands it (draws its parts) or collapses it."""
+        tile = self.tile_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        if tile is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        rack = tile.model_id
+        opened = rack not in self.topology.expanded
+        self.topology.set_expanded([rack], opened)
+        self.refresh_tags()
+        self.expanded_changed.emit()
+        self.message.emit(f"{tile.tile.lines[0]} {'expanded' if opened else 'collapsed'}", 4000)
+        event.accept()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self.wiring and event.button() == Qt.MouseButton.LeftButton:
             part = self.part_at(event.position())
@@ -159,7 +190,7 @@ class TopologyView(ZoomView):
 
     # ------------------------------------------------------------ foreground
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        if self.topology.layout.nodes:
+        if self.topology.layout.nodes or self.topology.hall is not None:
             self.tag_layer.paint(painter, rect)
             return
         painter.save()

@@ -279,6 +279,16 @@ class Inspector(QWidget):
         self._page.addWidget(label)
 
     # -------------------------------------------------------------- pages
+    def _contents(self, design) -> str:
+        """Racks, parts and links of the design as drawn and checked (instances expanded), and what is stored."""
+        figures = self._derived()
+        view = figures.design
+        text = f"{len(view.racks):,} racks, {len(view.nodes):,} parts, {figures.link_count:,} links"
+        if design.instances:
+            blocks = len(design.blocks)
+            return text + f" ({len(design.instances):,} instances of {blocks} block{'s' if blocks != 1 else ''})"
+        return text + f" ({len(design.links):,} records)"
+
     def _design_page(self, doc: Document) -> None:
         design = doc.design
         self._heading("Design", "nothing selected: design-wide settings")
@@ -310,8 +320,7 @@ class Inspector(QWidget):
         self._number("floor.width_mm", "Hall width", "m", *hall("width_mm"))
         self._number("floor.depth_mm", "Hall depth", "m", *hall("depth_mm"))
         self._number("floor.grid_mm", "Floor tile", "m", *hall("grid_mm"))
-        self._info("Contents", lambda: f"{len(doc.design.racks)} racks, {len(doc.design.nodes):,} parts, "
-                                       f"{self._derived().link_count:,} links ({len(doc.design.links):,} records)")
+        self._info("Contents", lambda: self._contents(doc.design))
         self._page.addWidget(QLabel("<b>Waivers</b> (accepted violations)"))
         waivers = QVBoxLayout()
         self._page.addLayout(waivers)

@@ -1,0 +1,97 @@
+"""The editor's first frame on a hall of 1,024 GB200 NVL72 racks against one NVL72 rack, in one run.
+
+Each case runs in a fresh process (the catalog cache warm, as on a user's machine): from reading the file to
+the first painted canvas of a MainWindow (load, window, figures, canvases, first paint), then the checks,
+which the editor runs after the first frame. The hall is `rackcad new --template gb200-nvl72 --set
+racks=1024`; where that template cannot build it, the NVL72 example rack copied 1,024 times (flat, every part
+and link stored), built in memory before the clock starts, since such a file is beyond what `load` reads.
+Goal: the hall's first frame within 3 x the one-rack figure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NVL72 = ROOT / "examples" / "gb200-nvl72.rackcad"
+RACKS = 1024
+FIRST_FRAME = """
+import json, sys, time
+from benchmarks.timing import wait_first_paint
+from rackcad.gui.app import application
+app = application()
+from rackcad.files import load
+from rackcad.gui.main_window import MainWindow
+source = sys.argv[1]
+design = None
+if source.startswith("flat:"):
+    from benchmarks.halls import flat_hall
+    design = flat_hall(int(source[5:]))
+start = time.perf_counter()
+if design is None:
+    design = load(source)
+loaded = time.perf_counter()
+window = MainWindow(restore_layout=False)
+window.resize(1600, 1000)
+window.open_path(source, interactive=False, design=design)
+opened = time.perf_counter()
+wait_first_paint(app, window.view.viewport())
+frame = time.perf_counter()
+window.wait_for_checks()
+checked = time.perf_counter()
+print(json.dumps({"load": loaded - start, "open": opened - loaded, "paint": frame - opened,
+                  "first_frame": frame - start, "checks": checked - frame,
+                  "racks": len(design.racks), "errors": len(window.checker.report.errors)}))
+window.shutdown()
+"""
+
+
+def _first_frame(source: str, env: dict) -> dict:
+    done = subprocess.run([sys.executable, "-c", FIRST_FRAME, source], env=env, capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"first frame of {source} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _hall(tmp: Path, env: dict) -> tuple[str, str]:
+    """(source for the script, what it is): the template's hall file, else the flat copy built in memory."""
+    path = tmp / f"hall-{RACKS}.rackcad"
+    made = subprocess.run([sys.executable, "-m", "rackcad", "new", "--template", "gb200-nvl72", "--set",
+                           f"racks={RACKS}", "-o", str(path)], env=env, capture_output=True, text=True, check=False)
+    if made.returncode == 0 and path.exists():
+        return str(path), f"template gb200-nvl72 racks={RACKS}, {path.stat().st_size / 2**20:.1f} MiB file"
+    return f"flat:{RACKS}", f"{RACKS} flat copies of the NVL72 rack, in memory (no template with racks=N)"
+
+
+def _row(label: str, figures: dict) -> None:
+    print(f"  {label:<34} first frame {figures['first_frame'] * 1000:8.0f} ms  (load {figures['load'] * 1000:6.0f}, "
+          f"open {figures['open'] * 1000:6.0f}, paint {figures['paint'] * 1000:5.0f})  then checks "
+          f"{figures['checks'] * 1000:7.0f} ms")
+
+
+def run(repeat: int = 3) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache"), "XDG_STATE_HOME": str(tmp / "state"),
+               "XDG_CONFIG_HOME": str(tmp / "config"), "QT_QPA_PLATFORM": "offscreen",
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
+        subprocess.run([sys.executable, "-m", "rackcad", "parts"], env=env, stdout=subprocess.DEVNULL, check=False)
+        one = min((_first_frame(str(NVL72), env) for _ in range(repeat)), key=lambda f: f["first_frame"])
+        source, what = _hall(tmp, env)
+        hall = min((_first_frame(source, env) for _ in range(1 if source.startswith("flat:") else repeat)),
+                   key=lambda f: f["first_frame"])
+        _row("one GB200 NVL72 rack", one)
+        _row(f"hall of {hall['racks']:,} racks", hall)
+        print(f"  hall: {what}")
+        ratio = hall["first_frame"] / one["first_frame"]
+        print(f"  {'':<34} {ratio:6.2f} x the one-rack first frame (goal: at most 3 x)")
+
+
+if __name__ == "__main__":
+    run()
