@@ -43,15 +43,15 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
         return info
 
 
+SUMMARY_STEPS = 4
+
+
 def _finish(design: Design, fields: dict) -> dict:
     """The summary's fields with what it reads of the design itself: its name first, facility last."""
     out = {"name": design.name, **fields}
     out["facility"] = facility(fields["per_rack"], _int(design.metadata.get("param.sus")),
                                _float(design.metadata.get("site.power_w")))
     return out
-
-
-SUMMARY_STEPS = 4
 
 
 def _summary(design: Design, figures: Figures, progress: Progress = no_progress) -> dict:

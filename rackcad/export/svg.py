@@ -155,6 +155,11 @@ class Totals:
         counts: Counter[str] = Counter(figures.kind(n) or "unknown" for n in figures.design.nodes)
         return cls(counts, figures.total_power_w(), figures.link_count)
 
+    @classmethod
+    def of_summary(cls, info: dict) -> Totals:
+        """The totals `summary()` states (which a hall of instances works out per block)."""
+        return cls(Counter(info["counts"]), info["power_w"], info["links"])
+
     def line(self) -> str:
         parts = [f"{self.counts[k]:,} {label}" for k, label in
                  (("gpu", "GPUs"), ("xpu", "XPUs"), ("cpu", "CPUs"), ("switch", "switch chips")) if self.counts[k]]
@@ -706,10 +711,11 @@ class _Floor:
     """Draws a FloorLayout: the whole hall, a detail of the racks' area when they fill little of it, and the
     numbered cable runs with their schedule."""
 
-    def __init__(self, design: Design, index: DesignIndex, today: date):
+    def __init__(self, design: Design, index: DesignIndex, today: date, totals: Totals | None = None):
         from rackcad.layout.floor import floor_layout
 
         self.design, self.index, self.today = design, index, today
+        self.totals = totals or Totals.of(index)
         self.plan = floor_layout(design, index=index)
         self.protocol_of = _run_protocols(index)
         self.problems = set(self.plan.outside) | {r for pair in self.plan.overlaps for r in pair}
@@ -851,16 +857,37 @@ class _Floor:
         keys += protocol_keys({self.protocol_of.get(frozenset((r.a, r.b)), "mixed") for r in plan.runs})
         problem = f" · {len(self.problems)} racks overlap or stand outside the hall" if self.problems else ""
         lines = [f"Floor plan · hall {num(plan.width_mm / 1000)} x {num(plan.depth_mm / 1000)} m, grid "
-                 f"{num(plan.grid_mm)} mm · {len(plan.runs)} cable runs{problem}", Totals.of(self.index).line(),
+                 f"{num(plan.grid_mm)} mm · {len(plan.runs)} cable runs{problem}", self.totals.line(),
                  origin_line(self.design, self.today, FLOOR_SCALE)]
         return compose(self.design, Sheet(unit=FLOOR_SCALE_UNIT), width, height, body, keys, lines, FLOOR_SCALE,
                        f"{self.design.name}: floor plan", FLOOR_CSS)
 
 
 def floor_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
-    """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks."""
+    """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks.
+
+    A hall of one-rack instances is drawn per block: every rack, the runs of what differs (own links,
+    instances with overrides, wiring patterns) and the totals of `summary()`, never the expanded parts."""
+    if index is None and design.instances:
+        per_block = _floor_per_block(design)
+        if per_block is not None:
+            return _Floor(*per_block[:2], today or date.today(), per_block[2]).draw()
     index = Figures.of(design, index)
     return _Floor(index.design, index, today or date.today()).draw()
+
+
+def _floor_per_block(design: Design) -> tuple[Design, Figures, Totals] | None:
+    """(every rack with the rest's parts and links, their Figures, the hall's totals), or None when a
+    repeated block holds several racks (runs inside it would need mapping: drawn expanded)."""
+    from rackcad.analysis import summary
+    from rackcad.figures.pieces import racks_only, split
+
+    pieces = split(design)
+    if pieces is None or any(len(design.block(p.members[0].block).racks) > 1 for p in pieces[1:]):
+        return None
+    rest = pieces[0]
+    drawn = Design.model_construct(**{**dict(rest.design), "racks": racks_only(design).racks})
+    return drawn, Figures(drawn, rest.figures.catalog), Totals.of_summary(summary(design))
 
 
 def _steps(step: float, length: float, ends: bool = False) -> list[float]:
