@@ -690,7 +690,12 @@ class Document:
                 own.append(item_id)
                 if not isinstance(item, Link):
                     reached.update({item_id, *(d.id for d in self.descendants(item_id))})
-            elif (held := self.instance_of(item_id)) is not None:
+            elif (held := self.instance_of(item_id)) is not None and isinstance(item, Rack) and \
+                    len(self.design.block(held[0].block).racks) == 1:  # the rack of a one-rack instance is it
+                whole.append(held[0].id)
+                reached.update(r.id for r in instance_items(self.design, held[0]).racks)
+                reached.update(n.id for n in instance_items(self.design, held[0]).nodes)
+            elif held is not None:
                 gone.setdefault(held[0].id, set()).add(held[1])
                 if not isinstance(item, Link):
                     reached.update({item_id, *(d.id for d in self.descendants(item_id))})

@@ -3,6 +3,7 @@ them back, and `rackcad info` / `rackcad validate` give exactly what the fully e
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -121,6 +122,33 @@ def test_instance_item_edits(doc):
     assert doc.find(link) is not None and doc.find("I1/R1") is not None
 
 
+def test_an_own_part_in_an_instance_rack_counts_there(doc):
+    """A management switch (100 W) added in a free U of rack R0002 is that rack's load, not an orphan."""
+    u = doc.free_u("I2/R1")
+    switch = doc.place("mgmt-switch-sn2201", parent="I2/R1", u=u)
+    assert doc.rack_of(switch).id == "I2/R1"
+    info = rackcad.summary(doc.design)
+    assert info["per_rack"][1]["power_w"] == RACK_W + 100.0 and info["per_rack"][2]["power_w"] == RACK_W
+    assert not [v for v in rackcad.validate(doc.design).violations if v.code == "geometry.orphan"]
+    assert_as_expanded(doc.design)
+    doc.remove("I2")  # the instance takes the part placed in it
+    assert doc.find(switch) is None
+    doc.undo()
+    assert doc.find(switch) is not None
+
+
+def test_moved_instances_are_checked_where_they_stand(doc):
+    """Rack R0009 moved behind the 3.6 m deep hall (0.6 x 1.068 m = 0.64 m² outside it) and R0003 pushed
+    300 mm into R0004: exactly those findings, the same as the expanded hall's."""
+    from rackcad.model import FloorPosition
+
+    doc.set("I9", position=FloorPosition(x_mm=3000.0, y_mm=9000.0))
+    doc.set("I3", position=FloorPosition(x_mm=2700.0, y_mm=1200.0))
+    found = [(v.code, v.subjects) for v in rackcad.validate(doc.design).violations if v.code.startswith("geometry")]
+    assert found == [("geometry.floor_overlap", ("I3/R1", "I4/R1")), ("geometry.off_floor", ("I9/R1",))]
+    assert_as_expanded(doc.design)
+
+
 @pytest.mark.parametrize("item, fields, expected", [
     ("I2/R1", {"power_budget_w": -1.0}, "power_budget_w"),
     ("I2/G1", {"parent": "I3/T1"}, "cannot set"),
@@ -136,6 +164,14 @@ def test_refused_edits_change_nothing(doc, item, fields, expected):
     assert dumps(doc.design) == before and not doc.history.can_undo
 
 
+def test_deleting_the_rack_of_a_one_rack_instance_deletes_the_instance(doc):
+    doc.remove("I4/R1")
+    assert doc.design.instance("I4") is None and doc.find("I4/G1") is None
+    assert rackcad.summary(doc.design)["racks"] == RACKS - 1
+    doc.undo()
+    assert [i.id for i in doc.design.instances][:5] == ["I1", "I2", "I3", "I4", "I5"]
+
+
 def test_a_removed_block_in_use_is_refused(doc):
     with pytest.raises(EditError, match="placed as 16 instances"):
         doc.remove("BLK1")
@@ -147,7 +183,7 @@ def test_exports_count_every_instance(tmp_path, capsys):
     hall = tmp_path / "hall.rackcad"
     save(templates.build("gb200-nvl72", compute_trays=1, racks=3), hall)
     assert main(["bom", str(hall), "-o", str(tmp_path / "bom.csv")]) == 0
-    rows = {line.split(",")[0].lstrip("\ufeff"): line.split(",") for line in (tmp_path / "bom.csv").read_text(
-        encoding="utf-8-sig").splitlines()[1:]}
+    with open(tmp_path / "bom.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = {row[0]: row for row in list(csv.reader(fh))[1:]}
     assert rows["b200-gb200"][4] == "12" and rows["nvlink5-switch-tray"][4] == "27" and rows["mgx-nvl72-rack"][4] == "3"
     capsys.readouterr()

@@ -107,6 +107,20 @@ def test_cable_schedule_reports_rows_and_stops_cleanly(tmp_path, nvl72):
     assert out.read_text(encoding="utf-8") == "old" and sorted(tmp_path.iterdir()) == [out]
 
 
+def test_bom_csv_holds_every_row_once(tmp_path, nvl72):
+    """Rows are handed to the CSV writer in chunks: each row must be its own (72 GPUs, 18 switch chips)."""
+    import csv
+
+    from rackcad.export.bom import bom
+
+    export_bom(nvl72, tmp_path / "bom.csv")
+    with open(tmp_path / "bom.csv", encoding="utf-8-sig", newline="") as fh:
+        written = list(csv.DictReader(fh))
+    assert [r["part"] for r in written] == [r.part for r in bom(nvl72).rows]
+    by_kind = {r["kind"]: r for r in written}
+    assert by_kind["gpu"]["quantity"] == "72" and by_kind["switch"]["quantity"] == "18"
+
+
 @pytest.mark.parametrize("suffix", ["csv", "json"])
 def test_bom_reports_rows(tmp_path, nvl72, suffix):
     rec = Recorder()

@@ -111,6 +111,33 @@ def floor_rows() -> None:
     window.shutdown()
 
 
+def hall_routes() -> None:
+    """The 2-SU GB200 SuperPOD hall: rows, hot and cold aisles, trays and the route of one leaf-to-spine
+    link."""
+    from rackcad import save, templates
+    from rackcad.gui.main_window import MainWindow
+
+    path = Path(os.environ["XDG_STATE_HOME"]) / "superpod2.rackcad"
+    save(templates.build("gb200-superpod", sus=2), path)
+    window = MainWindow(restore_layout=False)
+    window.resize(1600, 1000)
+    window.open_path(str(path), interactive=False)
+    window.show()
+    window.wait_for_checks()
+    doc = window.doc
+    window.show_tab("floor")
+    spine = next(r.id for r in doc.design.racks if r.name == "SPINE-1")
+    index = window.checker.figures
+    link = next(f.link.id for f in index.link_figures.values()
+                if f.rack_b == spine and doc.get(f.rack_a).name.startswith("NET2-"))
+    window.select([link])
+    application().processEvents()
+    window.floor_view.fit()
+    application().processEvents()
+    compose(window, [], "hall-routes.png")
+    window.shutdown()
+
+
 def print_preview() -> None:
     from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
@@ -134,5 +161,5 @@ def print_preview() -> None:
 if __name__ == "__main__":
     app = application()
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["XDG_STATE_HOME"])
-    for shot in sys.argv[1:] or ["context_menu", "bulk_wire", "floor_rows", "print_preview"]:
+    for shot in sys.argv[1:] or ["context_menu", "bulk_wire", "floor_rows", "hall_routes", "print_preview"]:
         globals()[shot]()

@@ -37,14 +37,14 @@ def peer(catalog: Catalog, group: PortGroup, kind: str) -> tuple[PartSpec, PortG
     return tuple(min(peers)[-2:]) if peers else None
 
 
-def twin_ends(figures: Figures) -> list[EndOptics]:
+def twin_ends(figures: Figures, levels: dict[str, int] | None = None) -> list[EndOptics]:
     """The design's optical link ends with the other optics choice on every network-switch end (see the
     module docstring), chosen by the figures' own chooser so both sides follow one rule, and the modules
     shared per (node, port group, part) as the figures share them."""
     from rackcad.topology import switch_levels, tier_name
 
     catalog = figures.catalog
-    levels = switch_levels(figures)
+    levels = switch_levels(figures) if levels is None else levels
     chooser = figures.chooser
     peers: dict[tuple[str, str], tuple[PartSpec, PortGroup] | None] = {}
     choices: dict[tuple, object] = {}
@@ -167,8 +167,11 @@ def compare(design: Design, index: Figures | None = None) -> dict:
     """The design's optics and its twin's: per tier and in total, transceivers, lasers, optics power and its
     share of IT power, the per-port figures with sources, and the twin/design ratios."""
     index = index if isinstance(index, Figures) and index.design is design else Figures(design)
-    ends = end_optics(index)
-    twin = twin_ends(index)
+    from rackcad.topology import switch_levels
+
+    levels = switch_levels(index)  # one walk of the switch tiers for both sides
+    ends = end_optics(index, levels)
+    twin = twin_ends(index, levels)
     it_power = index.total_power_w()
     mine, other = optics_summary(ends), optics_summary(twin)
     cpo_share = mine["cpo_ports"] / (mine["cpo_ports"] + mine["pluggable_ports"] or 1)

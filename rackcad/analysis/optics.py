@@ -329,12 +329,12 @@ class EndOptics:
     gbps: float = 0.0
 
 
-def end_optics(figures: Figures) -> list[EndOptics]:
+def end_optics(figures: Figures, levels: dict[str, int] | None = None) -> list[EndOptics]:
     """Every optical link end of the design with the optics `rackcad.figures` chose for it (the same the
     power and cooling rules count), aggregated per (node, port group, tier), in design order."""
     from rackcad.topology import switch_levels, tier_name
 
-    levels = switch_levels(figures)
+    levels = switch_levels(figures) if levels is None else levels
     catalog = figures.catalog
     acc: dict[tuple[str, str, str, bool, str | None], list] = {}
     for fig in figures.link_figures.values():

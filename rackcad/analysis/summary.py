@@ -20,7 +20,7 @@ from rackcad.topology import DesignIndex, is_scale_up_protocol
 
 
 def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex | None = None,
-            progress: Progress | None = None) -> dict:
+            progress: Progress | None = None, paths: bool = True) -> dict:
     """Counts, power and heat per rack, NVLink domains and per-accelerator scale-up bandwidth.
 
     Power and heat come from the design's Figures (`rackcad.figures`): each part's design (maximum) power
@@ -32,24 +32,31 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     `progress` hears of each of its SUMMARY_STEPS steps (figures, racks, fabrics, optics).
     `latency` has worst and typical accelerator-to-accelerator latency inside the NVLink domains, across the
     scale-out fabric and between buildings (`rackcad.analysis.latency`); `site` the buildings and the
-    distances between them (`rackcad.analysis.site`).
+    distances between them (`rackcad.analysis.site`). `paths=False` leaves those two out, so a design of
+    blocks summed per block is never expanded whole (the totals of an export need only counts and power).
     """
     progress = progress or no_progress
     with without_cyclic_gc():
+        progress(0, SUMMARY_STEPS, "summary: deriving figures")
         if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
             out = summary_blocks(design, catalog or (index.catalog if index is not None else None), _finish)
             if out is not None:
-                figures = Figures.of(design, index, catalog)
-                out["latency"] = latency_figures(figures.design, figures)
-                out["site"] = site_figures(figures.design, figures)
+                if paths:  # latency paths need the whole design expanded
+                    figures = Figures.of(design, index, catalog)
+                    out["latency"] = latency_figures(figures.design, figures)
+                    out["site"] = site_figures(figures.design, figures)
+                progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
                 return out
-        progress(0, SUMMARY_STEPS, "summary: deriving figures")
         figures = Figures.of(design, index, catalog)
         info = _summary(figures.design, figures, progress)
-        info["latency"] = latency_figures(figures.design, figures)
-        info["site"] = site_figures(figures.design, figures)
+        if paths:
+            info["latency"] = latency_figures(figures.design, figures)
+            info["site"] = site_figures(figures.design, figures)
         progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
         return info
+
+
+SUMMARY_STEPS = 4
 
 
 def _finish(design: Design, fields: dict) -> dict:
@@ -58,9 +65,6 @@ def _finish(design: Design, fields: dict) -> dict:
     out["facility"] = facility(fields["per_rack"], _int(design.metadata.get("param.sus")),
                                _float(design.metadata.get("site.power_w")))
     return out
-
-
-SUMMARY_STEPS = 4
 
 
 def _summary(design: Design, figures: Figures, progress: Progress = no_progress) -> dict:

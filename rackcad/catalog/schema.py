@@ -156,6 +156,8 @@ class PartSpec(_Spec):
     """Cables and optics: the fastest SerDes lane rate the part carries (passive DAC: 100G-PAM4 only, S28)."""
     lasers: Figure | None = None
     """Lasers in one optic module, or in a whole CPO switch (its laser modules' emitters)."""
+    diameter_mm: Figure | None = None
+    """Cables: the outer diameter of one cable, for the cross-section it takes in a cable tray."""
     fibre: Literal["single-mode", "multimode"] | None = None
     """Optics and fibre: the glass they use (co-packaged optics are single-mode)."""
     latency_ns: Figure | None = None

@@ -25,8 +25,9 @@ class CliError(Exception):
 
 
 def load_design(path: str, progress: Progress | None = None, expand: bool = False) -> Design:
-    """The design in `path` (`progress` hears of the load); with `expand`, as flat lists (instances and
-    patterns expanded, `rackcad.model.expanded`) for commands that read every part and link one by one."""
+    """The design in `path`; with `expand`, as flat lists (instances and patterns expanded,
+    `rackcad.model.expanded`) for commands that read every part and link one by one. `progress` hears
+    of the load's steps."""
     from rackcad.files import LoadError, load
 
     try:

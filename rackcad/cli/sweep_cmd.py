@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
-from rackcad.cli.common import EXIT_OK, CliError, number
+from rackcad.cli.common import EXIT_OK, CliError, number, progress_bar
 
 SHOWN = 12
 """Pareto-best variants listed on stdout (all are marked in the table)."""
@@ -56,7 +55,7 @@ def cmd_sweep(args) -> int:
         plan = grid(args.template, args.grid, args.analysis)
         goals = objectives(args.objective, numeric_columns(plan)) or list(default_objectives(plan))
         started = time.perf_counter()
-        with _bar() as progress:
+        with progress_bar() as progress:
             table = sweep(plan, args.backend, workers=args.workers, address=args.address, objectives=goals,
                           progress=progress)
         elapsed = time.perf_counter() - started
@@ -82,31 +81,3 @@ def cmd_sweep(args) -> int:
 
 def _figure(value) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
-
-
-class _bar:
-    """progress(done, total, label) drawn as one redrawn line on stderr when it is a terminal, else nothing."""
-
-    WIDTH = 30
-
-    def __init__(self, stream=None):
-        self.stream = stream or sys.stderr
-        self.live = self.stream.isatty()
-        self.drawn = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-
-    def __call__(self, done: int, total: int, label: str = "") -> None:
-        if not self.live:
-            return
-        share = done / total if total else 0.0
-        filled = round(share * self.WIDTH)
-        self.stream.write(f"\r{label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:,}/{total:,}")
-        self.stream.flush()
-        self.drawn = True

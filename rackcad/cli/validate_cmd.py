@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rackcad.cli.common import EXIT_OK, EXIT_VIOLATIONS, load_design, print_json, progress_bar
 
 if TYPE_CHECKING:
+    from rackcad.model import Design
     from rackcad.rules import Report, Violation
     from rackcad.topology import DesignIndex
 
@@ -33,7 +34,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def _subjects(violation: Violation, index: DesignIndex) -> str:
+def _subjects(violation: Violation, index: DesignIndex | Names) -> str:
     if not violation.subjects:
         return ""
     names = [index.name(i) for i in violation.subjects[:SHOWN_SUBJECTS]]
@@ -41,12 +42,12 @@ def _subjects(violation: Violation, index: DesignIndex) -> str:
     return f"  [{', '.join(names)}{f' and {more:,} more' if more else ''}]"
 
 
-def _line(violation: Violation, index: DesignIndex) -> str:
+def _line(violation: Violation, index: DesignIndex | Names) -> str:
     waived = f"  (waived: {violation.waiver_reason})" if violation.waived else ""
     return f"  {violation.code:<26} {violation.message}{_subjects(violation, index)}{waived}"
 
 
-def format_report(report: Report, index: DesignIndex, path: str) -> str:
+def format_report(report: Report, index: DesignIndex | Names, path: str) -> str:
     """Text form: a count line, then errors, warnings, infos and waived violations, one line each."""
     counts = report.to_dict()["counts"]
     lines = [f"{path}: {_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
@@ -61,15 +62,29 @@ def format_report(report: Report, index: DesignIndex, path: str) -> str:
     return "\n".join(lines)
 
 
+class Names:
+    """`name(id)` of the items a report names, own or inside an instance, without expanding the design."""
+
+    def __init__(self, design: Design):
+        self.design = design
+        self.own = {item.id: item.name for item in (*design.racks, *design.nodes, *design.links)}
+
+    def name(self, item_id: str) -> str:
+        from rackcad.model import find_item
+
+        if item_id in self.own:
+            return self.own[item_id] or item_id
+        item = find_item(self.design, item_id)
+        return (getattr(item, "name", "") or item_id) if item is not None else item_id
+
+
 def cmd_validate(args) -> int:
-    from rackcad.figures import Figures
     from rackcad.rules import validate
 
     with progress_bar() as bar:
         design = load_design(args.file, bar)
-        bar(0, 0, "checking: deriving figures")
-        index = Figures(design)
-        report = validate(design, index=index, progress=bar)
+        report = validate(design, progress=bar)  # a hall of instances is checked per block
+    index = Names(design)
     if args.format == "json":
         print_json({"file": args.file, **report.to_dict()})
     else:

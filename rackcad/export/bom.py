@@ -20,13 +20,15 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
+from fractions import Fraction
 from pathlib import Path
 
 from rackcad.catalog import Figure, PartSpec
 from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import write_csv
 from rackcad.figures import SPINE_PAIRS_PER_LINK
+from rackcad.figures.pieces import split
 from rackcad.model import Design
 from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
@@ -119,53 +121,108 @@ def _spine_row(protocol: str, links: int) -> BomRow:
                   links, "link", None, None, None, None, "", "", "", "", None, note)
 
 
-def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | None = None) -> Bom:
-    """The bill of materials of `design`."""
-    schedule = schedule or Schedule(design, index)
-    figures = schedule.index
-    design = figures.design  # the expanded view: every instance's parts and links
-    catalog = figures.catalog
+@dataclass
+class _Tally:
+    """What a BOM adds up over one flat design: a piece of a hall (`rackcad.figures.pieces`) or all of it.
+    Power and length terms are kept as they come, so that pieces add up to exactly the sum over the whole."""
 
-    rack_parts = Counter(r.part for r in design.racks)
-    node_parts = Counter(n.part for n in design.nodes)
-    watts: dict[str, list[float]] = defaultdict(list)
-    overridden: Counter[str] = Counter()
+    racks: Counter[str] = field(default_factory=Counter)
+    nodes: Counter[str] = field(default_factory=Counter)
+    node_watts: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    overridden: Counter[str] = field(default_factory=Counter)
+    derived: Counter[str] = field(default_factory=Counter)
+    lengths: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    unmeasured: Counter[str] = field(default_factory=Counter)
+    spine: Counter[str] = field(default_factory=Counter)
+    by_class: Counter[str] = field(default_factory=Counter)
+    end_watts: list[float] = field(default_factory=list)
+    links: int = 0
+
+
+def _tally(schedule: Schedule) -> _Tally:
+    figures, design = schedule.index, schedule.design
+    out = _Tally()
+    out.racks.update(r.part for r in design.racks)
     for node in design.nodes:
-        watts[node.part].append(figures.power_w(node))
+        out.nodes[node.part] += 1
+        out.node_watts[node.part].append(figures.power_w(node))
         if isinstance(node.overrides.get("power_w"), (int, float)):
-            overridden[node.part] += 1
-    node_power = {part_id: math.fsum(values) for part_id, values in watts.items()}
+            out.overridden[node.part] += 1
+    out.derived.update(figures.module_units())  # transceivers shared by the links on them
+    for link, length, choice in schedule.iter_entries():
+        out.links += link.count
+        out.by_class[choice.category] += link.count
+        if choice.category == "backplane":
+            out.spine[link.protocol] += link.count
+        if choice.cable:
+            out.derived[choice.cable] += choice.cables
+            if length is None:
+                out.unmeasured[choice.cable] += choice.cables
+            else:
+                out.lengths[choice.cable].append(length * choice.cables)
+    out.end_watts = [w for fig in figures.link_figures.values() for w in (fig.power_a, fig.power_b)]
+    return out
+
+
+def _sum(parts: list[tuple[list[float], int]]) -> float:
+    """The sum of every term, each list counted `times`, rounded once (as math.fsum rounds a flat list), so
+    a hall summed per block gives the same float as its expanded design."""
+    if len(parts) == 1 and parts[0][1] == 1:
+        return math.fsum(parts[0][0])
+    exact = sum((times * sum(map(Fraction, terms), Fraction(0)) for terms, times in parts), Fraction(0))
+    return float(exact)
+
+
+def _counted(parts: list[tuple[_Tally, int]], name: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for tally, times in parts:
+        for key, n in getattr(tally, name).items():
+            out[key] += n * times
+    return out
+
+
+def _tallies(design: Design, index: DesignIndex | None, schedule: Schedule | None):
+    """(tallies with their multiplicity, catalog): per block for a hall of instances (a class of repeated
+    instances is tallied once, on its stand-in, and kept while its block is the same), else the whole."""
+    if schedule is None and index is None and design.instances:
+        pieces = split(design)
+        if pieces is not None:
+            parts = []
+            for piece in pieces:
+                tally = piece.cache.get("bom") if piece.repeated else None
+                if tally is None:
+                    tally = _tally(Schedule(piece.design, piece.figures))
+                    if piece.repeated:
+                        piece.cache["bom"] = tally
+                parts.append((tally, max(len(piece.members), 1)))
+            return parts, pieces[0].figures.catalog
+    schedule = schedule or Schedule(design, index)
+    return [(_tally(schedule), 1)], schedule.index.catalog
+
+
+def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | None = None) -> Bom:
+    """The bill of materials of `design`; a hall of instances is counted per block (its block's parts and
+    links times the instances that are the block as it is, plus what differs), never expanded."""
+    parts, catalog = _tallies(design, index, schedule)
+    overridden, derived = _counted(parts, "overridden"), _counted(parts, "derived")
+    unmeasured, spine = _counted(parts, "unmeasured"), _counted(parts, "spine")
+    node_watts = {part_id: _sum([(t.node_watts.get(part_id, []), k) for t, k in parts])
+                  for part_id in _counted(parts, "nodes")}
 
     rows: list[BomRow] = []
-    for part_id, quantity in rack_parts.items():
+    for part_id, quantity in _counted(parts, "racks").items():
         part = catalog.find(part_id)
         power = _power_figure(part) if part else None
         rows.append(_row(part, part_id, quantity, power.value * quantity if power else None))
-    for part_id, quantity in node_parts.items():
+    for part_id, quantity in _counted(parts, "nodes").items():
         part = catalog.find(part_id)
         note = f"power overridden on {overridden[part_id]} of {quantity}" if overridden[part_id] else ""
-        rows.append(_row(part, part_id, quantity, node_power[part_id], note=note))
-
-    derived: Counter[str] = Counter(figures.module_units())  # transceivers shared by the links on them
-    lengths: dict[str, float] = defaultdict(float)
-    unmeasured: Counter[str] = Counter()
-    spine: Counter[str] = Counter()
-    by_class: Counter[str] = Counter()
-    for link, length, choice in schedule.iter_entries():
-        by_class[choice.category] += link.count
-        if choice.category == "backplane":
-            spine[link.protocol] += link.count
-        if choice.cable:
-            derived[choice.cable] += choice.cables
-            if length is None:
-                unmeasured[choice.cable] += choice.cables
-            else:
-                lengths[choice.cable] += length * choice.cables
+        rows.append(_row(part, part_id, quantity, node_watts[part_id], note=note))
     for part_id, quantity in derived.items():
         part = catalog.find(part_id)
         power = _power_figure(part) if part else None
         note = f"{unmeasured[part_id]} of unknown length not in the total length" if unmeasured[part_id] else ""
-        length = lengths[part_id] if part and part.kind == "cable" else None
+        length = _sum([(t.lengths.get(part_id, []), k) for t, k in parts]) if part and part.kind == "cable" else None
         rows.append(_row(part, part_id, quantity, power.value * quantity if power else None, note=note,
                          length_total=length))
     for protocol, links in spine.items():
@@ -174,18 +231,18 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     rows.sort(key=lambda r: (order.get(r.kind, len(order)), r.part))
 
-    placed_w = math.fsum(node_power.values())
-    derived_w = figures.optics_power_w()
+    node_terms = [([w for terms in t.node_watts.values() for w in terms], k) for t, k in parts]
+    end_terms = [(t.end_watts, k) for t, k in parts]
     totals = {
         "rows": len(rows),
         "items": sum(r.quantity for r in rows if r.unit == "ea"),
-        "power_w": round(figures.total_power_w(), 3),
-        "power_parts_w": round(placed_w, 3),
-        "power_cables_optics_w": round(derived_w, 3),
+        "power_w": round(_sum([(nodes + ends, k) for (nodes, k), (ends, _) in zip(node_terms, end_terms)]), 3),
+        "power_parts_w": round(_sum(node_terms), 3),
+        "power_cables_optics_w": round(_sum(end_terms), 3),
         "weight_kg": round(sum(r.weight_total_kg or 0.0 for r in rows), 3),
         "items_without_weight": sum(r.quantity for r in rows if r.unit == "ea" and r.weight_kg is None),
-        "links": sum(link.count for link in design.links),
-        "links_by_class": dict(sorted(by_class.items())),
+        "links": sum(t.links * k for t, k in parts),
+        "links_by_class": dict(sorted(_counted(parts, "by_class").items())),
         "spine_links": sum(spine.values()),
         "transceivers": sum(r.quantity for r in rows if r.kind == "optic"),
         "cables": sum(r.quantity for r in rows if r.kind == "cable"),
@@ -199,7 +256,7 @@ def write_bom_csv(design: Design, path: str | Path, index: DesignIndex | None = 
     if progress:
         progress(0, 0, "bill of materials: deriving figures")
     rows = bom(design, index).rows
-    write_csv(path, COLUMNS, ((getattr(r, c) for c in COLUMNS) for r in rows), progress, len(rows),
+    write_csv(path, COLUMNS, (tuple(getattr(r, c) for c in COLUMNS) for r in rows), progress, len(rows),
               "bill of materials")
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rackcad.export.csvsafe import write_csv
 from rackcad.figures import Choice, Figures
-from rackcad.model import Design, Link, PortRef
+from rackcad.figures.pieces import MARKS, Piece, split
+from rackcad.model import Design, Link, PortRef, instance_items, pattern_links
 from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 
@@ -103,10 +104,64 @@ def cable_rows(design: Design, index: DesignIndex | None = None) -> list[dict]:
     return Schedule(design, index).rows
 
 
+def _marked(row: tuple) -> tuple[int, ...]:
+    """The cells of a stand-in's row that name the stand-in (its link id, its rack's name ...)."""
+    return tuple(i for i, cell in enumerate(row) if isinstance(cell, str) and MARKS in cell)
+
+
+def hall_values(design: Design) -> tuple[Iterator[tuple], int] | None:
+    """(the rows of `Schedule.values()` of a hall of instances, worked out per block, in the expanded
+    design's order; their number), or None when the design is not cut into pieces (`rackcad.figures.pieces`).
+
+    A class of repeated instances is scheduled once, on its stand-in; each member's rows are the stand-in's
+    with the member's id and name in place of the markers. Everything else comes from the rest's schedule.
+    """
+    pieces = split(design)
+    if pieces is None:
+        return None
+    rest = {row[0]: row for row in Schedule(pieces[0].design, pieces[0].figures).values()}
+    member_of: dict[str, Piece] = {}
+    for piece in pieces[1:]:
+        if "cables" not in piece.cache:
+            rows = list(Schedule(piece.design, piece.figures).values())
+            piece.cache["cables"] = [(row, _marked(row)) for row in rows]
+        for member in piece.members:
+            member_of[member.id] = piece
+    total = len(rest) + sum(len(p.cache["cables"]) * len(p.members) for p in pieces[1:])
+
+    def rows() -> Iterator[tuple]:
+        for link in design.links:
+            yield rest[link.id]
+        for instance in design.instances:
+            piece = member_of.get(instance.id)
+            if piece is None:
+                for link in instance_items(design, instance).links:
+                    yield rest[link.id]
+                continue
+            text = Piece.text(instance)
+            for row, marked in piece.cache["cables"]:
+                if marked:
+                    cells = list(row)
+                    for i in marked:
+                        cells[i] = text(cells[i])
+                    yield cells
+                else:
+                    yield row
+        for pattern in design.patterns:
+            for link in pattern_links(pattern):
+                yield rest[link.id]
+
+    return rows(), total
+
+
 def write_cables_csv(design: Design, path: str | Path, index: DesignIndex | None = None,
                      progress: Progress | None = None) -> None:
-    """Write the cable schedule row by row (no row is kept once written)."""
+    """Write the cable schedule row by row (no row is kept once written); a hall of instances per block."""
     if progress:
         progress(0, 0, "cable schedule: deriving figures")
-    schedule = Schedule(design, index)
-    write_csv(path, COLUMNS, schedule.values(), progress, len(design.links), "cable schedule")
+    per_block = hall_values(design) if index is None and design.instances else None
+    if per_block is None:
+        schedule = Schedule(design, index)
+        per_block = schedule.values(), len(schedule.design.links)
+    values, total = per_block
+    write_csv(path, COLUMNS, values, progress, total, "cable schedule")

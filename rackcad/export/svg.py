@@ -155,6 +155,11 @@ class Totals:
         counts: Counter[str] = Counter(figures.kind(n) or "unknown" for n in figures.design.nodes)
         return cls(counts, figures.total_power_w(), figures.link_count)
 
+    @classmethod
+    def of_summary(cls, info: dict) -> Totals:
+        """The totals `summary()` states (which a hall of instances works out per block)."""
+        return cls(Counter(info["counts"]), info["power_w"], info["links"])
+
     def line(self) -> str:
         parts = [f"{self.counts[k]:,} {label}" for k, label in
                  (("gpu", "GPUs"), ("xpu", "XPUs"), ("cpu", "CPUs"), ("switch", "switch chips")) if self.counts[k]]
@@ -669,6 +674,17 @@ FLOOR_CSS = base_css(FLOOR_SCALE_UNIT) + """
 .runs-table .th {font-weight:bold}
 .runs-table path {stroke:#9aa1ad; stroke-width:8}
 .legend .rack>rect {fill:#4a5160}
+.aisle-cold {fill:#3a86d4; fill-opacity:0.24; stroke:#3a86d4; stroke-width:12; stroke-dasharray:60 40}
+.aisle-hot {fill:#d64531; fill-opacity:0.24; stroke:#d64531; stroke-width:12; stroke-dasharray:60 40}
+.aisle-mixed {fill:#e0a21e; fill-opacity:0.24; stroke:#e0a21e; stroke-width:12; stroke-dasharray:60 40}
+.row {fill:#eef0f4; stroke:#8a93a3; stroke-width:10; stroke-dasharray:60 40}
+.row-cold {stroke:#3a86d4; stroke-width:40}
+.column {fill:#3c4250; stroke:#1b1e24; stroke-width:10}
+.keepout {fill:#c9ccd3; fill-opacity:0.6; stroke:#8a93a3; stroke-width:10; stroke-dasharray:60 40}
+.tray {fill:none; stroke-opacity:0.3; stroke-linecap:butt; stroke-linejoin:miter}
+.tray-overhead {stroke:#7a8494}
+.tray-underfloor {stroke:#9b7a55}
+.hall-label {fill:#1b1e24; text-anchor:middle}
 """
 
 FLOOR_MARGIN = 1000.0
@@ -695,14 +711,42 @@ class _Floor:
     """Draws a FloorLayout: the whole hall, a detail of the racks' area when they fill little of it, and the
     numbered cable runs with their schedule."""
 
-    def __init__(self, design: Design, index: DesignIndex, today: date):
+    def __init__(self, design: Design, index: DesignIndex, today: date, totals: Totals | None = None):
         from rackcad.layout.floor import floor_layout
 
         self.design, self.index, self.today = design, index, today
+        self.totals = totals or Totals.of(index)
         self.plan = floor_layout(design, index=index)
         self.protocol_of = _run_protocols(index)
         self.problems = set(self.plan.outside) | {r for pair in self.plan.overlaps for r in pair}
         self.most = max((run.count for run in self.plan.runs), default=1)
+
+    def hall(self) -> list[str]:
+        """Aisles (tinted by kind, with their widths), rows (the cold side heavier), columns and keep-outs
+        under the racks, and the cable trays at their real width (rackcad.layout.floor)."""
+        plan = self.plan
+        out = ['<g class="hall-areas">']
+        for aisle in plan.aisles:
+            points = " ".join(f"{num(x)},{num(y)}" for x, y in aisle.polygon)
+            out.append(f"<polygon{attrs(class_=f'aisle-{aisle.kind}', points=points)}/>")
+        for row in plan.rows:
+            points = " ".join(f"{num(x)},{num(y)}" for x, y in row.polygon)
+            fl, fr, br, bl = row.polygon
+            (x1, y1), (x2, y2) = (fl, fr) if row.cold_aisle == "front" else (bl, br)
+            out.append(f"<polygon{attrs(class_='row', points=points)}/>"
+                       f"<path{attrs(class_='row-cold', d=f'M{num(x1)} {num(y1)}L{num(x2)} {num(y2)}')}/>")
+        for area in plan.areas:
+            points = " ".join(f"{num(x)},{num(y)}" for x, y in area.polygon)
+            out.append(f"<polygon{attrs(class_=area.kind, points=points)}><title>{esc(area.name)}</title></polygon>")
+        for tray in plan.trays:
+            out.append(f"<path{attrs(class_=f'tray tray-{tray.level}', d=_path(tray.points), stroke_width=tray.width_mm)}>"
+                       + el("title", f"{tray.name}: {tray.level}, {tray.width_mm:,.0f} mm wide") + "</path>")
+        for aisle in plan.aisles:
+            xs, ys = zip(*aisle.polygon)
+            out.append(el("text", f"{aisle.kind} aisle {aisle.width_mm / 1000:.2f} m", class_="hall-label",
+                          x=sum(xs) / 4, y=sum(ys) / 4 + 50, font_size=140.0))
+        out.append("</g>")
+        return out
 
     def racks(self, detail: bool) -> list[str]:
         """Footprints with the front edge marked; ids only in the overview, so each model id appears once."""
@@ -785,7 +829,7 @@ class _Floor:
             body.append(f"<text{attrs(class_='axis', x=-450.0, y=y + 60, font_size=180.0)}>{num(y / 1000)} m</text>")
         area = self.detail_area()
         runs, tags = self.runs(1.0, tags=area is None)
-        body += self.racks(detail=False) + runs + self.rack_names(in_front=False) + tags
+        body += self.hall() + self.racks(detail=False) + runs + self.rack_names(in_front=False) + tags
         if area:
             x0, y0, w, h, _ = area
             body.append(f"<rect{attrs(class_='detail-frame', x=x0, y=y0, width=w, height=h)}/>")
@@ -802,7 +846,7 @@ class _Floor:
                         f'translate({num(-x0)} {num(-y0)})">')
             body.append(f"<rect{attrs(class_='hall detail-hall', x=x0, y=y0, width=w, height=h)}/>")
             runs, tags = self.runs(zoom, tags=True)
-            body += self.racks(detail=True) + runs + tags + self.rack_names(in_front=True)
+            body += self.hall() + self.racks(detail=True) + runs + tags + self.rack_names(in_front=True)
             body.append("</g>")
             height = top + 200 + h * zoom + m
         if plan.runs:
@@ -813,16 +857,37 @@ class _Floor:
         keys += protocol_keys({self.protocol_of.get(frozenset((r.a, r.b)), "mixed") for r in plan.runs})
         problem = f" · {len(self.problems)} racks overlap or stand outside the hall" if self.problems else ""
         lines = [f"Floor plan · hall {num(plan.width_mm / 1000)} x {num(plan.depth_mm / 1000)} m, grid "
-                 f"{num(plan.grid_mm)} mm · {len(plan.runs)} cable runs{problem}", Totals.of(self.index).line(),
+                 f"{num(plan.grid_mm)} mm · {len(plan.runs)} cable runs{problem}", self.totals.line(),
                  origin_line(self.design, self.today, FLOOR_SCALE)]
         return compose(self.design, Sheet(unit=FLOOR_SCALE_UNIT), width, height, body, keys, lines, FLOOR_SCALE,
                        f"{self.design.name}: floor plan", FLOOR_CSS)
 
 
 def floor_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
-    """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks."""
+    """The hall with its grid, every rack's footprint (front edge marked) and the cable runs between racks.
+
+    A hall of one-rack instances is drawn per block: every rack, the runs of what differs (own links,
+    instances with overrides, wiring patterns) and the totals of `summary()`, never the expanded parts."""
+    if index is None and design.instances:
+        per_block = _floor_per_block(design)
+        if per_block is not None:
+            return _Floor(*per_block[:2], today or date.today(), per_block[2]).draw()
     index = Figures.of(design, index)
     return _Floor(index.design, index, today or date.today()).draw()
+
+
+def _floor_per_block(design: Design) -> tuple[Design, Figures, Totals] | None:
+    """(every rack with the rest's parts and links, their Figures, the hall's totals), or None when a
+    repeated block holds several racks (runs inside it would need mapping: drawn expanded)."""
+    from rackcad.analysis import summary
+    from rackcad.figures.pieces import racks_only, split
+
+    pieces = split(design)
+    if pieces is None or any(len(design.block(p.members[0].block).racks) > 1 for p in pieces[1:]):
+        return None
+    rest = pieces[0]
+    drawn = Design.model_construct(**{**dict(rest.design), "racks": racks_only(design).racks})
+    return drawn, Figures(drawn, rest.figures.catalog), Totals.of_summary(summary(design, paths=False))
 
 
 def _steps(step: float, length: float, ends: bool = False) -> list[float]:

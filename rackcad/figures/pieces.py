@@ -1,7 +1,7 @@
 """A design with instances cut into pieces that can be evaluated apart: per block, not per GPU.
 
-An instance is *repeated* when it is its block as it is (no overrides) and no own link or wiring pattern
-touches it: then everything about it (its parts, links, power, checks) is its block's, under its own ids
+An instance is *repeated* when it is its block as it is (no overrides) and no own link, own part or wiring
+pattern touches it: then everything about it (its parts, links, power, checks) is its block's, under its own ids
 and name. Repeated instances of the same block (and, for blocks of several racks, the same rotation) form
 one *class*, evaluated once on a stand-in instance whose id and name are markers; what is found there is
 mapped to every member by replacing the markers (`Piece.ids`, `Piece.text`). Everything else (own items,
@@ -96,15 +96,20 @@ def _exact(value: float) -> bool:
 
 def split(design: Design, catalog: Catalog | None = None) -> list[Piece] | None:
     """The rest first, then one piece per class of repeated instances; None when the design has no
-    instances (evaluate it as it is) or when a block's names hold the markers (evaluate it expanded)."""
-    if not design.instances:
-        return None
+    instances (evaluate it as it is), or cable trays on its floor (routes and tray fill are the whole
+    hall's), or a block whose names hold the markers (evaluate it expanded)."""
+    if not design.instances or getattr(design.floor, "trays", None):
+        return None  # cable trays: routed lengths and tray fill are the whole hall's, evaluated expanded
     touched: set[str] = set()
     for link in design.links:
         for end in (link.a.node, link.b.node):
             parts = split_id(end)
             if parts is not None:
                 touched.add(parts[0])
+    for node in design.nodes:  # an own part placed in an instance's rack or tray changes that instance
+        parts = split_id(node.parent)
+        if parts is not None:
+            touched.add(parts[0])
     for pattern in design.patterns:
         for row in pattern.ends:
             for end in row:

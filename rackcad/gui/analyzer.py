@@ -6,13 +6,17 @@ On GB200 NVL576 it all takes ~0.6-1 s (the domain fabrics are two max-flow cuts 
 the serving search reuses them), far over what an edit may cost on the GUI thread,
 so nothing here runs there. As with validation, requests made while a job runs collapse into one follow-up
 on the newest state, and a result is shown only if nothing changed since (generation counter). The
-design-dependent part (index, domains, optics) is kept and reused when only the parameters change.
+design-dependent part (domains, optics and the CPO twin, the costly half: ~2 s at 2 GB200 SUs) is cached per
+design revision (`revision`), for the last few revisions: a change of parameters, or an undo back to a
+revision already analysed, reuses it instead of computing it again. The main window asks for analysis only
+while the dock is shown.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -82,7 +86,7 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
             optics, optics_error = None, str(exc)
         twin = None
         if any(index.kind(n) in ("network-switch", "cpo-switch") for n in design.nodes):
-            twin = compare(design)
+            twin = compare(design, index)  # the figures just built, not a second build
         base = DesignAnalysis(fabrics, optics, optics_error, twin)
     experts, experts_error = None, ""
     if not base.fabrics:
@@ -99,6 +103,18 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
         serving_error = str(exc)
     return AnalysisResult(base, params, experts, experts_error, served, serving_error,
                           time.perf_counter() - start)
+
+
+def revision(design: Design) -> tuple:
+    """What identifies a design revision for the analysis: the identity of every rack, node and link and of
+    the floor plan and rule settings. The Document never changes an item in place (an edit swaps in a new
+    object), so two snapshots with the same key hold the same design; the cache keeps its snapshots, so the
+    identities stay unique while a key is cached."""
+    return (id(design.floor), id(design.rules), tuple(map(id, design.racks)), tuple(map(id, design.nodes)),
+            tuple(map(id, design.links)))
+
+
+CACHED_REVISIONS = 4
 
 
 class _Relay(QObject):
@@ -133,13 +149,18 @@ class Analyzer(BackgroundRunner):
         self._design: Design | None = None
         self._serial = 0
         self._params: AnalysisParams | None = None
-        self._base: tuple[int, DesignAnalysis] | None = None
+        self._revision: tuple | None = None
+        self._revisions: dict[int, tuple[tuple, Design]] = {}  # serial -> (revision key, snapshot) of jobs out
+        self._cache: OrderedDict[tuple, tuple[Design, DesignAnalysis]] = OrderedDict()
+        self.reused = 0
+        """Runs that took the design's figures (domains, optics, twin) from the revision cache."""
 
     def request(self, design: Design | None = None, params: AnalysisParams | None = None) -> None:
         """Analyse again after the design (snapshot now) or the parameters changed; runs once both are known."""
         if design is not None:
             self._design = snapshot(design)
             self._serial += 1
+            self._revision = revision(self._design)
         if params is not None:
             self._params = params
         if self._design is None or self._params is None:
@@ -151,15 +172,25 @@ class Analyzer(BackgroundRunner):
     def _start(self) -> None:
         self._pending = False
         self._running = True
-        base = self._base[1] if self._base is not None and self._base[0] == self._serial else None
+        cached = self._cache.get(self._revision)
+        base = None
+        if cached is not None:
+            self._cache.move_to_end(self._revision)
+            base = cached[1]
+            self.reused += 1
+        else:
+            self._revisions[self._serial] = (self._revision, self._design)
         self.started.emit()
         self._pool.start(_Job(self._design, self._params, base, self.catalog, self._generation, self._serial,
                               self._relay))
 
     @Slot(object, int, int, str)
     def _done(self, result, generation: int, serial: int, error: str) -> None:
+        job = self._revisions.pop(serial, None)
         if result is not None:
             self.last_seconds = result.seconds
-            if serial == self._serial:
-                self._base = (serial, result.design)
+            if job is not None and job[0] not in self._cache:
+                self._cache[job[0]] = (job[1], result.design)
+                while len(self._cache) > CACHED_REVISIONS:
+                    self._cache.popitem(last=False)
         self._deliver(result, generation, error)

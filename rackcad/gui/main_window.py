@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self.scene.selectionChanged.connect(self._on_scene_selection)
         self.topology_scene.selectionChanged.connect(lambda: self._on_canvas_selection("topology"))
         self.floor_scene.selectionChanged.connect(lambda: self._on_canvas_selection("floor"))
+        self.floor_view.links_picked.connect(self._pick_links)
         self.tabs.currentChanged.connect(lambda _: self._refresh_shown())
         for view, legend in ((self.view, self.legend), (self.topology_view, self.topology_legend),
                              (self.floor_view, self.floor_legend)):
@@ -690,6 +691,13 @@ class MainWindow(QMainWindow):
         scene = {"elevation": self.scene, "topology": self.topology_scene, "floor": self.floor_scene}[source]
         self.select(scene.selected_ids(), source=source)
 
+    def _pick_links(self, ids: list[str]) -> None:
+        """Links picked on the floor plan (a click on their run): selected everywhere, their route drawn."""
+        self.select(ids)
+        self.floor_view.refresh_tags()
+        self._status(f"{len(ids)} link record{'s' if len(ids) != 1 else ''} selected; the floor plan draws the "
+                     "route of the first", 8000)
+
     def select(self, ids: list[str], source: str | None = None) -> None:
         """Select `ids` on the canvases (links select their ends; racks and trays, on the topology, the parts
         drawn inside them) and show them in the inspector. `source` is the canvas the selection came from,
@@ -750,6 +758,10 @@ class MainWindow(QMainWindow):
             elevation = QAction(f"Show the Elevation of {self._name_of(racks[0])}", self)
             elevation.triggered.connect(lambda: self.open_elevation(racks[0]))
             extra = [elevation, None, *extra]
+        if tab == "floor":
+            from rackcad.gui.hall_menu import HallMenu
+
+            extra += [None, *HallMenu(self).actions(self.floor_view.menu_point)]
         return self.edits.context_menu(selected, extra)
 
     def _expand_topology(self, racks: list[str], expanded: bool) -> None:
@@ -1075,7 +1087,7 @@ class MainWindow(QMainWindow):
                         partial.unlink()
 
         try:
-            run_with_progress(self, "Exporting", work, first_label=f"Writing {Path(path).name}…")
+            run_with_progress(self, f"Exporting {Path(path).name}", work, first_label=f"Writing {Path(path).name}…")
         except Cancelled:
             self._status(f"Export cancelled: {path} was not written", 5000)
             return False

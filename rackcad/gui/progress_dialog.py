@@ -3,7 +3,7 @@
 
 `run_with_progress(parent, title, work)` runs `work(progress)` in a worker thread while the window stays
 live and the dialog (shown after `SHOW_AFTER_MS`, so quick operations never flash one) follows the
-`progress(done, total, label)` calls. Cancel makes the next `progress` call raise `Cancelled` inside the
+`progress(done, total, label)` calls; input to the window is held meanwhile. Cancel makes the next `progress` call raise `Cancelled` inside the
 work, which stops it and cleans up after itself (the protocol's promise: no half-written file, nothing
 changed); work that reports no progress runs to its end and its result is thrown away. Either way the
 caller gets `Cancelled` and changes nothing.
@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from rackcad.progress import Cancelled, Progress
@@ -25,6 +25,23 @@ T = TypeVar("T")
 SHOW_AFTER_MS = 400
 """Operations shorter than this show no dialog."""
 POLL_MS = 50
+INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+                   QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.ShortcutOverride,
+                   QEvent.Type.ContextMenu, QEvent.Type.Drop})
+
+
+class _Hold(QObject):
+    """Drops input to the parent's window while the work runs (before the modal dialog shows, too): the work
+    reads the design, so nothing may edit it meanwhile."""
+
+    def __init__(self, window: QWidget | None):
+        super().__init__()
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() not in INPUT or self.window is None or not isinstance(obj, QWidget):
+            return False
+        return obj.window() is self.window
 
 
 def takes_progress(function: Callable) -> bool:
@@ -131,12 +148,16 @@ class ProgressRun:
         timer.timeout.connect(poll)
         timer.start()
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        hold = _Hold(self.parent.window() if self.parent is not None else None)
+        app = QApplication.instance()
+        app.installEventFilter(hold)
         try:
             if thread.is_alive():
                 loop.exec()
             thread.join()
         finally:
             timer.stop()
+            app.removeEventFilter(hold)
             QApplication.restoreOverrideCursor()
             if self.dialog is not None:
                 self.dialog.canceled.disconnect(self.cancel)  # closing it emits canceled

@@ -11,7 +11,10 @@ and SVG.
   direction, media, and the shortest and longest length from `figures.lengths`, the lengths the reach
   checks and exports use; it measures from each rack's front centre). A run is drawn from one
   footprint centre to the other along its own lane (the overhead tray's Manhattan route), the lanes of all
-  runs spread over the racks' depth so each stays visible.
+  runs spread over the racks' depth so each stays visible. In a hall with cable trays a run follows its
+  links' route instead (rackcad.figures.routing: spur, trays, spur), the path its lengths measure.
+- Rows (their bands and names), the aisles between them (hot, cold or mixed, with their widths; from
+  rackcad.figures.hall), cable trays (their centre lines and widths) and columns / keep-out areas.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rackcad.figures import Figures, footprint
+from rackcad.figures import hall as hall_geometry
 from rackcad.figures.footprint import DEFAULT_DEPTH_MM
-from rackcad.figures.lengths import link_length_m
+from rackcad.figures.lengths import link_length_m, link_route
 from rackcad.catalog import Catalog
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
@@ -68,6 +72,37 @@ class CableRun:
     min_length_m: float | None
     max_length_m: float | None
     points: tuple[tuple[float, float], ...]
+    links: tuple[str, ...] = ()
+    """The link records of the run, in design order."""
+
+
+@dataclass(frozen=True)
+class RowOutline:
+    id: str
+    name: str
+    polygon: tuple[tuple[float, float], ...]
+    """Front-left, front-right, back-right, back-left corners of the row's band."""
+    cold_aisle: str
+    slots: int
+    direction_deg: float
+
+
+@dataclass(frozen=True)
+class TrayPath:
+    id: str
+    name: str
+    points: tuple[tuple[float, float], ...]
+    width_mm: float
+    level: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """A keep-out area or a column (`kind`)."""
+
+    name: str
+    kind: str
+    polygon: tuple[tuple[float, float], ...]
 
 
 @dataclass
@@ -80,11 +115,15 @@ class FloorLayout:
     overlaps: list[tuple[str, str]] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
     by_id: dict[str, RackFootprint] = field(default_factory=dict)
+    rows: list[RowOutline] = field(default_factory=list)
+    aisles: list[hall_geometry.Aisle] = field(default_factory=list)
+    trays: list[TrayPath] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
 
     def rack_at(self, x: float, y: float) -> str | None:
         """The topmost (last drawn) rack whose footprint holds the point."""
         for rack in reversed(self.racks):
-            if _inside(rack.polygon, x, y):
+            if hall_geometry.inside(rack.polygon, x, y):
                 return rack.id
         return None
 
@@ -113,30 +152,34 @@ def floor_layout(design: Design, catalog: Catalog | None = None, *, index: Desig
     out.by_id = {r.id: r for r in out.racks}
     out.outside = [r.id for r in out.racks if footprint.is_outside(r.polygon, plan)]
     out.overlaps = [(out.racks[i].id, out.racks[j].id) for i, j, _ in footprint.overlaps([r.polygon for r in out.racks])]
+    out.rows = [RowOutline(r.id, r.name or r.id, hall_geometry.row_corners(r), r.cold_aisle, r.slots, r.direction_deg)
+                for r in plan.rows]
+    out.aisles = hall_geometry.aisles(plan)
+    out.trays = [TrayPath(t.id, t.name or t.id, tuple((x, y) for x, y in t.points), t.width_mm, t.level)
+                 for t in plan.trays]
+    out.areas = [Area(k.name, k.kind, tuple((x, y) for x, y in k.points)) for k in plan.keepouts]
     if runs:
         out.runs = _runs(index, out)
     return out
 
 
-def _inside(polygon: tuple[tuple[float, float], ...], x: float, y: float) -> bool:
-    """Point in a convex polygon given in order (either winding)."""
-    signs = set()
-    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1]):
-        cross = (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1)
-        if abs(cross) > 1e-9:
-            signs.add(cross > 0)
-    return len(signs) <= 1
-
-
 def _runs(index: DesignIndex, out: FloorLayout) -> list[CableRun]:
     order = {r.id: i for i, r in enumerate(out.racks)}
+    trays = bool(index.design.floor.trays)
     acc: dict[tuple[str, str], dict] = {}
     for link in index.design.links:
         ra, rb = index.rack_of.get(link.a.node), index.rack_of.get(link.b.node)
         if ra is None or rb is None or ra == rb or ra not in order or rb not in order:
             continue
         key = (ra, rb) if order[ra] < order[rb] else (rb, ra)
-        entry = acc.setdefault(key, {"count": 0, "gbps": 0.0, "records": 0, "media": defaultdict(int), "lengths": []})
+        entry = acc.setdefault(key, {"count": 0, "gbps": 0.0, "records": 0, "media": defaultdict(int), "lengths": [],
+                                     "route": None, "links": []})
+        entry["links"].append(link.id)
+        if entry["route"] is None and trays:
+            routed = link_route(index, link)
+            if routed is not None:
+                points = routed.path.points
+                entry["route"] = points if ra == key[0] else tuple(reversed(points))
         entry["count"] += link.count
         entry["gbps"] += index.link_gbps(link)
         entry["records"] += 1
@@ -153,7 +196,8 @@ def _runs(index: DesignIndex, out: FloorLayout) -> list[CableRun]:
         bx, by = out.by_id[b].center
         lane = ay + (k - (len(items) - 1) / 2) * spacing
         lengths = entry["lengths"]
+        points = entry["route"] or ((ax, ay), (ax, lane), (bx, lane), (bx, by))
         runs.append(CableRun(a, b, entry["count"], entry["gbps"], entry["records"],
                              dict(sorted(entry["media"].items())), min(lengths) if lengths else None,
-                             max(lengths) if lengths else None, ((ax, ay), (ax, lane), (bx, lane), (bx, by))))
+                             max(lengths) if lengths else None, points, tuple(entry["links"])))
     return runs

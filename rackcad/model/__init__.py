@@ -15,8 +15,10 @@ from rackcad.model.design import (
     Node,
     PortRef,
     Rack,
+    Row,
     RuleSettings,
     Site,
+    Tray,
     Waiver,
     parent_loop,
 )
@@ -50,8 +52,10 @@ __all__ = [
     "Node",
     "PortRef",
     "Rack",
+    "Row",
     "RuleSettings",
     "Site",
+    "Tray",
     "Waiver",
     "parent_loop",
 ]

@@ -87,7 +87,8 @@ class _Strict(BaseModel):
 
 
 class FloorPosition(_Strict):
-    """Where a rack stands on the hall floor: front-left corner, millimetres, rotation in degrees.
+    """Where a rack (or a placed block) stands on the hall floor: front-left corner, millimetres, rotation in
+    degrees; `row` and `slot` name the row slot it was snapped into (left out of the file while unset).
 
     `hall` is the id of the site hall it stands in (`Design.site`); None is the design's own floor plan,
     the one hall every design has (left out of the saved file while None).
@@ -97,6 +98,16 @@ class FloorPosition(_Strict):
     y_mm: Coordinate = 0.0
     rotation_deg: Annotated[float, Field(ge=-360, le=360)] = 0.0
     hall: Id | None = None
+    row: Id | None = None
+    slot: Annotated[int, Field(ge=0, le=MAX_INDEX)] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_no_row(self, handler):
+        data = handler(self)
+        for key in ("row", "slot", "hall"):
+            if isinstance(data, dict) and data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 MAX_OUTLINE_POINTS = 10_000
@@ -106,10 +117,60 @@ Point = Annotated[list[Coordinate], Field(min_length=2, max_length=2)]
 
 
 class KeepOut(_Strict):
-    """An area of the hall no rack may stand on: a building column, a ramp, a door swing (hall mm)."""
+    """An area of the hall no rack may stand on: a building column, a ramp, a door swing (hall mm).
+    `kind` "column" draws it as a structural column (left out of the file for the plain "keepout")."""
 
     name: Name = ""
     points: Annotated[list[Point], Field(min_length=3, max_length=MAX_OUTLINE_POINTS)]
+    kind: Literal["keepout", "column"] = "keepout"
+
+    @model_serializer(mode="wrap")
+    def _omit_plain_kind(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("kind") == "keepout":
+            data.pop("kind", None)
+        return data
+
+
+MAX_ROWS = 10_000
+MAX_ROW_SLOTS = 1_000
+MAX_TRAYS = 10_000
+MAX_TRAY_POINTS = 1_000
+
+
+class Row(_Strict):
+    """A row of rack slots on the hall floor.
+
+    `origin` is the front-left corner of slot 0; slots follow each other `pitch_mm` apart along
+    `direction_deg` (0: along +x, turned clockwise on screen like a rack's rotation), and the row is
+    `depth_mm` deep. The row's "front" is the side a rack turned like the row faces (-y for direction 0);
+    `cold_aisle` says which side (front or back) is the cold aisle, so racks in the row face that side.
+    """
+
+    id: Id
+    name: Name = ""
+    origin: Point
+    direction_deg: Annotated[float, Field(ge=-360, le=360)] = 0.0
+    pitch_mm: Annotated[float, Field(gt=0, le=10_000)] = 600.0
+    slots: Annotated[int, Field(ge=1, le=MAX_ROW_SLOTS)] = 10
+    depth_mm: Annotated[float, Field(gt=0, le=10_000)] = 1200.0
+    cold_aisle: Literal["front", "back"] = "front"
+
+
+class Tray(_Strict):
+    """A cable tray: a polyline over (or under) the floor, `width_mm` x `height_mm` in cross-section, of
+    which cables may fill at most `fill_limit`. `elevation_mm` is the tray's height above the floor
+    (overhead) or its depth below it (under-floor); unset, an overhead tray runs 600 mm above the top of
+    each rack it serves and an under-floor tray 300 mm below the floor."""
+
+    id: Id
+    name: Name = ""
+    points: Annotated[list[Point], Field(min_length=2, max_length=MAX_TRAY_POINTS)]
+    level: Literal["overhead", "underfloor"] = "overhead"
+    width_mm: Annotated[float, Field(gt=0, le=10_000)] = 600.0
+    height_mm: Annotated[float, Field(gt=0, le=10_000)] = 100.0
+    fill_limit: Annotated[float, Field(gt=0, le=1)] = 0.5
+    elevation_mm: Annotated[float, Field(ge=0, le=100_000)] | None = None
 
 
 class FloorPlan(_Strict):
@@ -127,11 +188,13 @@ class FloorPlan(_Strict):
     cable_slack_m: Annotated[float, Field(ge=0, le=1_000)] = 0.5
     outline: Annotated[list[Point], Field(max_length=MAX_OUTLINE_POINTS)] = Field(default_factory=list)
     keepouts: Annotated[list[KeepOut], Field(max_length=MAX_KEEPOUTS)] = Field(default_factory=list)
+    rows: Annotated[list[Row], Field(max_length=MAX_ROWS)] = Field(default_factory=list)
+    trays: Annotated[list[Tray], Field(max_length=MAX_TRAYS)] = Field(default_factory=list)
 
     @model_serializer(mode="wrap")
     def _omit_empty_areas(self, handler):
         data = handler(self)
-        for key in ("outline", "keepouts"):
+        for key in ("outline", "keepouts", "rows", "trays"):
             if isinstance(data, dict) and not data.get(key):
                 data.pop(key, None)
         return data
@@ -140,6 +203,15 @@ class FloorPlan(_Strict):
     def _outline_is_a_polygon(self) -> "FloorPlan":
         if 0 < len(self.outline) < 3:
             raise ValueError(f"outline: a polygon needs at least 3 points, not {len(self.outline)}")
+        return self
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "FloorPlan":
+        seen: set[str] = set()
+        for item in (*self.rows, *self.trays):
+            if item.id in seen:
+                raise ValueError(f"rows and trays: the id {shown(item.id)} is used twice")
+            seen.add(item.id)
         return self
 
     @model_validator(mode="after")
@@ -219,6 +291,15 @@ class RuleSettings(_Strict):
     power_warning_ratio: Annotated[float, Field(ge=0, le=10)] = 0.9
     max_oversubscription: Annotated[float, Field(gt=0, le=1_000_000)] = 1.0
     scale_up_target_gbps: Annotated[float, Field(ge=0, le=1e12)] | None = None
+    min_aisle_mm: Annotated[float, Field(ge=0, le=100_000)] | None = None
+    """Narrowest aisle between rows the geometry.aisle_width rule accepts; unset, its default (1,200 mm)."""
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_aisle(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("min_aisle_mm") is None:
+            data.pop("min_aisle_mm", None)
+        return data
 
 
 # ---------------------------------------------------------------- the campus: buildings, halls, routes

@@ -10,8 +10,9 @@ instance re-checks that instance and the floor, not the hall. How each kind of r
   rails, oversubscription per switch): the union of the pieces' findings;
 - `bandwidth.oversubscription` also compares a switch with the top tier of its protocol across the whole
   design: exact when every piece has the same top tiers, else the design is checked expanded;
-- rules that read where racks stand on the floor (overlap, off the floor, keep-outs) and `catalog.bad_file`
-  (about the catalog, not the design) run once, on every rack of the hall and nothing else;
+- rules whose findings depend on where racks stand in the hall (`Rule.on_floor`: overlap, off the floor,
+  keep-outs) and `catalog.bad_file` (about the catalog, not the design) run once, on every rack of the
+  hall and nothing else (lengths depend on distances only, which a class keeps);
 - `catalog.estimate` joins the estimates every piece noted (each member's ids);
 - `catalog.unknown_part` names the first users of a part across the design: a piece that finds one makes
   the design be checked expanded.
@@ -28,20 +29,13 @@ from rackcad.catalog import Catalog
 from rackcad.figures import Figures
 from rackcad.figures.pieces import MARK_ID, Piece, racks_only, split
 from rackcad.model import Design, Instance
+from rackcad.progress import no_progress
 from rackcad.rules.bandwidth import Oversubscription
 from rackcad.rules.catalog_rules import BadFile, Estimate, UnknownPart
 from rackcad.rules.context import Context, FigureUse
 from rackcad.rules.report import Report
 from rackcad.rules.rule import Rule
 from rackcad.rules.violation import Violation, natural
-
-_FLOOR_READS = frozenset({"rack.position", "floor"})
-
-
-def on_floor(rule: Rule) -> bool:
-    """Whether a design rule's findings depend on where racks stand (so no piece can hold them)."""
-    return rule.scope == "design" and bool(rule.reads & _FLOOR_READS)
-
 
 def _piece_result(piece: Piece, rules: list[Rule], run) -> tuple[list[Violation], dict, dict]:
     key = tuple(rule.code for rule in rules)
@@ -102,19 +96,24 @@ class _Uses:
             yield estimate.about(use, [member + local for _, member, locals_ in rows for local in locals_])
 
 
-def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], run, settle) -> Report | None:
+def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], run, settle,
+                    progress=None) -> Report | None:
     """The report of a design with instances, per block; None when it must be checked expanded (no
-    instances, or one of the cases above). `rules`, `run` and `settle` are the engine's."""
+    instances, or one of the cases above). `rules`, `run` and `settle` are the engine's; `progress`
+    (rackcad.progress) hears of each piece and then of the floor checks."""
     pieces = split(design, catalog)
     if pieces is None:
         return None
+    progress = progress or no_progress
+    steps = len(pieces) + 1
     estimate = next((r for r in rules if isinstance(r, Estimate)), None)
-    whole = [r for r in rules if on_floor(r) or isinstance(r, BadFile)]
+    whole = [r for r in rules if r.on_floor or isinstance(r, BadFile)]
     per_piece = [r for r in rules if r not in whole and r is not estimate]
     found: list[Violation] = []
     uses = _Uses()
     tops: dict[str, set[int]] = {}
-    for piece in pieces:
+    for step, piece in enumerate(pieces):
+        progress(step, steps, f"checking: {'block of ' + format(len(piece.members), ',') + ' instances' if piece.repeated else 'what differs'}")
         violations, estimates, piece_tops = _piece_result(piece, per_piece, run)
         for protocol, level in piece_tops.items():
             tops.setdefault(protocol, set()).add(level)
@@ -130,6 +129,7 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
         uses.add(estimates, piece.members)
     if any(len(levels) > 1 for levels in tops.values()):
         return None
+    progress(len(pieces), steps, "checking: the floor")
     floor = racks_only(design)
     floor_figures = Figures(floor, catalog)
     ctx = Context(floor, floor_figures.catalog, floor_figures)
@@ -138,4 +138,6 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
     uses.add(ctx.estimates)
     if estimate is not None:
         found.extend(uses.violations(estimate))
-    return settle(found, design)
+    report = settle(found, design)
+    progress(steps, steps, "checked")
+    return report

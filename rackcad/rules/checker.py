@@ -78,8 +78,8 @@ class Checker:
         """Every active rule on the current figures (owned rules once per owner)."""
         self.pending = False
         design = self.doc.design
-        if design.instances or design.patterns:
-            self.report = validate(design, self.catalog, self.figures)
+        if design.instances or design.patterns:  # per block (rules/blockwise.py), not over the expanded figures
+            self.report = validate(design, self.catalog)
             self.runs = 0
             return
         self._rules = active_rules(design)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rackcad.catalog import Catalog
 from rackcad.model import Design
-from rackcad.rules import bandwidth, catalog_rules, cooling, domain, fabric, geometry, latency, ports, power, reach
+from rackcad.rules import (bandwidth, catalog_rules, cooling, domain, fabric, geometry, hall, latency, ports, power,
+                           reach)
 from rackcad.rules.blockwise import validate_blocks
 from rackcad.rules.context import Context
 from rackcad.rules.report import Report
@@ -52,6 +53,10 @@ RULES: list[Rule] = [
     geometry.OffFloor(),
     geometry.KeepOut(),
     latency.UnknownHall(),
+    hall.HotAisleFront(),
+    hall.AisleWidth(),
+    hall.RowSlot(),
+    hall.TrayFill(),
     reach.Copper(),
     reach.Optic(),
     latency.Budget(),
@@ -99,17 +104,17 @@ def validate(design: Design, catalog: Catalog | None = None, index: DesignIndex 
 
     `index` lets a caller that already holds the Figures of this design state (the editor) reuse them.
     `progress` hears of the figures, then of each rule as it starts (it may raise Cancelled between rules).
-    A design with instances is checked per block (`rackcad.rules.blockwise`), unless `index` holds its
-    expanded figures already.
+    A design with instances is checked per block (`rackcad.rules.blockwise`; `progress` hears of each
+    piece), unless `index` holds its expanded figures already.
     """
     progress = progress or no_progress
     with without_cyclic_gc():
+        rules = active_rules(design)
         if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
             report = validate_blocks(design, catalog or (index.catalog if index is not None else None),
-                                     active_rules(design), run_rule, settle)
+                                     rules, run_rule, settle, progress)
             if report is not None:
                 return report
-        rules = active_rules(design)
         progress(0, len(rules) + 1, "checking: deriving figures")
         figures = Figures.of(design, index, catalog)
         design = figures.design

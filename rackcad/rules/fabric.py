@@ -4,7 +4,9 @@ carry the lane rate, and rails.
 - Rate: a link runs at the fastest rate both ports support (their `gbps` or one of their `speeds_gbps`).
   Ports that share none never link up (error). A NIC whose port runs slower than its own rate loses the
   difference, the bandwidth its GPU was sized for (error: an 800G ConnectX-8 on a 400G QM9700 port). A
-  switch port faster than the NIC it serves links up at the NIC's rate (info: half an 800G port idles).
+  switch port faster than the NIC it serves links up at the NIC's rate (info: half an 800G port idles); the
+  info notes of one kind (the same two parts, port groups and rates) are one finding naming every link and
+  the count, so a CPO SuperPOD has one note for its 1,152 400G NICs on 800G ports, not 1,152.
 - Radix: more links on a switch's network ports than the switch has.
 - CPO: a co-packaged-optics port has no cage for a pluggable module and carries only fibre (S30-S32).
 - Copper lane rate: no passive DAC carries 200G-PAM4 lanes (S28); the check reads the lane rate of a network
@@ -23,7 +25,7 @@ from rackcad.fabric.plan import link_rate
 from rackcad.rules.context import Context
 from rackcad.rules.ports import protocol_name
 from rackcad.rules.rule import LENGTH, WIRING, Rule
-from rackcad.rules.violation import Violation
+from rackcad.rules.violation import Violation, natural
 from rackcad.units import fmt_gbps
 
 NIC_KINDS = frozenset({"nic", "dpu"})
@@ -34,8 +36,10 @@ class RateMismatch(Rule):
     code = "ports.rate_mismatch"
     title = "Link ends of different rates: no common rate (error), a NIC slowed down (error), an idle share (info)"
     reads = WIRING
+    scope = "design"  # the info notes of one kind are one finding, whatever racks their links are in
 
     def check(self, ctx: Context) -> Iterator[Violation]:
+        notes = NoteGroups()
         for link, a, b in ctx.link_ends:
             ga, gb = a.group, b.group
             if ga is None or gb is None or ga.gbps == gb.gbps:
@@ -58,9 +62,37 @@ class RateMismatch(Rule):
                     f"{fmt_gbps((group.gbps - rate) * link.count)} of its {fmt_gbps(group.gbps)}",
                     subjects, measured=rate, limit=group.gbps, unit="Gb/s")
             else:
-                yield self.violation(f"{pair}: it runs at {fmt_gbps(rate)}, the faster port's rest idles",
-                                     subjects, measured=rate, limit=max(ga.gbps, gb.gbps), unit="Gb/s",
-                                     severity="info")
+                ends = sorted(((a.part.id, ga.name, ga.gbps, a.part.model), (b.part.id, gb.name, gb.gbps, b.part.model)))
+                notes.add((*ends, rate), link.id, subjects,
+                          f"{pair}: it runs at {fmt_gbps(rate)}, the faster port's rest idles")
+        for (end_1, end_2, rate), count, subjects, single in notes:
+            if count == 1:
+                message = single
+            else:
+                message = (f"{count:,} links join a {end_1[3]} ({fmt_gbps(end_1[2])} port) and a {end_2[3]} "
+                           f"({fmt_gbps(end_2[2])} port): each runs at {fmt_gbps(rate)}, the faster port's rest idles")
+            yield self.violation(message, subjects, measured=rate, limit=max(end_1[2], end_2[2]), unit="Gb/s",
+                                 severity="info")
+
+
+class NoteGroups:
+    """Per-link notes that say the same thing (same key: parts, port groups, rates) kept as one finding:
+    iterating gives (key, links, subjects in natural order, the message of a lone link), keys in the order
+    they were first seen. A design with 1,152 identical 400G-on-800G links has one note, not 1,152."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple, tuple[list[str], dict[str, None], str]] = {}
+
+    def add(self, key: tuple, link_id: str, subjects: tuple[str, ...], message: str) -> None:
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = ([], {}, message)
+        group[0].append(link_id)
+        group[1].update(dict.fromkeys(subjects))
+
+    def __iter__(self) -> Iterator[tuple[tuple, int, list[str], str]]:
+        for key, (links, subjects, message) in self._groups.items():
+            yield key, len(links), sorted(subjects, key=natural), message
 
 
 class Radix(Rule):

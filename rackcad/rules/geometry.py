@@ -181,6 +181,7 @@ class FloorOverlap(Rule):
     title = "Racks overlapping on the floor plan"
     reads = frozenset({"rack+", "rack.part", "rack.position"})
     scope = "design"
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         halls: dict[str | None, list] = {}
@@ -200,6 +201,7 @@ class OffFloor(Rule):
     severity = "warning"
     title = "Racks standing partly outside the floor plan"
     reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for rack in ctx.racks:
@@ -218,6 +220,7 @@ class KeepOut(Rule):
     code = "geometry.keepout"
     title = "Racks standing on a keep-out area (column, ramp) of the hall"
     reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
+    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         for rack in ctx.racks:

@@ -53,6 +53,21 @@ NOTES: dict[str, tuple[str, str]] = {
                                "Move or rotate the racks on the floor plan (arrow keys nudge by one tile)."),
     "geometry.off_floor": ("hall width and depth; rack footprints", "Move the rack inside, or enlarge the hall "
                                                                     "(Inspector, nothing selected)."),
+    "geometry.hot_aisle_front": ("the rows' direction and cold-aisle side; each rack's rotation (which way its front "
+                                 "faces); the aisles between rows and their kind (hot, cold, mixed)",
+                                 "Turn the rack 180° (Floor > Rotate twice) or snap it into its row slot again; "
+                                 "set the row's cold aisle to the side its racks face."),
+    "geometry.aisle_width": ("the gap between parallel rows; the minimum aisle width (design rules, default "
+                             "1,200 mm: two floor tiles, an estimate of common practice)",
+                             "Move a row away (Inspector, row origin) or accept a narrower aisle in the design "
+                             "rules."),
+    "geometry.row_slot": ("each rack's row and slot; the row's origin, direction, pitch, depth and slots; the "
+                          "rack's footprint", "Snap the rack into a free slot (floor plan: drag it onto the row), "
+                                              "or take it out of the row."),
+    "geometry.tray_fill": ("each link's route through the trays (rackcad.figures.routing); the cables its record "
+                           "needs and their catalog diameters (estimates); each tray's width x height and fill "
+                           "limit (default 50%)",
+                           "Add a parallel tray, widen or deepen the tray, or route some links another way."),
     "reach.copper": ("link length (set, or from rack positions and U) against the copper medium's reach",
                      "Shorten the run (move racks closer), or use an optical medium."),
     "reach.optic": ("link length (in the hall, and between buildings along the site's fibre routes) against "

@@ -40,6 +40,9 @@ class Rule:
     title: ClassVar[str]
     reads: ClassVar[frozenset[str]]
     scope: ClassVar[str] = "rack"
+    on_floor: ClassVar[bool] = False
+    """Whether findings depend on where racks stand in the hall, not only on distances between parts (a
+    hall of instances runs such rules once over every rack; see rackcad.rules.blockwise)."""
 
     def check(self, ctx: Context) -> Iterator[Violation]:
         raise NotImplementedError

@@ -5,7 +5,8 @@ What travels to a worker is a `Job`: the template name, its parameters and the a
 data that pickles in a few hundred bytes; the design is built where it is evaluated and never shipped.
 Every figure is read off its owner: `rackcad.summary` (counts, power, links, optics, fabrics, facility),
 `rackcad.validate` (errors, warnings), `analysis.energy.site_fit` (what a site feeds) and
-`analysis.serving` (tokens/s per user, per GPU, per MW, TTFT), all over one Figures of the design.
+`analysis.serving` (tokens/s per user, per GPU, per MW, TTFT), all over one Figures of the design (a
+design of instances is summarised and checked per block, and expanded only for serving).
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def evaluate(template: str, params: dict, analyses: list[dict]) -> list[dict]:
     except (TemplateError, EditError) as exc:
         return [{"failure": str(exc)} for _ in analyses]
     with without_cyclic_gc():
-        figures = Figures(design)
+        # a design of instances (a hall of one rack placed N times) is summarised and checked per block;
+        # one without shares a single Figures between summary, checks and serving
+        figures = None if design.instances else Figures(design)
         info = summary(design, index=figures)
         report = validate(design, index=figures)
         base = _figures(info, report)
@@ -84,7 +87,8 @@ def evaluate(template: str, params: dict, analyses: list[dict]) -> list[dict]:
             if settings.get("model") is not None:
                 key = tuple(settings[k] for k in ("model", "precision", "isl", "osl"))
                 if key not in served:
-                    served[key] = _serve(design, figures, *key)
+                    figures = figures or Figures(design)
+                    served[key] = _serve(figures, *key)
                 row.update(_serving(served[key], settings["target"]))
             rows.append(row)
     return rows
@@ -136,10 +140,11 @@ def _site(info: dict, site_mw: float) -> dict:
     return {"sus_that_fit": fit["sus_that_fit"], "site_headroom_w": fit["site_headroom_w"]}
 
 
-def _serve(design, figures, model: str, precision: str, isl: int, osl: int):
+def _serve(figures, model: str, precision: str, isl: int, osl: int):
+    """The serving search reads every accelerator and link: it runs on the expanded design of `figures`."""
     from rackcad.analysis.serving import serving
 
-    return serving(design, model, precision, isl, osl, index=figures)
+    return serving(figures.design, model, precision, isl, osl, index=figures)
 
 
 def _serving(result, target: float) -> dict:

@@ -15,12 +15,33 @@ from collections.abc import Callable
 from rackcad.document import Document
 from rackcad.figures.footprint import rack_size_mm
 from rackcad.model import Block, Design, FloorPlan, FloorPosition
+from rackcad.templates.base import Param
 
 AISLE_MM = 1200.0
 """Between rows: two 600 mm floor tiles."""
 MARGIN_MM = 1200.0
 """From the hall's walls to the first rack and row."""
 RACKS_PER_ROW = 32
+MAX_RACKS = 2_048
+"""Racks a repeated-rack template builds at most: a 128k-GPU site is about 1,800 NVL72 racks."""
+
+
+def racks_param() -> Param:
+    """The `racks` parameter of a one-rack template: how many independent copies, in rows."""
+    return Param(1, f"independent racks, in rows on the floor (1-{MAX_RACKS:,}); more than one are instances of "
+                 "one rack block", record_default=False, bounds=(1, MAX_RACKS))
+
+
+def repeated(builder: Callable[..., None], name: str) -> Callable[..., None]:
+    """A one-rack builder that also takes `racks`: one rack as before, or a hall of `racks` instances of
+    that rack as one block (`rows_of`)."""
+    def build(doc: Document, racks: int = 1, **params) -> None:
+        if racks == 1:
+            builder(doc, **params)
+        else:
+            rows_of(doc, lambda target: builder(target, **params), racks, name)
+    build.__doc__ = builder.__doc__
+    return build
 
 
 def block_of(design: Design, name: str) -> Block:

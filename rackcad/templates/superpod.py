@@ -10,13 +10,18 @@
   F13's own table: 2 SUs 16 leaf / 8 spine, 8 SUs 64 / 32, 16 SUs 128 / 128 / 64 core.
 
 `storage=true` adds the storage and in-band (front-end) Ethernet fabric of F12 (one physical fabric for
-both, S7: Spectrum-4 SN5600, F4) on the BlueField-3 DPUs of every compute tray: each DPU port its own link,
+both, S7: Spectrum-4 SN5600, F4) on the BlueField-3 DPUs of every compute tray (of every DGX B200: its 2
+dual-port BlueField-3, F13, placed only then, so the design without it is unchanged): each DPU port its own link,
 the two ports of a DPU on two leaves (`rackcad.fabric.nic_endpoints(per_port=True)`), the switches in
 storage network racks of their own (leaves at the end of each SU row, spines in the spine row).
 
 Each SU stands in one row; its leaves stand in network racks of that row, at the end of the row or in the
-middle (`network=end|middle`); spines and cores in a spine row behind the last SU. Rows are spaced by the
-rack depth plus a 1.2 m aisle (two floor tiles).
+middle (`network=end|middle`); spines and cores in a spine row behind the last SU. The rows are floor-plan
+rows (`FloorPlan.rows`), spaced by the rack depth plus a 1.2 m aisle (two floor tiles); they alternate, so
+rows 1 and 2 stand back to back across a hot aisle, rows 2 and 3 face each other across a cold aisle, and
+so on (the racks snapped into their slots face their row's cold aisle). An overhead cable tray runs along
+the middle of every row and one across each end of the rows joins them, so every cable's length is routed
+through the trays (rackcad.figures.routing): rack -> row tray -> end tray -> row tray -> rack.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import math
 
 from rackcad.document import Document
+from rackcad.editing import hall
 from rackcad.fabric import NetworkRacks, build_fat_tree
 from rackcad.model import FloorPlan, FloorPosition
 from rackcad.templates.base import Param, Template
@@ -32,6 +38,13 @@ from rackcad.templates.wiring import wire_domain
 
 AISLE_MM = 1200.0
 MARGIN_MM = 1200.0
+PITCH_MM = 600.0
+"""Slot pitch of the rows: every rack part of the SuperPODs is 600 mm wide."""
+TRAY_WIDTH_MM = 600.0
+"""Overhead ladder tray width (estimate: a common 600 mm tray; no source in the reference figures)."""
+TRAY_SIZES_MM = [(w, h) for h in (100.0, 150.0, 200.0) for w in (600.0, 900.0, 1200.0)]
+"""Ladder tray cross-sections the template sizes a tray up through, smallest first (estimate: common
+stock widths and side heights)."""
 NETWORK_RACK = "rack-48u-network"
 STORAGE_SWITCH = ("spectrum-4-sn5600", 8)
 """Storage / in-band fabric switch (S7, F4) and switches per network rack: 8 x 2U SN5600 at 1,200 W
@@ -68,11 +81,34 @@ class Floor:
         return self.doc.add_rack(part_id, name=name, position=FloorPosition(x_mm=x, y_mm=self.y(row)), **fields)
 
     def fit_hall(self) -> None:
+        """Size the hall to the rows, lay the rows and trays out and snap every rack into its row's slot."""
+        doc = self.doc
         rows = max(self.right) + 1
         width = max(self.right.values()) + MARGIN_MM
         depth = self.y(rows - 1) + self.depth + MARGIN_MM
-        self.doc.set_design(floor=FloorPlan(width_mm=math.ceil(width / 600) * 600,
-                                            depth_mm=math.ceil(depth / 600) * 600), label="Fit the hall")
+        doc.set_design(floor=FloorPlan(width_mm=math.ceil(width / 600) * 600, depth_mm=math.ceil(depth / 600) * 600),
+                       label="Fit the hall")
+        members: dict[float, list] = {}
+        for rack in doc.design.racks:
+            members.setdefault(rack.position.y_mm, []).append(rack)
+        left, right = MARGIN_MM - TRAY_WIDTH_MM / 2, max(self.right.values()) + TRAY_WIDTH_MM / 2
+        for r in range(rows):
+            y = self.y(r)
+            racks = members.get(y, [])
+            slots = max(round((rack.position.x_mm - MARGIN_MM) / PITCH_MM) for rack in racks) + 1
+            first = racks[0].name.split("-")[0]
+            name = f"{first} row" if first.startswith("SU") else "Spine row"
+            row = hall.add_row(doc, (MARGIN_MM, y), name=name,
+                               slots=slots, pitch_mm=PITCH_MM, depth_mm=self.depth,
+                               cold_aisle="front" if r % 2 == 0 else "back")
+            for rack in racks:
+                hall.snap(doc, [rack.id], row, round((rack.position.x_mm - MARGIN_MM) / PITCH_MM))
+            hall.add_tray(doc, [(left, y + self.depth / 2), (right, y + self.depth / 2)], name=f"Tray {r + 1}",
+                          width_mm=TRAY_WIDTH_MM)
+        top, bottom = self.y(0) + self.depth / 2, self.y(rows - 1) + self.depth / 2
+        if rows > 1:
+            hall.add_tray(doc, [(left, top), (left, bottom)], name="Tray A (row starts)", width_mm=TRAY_WIDTH_MM)
+            hall.add_tray(doc, [(right, top), (right, bottom)], name="Tray B (row ends)", width_mm=TRAY_WIDTH_MM)
 
 
 def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscription: int, racks_per_su: int,
@@ -118,6 +154,25 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
                        prefix="ST", row_of=lambda tray: f"storage-{row_of_tray[tray]}", nic_kind="dpu",
                        per_port=True, upper_group="storage-spine")
     floor.fit_hall()
+    _size_trays(doc)
+
+
+def _size_trays(doc: Document) -> None:
+    """Give each tray the smallest stock cross-section (TRAY_SIZES_MM) that keeps the cables routed through
+    it within its fill limit (the largest when none does: the tray-fill check then says so)."""
+    from rackcad.figures import Figures
+    from rackcad.figures.routing import tray_fill
+
+    need: dict[str, float] = {}
+    for fill in tray_fill(Figures(doc.design, doc.catalog)):
+        need[fill.tray.id] = max(need.get(fill.tray.id, 0.0), fill.area_mm2 / fill.tray.fill_limit)
+    for tray in list(doc.design.floor.trays):
+        area = need.get(tray.id, 0.0)
+        if area <= tray.width_mm * tray.height_mm:
+            continue
+        width, height = next(((w, h) for w, h in sorted(TRAY_SIZES_MM, key=lambda s: s[0] * s[1])
+                              if w * h >= area), TRAY_SIZES_MM[-1])
+        hall.set_tray(doc, tray.id, width_mm=width, height_mm=height)
 
 
 def _middle_of_row(doc: Document, compute: list[str], network: list[str]) -> None:
@@ -147,14 +202,16 @@ def _nvl72_rack(doc: Document):
     return build
 
 
-def dgx_b200(doc: Document, rack: str, u: float, name: str) -> tuple[str, list[str]]:
+def dgx_b200(doc: Document, rack: str, u: float, name: str, dpus: bool = False) -> tuple[str, list[str]]:
     """One air-cooled DGX B200 at `u` of `rack`: 8 GPUs on 2 NVLink switch chips (board traces), 2 host CPUs,
-    8 ConnectX-7 (F13). Returns (the system's id, its NICs)."""
+    8 ConnectX-7 (F13), and with `dpus` its 2 dual-port BlueField-3 (F13, placed when the storage fabric is
+    built on them). Returns (the system's id, its NICs and DPUs)."""
     box = doc.place("dgx-b200", rack, u=u, name=name)
     gpus = fill(doc, box, "b200-hgx", 8, "GPU")
     chips = fill(doc, box, "nvlink5-switch", 2, "SW")
     cpus = fill(doc, box, "x86-host-cpu", 2, "CPU")
     nics = fill(doc, box, "connectx-7", 8, "NIC")
+    nics += fill(doc, box, "bluefield-3", 2, "DPU") if dpus else []
     for node in gpus + chips + cpus + nics:  # air-cooled system (S41): no cold plates
         if doc.part_of(node).liquid_fraction:
             doc.set(node, overrides={"liquid_share": 0.0})
@@ -162,10 +219,10 @@ def dgx_b200(doc: Document, rack: str, u: float, name: str) -> tuple[str, list[s
     return box, nics
 
 
-def _dgx_b200_rack(doc: Document, per_rack: int):
+def _dgx_b200_rack(doc: Document, per_rack: int, dpus: bool = False):
     def build(rack: str) -> list[str]:
         name = doc.get(rack).name
-        return [dgx_b200(doc, rack, 4 + i * 12, f"{name}-DGX{i + 1}")[0] for i in range(per_rack)]
+        return [dgx_b200(doc, rack, 4 + i * 12, f"{name}-DGX{i + 1}", dpus)[0] for i in range(per_rack)]
     return build
 
 
@@ -175,9 +232,10 @@ def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, ove
               compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc), storage=storage)
 
 
-def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int) -> None:
+def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
+                            storage: bool = False) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=16,
-              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2))
+              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2, dpus=storage), storage=storage)
 
 
 _COMMON = {
@@ -198,5 +256,8 @@ TEMPLATES = [
              "Scalable units of 32 DGX B200 (256 GPUs each, 2 per air-cooled rack) on a rail-optimised "
              "InfiniBand compute fabric: the HGX counterpart of the GB200 SuperPOD.", "shipping",
              build_dgx_b200_superpod,
-             {"sus": Param(1, "scalable units of 32 DGX B200 (1-16)", tuple(range(1, 17))), **_COMMON}),
+             {"sus": Param(1, "scalable units of 32 DGX B200 (1-16)", tuple(range(1, 17))), **_COMMON,
+              "storage": Param(False, "also build the storage / in-band Ethernet fabric (Spectrum-4 SN5600) on "
+                               "each system's 2 BlueField-3 DPUs (F13), every DPU port on its own link",
+                               record_default=False)}),
 ]

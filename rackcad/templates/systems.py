@@ -13,11 +13,8 @@ from __future__ import annotations
 
 from rackcad.document import Document
 from rackcad.templates.base import Param, Template, TemplateError
-from rackcad.templates.repeat import rows_of
+from rackcad.templates.repeat import racks_param, repeated
 from rackcad.templates.wiring import wire_domain
-
-MAX_RACKS = 2_048
-"""Racks a repeated-rack template builds at most: a 128k-GPU site is about 1,800 NVL72 racks."""
 
 
 # ---------------------------------------------------------------- helpers
@@ -124,14 +121,9 @@ def _nvl72(doc: Document, *, gpu: str, tray: str, nics: list[tuple[str, int]], c
                 switch_tray="nvlink5-switch-tray", switch_chip="nvlink5-switch")
 
 
-def build_gb200_nvl72(doc: Document, compute_trays: int, racks: int = 1) -> None:
-    def one(target: Document) -> None:
-        _nvl72(target, gpu="b200-gb200", tray="gb200-compute-tray",
-               nics=[("connectx-7", 4), ("bluefield-3", 2)], compute_trays=compute_trays)
-    if racks == 1:
-        one(doc)
-    else:  # a hall of independent racks: one block, `racks` instances in rows
-        rows_of(doc, one, racks, "GB200 NVL72")
+def build_gb200_nvl72(doc: Document, compute_trays: int) -> None:
+    _nvl72(doc, gpu="b200-gb200", tray="gb200-compute-tray",
+           nics=[("connectx-7", 4), ("bluefield-3", 2)], compute_trays=compute_trays)
 
 
 def build_gb300_nvl72(doc: Document, compute_trays: int) -> None:
@@ -306,17 +298,17 @@ def build_mesh(doc: Document, gpus: int) -> None:
 TEMPLATES = [
     Template("gb200-nvl72", "GB200 NVL72",
              "72 Blackwell GPUs and 36 Grace CPUs in 18 compute trays, 9 NVLink 5 switch trays (18 chips), "
-             "one NVLink domain of 72 over a copper spine.", "shipping", build_gb200_nvl72,
-             {"compute_trays": Param(18, "compute trays (1-18)", tuple(range(1, 19))),
-              "racks": Param(1, f"independent racks, in rows on the floor (1-{MAX_RACKS:,}); more than one are "
-                             "instances of one rack block", record_default=False, bounds=(1, MAX_RACKS))}),
+             "one NVLink domain of 72 over a copper spine.", "shipping",
+             repeated(build_gb200_nvl72, "GB200 NVL72"),
+             {"compute_trays": Param(18, "compute trays (1-18)", tuple(range(1, 19))), "racks": racks_param()}),
     Template("gb300-nvl72", "GB300 NVL72",
              "72 Blackwell Ultra GPUs, 36 Grace, ConnectX-8; same NVLink 5 spine as GB200 NVL72.", "shipping",
-             build_gb300_nvl72, {"compute_trays": Param(18, "compute trays (1-18)", tuple(range(1, 19)))}),
+             repeated(build_gb300_nvl72, "GB300 NVL72"),
+             {"compute_trays": Param(18, "compute trays (1-18)", tuple(range(1, 19))), "racks": racks_param()}),
     Template("vr-nvl144", "Vera Rubin NVL144",
              "72 Rubin packages (144 dies) and 36 Vera CPUs, 9 NVLink 6 switch trays with 4 chips each.",
-             "announced", build_vr_nvl144,
-             {"compute_trays": Param(18, "compute trays (1-18)", tuple(range(1, 19)))}),
+             "announced", repeated(build_vr_nvl144, "Vera Rubin NVL144"),
+             {"compute_trays": Param(18, "compute trays (1-18)", tuple(range(1, 19))), "racks": racks_param()}),
     Template("kyber-nvl576", "Rubin Ultra NVL576 (Kyber)",
              "144 Rubin Ultra packages (576 dies) in 4 pods of 18 blades, NVLink 7 switch blades "
              "(topology and power are estimates).", "announced", build_kyber_nvl576,

@@ -36,6 +36,8 @@ class DesignIndex:
             self.children[node.parent].append(node)
         self.geometry_cache: dict[str, tuple] = {}
         """Per-rack geometry the length calculation keeps (rackcad.figures.lengths.rack_geometry)."""
+        self.route_cache: dict = {}
+        """The tray network and the routes per rack pair the length calculation keeps (rackcad.figures.routing)."""
         self.links_of: dict[str, list[Link]] = defaultdict(list)
         for link in design.links:
             self._index_link(link)

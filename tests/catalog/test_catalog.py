@@ -101,7 +101,8 @@ BAYS = {
     "vr-compute-tray": [("cpu", ["cpu"], 2), ("gpu", ["gpu", "xpu"], 4), ("nic", ["nic"], 8)],
     "custom-compute-sled": [("cpu", ["cpu"], 2), ("accel", ["gpu", "xpu"], 4), ("nic", ["nic", "dpu"], 4)],
     "dgx-h100": [("gpu", ["gpu"], 8), ("switch", ["switch"], 4), ("cpu", ["cpu"], 2), ("nic", ["nic"], 8)],
-    "dgx-b200": [("gpu", ["gpu"], 8), ("switch", ["switch"], 2), ("cpu", ["cpu"], 2), ("nic", ["nic"], 8)],
+    "dgx-b200": [("gpu", ["gpu"], 8), ("switch", ["switch"], 2), ("cpu", ["cpu"], 2), ("nic", ["nic"], 8),
+                 ("dpu", ["dpu"], 2)],  # 2 x dual-port BlueField-3 (F13)
     "kyber-pod": [("blade", ["tray"], 18), ("switch-blade", ["tray"], 3)],
     "rubin-ultra-blade": [("gpu", ["gpu"], 2), ("cpu", ["cpu"], 1), ("nic", ["nic"], 4)],
     "kyber-switch-blade": [("switch", ["switch"], 6)],

@@ -112,24 +112,6 @@ def test_bad_output_and_template(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_progress_bar_only_on_a_terminal():
-    import io
-
-    from rackcad.cli.sweep_cmd import _bar
-
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
-    term, pipe = Terminal(), io.StringIO()
-    for stream in (term, pipe):
-        with _bar(stream) as progress:
-            progress(0, 4, "sweep x")
-            progress(2, 4, "sweep x")
-    assert pipe.getvalue() == ""
-    assert term.getvalue().split("\r")[1:] == [f"sweep x [{'.' * 30}] 0/4", f"sweep x [{'#' * 15}{'.' * 15}] 2/4\n"]
-
-
 def test_a_ray_address_nothing_answers_on_is_one_line(tmp_path, capsys):
     import socket
 
@@ -141,3 +123,29 @@ def test_a_ray_address_nothing_answers_on_is_one_line(tmp_path, capsys):
                        "-o", str(tmp_path / "t.jsonl"))
     assert code == 2 and err.startswith(f"rackcad: error: --address 127.0.0.1:{port}: no Ray cluster answers there")
     assert err.count("\n") == 1 and not (tmp_path / "t.jsonl").exists()
+
+
+def test_progress_bar_and_ctrl_c_keep_the_old_table(tmp_path, capsys, monkeypatch):
+    import os
+    import signal
+
+    from rackcad.cli.progress_bar import ProgressBar
+
+    out = tmp_path / "t.csv"
+    monkeypatch.setenv("RACKCAD_PROGRESS", "1")
+    code, _, err = run(capsys, "gb200-nvl72", "--grid", "compute_trays=1,2", "--workers", "1", "-o", str(out))
+    assert code == 0 and "\rsweep gb200-nvl72 [" in err and err.endswith("\r\x1b[K")
+    out.write_text("old", encoding="utf-8")
+    real = ProgressBar.__call__
+
+    def user_presses_ctrl_c(self, done, total, label=""):
+        if done == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # delivered to the bar's handler, as from a keyboard
+        return real(self, done, total, label)
+
+    monkeypatch.setattr(ProgressBar, "__call__", user_presses_ctrl_c)
+    code, stdout, err = run(capsys, "gb200-nvl72", "--grid", "compute_trays=1,2,3,4", "--workers", "2",
+                            "-o", str(out))
+    assert code == 130 and stdout == ""
+    assert err.splitlines()[-1].endswith("rackcad: error: stopped (Ctrl+C); nothing was written")
+    assert out.read_text(encoding="utf-8") == "old" and sorted(tmp_path.iterdir()) == [out]

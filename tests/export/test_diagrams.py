@@ -178,3 +178,18 @@ def test_export_never_imports_qt_outside_raster(tmp_path):
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_floor_svg_draws_rows_aisles_and_trays():
+    """The small two-row hall (tests/figures/test_routing.py): one hot aisle, two rows with their cold side
+    marked, the tray at its 600 mm width, and the run along its route."""
+    from rackcad.export.svg import floor_svg
+    from tests.figures.test_routing import small_hall
+
+    doc = small_hall()[0]
+    text = str(floor_svg(doc.design))
+    assert text.count('class="aisle-hot"') == 2  # the overview and the detail view
+    assert "hot aisle 1.20 m" in text
+    assert text.count('class="row"') == 4 and text.count('class="row-cold"') == 4
+    assert text.count('class="tray tray-overhead"') == 2 and 'stroke-width="600"' in text
+    assert 'd="M1500 1200L1200 1200L1200 4536L2700 4536"' in text

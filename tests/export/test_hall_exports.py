@@ -1,6 +1,8 @@
-"""Exports of a hall built from instances of one block: the same bytes as the fully expanded design's.
+"""Exports of a hall built from instances of one block: the same bytes as the fully expanded design's,
+worked out per block (the BOM, the cable schedule and the floor plan never expand the whole hall).
 
-gb200-nvl72 with racks=3: three NVL72 racks, 3 x 72 = 216 GPUs, 3 x 1,368 = 4,104 link records.
+gb200-nvl72 with racks=3: three NVL72 racks, 3 x 72 = 216 GPUs, 3 x 1,368 = 4,104 link records. With one
+compute tray (4 GPUs, 2 CPUs) removed from the second rack: 212 GPUs.
 """
 
 from __future__ import annotations
@@ -11,16 +13,31 @@ import re
 
 import pytest
 
+from rackcad.document import Document
 from rackcad.export import diagram_items, export_bom, export_cables, export_diagram
 from rackcad.model import expanded
 from rackcad.templates import build
 
 
 @pytest.fixture(scope="module")
-def hall():
+def plain_hall():
     design = build("gb200-nvl72", racks=3)
     assert design.instances and not design.links  # the links live in the block, once
     return design
+
+
+@pytest.fixture(scope="module")
+def edited_hall(plain_hall):
+    doc = Document(plain_hall.model_copy(deep=True))
+    tray = next(n for n in doc.design.blocks[0].nodes if n.part == "gb200-compute-tray")
+    doc.remove(f"{doc.design.instances[1].id}/{tray.id}")
+    assert doc.design.instances[1].removed == [tray.id]
+    return doc.design
+
+
+@pytest.fixture(params=["plain", "edited"])
+def hall(request, plain_hall, edited_hall):
+    return plain_hall if request.param == "plain" else edited_hall
 
 
 @pytest.mark.parametrize("name,view", [("bom.csv", None), ("bom.json", None), ("cables.csv", None),
@@ -41,7 +58,8 @@ def test_export_of_instances_is_the_expanded_designs(tmp_path, hall, name, view)
     assert outputs[0] == outputs[1]
 
 
-def test_hall_figures_by_hand(tmp_path, hall):
+def test_hall_figures_by_hand(tmp_path, plain_hall):
+    hall = plain_hall
     export_bom(hall, tmp_path / "bom.json")
     rows = {r["part"]: r for r in json.loads((tmp_path / "bom.json").read_text(encoding="utf-8"))["rows"]}
     gpus = [r for r in rows.values() if r["kind"] == "gpu"]
@@ -57,7 +75,33 @@ def test_hall_figures_by_hand(tmp_path, hall):
     assert len(re.findall(r'<g id="[^"]+" class="rack"', svg)) == 3  # one footprint per rack (+ the legend's key)
 
 
-def test_diagram_size_is_counted_without_expanding(hall):
+def test_diagram_size_is_counted_without_expanding(plain_hall):
+    hall = plain_hall
     flat = expanded(hall)
     assert diagram_items(hall, "floor") == diagram_items(flat, "floor") == 3
     assert diagram_items(hall, "elevation") == diagram_items(flat, "elevation") == 3 * (271 + 1368)
+
+
+def test_bom_cables_and_floor_never_expand_the_hall(tmp_path, edited_hall, monkeypatch):
+    """Per block: the repeated racks are read once on their block, the edited one with what differs."""
+    import rackcad.figures.model as figures_model
+
+    real = figures_model.expanded
+
+    def refuse(design):
+        assert not design.instances, "a hall of instances was expanded whole"
+        return real(design)
+
+    monkeypatch.setattr(figures_model, "expanded", refuse)
+    export_bom(edited_hall, tmp_path / "bom.json")
+    totals = json.loads((tmp_path / "bom.json").read_text(encoding="utf-8"))
+    gpus = sum(r["quantity"] for r in totals["rows"] if r["kind"] == "gpu")
+    assert gpus == 212
+    export_cables(edited_hall, tmp_path / "cables.csv")
+    with open(tmp_path / "cables.csv", encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    monkeypatch.undo()
+    assert len(records) == len(expanded(edited_hall).links) < 3 * 1368
+    monkeypatch.setattr(figures_model, "expanded", refuse)
+    export_diagram(edited_hall, tmp_path / "floor.svg", view="floor")
+    assert "212 GPUs" in (tmp_path / "floor.svg").read_text(encoding="utf-8")

@@ -96,3 +96,43 @@ def test_per_port_endpoints_and_one_undo_step(built):
     assert len(fabric.links) == 72 + 4
     doc.undo()
     assert doc.design.model_dump() == before
+
+
+@pytest.mark.parametrize("sus, leaves, records, optics", [
+    # DGX B200: 2 dual-port BlueField-3 per system (F13), 32 systems per SU: 128 DPU ports of 200G per SU,
+    # port p of DPU k on rail 2k + p: 4 rails of 32 per SU. SN5600 at 1:1 takes 51 down (see above).
+    # 1 SU: 1 leaf per rail (32 down, ceil(32 x 200 / 800) = 8 up): 4 leaves, 32 uplinks, ceil(32 / 64) = 1
+    # spine, 4 records of 8 links. Optics: 128 x 2 x 400G OSFP; 1.6T twin-port shared per port group:
+    # 4 x 8 / 2 + 32 / 2 = 32; fibres 128 + 4 x ceil(8 / 2) = 144.
+    (1, 4, 4, {"osfp-400g": 256, "osfp-1600g": 32, "fiber-sm-mpo": 144}),
+    # 2 SUs: 64 per rail, 2 leaves per rail of 32: 8 leaves, 64 uplinks, 1 spine, 8 records of 8:
+    # 512 x 400G; 8 x 8 / 2 + 64 / 2 = 64 x 1.6T; fibres 256 + 8 x 4 = 288.
+    (2, 8, 8, {"osfp-400g": 512, "osfp-1600g": 64, "fiber-sm-mpo": 288}),
+])
+def test_dgx_b200_superpod_storage_fabric_on_its_bluefield_3(sus, leaves, records, optics):
+    design = templates.build("dgx-b200-superpod", sus=sus, storage=True)
+    names, switches, dpu_links, up = _storage_counts(design)
+    assert switches == {"LEAF": leaves, "SPINE": 1}
+    assert sum(1 for n in design.nodes if n.part == "bluefield-3") == 64 * sus  # 2 per DGX B200
+    assert len(dpu_links) == 128 * sus and len(up) == records and {lk.count for lk in up} == {8}
+    leaves_of: dict[str, set[str]] = {}
+    for lk in dpu_links:
+        leaves_of.setdefault(lk.a.node, set()).add(lk.b.node)
+    assert all(len(v) == 2 for v in leaves_of.values())  # a DPU's two ports on two leaves
+    with_storage = Counter(Figures(design).modules())
+    without = templates.build("dgx-b200-superpod", sus=sus)
+    assert with_storage - Counter(Figures(without).modules()) == optics
+    assert not any(n.part == "bluefield-3" for n in without.nodes)  # placed only with the storage fabric
+    report = validate(design)
+    assert report.errors == [] and report.warnings == []
+
+
+def test_dgx_b200_superpod_without_storage_is_unchanged_byte_for_byte(tmp_path):
+    from rackcad import save
+
+    plain, explicit = tmp_path / "plain.rackcad", tmp_path / "off.rackcad"
+    save(templates.build("dgx-b200-superpod"), plain)
+    save(templates.build("dgx-b200-superpod", storage=False), explicit)
+    assert plain.read_bytes() == explicit.read_bytes()
+    # the file does not record the storage parameter at its default
+    assert b"storage" not in plain.read_bytes()

@@ -86,3 +86,31 @@ def test_superpod_optics_against_its_cpo_twin(example):
     assert "against its cpo twin" in text and "1,440 / 576" in text and "19.9 kW / 13.0 kW" in text
     # the twin-port module is S29 (power) and the DR4 at the NICs F9; the CPO port S31
     assert all(key in panel.optics_sources.text() for key in ("S29", "F9", "S31"))
+
+
+def test_analysis_runs_only_while_shown_and_an_undo_reuses_the_revision_already_analysed(example):
+    from PySide6.QtTest import QTest
+
+    window = example("gb200-superpod")
+    panel = shown(window)
+    first, runs = panel.result.design, window.analyzer.reused
+    assert first.twin is not None
+    link = next(lk for lk in window.doc.design.links if "SPINE" in window.doc.get(lk.b.node).name)
+    window.doc.remove(link.id)  # one leaf-spine link fewer: a new revision, analysed again
+    assert window.wait_for_analysis()
+    second = panel.result.design
+    assert second is not first
+    assert window.analyzer.reused == runs
+    window.undo_action.trigger()  # Edit > Undo: back to the first revision
+    assert window.doc.get(link.id) is not None
+    assert window.wait_for_analysis()
+    assert panel.result.design is first and window.analyzer.reused == runs + 1  # from the cache, not recomputed
+    # with the dock hidden an edit asks for nothing; shown again, the newest revision is analysed
+    window.analysis_dock.hide()
+    window.doc.remove(link.id)
+    QTest.qWait(50)
+    assert not window.analyzer.busy and panel.result.design is first
+    window.raise_dock("analysis")
+    assert window.wait_for_analysis()
+    # the same items as the second revision (the undo brought back the same link object): from the cache too
+    assert panel.result.design is second and window.analyzer.reused == runs + 2

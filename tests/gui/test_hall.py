@@ -152,8 +152,9 @@ def test_elevation_draws_one_rack_at_hall_scale_and_a_floor_double_click_opens_a
     assert scene.shown == ["R1.5"]
 
 
-def _cancel_when_shown(qtbot) -> list[str]:
-    """Click Cancel on the progress dialog as soon as it shows; returns the labels it showed."""
+def _cancel_when_shown(qtbot, meanwhile=None) -> list[str]:
+    """Click Cancel on the progress dialog as soon as it shows (after `meanwhile()`); returns the labels it
+    showed."""
     seen: list[str] = []
 
     def press() -> None:
@@ -163,6 +164,8 @@ def _cancel_when_shown(qtbot) -> list[str]:
             QTimer.singleShot(10, press)
             return
         seen.append(dialog.labelText())
+        if meanwhile is not None:
+            meanwhile()
         button = dialog.findChild(QPushButton)
         QTest.mouseClick(button, LEFT)
 
@@ -181,10 +184,13 @@ def test_cancel_in_the_progress_dialog_stops_work_that_reports_progress(window, 
             time.sleep(0.002)
         return "finished"
 
-    seen = _cancel_when_shown(qtbot)
+    combo = window.floor_colors
+    before = combo.currentIndex()
+    seen = _cancel_when_shown(qtbot, meanwhile=lambda: QTest.keyClick(combo, Qt.Key.Key_Down))
     with pytest.raises(Cancelled):
         progress_dialog.run_with_progress(window, "Long work", work)
     assert seen and len(steps) < 10_000  # it stopped at the next progress call after Cancel
+    assert combo.currentIndex() == before  # the window took no input while the work ran
     assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
 
 
@@ -197,7 +203,7 @@ def test_cancelled_export_and_open_change_nothing(hall, hall_file, tmp_path, qtb
     target.write_text("old schedule\n")
     seen = _cancel_when_shown(qtbot)
     assert window.export("export_cables", str(target)) is False
-    assert seen == ["Writing cables.csv…"]
+    assert len(seen) == 1 and seen[0] in ("Writing cables.csv…", "cable schedule: deriving figures")
     assert target.read_text() == "old schedule\n" and os.listdir(out) == ["cables.csv"]
     assert "cancelled" in window.statusBar().currentMessage()
 

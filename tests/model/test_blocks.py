@@ -54,6 +54,19 @@ def test_expanded_ids_are_instance_and_local_id(hall):
     assert find_item(hall, "L1") is None  # own ids are the Document's to find
 
 
+@pytest.mark.parametrize("name, per_rack", [("gb300-nvl72", 72), ("vr-nvl144", 72)])
+def test_every_oberon_rack_template_repeats(name, per_rack):
+    one = templates.build(name)
+    hall = templates.build(name, racks=3)
+    flat = expanded(hall)
+    assert [r.name for r in flat.racks] == ["R0001", "R0002", "R0003"]
+    assert len(flat.nodes) == 3 * len(one.nodes) and len(flat.links) == 3 * len(one.links)
+    # each rack keeps its template's own budgets (GB300: 150 kW, N+1; Vera Rubin: 230 kW)
+    assert {(r.power_budget_w, r.power_redundancy) for r in flat.racks} == {
+        (one.racks[0].power_budget_w, one.racks[0].power_redundancy)}
+    assert sum(1 for n in flat.nodes if n.part.startswith(("b300", "rubin"))) == 3 * per_rack
+
+
 @pytest.mark.parametrize("racks", [0, 2_049, -3])
 def test_racks_out_of_bounds_are_refused(racks):
     with pytest.raises(templates.TemplateError, match="racks must be 1-2,048"):

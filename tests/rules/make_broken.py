@@ -265,6 +265,73 @@ def geometry_keepout() -> Design:
     return _described(doc, "rack A standing on a 500 x 500 mm building column; rack B beside it is clear")
 
 
+# ------------------------------------------------------------------ hall: rows, aisles, trays
+NVL72_DEPTH = 1068.0
+
+
+def _rows(doc: Document, aisle_mm: float, cold: tuple[str, str]) -> tuple[str, str]:
+    """Rows A and B of 3 slots, `aisle_mm` apart, with their cold aisles on the sides `cold` names."""
+    from rackcad.editing import hall
+
+    a = hall.add_row(doc, (1200, 1200), name="A", slots=3, depth_mm=NVL72_DEPTH, cold_aisle=cold[0])
+    b = hall.add_row(doc, (1200, 1200 + NVL72_DEPTH + aisle_mm), name="B", slots=3, depth_mm=NVL72_DEPTH,
+                     cold_aisle=cold[1])
+    return a, b
+
+
+def geometry_hot_aisle_front() -> Design:
+    from rackcad.editing import hall
+
+    doc = _doc()
+    a, b = _rows(doc, 1200, ("front", "back"))
+    racks = [doc.add_rack("mgx-nvl72-rack", name=f"A{i + 1}") for i in range(3)]
+    hall.snap(doc, racks, a)
+    pos = doc.get(racks[1]).position  # A2 turned round in its slot: its front now on the hot aisle
+    doc.set(racks[1], position=pos.model_copy(update={"x_mm": pos.x_mm + 600, "y_mm": pos.y_mm + NVL72_DEPTH,
+                                                      "rotation_deg": 180.0}))
+    return _described(doc, "rows A and B back to back across a hot aisle; rack A2 turned round faces it")
+
+
+def geometry_aisle_width() -> Design:
+    from rackcad.editing import hall
+
+    doc = _doc()
+    a, b = _rows(doc, 900, ("back", "front"))
+    hall.snap(doc, [doc.add_rack("mgx-nvl72-rack", name="A1")], a)
+    hall.snap(doc, [doc.add_rack("mgx-nvl72-rack", name="B1")], b)
+    return _described(doc, "rows A and B face each other across a 0.9 m cold aisle, below the 1.2 m minimum")
+
+
+def geometry_row_slot() -> Design:
+    from rackcad.editing import hall
+
+    doc = _doc()
+    a, _ = _rows(doc, 1200, ("front", "back"))
+    racks = [doc.add_rack("mgx-nvl72-rack", name=f"A{i + 1}") for i in range(2)]
+    hall.snap(doc, racks, a)
+    pos = doc.get(racks[1]).position
+    doc.get(racks[1]).position = pos.model_copy(update={"row": "ROW9"})
+    return _described(doc, "rack A2 names row ROW9, which the floor plan does not have")
+
+
+def geometry_tray_fill() -> Design:
+    from rackcad.editing import hall
+
+    doc = _doc()
+    a, b = _rows(doc, 1200, ("front", "back"))
+    hall.add_tray(doc, [(1200, 600), (1200, 5100)], name="Across", width_mm=20, height_mm=5)
+    ra, rb = doc.add_rack("mgx-nvl72-rack", name="A1"), doc.add_rack("mgx-nvl72-rack", name="B1")
+    hall.snap(doc, [ra], a)
+    hall.snap(doc, [rb], b)
+    chips = []
+    for rack in (ra, rb):
+        tray = doc.place("nvlink5-switch-tray", rack, u=25, name=f"{doc.get(rack).name}-ST")
+        chips.append(doc.place("nvlink5-switch", tray, bay=0, name=f"{doc.get(rack).name}-SW"))
+    doc.connect(chips[0], chips[1], protocol="nvlink5", count=72, medium="pluggable-optic")
+    return _described(doc, "72 NVLink fibre links (18 MPO cords of 3 mm) through a 20 x 5 mm tray: 127 % of it, "
+                           "limit 50 %")
+
+
 # ------------------------------------------------------------------ reach and domains
 def _two_racks_of_chips(doc: Document) -> list[str]:
     chips = []
@@ -519,6 +586,10 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "catalog-wrong-kind": catalog_wrong_kind,
     "latency-budget": latency_budget,
     "geometry-unknown-hall": geometry_unknown_hall,
+    "geometry-hot-aisle-front": geometry_hot_aisle_front,
+    "geometry-aisle-width": geometry_aisle_width,
+    "geometry-row-slot": geometry_row_slot,
+    "geometry-tray-fill": geometry_tray_fill,
 }
 
 

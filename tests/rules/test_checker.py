@@ -72,7 +72,7 @@ def same_figures(patched: Figures, built: Figures) -> None:
 
 
 OPS = ("set_rack", "move_rack", "override", "rename", "move_node", "remove", "connect", "set_link", "place",
-       "waive", "settings", "undo", "redo", "undo", "redo")
+       "waive", "settings", "hall", "hall", "undo", "redo", "undo", "redo")
 
 
 def _step(doc: Document, data) -> None:
@@ -128,6 +128,23 @@ def _step(doc: Document, data) -> None:
     elif op == "waive":
         code = data.draw(st.sampled_from(["power.rack_budget", "cooling.air_capacity", "reach.optic"]), label="c")
         doc.set_design(waivers=[*design.waivers, Waiver(code=code, reason="accepted")])
+    elif op == "hall":  # rows and trays: links route through the trays, racks snap into slots
+        from rackcad.editing import hall
+
+        what = data.draw(st.sampled_from(["row", "tray", "snap", "narrow"]), label="hall")
+        floor = design.floor
+        if what == "row":
+            hall.add_row(doc, (1_200.0, data.draw(st.sampled_from([3_000.0, 5_000.0]), label="y")), slots=4,
+                         cold_aisle=data.draw(st.sampled_from(["front", "back"]), label="cold"))
+        elif what == "tray":
+            y = data.draw(st.sampled_from([600.0, 2_900.0]), label="ty")
+            hall.add_tray(doc, [(600.0, y), (19_000.0, y)] if data.draw(st.booleans(), label="along")
+                          else [(900.0, 300.0), (900.0, 11_000.0)])
+        elif what == "snap" and floor.rows and design.racks:
+            hall.snap(doc, [pick(design.racks, "rack").id], pick(floor.rows, "row").id,
+                      data.draw(st.integers(0, 3), label="slot"))
+        elif what == "narrow" and floor.trays:
+            hall.set_tray(doc, pick(floor.trays, "tray").id, width_mm=20.0, height_mm=5.0)
     elif op == "settings":
         doc.set_design(rules=design.rules.model_copy(
             update={"power_warning_ratio": data.draw(st.sampled_from([0.5, 0.9]), label="ratio")}))

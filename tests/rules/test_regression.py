@@ -54,6 +54,10 @@ BROKEN = {
     "catalog-wrong-kind": {"catalog.wrong_kind"},
     "latency-budget": {"latency.budget"},
     "geometry-unknown-hall": {"geometry.unknown_hall"},
+    "geometry-hot-aisle-front": {"geometry.hot_aisle_front"},
+    "geometry-aisle-width": {"geometry.aisle_width"},
+    "geometry-row-slot": {"geometry.row_slot"},
+    "geometry-tray-fill": {"geometry.tray_fill"},
 }
 
 TEMPLATE_ERRORS = {

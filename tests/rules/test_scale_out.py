@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rackcad import Document, summary, templates, validate
+from rackcad import Checker, Document, summary, templates, validate
 from rackcad.figures import Figures
 
 
@@ -105,9 +105,72 @@ def test_a_top_of_rack_leaf_is_not_a_rail_violation():
 
 
 def test_400g_nic_on_an_800g_cpo_port_is_only_information(pods):
+    # one note for the 1,152 identical links: each ConnectX-7 (400G) on a Q3450 port (800G) runs at 400G
     found = [v for v in validate(pods["cpo"]).violations if v.code == "ports.rate_mismatch"]
-    assert len(found) == 1152 and {v.severity for v in found} == {"info"}
-    assert found[0].measured == 400 and found[0].limit == 800
+    assert len(found) == 1 and found[0].severity == "info"
+    note = found[0]
+    assert (note.measured, note.limit) == (400, 800)
+    assert note.message.startswith("1,152 links join a ConnectX-7 400G (OSFP) (400 Gb/s port) and a Quantum-X "
+                                   "Photonics Q3450-LD (CPO InfiniBand switch) (800 Gb/s port): each runs at 400 Gb/s")
+    nic_links = {lk.id for lk in pods["cpo"].links if lk.a.node in {n.id for n in pods["cpo"].nodes
+                                                                     if n.part == "connectx-7"}}
+    assert len(nic_links) == 1152 and nic_links <= set(note.subjects)
+    # 1,152 links + 1,152 NICs + 12 leaves
+    assert len(note.subjects) == 1152 * 2 + 12
+
+
+def _mixed_rates() -> Document:
+    """Three 400G ConnectX-7 on a Q3450 (800G), two on a Q3400 (800G), one 800G ConnectX-8 on a 400G QM9700."""
+    doc = Document()
+    rack = doc.add_rack("rack-48u-air", name="N1")
+    cpo = doc.place("quantum-x-photonics-q3450", rack, u=1, name="CPO")
+    plug = doc.place("quantum-x800-q3400", rack, u=5, name="PLUG")
+    qm = doc.place("quantum-2-qm9700", rack, u=9, name="QM")
+    box = doc.place("dgx-b200", rack, u=12, name="DGX")
+    nics = [doc.place("connectx-7", box, bay=12 + i, name=f"NIC{i + 1}") for i in range(5)]
+    for nic in nics[:3]:
+        doc.connect(nic, cpo, protocol="infiniband", medium="cpo-fiber")
+    for nic in nics[3:]:
+        doc.connect(plug, nic, protocol="infiniband", medium="pluggable-optic")  # either end first
+    tray = doc.place("gb300-compute-tray", rack, u=30, name="CT")
+    cx8 = doc.place("connectx-8", tray, bay=doc.free_bay(tray, "nic"), name="CT/NIC1")
+    doc.connect(cx8, qm, protocol="infiniband", medium="pluggable-optic")
+    return doc
+
+
+def test_identical_rate_notes_group_per_part_pair_and_errors_stay_per_link():
+    doc = _mixed_rates()
+    found = [v for v in validate(doc.design).violations if v.code == "ports.rate_mismatch"]
+    infos = sorted((v for v in found if v.severity == "info"), key=lambda v: v.message)
+    assert [v.message.split(":")[0] for v in infos] == [
+        "2 links join a ConnectX-7 400G (OSFP) (400 Gb/s port) and a Quantum-X800 Q3400 XDR InfiniBand switch "
+        "(800 Gb/s port)",
+        "3 links join a ConnectX-7 400G (OSFP) (400 Gb/s port) and a Quantum-X Photonics Q3450-LD (CPO InfiniBand "
+        "switch) (800 Gb/s port)"]
+    # the 800G ConnectX-8 slowed to 400G loses 400G: an error of its own, not folded into a note
+    (error,) = [v for v in found if v.severity == "error"]
+    assert (error.measured, error.limit) == (400, 800) and "loses 400 Gb/s" in error.message
+    # the incremental checker keeps the groups: remove one CPO link, the note counts 2, as a full run does
+    checker = Checker(doc)
+    doc.remove(next(lk.id for lk in doc.design.links if doc.get(lk.b.node).name == "CPO"))
+    assert checker.report.to_dict() == validate(doc.design).to_dict()
+    assert any(v.message.startswith("2 links join a ConnectX-7 400G (OSFP) (400 Gb/s port) and a Quantum-X Photonics")
+               for v in checker.report.infos)
+    doc.remove(next(lk.id for lk in doc.design.links if doc.get(lk.b.node).name == "CPO"))
+    # a lone link keeps its own message, naming it
+    lone = [v for v in checker.report.infos if v.code == "ports.rate_mismatch" and "CPO switch" in v.message]
+    assert checker.report.to_dict() == validate(doc.design).to_dict()
+    assert len(lone) == 1 and " joins NIC NIC3" in lone[0].message and len(lone[0].subjects) == 3
+
+
+def test_equal_rates_raise_no_rate_note():
+    doc = Document()
+    rack = doc.add_rack("rack-48u-air", name="N1")
+    qm = doc.place("quantum-2-qm9700", rack, u=1)
+    box = doc.place("dgx-b200", rack, u=12)
+    for i in range(4):
+        doc.connect(doc.place("connectx-7", box, bay=12 + i), qm, protocol="infiniband", medium="pluggable-optic")
+    assert "ports.rate_mismatch" not in validate(doc.design).codes()
 
 
 def test_removing_a_leafs_uplinks_cuts_it_off(pods):

@@ -142,3 +142,15 @@ def test_progress_counts_variants_and_cancelled_stops_the_pool():
 
     with pytest.raises(Cancelled):
         sweep(g, workers=2, progress=stop_after_first)
+
+
+def test_a_hall_of_instances_by_hand():
+    # gb200-nvl72 racks=N: one NVL72 block placed N times (72 GPUs, 1,368 links, 125.3 kW each); summary and
+    # checks run per block, serving on the expanded hall, and the figures are those of N independent racks
+    table = sweep(grid("gb200-nvl72", ["racks=1,3"], ["model=deepseek-r1"]), workers=1)
+    one, three = table.rows
+    assert (one["racks"], one["accelerators"], one["links"], one["it_power_w"]) == (1, 72, 1368, 125_300.0)
+    assert (three["racks"], three["accelerators"], three["links"]) == (3, 216, 3 * 1368)
+    assert three["it_power_w"] == 3 * 125_300.0 and three["switch_chips"] == 54 and three["nvlink_domain"] == 72
+    assert three["errors"] == 0 and three["tokens_per_s_per_gpu"] == one["tokens_per_s_per_gpu"]
+    assert three["tokens_per_s_per_mw"] == pytest.approx(one["tokens_per_s_per_mw"], rel=1e-6)

@@ -138,3 +138,42 @@ def test_parameters_scale_the_design():
         templates.build("gb200-nvl72", compute_trays=19)
     with pytest.raises(TemplateError, match="must be a int"):
         templates.build("gb200-nvl72", compute_trays="many")
+
+
+def test_gb200_superpod_stands_in_rows_with_trays_and_routes_its_cables(built):
+    """One SU: row 1 (8 NVL72 + NET1-1, NET1-2 in slots 8-9) faces its cold aisle in front; the spine row
+    behind it stands back to back with it across a 1.2 m hot aisle. Trays along the middle of each row (y 1.8
+    and 4.2 m) and across both ends (x 0.9 and 7.5 m)."""
+    from rackcad import validate
+    from rackcad.figures import Figures, hall
+    from rackcad.figures.lengths import link_route
+
+    design = built("gb200-superpod")
+    floor = design.floor
+    assert [(r.name, r.slots, r.cold_aisle) for r in floor.rows] == [("SU1 row", 10, "front"),
+                                                                    ("Spine row", 1, "back")]
+    assert [(a.kind, a.width_mm) for a in hall.aisles(floor)] == [("hot", 1200.0)]
+    assert [t.points for t in floor.trays] == [[[900.0, 1800.0], [7500.0, 1800.0]], [[900.0, 4200.0], [7500.0, 4200.0]],
+                                               [[900.0, 1800.0], [900.0, 4200.0]], [[7500.0, 1800.0], [7500.0, 4200.0]]]
+    assert all(r.position.row is not None for r in design.racks)
+    figures = Figures(design)
+    names = {r.id: r.name for r in design.racks}
+
+    def first(a: str, b: str):
+        return next(f for f in figures.link_figures.values() if names.get(f.rack_a) == a and names.get(f.rack_b) == b)
+
+    # CT01/NIC1 (tray at U5 of SU1-R1) to IB-LEAF-R1-01 (U2 of NET1-1): drops 2.236 - 4 x 0.04445 + 0.6 and
+    # 2.3 - 0.04445 + 0.6; spurs 0.6 + 0.6 to the row tray, 4.8 m along it (front centres x 1.5 and 6.3 m)
+    nic = first("SU1-R1", "NET1-1")
+    routed = link_route(figures, nic.link)
+    assert (routed.drop_a, routed.drop_b) == (pytest.approx(2.6582), pytest.approx(2.85555))
+    assert routed.path.horizontal_mm == pytest.approx(600 + 4800 + 600)
+    assert nic.length_m == pytest.approx(2.6582 + 2.85555 + 6.0 + 0.5)  # 12.01 m (10.81 m on the straight model)
+    # a leaf in NET1-1 to SPINE-1 (spine row slot 0, turned to face +y: front centre (1.5, 4.8) m): up to tray
+    # 1, 5.4 m to tray A, 2.4 m along it, 0.6 m along tray 2, 0.6 m down: 9.6 m horizontal (via tray B: 10.8)
+    up = link_route(figures, first("NET1-1", "SPINE-1").link)
+    assert up.path.trays_mm == pytest.approx(5400 + 2400 + 600)
+    assert up.path.horizontal_mm == pytest.approx(600 + 8400 + 600)
+    # every length is still far inside DR's 500 m: the optics hand counts (tests/rules/test_scale_out.py) hold
+    assert max(f.length_m for f in figures.link_figures.values()) < 20
+    assert not validate(design).errors

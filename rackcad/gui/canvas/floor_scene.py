@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackcad.figures import footprint
+from rackcad.gui.canvas.hall_items import AisleItem, AreaItem, RouteItem, RowItem, TrayItem
 from rackcad.gui.canvas.items import MIN_TEXT_PX, style
 from rackcad.gui.canvas.tags import Tag
 from rackcad.gui.canvas.topology_items import protocol_color
@@ -260,6 +261,12 @@ class FloorScene(QGraphicsScene):
         self.problems: dict[str, list[str]] = {}
         self._racks: dict[str, RackItem] = {}
         self._runs: list[RunItem] = []
+        self._rows: list[RowItem] = []
+        self._trays: list[TrayItem] = []
+        self._route: RouteItem | None = None
+        self._routed = None
+        self.route_ids: list[str] = []
+        """The links whose routes are drawn (the selected links that run through trays)."""
         self.color_by = "part"
         """One of COLOR_MODES."""
         self.status: dict[str, str] = {}
@@ -279,6 +286,7 @@ class FloorScene(QGraphicsScene):
         self.clear()
         self.blockSignals(False)
         self.addItem(HallItem(layout.width_mm, layout.depth_mm, layout.grid_mm, self.look))
+        self._add_hall(layout)
         self._racks = {}
         for rack in layout.racks:
             item = RackItem(rack, self.look)
@@ -298,6 +306,40 @@ class FloorScene(QGraphicsScene):
         self.recolor()
         self.focus([])
         self.setSceneRect(self.content_rect().adjusted(-2000, -2000, 2000, 2000))
+
+    def _add_hall(self, layout: FloorLayout) -> None:
+        """Aisles, rows, columns and keep-outs under the racks, trays over them (see hall_items)."""
+        self._route = self._routed = None
+        self.route_ids = []
+        for aisle in layout.aisles:
+            self.addItem(AisleItem(aisle.polygon, aisle.kind))
+        self._rows = []
+        for row in layout.rows:
+            item = RowItem(row)
+            self.addItem(item)
+            self._rows.append(item)
+        for area in layout.areas:
+            self.addItem(AreaItem(area))
+        self._trays = []
+        for tray in layout.trays:
+            item = TrayItem(tray)
+            self.addItem(item)
+            self._trays.append(item)
+
+    def _hall_tags(self) -> list[Tag]:
+        """Aisle kinds and widths in the middle of each aisle, row names at their left end, tray names at
+        their first point; behind the run lengths when labels crowd."""
+        tags = []
+        for i, aisle in enumerate(self.layout.aisles):
+            xs, ys = zip(*aisle.polygon)
+            tags.append(Tag(sum(xs) / 4, sum(ys) / 4, (f"{aisle.kind} aisle {aisle.width_mm / 1000:.2f} m",),
+                            priority=500 + i))
+        for i, row in enumerate(self.layout.rows):
+            (x0, y0), _, _, (x1, y1) = row.polygon
+            tags.append(Tag((x0 + x1) / 2, (y0 + y1) / 2, (row.name,), priority=600 + i))
+        for i, tray in enumerate(self.layout.trays):
+            tags.append(Tag(*point_at(tray.points, 0.1), (tray.name,), priority=700 + i))
+        return tags
 
     # ------------------------------------------------------------ colours
     def set_color_by(self, mode: str) -> None:
@@ -394,7 +436,7 @@ class FloorScene(QGraphicsScene):
 
     def focus(self, rack_ids: list[str]) -> None:
         """Put the length labels of the runs of `rack_ids` first (see `_run_tags`)."""
-        self.tags = self._run_tags(set(rack_ids))
+        self.tags = self._run_tags(set(rack_ids)) + self._route_tags() + self._hall_tags()
 
     def racks_rect(self) -> QRectF:
         """The area the racks stand on (empty without racks)."""
@@ -457,13 +499,72 @@ class FloorScene(QGraphicsScene):
         return [r.id for r in self.layout.racks if self._racks[r.id].isSelected()]
 
     def select_ids(self, ids: list[str]) -> None:
-        """Select exactly the racks among `ids`; one selectionChanged."""
+        """Select exactly the racks among `ids` and draw the routes of the links among them; one
+        selectionChanged."""
         wanted = set(ids)
+        self.show_routes([i for i in ids if self.index is not None and i in self.index.links])
         self.blockSignals(True)
         for rack_id, item in self._racks.items():
             item.setSelected(rack_id in wanted)
         self.blockSignals(False)
         self.selectionChanged.emit()
+
+    # ------------------------------------------------------------- routes
+    def show_routes(self, link_ids: list[str]) -> None:
+        """Draw the tray route of the first of `link_ids` that has one (rackcad.figures.lengths.link_route,
+        the route its length measures); nothing when none does."""
+        from rackcad.figures.lengths import link_route
+
+        if self._route is not None:
+            self.removeItem(self._route)
+            self._route = None
+        self.route_ids = []
+        self._routed = None
+        if self.index is None:
+            return
+        for link_id in link_ids:
+            routed = link_route(self.index, self.index.links[link_id])
+            if routed is not None:
+                self._route = RouteItem(routed.path.points)
+                self.addItem(self._route)
+                self.route_ids = [link_id]
+                self._routed = routed
+                break
+
+    def _route_tags(self) -> list[Tag]:
+        routed = self._routed
+        if routed is None or not self.route_ids:
+            return []
+        name = self.index.name(self.route_ids[0]) if self.index is not None else self.route_ids[0]
+        text = (f"{name}: {routed.total_m:.2f} m = drops {routed.drop_a:.2f} + {routed.drop_b:.2f}, "
+                f"run {routed.path.horizontal_mm / 1000:.2f}, slack {routed.slack:.2f}")
+        return [Tag(*point_at(routed.path.points, 0.5), (text,), priority=0)]
+
+    @property
+    def route_item(self) -> RouteItem | None:
+        return self._route
+
+    def row_at(self, x: float, y: float) -> RowItem | None:
+        for item in self._rows:
+            if item.contains(item.mapFromScene(QPointF(x, y))):
+                return item
+        return None
+
+    def tray_at(self, x: float, y: float, tolerance: float) -> TrayItem | None:
+        best, found = tolerance, None
+        for item in self._trays:
+            distance = item.distance(x, y)
+            if distance <= best:
+                best, found = distance, item
+        return found
+
+    @property
+    def tray_items(self) -> list[TrayItem]:
+        return list(self._trays)
+
+    @property
+    def row_items(self) -> list[RowItem]:
+        return list(self._rows)
 
     def rect_of(self, ids: list[str]) -> QRectF:
         rect = QRectF()

@@ -16,7 +16,9 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from rackcad.document import Document, EditError
+from rackcad.editing import hall as hall_edits
 from rackcad.editing.floor import nudge
+from rackcad.figures.footprint import rack_corners
 from rackcad.gui.canvas.floor_scene import FloorScene, RackItem
 from rackcad.gui.canvas.tags import TagLayer
 from rackcad.gui.canvas.zoom import ZoomView
@@ -37,9 +39,11 @@ def snap(value: float, grid: float) -> float:
 
 class FloorView(ZoomView):
     """Shows a FloorScene and turns rack drags into Document edits; a double-click on a rack asks for its
-    elevation (`rack_opened`)."""
+    elevation (`rack_opened`); a click on a cable run (off any rack) selects its links (`links_picked`), which
+    draws the route of the first."""
 
     rack_opened = Signal(str)
+    links_picked = Signal(list)
 
     def __init__(self, scene: FloorScene, doc: Callable[[], Document], parent=None):
         super().__init__(scene, parent)
@@ -51,6 +55,8 @@ class FloorView(ZoomView):
         scene.selectionChanged.connect(self._selection_changed)
         self._press: tuple[str, QPointF, dict[str, QPointF]] | None = None  # rack, scene point, start positions
         self._dragging = False
+        self.menu_point = QPointF()
+        """The floor point (hall mm) of the last right-click, where hall actions add rows and trays."""
 
     @property
     def floor(self) -> FloorScene:
@@ -125,6 +131,13 @@ class FloorView(ZoomView):
                     moving += [r for r in self.floor.selected_ids() if r != item.model_id]
                 starts = {r: self.floor.rack_item(r).pos() for r in moving}
                 self._press = (item.model_id, self.mapToScene(event.position().toPoint()), starts)
+            else:
+                point = self.mapToScene(event.position().toPoint())
+                run = self.floor.run_at(point.x(), point.y(), PICK_PX / max(self.zoom, 1e-6))
+                if run is not None and run.run.links:
+                    self.links_picked.emit(list(run.run.links))
+                    event.accept()
+                    return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -209,8 +222,23 @@ class FloorView(ZoomView):
 
     @staticmethod
     def _move(doc: Document, rack_id: str, x: float, y: float) -> None:
+        """Move the rack's corner to (x, y); dropped with its centre on a free slot of a row, it snaps into
+        that slot (turned to the row's cold aisle) instead."""
         rack = doc.get(rack_id)
-        doc.set(rack_id, position=FloorPosition.model_validate({**rack.position.model_dump(), "x_mm": x, "y_mm": y}))
+        corners = rack_corners(rack, doc.catalog.find(rack.part), x, y)
+        cx, cy = sum(p[0] for p in corners) / 4, sum(p[1] for p in corners) / 4
+        # rows belong to the design's own floor plan: a rack in a site hall never snaps into them
+        found = hall_edits.row_at(doc, cx, cy) if rack.position.hall is None else None
+        if found is not None and found[1] in hall_edits.free_slots(doc, found[0].id, ignore=rack_id):
+            hall_edits.snap(doc, [rack_id], found[0].id, found[1])
+            return
+        # off any row slot (row/slot dropped), still in its own hall
+        doc.set(rack_id, position=FloorPosition(x_mm=x, y_mm=y, rotation_deg=rack.position.rotation_deg,
+                                                hall=rack.position.hall))
+
+    def contextMenuEvent(self, event) -> None:
+        self.menu_point = self.mapToScene(event.pos())
+        super().contextMenuEvent(event)
 
     # ------------------------------------------------------------------ keys
     NUDGE = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
