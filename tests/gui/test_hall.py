@@ -201,11 +201,28 @@ def test_cancelled_export_and_open_change_nothing(hall, hall_file, tmp_path, qtb
     out.mkdir()
     target = out / "cables.csv"
     target.write_text("old schedule\n")
+    import rackcad.export as export
+
+    real = export.export_cables
+
+    def held(design, path, progress=None):
+        """The real export, held at its first step until Cancel (or 10 s): a fast machine would otherwise
+        finish the schedule before the click lands. It has begun its file, which Cancel must remove."""
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("partial")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            progress(0, 0, "cable schedule: deriving figures")
+            time.sleep(0.01)
+        return real(design, path, progress=progress)
+
+    monkeypatch.setattr(export, "export_cables", held)
     seen = _cancel_when_shown(qtbot)
     assert window.export("export_cables", str(target)) is False
     assert len(seen) == 1 and seen[0] in ("Writing cables.csv…", "cable schedule: deriving figures")
     assert target.read_text() == "old schedule\n" and os.listdir(out) == ["cables.csv"]
     assert "cancelled" in window.statusBar().currentMessage()
+    monkeypatch.setattr(export, "export_cables", real)
 
     assert window.export("export_cables", str(target)) is True  # not cancelled: written
     lines = target.read_text(encoding="utf-8-sig").splitlines()
