@@ -185,6 +185,14 @@ class HallFigures(Figures):
         self._loads[rack_id] = load
         return load
 
+    def name(self, item_id: str) -> str:
+        hit = self._unopened(item_id)
+        if hit is None:
+            return super().name(item_id)
+        piece, member, stand_in = hit
+        name = piece.figures.name(stand_in)
+        return item_id if name == stand_in else Piece.text(member)(name)
+
     def kind_counts(self) -> Counter:
         counts = super().kind_counts()
         for piece, n in self._unopened_members():

@@ -693,6 +693,9 @@ class MainWindow(QMainWindow):
         return plural(len(racks), "rack") if racks else ""
 
     def _name_of(self, item_id: str) -> str:
+        name = self.index.name(item_id)  # at hall scale without expanding the instance
+        if name != item_id:
+            return name
         item = self.doc.find(item_id)
         return (getattr(item, "name", "") or item_id) if item is not None else item_id
 
