@@ -23,9 +23,9 @@ needs); `complete` says whether that is the state, and only then is `source` the
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
-from fractions import Fraction
 
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.figures.choice import Chooser
@@ -53,8 +53,24 @@ class _RackOf(dict):
         return default if found is None else found
 
 
-def _exact_sum(values: Iterable[float]) -> Fraction:
-    return sum((Fraction(v) for v in values), Fraction(0))
+def _partials(values: Iterable[float]) -> list[float]:
+    """Non-overlapping floats whose exact sum is the exact sum of `values` (Shewchuk's summation, the
+    algorithm under `math.fsum`): a class's power terms kept this short, so that `math.fsum` over the
+    partials of every member is the exactly rounded sum of all their terms."""
+    partials: list[float] = []
+    for x in values:
+        i = 0
+        for y in partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            high = x + y
+            low = y - (high - x)
+            if low:
+                partials[i] = low
+                i += 1
+            x = high
+        partials[i:] = [x]
+    return partials
 
 
 class HallFigures(Figures):
@@ -211,13 +227,13 @@ class HallFigures(Figures):
     def total_power_w(self) -> float:
         if not self._class_of or self.complete:
             return super().total_power_w()
-        total = _exact_sum(self.power_terms())
+        terms = list(self.power_terms())
         for piece, n in self._unopened_members():
-            exact = piece.cache.get("power_exact")
-            if exact is None:
-                exact = piece.cache["power_exact"] = _exact_sum(piece.figures.power_terms())
-            total += exact * n
-        return float(total)
+            partials = piece.cache.get("power_partials")
+            if partials is None:
+                partials = piece.cache["power_partials"] = _partials(piece.figures.power_terms())
+            terms += partials * n
+        return math.fsum(terms)
 
     def selection_power_w(self, ids: Iterable[str]) -> float:
         """`Figures.selection_power_w`, the items of unopened instances read on their class's stand-in."""
@@ -231,4 +247,4 @@ class HallFigures(Figures):
                 per_member.setdefault(hit[1].id, (hit[0], []))[1].append(hit[2])
         watts = [super().selection_power_w(own)] if own else []
         watts += [piece.figures.selection_power_w(stand_ins) for piece, stand_ins in per_member.values()]
-        return float(_exact_sum(watts))
+        return math.fsum(watts)
