@@ -179,3 +179,24 @@ def test_the_grouped_check_selects_every_rack_and_a_drag_moves_one_as_its_instan
     assert window.doc.design.instance("I5").plain and window.doc.find("I5/R1").position == before
     assert scene.rack_item("I5/R1").pos().y() == before.y_mm
     assert built["expanded"] == 0
+
+
+def test_an_edited_hall_saves_with_ctrl_s_and_exports_its_bill_of_materials(hall, hall_file, tmp_path, built):
+    window = hall
+    assert window.wait_for_checks()
+    path = tmp_path / "edited.rackcad"
+    assert window.save_to(str(path))  # the window's file from now on
+    window.select(["I9/T2"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Delete)
+    assert window.isWindowModified()
+    QTest.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isWindowModified()
+    saved = load(path)
+    assert saved.instance("I9").removed == ["T2"] and len(saved.instances) == RACKS and not saved.racks
+
+    assert built["expanded"] == 0
+    bom = tmp_path / "bom.csv"
+    assert window.export("export_bom", str(bom))
+    rows = {line.split(",")[0]: line.split(",")[4] for line in bom.read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert rows["b200-gb200"] == str(RACKS * 72 - 4) and rows["gb200-compute-tray"] == str(RACKS * 18 - 1)
