@@ -36,6 +36,8 @@ from rackcad.model.blocks import SEPARATOR
 from rackcad.model.expand import instance_items, instance_racks
 
 _MISSING = object()
+PATCH_MAX = 16
+"""Instances opened at once up to which their items are patched in (`Figures.update`); more are built afresh."""
 
 
 class _RackOf(dict):
@@ -172,7 +174,11 @@ class HallFigures(Figures):
             design.links.extend(items.links)
             found.update(items.by_id)
             self.opened.add(instance_id)
-        self.update(list(found), found.get)
+        if len(wanted) > PATCH_MAX:  # many at once: built afresh, as a Figures of the expanded design is
+            self._build()
+            self.rack_of = _RackOf(self.rack_of, self._class_rack)
+        else:
+            self.update(list(found), found.get)
         if self.complete:
             self.source = self.hall
         return True
