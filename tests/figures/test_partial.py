@@ -60,3 +60,18 @@ def test_opening_an_instance_patches_its_parts_and_links_in(hall):
     lazy.open_all()
     assert lazy.complete and lazy.source is hall and Figures.of(hall, lazy) is lazy
     assert set(lazy.nodes) == set(flat.nodes) and set(lazy.links) == set(flat.links)
+
+
+def test_opening_many_instances_at_once_builds_them_afresh_with_the_same_figures(hall, monkeypatch):
+    from rackcad.figures import partial
+
+    monkeypatch.setattr(partial, "PATCH_MAX", 1)
+    flat = Figures(expanded(hall))
+    lazy = HallFigures(hall)
+    lazy.open(["I1/R1", "I4/R1"])  # two at once: built afresh
+    assert lazy.opened == {"I1", "I4"} and set(lazy.nodes) == {
+        n for n in flat.nodes if n.startswith(("I1/", "I2/", "I3/", "I4/"))}
+    assert lazy.rack_of.get("I6/T3") == "I6/R1"  # the unopened still answer through their class
+    for rack in flat.design.racks:
+        assert lazy.load(rack.id).power_w == flat.load(rack.id).power_w
+    assert lazy.total_power_w() == flat.total_power_w() and lazy.kind_counts() == flat.kind_counts()
