@@ -127,6 +127,8 @@ def keepout_overlaps(outline: Corners, floor: FloorPlan) -> list[tuple[str, floa
 
 
 def is_outside(outline: Corners, floor: FloorPlan) -> bool:
+    if not floor.outline and all(0 <= x <= floor.width_mm and 0 <= y <= floor.depth_mm for x, y in outline):
+        return False  # every corner on a rectangular floor: the footprint is inside it (no shapes needed)
     return outside_area_mm2(outline, floor) > TOLERANCE_MM2
 
 
