@@ -119,6 +119,27 @@ def totals_blocks(design: Design, catalog: Catalog | None = None, pieces: list[P
             "link_records": records}
 
 
+def rack_rows_blocks(design: Design, pieces: list[Piece]) -> dict[str, dict]:
+    """rack id -> its `summary()["per_rack"]` row, for every rack of a design cut into `pieces`, without the
+    rest of the summary: a class's rows are read once on its stand-in (kept while its block is the same)
+    and named per member."""
+    rows: dict[str, dict] = {}
+    for piece in pieces:
+        read = piece.cache.get("rack_rows") if piece.repeated else None
+        if read is None:
+            read = {rack.id: rack_row(rack, piece.figures.load(rack.id)) for rack in piece.design.racks}
+            if piece.repeated:
+                piece.cache["rack_rows"] = read
+        if not piece.repeated:
+            rows.update(read)
+            continue
+        for member in piece.members:
+            ids, text = Piece.ids(member), Piece.text(member)
+            for row in read.values():
+                rows[ids(row["id"])] = {**row, "id": ids(row["id"]), "name": text(row["name"])}
+    return rows
+
+
 def summary_blocks(design: Design, catalog: Catalog | None, finish) -> dict | None:
     """`summary()` of a design with instances, per block; None when it must be read expanded (no
     instances, or a part no catalog has). `finish(design, fields)` adds what the summary reads of the

@@ -55,9 +55,7 @@ def export_bom(design: Design, path: str | Path, progress: Progress | None = Non
         from rackcad.export.xlsx import write_xlsx
 
         def write(design, tmp, progress):
-            if progress:
-                progress(0, 0, "bill of materials (XLSX)")
-            write_xlsx(design, tmp)
+            write_xlsx(design, tmp, progress=progress)
     else:
         from rackcad.export.bom import write_bom_csv, write_bom_json
 

@@ -553,13 +553,25 @@ def block_symbol(block_id: str, local: str) -> str:
     return f"block#{block_id}#{local}"
 
 
+def hall_pieces(design: Design) -> tuple[list, Totals] | None:
+    """(`split(design)`, the totals per block) of a hall with repeated instances to draw per block, or
+    None when it is drawn expanded (nothing repeats, or it cannot be cut into pieces)."""
+    from rackcad.figures.pieces import split
+
+    pieces = split(design)
+    if pieces is None or len(pieces) < 2:
+        return None
+    totals = Totals.of_blocks(design, pieces)
+    return None if totals is None else (pieces, totals)
+
+
 class _HallElevation:
     """The elevation of a hall of instances, per block: the racks of the rest (own racks, instances that
     differ) drawn as any rack is; each class of repeated instances' racks drawn once in <defs> and placed
     per member with <use>, under the member's rack id, name and block (`data-instance`, `data-block`).
     Racks stand in the expanded design's order, so the picture is the expanded design's."""
 
-    def __init__(self, design: Design, pieces, today: date, totals: Totals):
+    def __init__(self, design: Design, pieces, totals: Totals, today: date):
         self.design, self.today, self.totals = design, today, totals
         rest = pieces[0]
         self.rest = _Elevation(rest.design, rest.figures, elevation(rest.design, index=rest.figures), today, totals)
@@ -583,13 +595,8 @@ class _HallElevation:
 
     @classmethod
     def of(cls, design: Design, today: date) -> _HallElevation | None:
-        from rackcad.figures.pieces import split
-
-        pieces = split(design)
-        if pieces is None or len(pieces) < 2:
-            return None
-        totals = Totals.of_blocks(design, pieces)
-        return None if totals is None else cls(design, pieces, today, totals)
+        cut = hall_pieces(design)
+        return None if cut is None else cls(design, *cut, today)
 
     def pages(self, racks_per_page: int | None) -> list[Drawing]:
         n = len(self.order)
@@ -824,7 +831,7 @@ class _HallTopology:
     and group titles. Links are bundled per group pair when the whole hall has more than MAX_EDGES pairs of
     parts, as the expanded design's topology is."""
 
-    def __init__(self, design: Design, pieces, today: date, totals: Totals):
+    def __init__(self, design: Design, pieces, totals: Totals, today: date):
         from rackcad.layout.topology import MAX_EDGES
 
         self.design, self.today, self.totals = design, today, totals
@@ -852,13 +859,8 @@ class _HallTopology:
 
     @classmethod
     def of(cls, design: Design, today: date) -> _HallTopology | None:
-        from rackcad.figures.pieces import split
-
-        pieces = split(design)
-        if pieces is None or len(pieces) < 2:
-            return None
-        totals = Totals.of_blocks(design, pieces)
-        return None if totals is None else cls(design, pieces, today, totals)
+        cut = hall_pieces(design)
+        return None if cut is None else cls(design, *cut, today)
 
     def draw(self) -> Drawing:
         from rackcad.layout.topology import COLUMN_GAP, MARGIN as EDGE
@@ -1130,16 +1132,17 @@ def floor_svg(design: Design, index: DesignIndex | None = None, today: date | No
     A hall of one-rack instances is drawn per block: every rack, the runs of what differs (own links,
     instances with overrides, wiring patterns) and the totals of `summary()`, never the expanded parts."""
     if index is None and design.instances:
-        per_block = _floor_per_block(design)
+        per_block = floor_per_block(design)
         if per_block is not None:
-            return _Floor(*per_block[:2], today or date.today(), per_block[2]).draw()
+            return _Floor(per_block[0], per_block[1], today or date.today(), per_block[2]).draw()
     index = Figures.of(design, index)
     return _Floor(index.design, index, today or date.today()).draw()
 
 
-def _floor_per_block(design: Design) -> tuple[Design, Figures, Totals] | None:
-    """(every rack with the rest's parts and links, their Figures, the hall's totals), or None when a
-    repeated block holds several racks (runs inside it would need mapping: drawn expanded)."""
+def floor_per_block(design: Design) -> tuple[Design, Figures, Totals, list] | None:
+    """(every rack with the rest's parts and links, their Figures, the hall's totals, the pieces), or None
+    when the hall cannot be cut into pieces or a repeated block holds several racks (runs inside it would
+    need mapping: drawn expanded). The floor plan SVG and DXF draw a hall of one-rack instances from it."""
     from rackcad.figures.pieces import racks_only, split
 
     pieces = split(design)
@@ -1150,7 +1153,7 @@ def _floor_per_block(design: Design) -> tuple[Design, Figures, Totals] | None:
         return None
     rest = pieces[0]
     drawn = Design.model_construct(**{**dict(rest.design), "racks": racks_only(design).racks})
-    return drawn, Figures(drawn, rest.figures.catalog), totals
+    return drawn, Figures(drawn, rest.figures.catalog), totals, pieces
 
 
 def _steps(step: float, length: float, ends: bool = False) -> list[float]:
