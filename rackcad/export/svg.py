@@ -617,10 +617,13 @@ class _HallElevation:
         kinds: set[str] = set()
         bays = False
         names = []
+        seen: set[tuple[int, str]] = set()
         for k, (drawer, rack_id, instance) in enumerate(order):
-            boxes = drawer.by_rack.get(rack_id, ())
-            kinds |= {b.kind for b in boxes if b.role == "node"}
-            bays = bays or any(b.role == "bay" for b in boxes)
+            if (id(drawer), rack_id) not in seen:  # a block's rack: its kinds once, not once per instance
+                seen.add((id(drawer), rack_id))
+                boxes = drawer.by_rack.get(rack_id, ())
+                kinds |= {b.kind for b in boxes if b.role == "node"}
+                bays = bays or any(b.role == "bay" for b in boxes)
             own_x = drawer.layout.by_id[f"{rack_id}#title"].x
             dx = MARGIN + k * RACK_PITCH - own_x
             name = self._name(drawer, rack_id, instance)

@@ -266,7 +266,7 @@ def _block_note(design: Design, piece, figures) -> str:
 
     block = design.block(piece.members[0].block)
     return (f"block {block.name or block.id}: {Totals.of(figures).line()} · drawn once on its page "
-            f"(one of {len(piece.members):,} instances as their block is)")
+            f"(for {len(piece.members):,} instances that are their block as it is)")
 
 
 def _hall_elevation(design: Design) -> str | None:

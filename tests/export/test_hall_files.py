@@ -92,7 +92,7 @@ def test_drawio_elevation_of_a_hall_tiles_repeated_racks_and_draws_the_block_onc
     assert flat_kinds["gpu"] == edited["gpu"] + 2 * once["gpu"] == 212
     assert tiles[0].find("mxCell/mxGeometry") is not None
     note = next(o for o in first if o.get("rackcad_role") == "block-note")
-    assert "72 GPUs" in note.get("label") and "2 instances" in note.get("label")
+    assert "72 GPUs" in note.get("label") and "for 2 instances" in note.get("label")
 
 
 def test_drawio_topology_of_a_hall(edited_hall):
