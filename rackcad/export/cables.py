@@ -176,13 +176,6 @@ def hall_schedule(design: Design) -> HallSchedule | None:
     return None if pieces is None else HallSchedule(pieces, design)
 
 
-def hall_values(design: Design) -> tuple[Iterator[tuple], int] | None:
-    """(the rows of `Schedule.values()` of a hall of instances, worked out per block, in the expanded
-    design's order; their number), or None when the design is not cut into pieces."""
-    schedule = hall_schedule(design)
-    return None if schedule is None else (schedule.values(), schedule.total)
-
-
 _CSV_UNSAFE = re.compile(r'[",\r\n]')
 
 
