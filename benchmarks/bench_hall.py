@@ -18,7 +18,7 @@ the template's instances are measured against). A flat hall past the file limits
 732 racks) is measured without the save-and-load steps and the exports.
 
     python -m benchmarks bench_hall                     # 1,024 racks (flat copies: 128, see below)
-    python -m benchmarks --quick bench_hall             # no tracemalloc pass, single runs (make bench)
+    python -m benchmarks --quick bench_hall             # no tracemalloc pass (make bench)
     RACKCAD_BENCH_RACKS=256 python -m benchmarks bench_hall
     RACKCAD_BENCH_FLAT_RACKS=1024 python -m benchmarks bench_hall
 
@@ -54,8 +54,8 @@ EXPORTS = {
 }
 """Every export, by the name the table prints, and the file it writes."""
 QUICK = os.environ.get("RACKCAD_BENCH_QUICK", "") not in ("", "0")
-"""`--quick` (or RACKCAD_BENCH_QUICK=1): no tracemalloc pass (the peaks are resident sizes only), one run of
-each one-rack step instead of the best of three; what `make bench` runs."""
+"""`--quick` (or RACKCAD_BENCH_QUICK=1): no tracemalloc pass (the peaks are resident sizes only); what
+`make bench` runs."""
 GOAL_RATIO, GOAL_FILE_MB, GOAL_PEAK_GB = 10.0, 5.0, 2.0
 
 
@@ -153,7 +153,7 @@ def worker(racks: int, folder: Path) -> dict:
 
     times: dict[str, float] = {}
     peaks: dict[str, int] = {}
-    repeat = 3 if racks == 1 and not QUICK else 1  # one rack's times are short: the best of three
+    repeat = 3 if racks == 1 else 1  # one rack's times are short: the best of three
     times["build"], (design, made) = _timed(lambda: make(racks), repeat)
     if design.instances:  # what the hall holds, counted per block
         counted = summary(design, paths=False)
@@ -236,7 +236,7 @@ def measure(racks: int, folder: Path) -> dict:
     out["exports"] = {}
     path = folder / "hall.rackcad"
     if path.exists():
-        repeat = "3" if racks == 1 and not QUICK else "1"
+        repeat = "3" if racks == 1 else "1"
         for name in EXPORTS:
             out["exports"][name] = _python("--export", name, str(path), repeat)
     return out
@@ -257,7 +257,7 @@ def report(one: dict, hall: dict) -> list[str]:
     n = hall["racks"]
     lines = [f"  one rack: {one['gpus']} GPUs, {one['links']:,} link records; hall: {n:,} racks "
              f"({hall['made']}), {hall['gpus']:,} GPUs, {hall['links']:,} link records"
-             + ("  (quick: no tracemalloc peaks, single runs)" if QUICK else ""),
+             + ("  (quick: no tracemalloc peaks)" if QUICK else ""),
              f"  {'operation':<18}{'1 rack':>10}{f'{n:,} racks':>12}{'ratio':>9}{'x json.loads':>14}"
              f"{'peak (hall)':>13}"]
     floor = hall["times"]["json.loads"]
