@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from rackcad.figures import footprint, hall, routing
 from rackcad.rules.context import Context
 from rackcad.rules.rule import LENGTH, LINK, WIRING, Rule
-from rackcad.rules.violation import Violation
+from rackcad.rules.violation import Violation, natural
 
 SLOT_TOLERANCE_MM = 1.0
 """A rack whose footprint corners are each within this of the slot's stands in it (whichever way it faces:
@@ -168,4 +168,4 @@ class TrayFill(Rule):
                 f"Tray {hall.name_of(tray)} carries {fill.cables:,} cables between ({px / 1000:.1f}, "
                 f"{py / 1000:.1f}) m and ({qx / 1000:.1f}, {qy / 1000:.1f}) m: {fill.area_mm2 / 100:,.0f} cm² of "
                 f"its {fill.capacity_mm2 / 100:,.0f} cm² ({fill.ratio:.0%}, limit {tray.fill_limit:.0%})",
-                (tray.id, *fill.links), measured=fill.ratio, limit=tray.fill_limit, unit="fill")
+                (tray.id, *sorted(fill.links, key=natural)), measured=fill.ratio, limit=tray.fill_limit, unit="fill")
