@@ -297,7 +297,8 @@ class SegmentFill:
 
     tray: Tray
     edge: Edge
-    cables: int = 0
+    cables: float = 0
+    """Cables along the edge: a breakout cable's share per link record that shares it (whole in sum)."""
     area_mm2: float = 0.0
     links: dict[str, None] | None = None
     parts: dict[str, None] | None = None
@@ -326,7 +327,8 @@ def tray_fill(figures) -> list[SegmentFill]:
     fills: dict[Edge, SegmentFill] = {}
     for fig in figures.link_figures.values():
         choice = fig.choice
-        if not choice.cable or not choice.cables:
+        cables = fig.cables
+        if not choice.cable or not cables:
             continue
         routed = link_route(figures, fig.link)
         if routed is None:
@@ -338,12 +340,12 @@ def tray_fill(figures) -> list[SegmentFill]:
             fill = fills.get(edge)
             if fill is None:
                 fill = fills[edge] = SegmentFill(trays[edge.tray], edge, links={}, parts={}, unknown={})
-            fill.cables += choice.cables
+            fill.cables += cables
             fill.links[fig.link.id] = None
             if diameter is None:
                 fill.unknown[choice.cable] = None
             else:
-                fill.area_mm2 += choice.cables * math.pi * diameter * diameter / 4
+                fill.area_mm2 += cables * math.pi * diameter * diameter / 4
                 fill.parts[choice.cable] = None
     order = {tray.id: i for i, tray in enumerate(figures.design.floor.trays)}
     return sorted(fills.values(), key=lambda f: (order[f.edge.tray], f.edge.p, f.edge.q))
