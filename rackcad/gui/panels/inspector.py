@@ -445,7 +445,7 @@ class Inspector(QWidget):
         def ports() -> str:
             groups = part.ports if part else []
             figures = self._derived()
-            return "<br>".join(f"{g.name} ({g.protocol}): {figures.used_ports(nid, g.name)}/{g.count} used"
+            return "<br>".join(f"{g.name} ({g.protocol}): {figures.port_ledger(nid, g.name).describe(g)}"
                                for g in groups) or "none"
 
         self._info("Ports", ports)
