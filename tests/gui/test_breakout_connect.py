@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from rackcad import Document
 from rackcad.files import save
@@ -62,3 +62,20 @@ def test_connect_tool_splits_a_faster_switch_port_and_the_inspector_shows_free_s
     window.wait_for_checks()
     assert "1/64 ports used (1 split 4 ways: 2 sub-links, 2 sub-ports free; 4/512 lanes)" in window.scene.tooltip(
         ids["switch"])
+
+
+def test_link_page_breakout_choice_splits_and_joins_the_switch_end(window, tmp_path):
+    ids = _open(window, tmp_path)
+    link = window.doc.connect(ids["dpu"], ids["switch"], protocol="ethernet", port_a="net", port_b="net", index_a=0)
+    window.wait_for_checks()
+    window.select([link])
+    combo = window.inspector.findChild(QComboBox, "split_b")
+    assert combo is not None and window.inspector.findChild(QComboBox, "split_a") is None  # a DPU port does not split
+    assert [combo.itemText(i) for i in range(combo.count())] == ["whole port", "2 ways (400 Gb/s legs)", "4 ways (200 Gb/s legs)"]
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_End)  # the last choice: 4 ways
+    assert window.doc.get(link).b.split == 4
+    window.wait_for_checks()
+    assert window.index.used_ports(ids["switch"], "net") == 1
+    window.undo_action.trigger()
+    assert window.doc.get(link).b.split is None

@@ -186,3 +186,17 @@ def test_split_ends_stay_out_of_the_saved_file_while_unset(tmp_path):
     assert ends[whole].split is None and (ends[split].split, ends[split].sub) == (4, 2)
     with pytest.raises(ValueError):
         PortRef(node="S", port="net", sub=1)  # a sub-port of a port that is not split
+
+
+def test_a_wiring_pattern_carries_the_split_of_its_rows():
+    from rackcad.files import dumps
+    from rackcad.model import LinkPattern, expanded
+
+    rows = [["I1/M1", "SW1"], ["I2/M1", "SW1"]]
+    plain = LinkPattern(id="P1", port_a="net", port_b="net", protocol="ethernet", ends=rows)
+    split = plain.model_copy(update={"split_b": 4})
+    hall = rackcad.templates.build("gb200-nvl72", compute_trays=1, racks=2)
+    links = expanded(hall.model_copy(update={"patterns": [split]})).links[-2:]
+    assert [(x.a.split, x.b.split) for x in links] == [(None, 4), (None, 4)]
+    assert '"split_b": 4' in dumps(hall.model_copy(update={"patterns": [split]}))
+    assert "split" not in dumps(hall.model_copy(update={"patterns": [plain]}))
