@@ -209,6 +209,8 @@ class Figures(DesignIndex):
         self.cable_pools: dict[tuple[str, str, str], ModulePool] = {}
         """(node id, port group, cable part) -> the split link ends sharing the breakout cables in its cages."""
         self._dirty_cables: set[tuple[str, str, str]] = set()
+        self.tray_fills = None
+        """rackcad.figures.routing.TrayFills once a tray fill was asked for; told of every record changed."""
         for node in design.nodes:
             self._add_node(node.id)
         for link in design.links:
@@ -346,6 +348,8 @@ class Figures(DesignIndex):
         fig = LinkFigure(link, a, b, medium, rate, length, choice, rack_a, rack_b, power_a, power_b, liquid_a,
                          liquid_b, cables=own_cables)
         self.link_figures[link_id] = fig
+        if self.tray_fills is not None:
+            self.tray_fills.touch(link_id)
         if choice.cable_use and choice.category not in _UNPOWERED:
             cable_key = (*(b if choice.cable_side else a).key, choice.cable)
             pool = self.cable_pools.get(cable_key)
@@ -371,6 +375,8 @@ class Figures(DesignIndex):
         fig = self.link_figures.pop(link_id, None)
         if fig is None:
             return None
+        if self.tray_fills is not None:
+            self.tray_fills.touch(link_id)
         choice = fig.choice
         for side, end, optic, use in ((0, fig.a, choice.optic_a, choice.use_a), (1, fig.b, choice.optic_b, choice.use_b)):
             if optic and use:
@@ -439,6 +445,8 @@ class Figures(DesignIndex):
             for link_id in pool.members:
                 fig = figures[link_id]
                 fig.cables = pool.share(link_id)
+                if self.tray_fills is not None:  # its share of the cage's cable routes along its trays
+                    self.tray_fills.touch(link_id)
                 choice = fig.choice
                 fig.power_a, fig.liquid_a = self._end_power(fig.a, choice, choice.optic_a, fig.modules_a,
                                                             choice.engines_a, fig.cables)
