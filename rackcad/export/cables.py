@@ -74,7 +74,10 @@ class Schedule:
         at = nodes.get(end.node)
         if at is None:
             at = nodes[end.node] = self._node(end.node)
-        return (*at, end.port if end.index is None else f"{end.port}[{end.index}]")
+        port = end.port if end.index is None else f"{end.port}[{end.index}]"
+        if end.split:  # a leg of a breakout: 'net[3] (leg 2 of 4)', or 'net (leg of 4)' unpinned
+            port = f"{port} (leg{'' if end.sub is None else f' {end.sub + 1}'} of {end.split})"
+        return (*at, port)
 
     def values(self) -> Iterator[tuple]:
         """Each record's row as a tuple in COLUMNS order, in design order."""
@@ -86,7 +89,7 @@ class Schedule:
                 link.id, link.name, *self._end(link.a, nodes), *self._end(link.b, nodes),
                 link.protocol, fig.medium, link.count,
                 _number(self.index.link_gbps(link)),
-                None if length is None else round(length, 2), choice.category, choice.cable, choice.cables,
+                None if length is None else round(length, 2), choice.category, choice.cable, _number(round(fig.cables, 6)),
                 choice.optic, _number(fig.optics), fig.label, choice.note,
             )
 

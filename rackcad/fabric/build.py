@@ -89,7 +89,7 @@ def build_plan(doc: Document, plan: FabricPlan, endpoints: list[Endpoint], racks
             leaf = ids["leaf"][li]
             protocol = network_port(doc.catalog, leaf_part.id).protocol
             links.append(doc.connect(end.node, leaf, protocol=protocol, port_a=end.port, port_b=leaf_port,
-                                     index_a=end.index,
+                                     index_a=end.index, split_b=plan.split if plan.split > 1 else None,
                                      medium=_medium(doc, end.part, end.port, leaf_part.id, leaf_port)))
         for ((low, i), (high, j)), count in sorted(plan.switch_links.items()):
             a, b = ids[low][i], ids[high][j]
@@ -127,18 +127,21 @@ def nic_endpoints(doc: Document, trays: list[str], kind: str = "nic", per_port: 
 def build_fat_tree(doc: Document, trays: list[str], racks: NetworkRacks, *, leaf: str, spine: str | None = None,
                    core: str | None = None, oversubscription: float = 1.0, tiers: int | None = None,
                    fabric: str = "compute", prefix: str = "C", row_of: Callable[[str], str] | None = None,
-                   nic_kind: str = "nic", per_port: bool = False, upper_group: str = "spine") -> Fabric:
+                   nic_kind: str = "nic", per_port: bool = False, upper_group: str = "spine",
+                   breakout: bool = True) -> Fabric:
     """Plan and build a rail-optimised fat tree over the NICs of `trays` (see `rackcad.fabric.plan`).
 
     `row_of(tray id)` names the row group whose network racks hold the leaves serving that tray's NICs
     (a leaf goes with its first tray); by default every leaf goes to group "leaf"; `upper_group` names the
     rack group of spines and cores. `per_port` wires every port of a multi-port NIC/DPU group on a link of
-    its own (see `nic_endpoints`).
+    its own (see `nic_endpoints`). `breakout`: leaf ports faster than the NICs split into sub-ports, each
+    NIC on one (`rackcad.fabric.plan`); False: a whole leaf port per NIC.
     """
     endpoints = nic_endpoints(doc, trays, nic_kind, per_port)
     try:
         plan = plan_fat_tree(endpoints, doc.catalog, leaf=leaf, spine=spine, core=core,
-                             oversubscription=oversubscription, tiers=tiers, fabric=fabric, prefix=prefix)
+                             oversubscription=oversubscription, tiers=tiers, fabric=fabric, prefix=prefix,
+                             breakout=breakout)
     except FabricError as exc:
         raise EditError(str(exc)) from None
     first_tray: dict[int, str] = {}

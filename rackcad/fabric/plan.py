@@ -6,7 +6,12 @@ A rail-optimised fat tree (the DGX SuperPOD compute fabric, F12, F13) in plain a
   P ports gives d ports down and keeps the rest for uplinks, with d x (down rate) <= o x (P - d) x (up rate)
   for the chosen oversubscription o (1 = non-blocking): d = floor(o P r_up / (r_down + o r_up)). A 64-port
   QM9700 at 1:1 gives 32 down, 32 up; a 144 x 800G Q3450 with 400G NICs gives 96 down at 400G and 48 up at
-  800G. Rail k's E_k NIC ports need ceil(E_k / d) leaves; the ports are spread over them evenly, in tray
+  800G. With breakout (the default), a leaf port faster than the NICs splits w ways (the most its port group
+  allows whose sub-ports still carry the NICs' rate, `breakout_ways`): each of the d physical down ports then
+  carries w NICs, d = floor(o P r_up / (w r_down + o r_up)), and a leaf serves w x d NIC ports. A 64 x 800G
+  SN5600 facing 200G DPUs splits 4 ways: 32 ports down (128 DPU ports) and 32 up, where whole ports give 51
+  down (51 DPU ports) and 13 up; a Q3450 facing 400G NICs splits 2 ways: 72 down (144 NICs) and 72 up.
+  Rail k's E_k NIC ports need ceil(E_k / (w d)) leaves; the ports are spread over them evenly, in tray
   order, and each leaf gets ceil(down bandwidth / (o x up rate)) uplinks.
 - **Two tiers** when they fit: S = ceil(total uplinks / spine radix) spines, and every leaf reaches every
   spine (S <= the smallest leaf's uplinks). Leaf uplinks are dealt round-robin over the spines, so every
@@ -67,6 +72,8 @@ class FabricPlan:
     """(endpoint index, leaf index)."""
     switch_links: Counter = field(default_factory=Counter)
     """((lower tier, i), (upper tier, j)) -> parallel links."""
+    split: int = 1
+    """Ways each leaf port facing the NICs is split (1: whole ports); the endpoint links land on sub-ports."""
 
     def tier(self, name: str) -> Tier | None:
         return next((t for t in self.tiers if t.name == name), None)
@@ -80,6 +87,14 @@ def link_rate(a: PortGroup, b: PortGroup) -> float:
     """The fastest rate two port groups both run at; 0 when they never meet."""
     common = [r for r in {a.gbps, *a.speeds_gbps} if b.runs_at(r)]
     return max(common, default=0.0)
+
+
+def breakout_ways(port: PortGroup, nic: PortGroup) -> int:
+    """The most ways `port` splits (its catalog `breakout`) whose sub-ports still link up with `nic` at the
+    rate the whole port would run at; 1 when no split keeps that rate (a 400G NIC on a 400G port)."""
+    rate = link_rate(nic, port)
+    ways = [w for w in (port.breakout.ways if port.breakout else ()) if link_rate(nic, port.sub_port(w)) == rate]
+    return max(ways, default=1)
 
 
 def network_port(catalog: Catalog, part_id: str) -> PortGroup:
@@ -106,10 +121,12 @@ def _deal(loads: list[int], bins: int, start: int = 0) -> tuple[list[Counter], i
 def plan_fat_tree(
     endpoints: list[Endpoint], catalog: Catalog, *, leaf: str, spine: str | None = None, core: str | None = None,
     oversubscription: float = 1.0, tiers: int | None = None, fabric: str = "compute", prefix: str = "C",
+    breakout: bool = True,
 ) -> FabricPlan:
     """The plan of a rail-optimised fat tree over `endpoints` (see the module docstring).
 
     `tiers` forces 2 or 3; by default the fewest that fit. `oversubscription` is the leaves' down:up ratio.
+    `breakout`: split leaf ports faster than the NICs into sub-ports (False: one NIC per whole port).
     """
     if not endpoints:
         raise FabricError("a fabric needs at least one NIC port to reach")
@@ -128,11 +145,13 @@ def plan_fat_tree(
     if not r_down:
         part, port = next(iter(nic_groups))
         raise FabricError(f"{leaf} ports and the {part} '{port}' ports share no rate")
+    splits = {breakout_ways(leaf_port, catalog.get(part).port(port)) for part, port in nic_groups} if breakout else {1}
+    ways = splits.pop() if len(splits) == 1 else 1  # NIC groups that split differently: whole ports
     r_up = link_rate(leaf_port, spine_port)
     if not r_up:
         raise FabricError(f"{leaf} and {spine} ports share no rate")
     radix = leaf_port.count
-    down = math.floor(oversubscription * radix * r_up / (r_down + oversubscription * r_up) + 1e-9)
+    down = math.floor(oversubscription * radix * r_up / (ways * r_down + oversubscription * r_up) + 1e-9)
     if down < 1 or down >= radix:
         raise FabricError(f"{leaf} cannot give {oversubscription:g}:1 with {radix} ports")
 
@@ -142,7 +161,7 @@ def plan_fat_tree(
     leaves: list[tuple[int, int, list[int]]] = []  # (position index within rail, rail, endpoint indices)
     for rail in sorted(by_rail):
         members = sorted(by_rail[rail], key=lambda i: endpoints[i].position)
-        count = math.ceil(len(members) / down)
+        count = math.ceil(len(members) / (ways * down))
         for j in range(count):
             lo, hi = j * len(members) // count, (j + 1) * len(members) // count
             leaves.append((j, rail, members[lo:hi]))
@@ -151,7 +170,7 @@ def plan_fat_tree(
 
     leaf_tier = Tier("leaf", leaf, [f"{prefix}-LEAF-R{rail + 1}-{j + 1:02d}" for j, rail, _ in leaves],
                      [rail for _, rail, _ in leaves], [None] * len(leaves))
-    plan = FabricPlan(fabric, [leaf_tier])
+    plan = FabricPlan(fabric, [leaf_tier], split=ways)
     for li, (_, _, members) in enumerate(leaves):
         plan.endpoint_links += [(e, li) for e in members]
 

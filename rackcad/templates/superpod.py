@@ -9,6 +9,11 @@
   air-cooled rack (> 25 kW per rack, S41). On QM9700 at 1:1 the fabric builder's radix arithmetic gives
   F13's own table: 2 SUs 16 leaf / 8 spine, 8 SUs 64 / 32, 16 SUs 128 / 128 / 64 core.
 
+Breakout (`breakout=true`, the default): leaf ports faster than the NICs split into sub-ports at the NIC
+rate where the switch's catalog allows (`rackcad.fabric.plan`): 400G NICs on 2 x 400G Q3450 ports, 200G DPU
+ports on 4 x 200G SN5600 ports, so a leaf serves more NICs and fewer leaves are needed; `breakout=false`
+gives every NIC a whole leaf port.
+
 `storage=true` adds the storage and in-band (front-end) Ethernet fabric of F12 (one physical fabric for
 both, S7: Spectrum-4 SN5600, F4) on the BlueField-3 DPUs of every compute tray (of every DGX B200: its 2
 dual-port BlueField-3, F13, placed only then, so the design without it is unchanged): each DPU port its own link,
@@ -112,7 +117,7 @@ class Floor:
 
 
 def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscription: int, racks_per_su: int,
-              compute_part: str, build_rack, storage: bool = False) -> None:
+              compute_part: str, build_rack, storage: bool = False, breakout: bool = True) -> None:
     """SU rows of compute racks (`build_rack(rack) -> trays`), leaves in each row's network racks, spines and
     cores in a spine row, then one fat tree over every tray's NICs."""
     switch, per_rack = FABRIC_SWITCHES[optics]
@@ -141,7 +146,7 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
 
     fabric = build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=switch,
                             oversubscription=float(oversubscription), fabric="compute", prefix="IB",
-                            row_of=row_of_tray.__getitem__)
+                            row_of=row_of_tray.__getitem__, breakout=breakout)
     if oversubscription != 1:  # the leaves are oversubscribed by choice: the check allows what was chosen
         doc.set_design(rules=doc.design.rules.model_copy(update={"max_oversubscription": float(oversubscription)}),
                        label="Allow the chosen oversubscription")
@@ -152,7 +157,7 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
         part, per_rack = STORAGE_SWITCH
         build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=part, fabric="storage",
                        prefix="ST", row_of=lambda tray: f"storage-{row_of_tray[tray]}", nic_kind="dpu",
-                       per_port=True, upper_group="storage-spine")
+                       per_port=True, upper_group="storage-spine", breakout=breakout)
     floor.fit_hall()
     _size_trays(doc)
 
@@ -227,15 +232,16 @@ def _dgx_b200_rack(doc: Document, per_rack: int, dpus: bool = False):
 
 
 def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
-                         storage: bool = False) -> None:
+                         storage: bool = False, breakout: bool = True) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=8,
-              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc), storage=storage)
+              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc), storage=storage, breakout=breakout)
 
 
 def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
-                            storage: bool = False) -> None:
+                            storage: bool = False, breakout: bool = True) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=16,
-              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2, dpus=storage), storage=storage)
+              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2, dpus=storage), storage=storage,
+              breakout=breakout)
 
 
 _COMMON = {
@@ -243,6 +249,8 @@ _COMMON = {
                     ("pluggable", "cpo")),
     "network": Param("end", "network racks at the end or in the middle of each row", ("end", "middle")),
     "oversubscription": Param(1, "leaf oversubscription N:1 (1 = non-blocking)", (1, 2, 3, 4)),
+    "breakout": Param(True, "split leaf ports faster than the NICs into sub-ports with breakout cables or "
+                      "fibres (false: one NIC per whole leaf port)", record_default=False),
 }
 
 TEMPLATES = [
