@@ -23,10 +23,6 @@ from rackcad.model import Design, expanded_id
 from rackcad.topology import is_scale_up_protocol
 
 
-def _exact_sum(values) -> Fraction:
-    return sum((Fraction(v) for v in values), Fraction(0))
-
-
 def rack_row(rack, load) -> dict:
     """One entry of `summary()["per_rack"]`."""
     return {
@@ -59,14 +55,14 @@ def _read(piece: Piece) -> dict | None:
     by_protocol: Counter[str] = Counter()
     for link in design.links:
         by_protocol[link.protocol] += link.count
-    ends = [w for fig in figures.link_figures.values() for w in (fig.power_a, fig.power_b)]
     per_acc = [figures.scale_up_gbps(n) for n in figures.accelerators]
     modules = figures.modules()
     catalog = figures.catalog
+    parts_w, optics_w = figures.exact_power_w()
     read = {
         "counts": counts, "dies": dies,
-        "power": _exact_sum(figures.power_w(n) for n in figures.nodes.values()) + _exact_sum(ends),
-        "optics": _exact_sum(ends),
+        "power": parts_w + optics_w,
+        "optics": optics_w,
         "transceivers": sum(n for p, n in modules.items() if (part := catalog.find(p)) and part.kind == "optic"),
         "rows": {rack.id: rack_row(rack, figures.load(rack.id)) for rack in design.racks},
         "domains": list(zip((d[0] for d in figures.domains()), domain_fabrics(design, index=figures))),

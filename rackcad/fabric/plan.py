@@ -11,7 +11,9 @@ A rail-optimised fat tree (the DGX SuperPOD compute fabric, F12, F13) in plain a
 - **Two tiers** when they fit: S = ceil(total uplinks / spine radix) spines, and every leaf reaches every
   spine (S <= the smallest leaf's uplinks). Leaf uplinks are dealt round-robin over the spines, so every
   spine takes the same share (at most its radix).
-- **Three tiers** otherwise: leaves are grouped into pods (leaves in (position, rail) order, so a pod holds
+- **Three tiers** otherwise, up to `fat_tree_reach` NIC ports (core radix x spine down ports x leaf down
+  ports: 65,536 on 64-port QM9700 at 1:1, fewer than the 73,728 of 128 GB200 SUs; beyond it the plan
+  fails, naming the limit, rather than build a fabric that does not reach every port): leaves are grouped into pods (leaves in (position, rail) order, so a pod holds
   every rail of a run of trays, as a DGX SuperPOD SU does); a pod of k leaves has ceil(its uplinks / spine
   down ports) spines, each non-blocking (as many up as down); spine j of every pod joins core plane j, of
   ceil(plane uplinks / core radix) cores. Pods hold at most as many leaves as a spine has down ports.
@@ -88,6 +90,19 @@ def network_port(catalog: Catalog, part_id: str) -> PortGroup:
     if group is None or part.kind not in ("network-switch", "cpo-switch"):
         raise FabricError(f"{part_id} is not a network switch with network ports")
     return group
+
+
+def fat_tree_reach(leaf_port: PortGroup, spine_port: PortGroup, core_port: PortGroup, r_down: float,
+                   oversubscription: float = 1.0) -> int:
+    """The most NIC ports a 3-tier fat tree of these switches reaches with its leaves at
+    `oversubscription`:1 and non-blocking spines: core radix (pods) x spine down ports (leaves a pod) x leaf
+    down ports. 64-port QM9700 at 1:1: 64 x 32 x 32 = 65,536 (64^3 / 4); 0 when the rates never meet."""
+    r_up, r_core = link_rate(leaf_port, spine_port), link_rate(spine_port, core_port)
+    if not (r_down and r_up and r_core):
+        return 0
+    down = math.floor(oversubscription * leaf_port.count * r_up / (r_down + oversubscription * r_up) + 1e-9)
+    spine_down = math.floor(spine_port.count * r_core / (r_up + r_core) + 1e-9)
+    return core_port.count * spine_down * max(min(down, leaf_port.count - 1), 0)
 
 
 def _deal(loads: list[int], bins: int, start: int = 0) -> tuple[list[Counter], int]:
@@ -172,6 +187,12 @@ def plan_fat_tree(
     r_core = link_rate(spine_port, core_port)
     if not r_core:
         raise FabricError(f"{spine} and {core} ports share no rate")
+    reach = fat_tree_reach(leaf_port, spine_port, core_port, r_down, oversubscription)
+    if len(endpoints) > reach:
+        raise FabricError(
+            f"{len(endpoints):,} NIC ports exceed the {reach:,} a 3-tier fat tree of {leaf} reaches at "
+            f"{oversubscription:g}:1 ({core_port.count} pods x {math.floor(spine_radix * r_core / (r_up + r_core) + 1e-9)} "
+            f"leaves x {down} ports down): choose a switch with more ports or a higher oversubscription")
     spine_down = math.floor(spine_radix * r_core / (r_up + r_core) + 1e-9)
     pods = math.ceil(len(leaves) / spine_down)
     per_pod = math.ceil(len(leaves) / pods)

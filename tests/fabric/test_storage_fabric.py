@@ -25,7 +25,7 @@ import pytest
 from rackcad import Document, templates, validate
 from rackcad.fabric import NetworkRacks, build_fat_tree, nic_endpoints
 from rackcad.figures import Figures
-from rackcad.model import FloorPosition
+from rackcad.model import FloorPosition, expanded
 
 SN5600 = "spectrum-4-sn5600"
 
@@ -43,7 +43,7 @@ def _storage_counts(design):
     (2, 24, 5, 120, 288, {"osfp-400g": 2304, "osfp-1600g": 289, "fiber-sm-mpo": 1320}),
 ])
 def test_storage_fabric_hand_counts(sus, leaves, spines, records, uplinks, optics):
-    design = templates.build("gb200-superpod", sus=sus, storage=True)
+    design = expanded(templates.build("gb200-superpod", sus=sus, storage=True))
     _, switches, dpu_links, up = _storage_counts(design)
     assert switches == {"LEAF": leaves, "SPINE": spines}
     assert len(dpu_links) == 576 * sus
@@ -79,7 +79,7 @@ def test_default_superpod_has_no_storage_fabric_and_records_no_storage_param(bui
 
 def test_per_port_endpoints_and_one_undo_step(built):
     doc = Document(built("gb200-superpod").model_copy(deep=True))
-    rack = next(r for r in doc.design.racks if r.name == "SU1-R1")
+    rack = next(r for r in expanded(doc.design).racks if r.name == "SU1-R1")
     trays = [n.id for n in doc.children(rack.id) if n.part == "gb200-compute-tray"]
     assert len(nic_endpoints(doc, trays, "dpu")) == 36  # one endpoint per DPU: the old model
     ends = nic_endpoints(doc, trays, "dpu", per_port=True)
@@ -110,7 +110,7 @@ def test_per_port_endpoints_and_one_undo_step(built):
     (2, 8, 8, {"osfp-400g": 512, "osfp-1600g": 64, "fiber-sm-mpo": 288}),
 ])
 def test_dgx_b200_superpod_storage_fabric_on_its_bluefield_3(sus, leaves, records, optics):
-    design = templates.build("dgx-b200-superpod", sus=sus, storage=True)
+    design = expanded(templates.build("dgx-b200-superpod", sus=sus, storage=True))
     names, switches, dpu_links, up = _storage_counts(design)
     assert switches == {"LEAF": leaves, "SPINE": 1}
     assert sum(1 for n in design.nodes if n.part == "bluefield-3") == 64 * sus  # 2 per DGX B200
