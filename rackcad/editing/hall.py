@@ -48,18 +48,31 @@ def _floor(doc: "Document", **changes) -> FloorPlan:
         k: [item.model_dump() for item in v] for k, v in changes.items()}})
 
 
-def row(doc: "Document", row_id: str) -> Row:
-    found = next((r for r in doc.design.floor.rows if r.id == row_id), None)
+def _find(items, item_id: str, what: str):
+    found = next((item for item in items if item.id == item_id), None)
     if found is None:
-        raise _error(f"no row with id {shown(row_id)}")
+        raise _error(f"no {what} with id {shown(item_id)}")
     return found
+
+
+def row(doc: "Document", row_id: str) -> Row:
+    return _find(doc.design.floor.rows, row_id, "row")
 
 
 def tray(doc: "Document", tray_id: str) -> Tray:
-    found = next((t for t in doc.design.floor.trays if t.id == tray_id), None)
-    if found is None:
-        raise _error(f"no cable tray with id {shown(tray_id)}")
-    return found
+    return _find(doc.design.floor.trays, tray_id, "cable tray")
+
+
+def _changed(old, fields: dict):
+    """`old` (a row or tray) with `fields` changed, validated; None when nothing changes. Ids stay."""
+    if "id" in fields and fields["id"] != old.id:
+        raise _error("ids are stable and cannot be changed")
+    new = _validated(type(old), {**old.model_dump(), **fields})
+    return None if new == old else new
+
+
+def _replaced(items, new) -> list:
+    return [new if item.id == new.id else item for item in items]
 
 
 # ---------------------------------------------------------------------- rows
@@ -81,19 +94,16 @@ def set_row(doc: "Document", row_id: str, **fields) -> None:
     """Change a row's fields; the racks in its slots move with it (one undo step). A row may not shrink
     below a slot that holds a rack."""
     old = row(doc, row_id)
-    if "id" in fields and fields["id"] != row_id:
-        raise _error("ids are stable and cannot be changed")
-    new = _validated(Row, {**old.model_dump(), **fields})
-    if new == old:
+    new = _changed(old, fields)
+    if new is None:
         return
     racks = members(doc, row_id)
     beyond = [r.name for r in racks if r.position.slot is not None and r.position.slot >= new.slots]
     if beyond:
-        raise _error(f"row {old.name or old.id} keeps {', '.join(beyond)} beyond {new.slots} slots; "
+        raise _error(f"row {hall.name_of(old)} keeps {', '.join(beyond)} beyond {new.slots} slots; "
                      "move them out first")
-    rows = [new if r.id == row_id else r for r in doc.design.floor.rows]
-    with doc.batch(f"Change row {new.name or new.id}"):
-        doc.set_design(floor=_floor(doc, rows=rows))
+    with doc.batch(f"Change row {hall.name_of(new)}"):
+        doc.set_design(floor=_floor(doc, rows=_replaced(doc.design.floor.rows, new)))
         for rack in racks:
             if rack.position.slot is not None:
                 doc.set(rack.id, position=hall.slot_position(new, rack.position.slot, doc.catalog.find(rack.part)))
@@ -102,7 +112,7 @@ def set_row(doc: "Document", row_id: str, **fields) -> None:
 def remove_row(doc: "Document", row_id: str) -> None:
     """Delete a row; its racks stay where they stand, out of any row (one undo step)."""
     old = row(doc, row_id)
-    with doc.batch(f"Delete row {old.name or old.id}"):
+    with doc.batch(f"Delete row {hall.name_of(old)}"):
         for rack in members(doc, row_id):
             doc.set(rack.id, position=rack.position.model_copy(update={"row": None, "slot": None}))
         doc.set_design(floor=_floor(doc, rows=[r for r in doc.design.floor.rows if r.id != row_id]))
@@ -124,14 +134,14 @@ def snap(doc: "Document", rack_ids: Sequence[str], row_id: str, slot: int | None
     taken = {r.position.slot for r in members(doc, row_id) if r.id not in moving}
     start = 0 if slot is None else slot
     if slot is not None and not 0 <= slot < target.slots:
-        raise _error(f"row {target.name or target.id} has slots 1-{target.slots}, not {slot + 1}")
+        raise _error(f"row {hall.name_of(target)} has slots 1-{target.slots}, not {slot + 1}")
     free = [i for i in range(start, target.slots) if i not in taken]
     if slot is not None and free[:1] != [slot]:
-        raise _error(f"slot {slot + 1} of row {target.name or target.id} holds a rack already")
+        raise _error(f"slot {slot + 1} of row {hall.name_of(target)} holds a rack already")
     if len(free) < len(racks):
-        raise _error(f"row {target.name or target.id} has {len(free)} free slots from slot {start + 1}, "
+        raise _error(f"row {hall.name_of(target)} has {len(free)} free slots from slot {start + 1}, "
                      f"not {len(racks)}")
-    label = f"Put {racks[0].name if len(racks) == 1 else f'{len(racks)} racks'} in row {target.name or target.id}"
+    label = f"Put {racks[0].name if len(racks) == 1 else f'{len(racks)} racks'} in row {hall.name_of(target)}"
     with doc.batch(label):
         for rack, i in zip(racks, free):
             doc.set(rack.id, position=hall.slot_position(target, i, doc.catalog.find(rack.part)))
@@ -160,17 +170,14 @@ def add_tray(doc: "Document", points: Sequence[Sequence[float]], *, name: str | 
 
 def set_tray(doc: "Document", tray_id: str, **fields) -> None:
     """Change a tray's fields (one undo step); every route through it follows."""
-    old = tray(doc, tray_id)
-    if "id" in fields and fields["id"] != tray_id:
-        raise _error("ids are stable and cannot be changed")
-    new = _validated(Tray, {**old.model_dump(), **fields})
-    if new == old:
+    new = _changed(tray(doc, tray_id), fields)
+    if new is None:
         return
-    trays = [new if t.id == tray_id else t for t in doc.design.floor.trays]
-    doc.set_design(floor=_floor(doc, trays=trays), label=f"Change tray {new.name or new.id}")
+    doc.set_design(floor=_floor(doc, trays=_replaced(doc.design.floor.trays, new)),
+                   label=f"Change tray {hall.name_of(new)}")
 
 
 def remove_tray(doc: "Document", tray_id: str) -> None:
     old = tray(doc, tray_id)
     doc.set_design(floor=_floor(doc, trays=[t for t in doc.design.floor.trays if t.id != tray_id]),
-                   label=f"Delete tray {old.name or old.id}")
+                   label=f"Delete tray {hall.name_of(old)}")

@@ -101,6 +101,11 @@ def hot_side(row: Row) -> str:
     return "back" if row.cold_aisle == "front" else "front"
 
 
+def name_of(item) -> str:
+    """A row's or tray's name as checks, menus and drawings show it: its name, else its id."""
+    return item.name or item.id
+
+
 @dataclass(frozen=True)
 class Aisle:
     """The floor between two rows: `rows` (ids, the first row's side `sides[0]` and the second's `sides[1]`

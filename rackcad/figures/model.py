@@ -205,6 +205,8 @@ class Figures(DesignIndex):
         self.pools: dict[tuple[str, str, str], ModulePool] = {}
         """(node id, port group, module part) -> the link ends sharing those modules, as (link id, side)."""
         self._dirty: set[tuple[str, str, str]] = set()
+        self.tray_fills = None
+        """rackcad.figures.routing.TrayFills once a tray fill was asked for; told of every record changed."""
         for node in design.nodes:
             self._add_node(node.id)
         for link in design.links:
@@ -329,6 +331,8 @@ class Figures(DesignIndex):
         fig = LinkFigure(link, a, b, medium, rate, length, choice, rack_a, rack_b, power_a, power_b, liquid_a,
                          liquid_b)
         self.link_figures[link_id] = fig
+        if self.tray_fills is not None:
+            self.tray_fills.touch(link_id)
         port_use = self.port_use
         port_use[a.key] += count
         port_use[b.key] += count
@@ -343,6 +347,8 @@ class Figures(DesignIndex):
         fig = self.link_figures.pop(link_id, None)
         if fig is None:
             return None
+        if self.tray_fills is not None:
+            self.tray_fills.touch(link_id)
         choice = fig.choice
         for side, end, optic, use in ((0, fig.a, choice.optic_a, choice.use_a), (1, fig.b, choice.optic_b, choice.use_b)):
             if optic and use:

@@ -314,39 +314,116 @@ class SegmentFill:
         return self.area_mm2 / self.capacity_mm2
 
 
+class _Run(NamedTuple):
+    """What one link record adds to each tray edge it routes along."""
+
+    edges: tuple[Edge, ...]
+    cable: str
+    cables: int
+    area_mm2: float | None
+    """The cables' cross-section; None when the cable part has no diameter in the catalog."""
+
+
+class TrayFills:
+    """The tray fill of one Figures, kept per link record and patched as records change: `touch(link id)`
+    (Figures calls it for every record it adds or drops) marks a record; `fills()` re-routes the marked
+    records only and adds up again the edges they left or joined. Each edge lists its records in the
+    figures' record order; areas are summed with math.fsum, so a patched fill has the area a full build
+    gives, to the last bit, whatever order the edits left the records in."""
+
+    def __init__(self, net: Network, link_ids):
+        self.net = net
+        self.trays = {tray_id: tray for level in net.levels.values() for tray_id, tray in level.trays.items()}
+        self.runs: dict[str, _Run] = {}
+        self.members: dict[Edge, dict[str, None]] = {}
+        self.by_edge: dict[Edge, SegmentFill] = {}
+        self.dirty: dict[str, None] = dict.fromkeys(link_ids)
+        self._order: list[Edge] | None = None
+
+    def touch(self, link_id: str) -> None:
+        self.dirty.pop(link_id, None)
+        self.dirty[link_id] = None  # in the order the records (re)enter the figures
+
+    def fills(self, figures) -> list[SegmentFill]:
+        if self.dirty:
+            self._patch(figures)
+        if self._order is None:
+            order = {tray.id: i for i, tray in enumerate(figures.design.floor.trays)}
+            self._order = sorted(self.by_edge, key=lambda e: (order[e.tray], e.p, e.q))
+        return [self.by_edge[edge] for edge in self._order]
+
+    def _patch(self, figures) -> None:
+        touched: set[Edge] = set()
+        for link_id in self.dirty:  # out first, then in: an edge keeps its records in the figures' order
+            run = self.runs.pop(link_id, None)
+            if run is not None:
+                for edge in run.edges:
+                    self.members[edge].pop(link_id, None)
+                touched.update(run.edges)
+        for link_id in self.dirty:
+            fig = figures.link_figures.get(link_id)
+            run = self._run(figures, fig) if fig is not None else None
+            if run is not None:
+                self.runs[link_id] = run
+                for edge in run.edges:
+                    self.members.setdefault(edge, {})[link_id] = None
+                touched.update(run.edges)
+        self.dirty.clear()
+        for edge in touched:
+            self._add_up(edge)
+
+    def _run(self, figures, fig) -> _Run | None:
+        from rackcad.figures.lengths import link_route
+
+        choice = fig.choice
+        if not choice.cable or not choice.cables:
+            return None
+        routed = link_route(figures, fig.link)
+        if routed is None:
+            return None
+        part = figures.catalog.find(choice.cable)
+        diameter = part.diameter_mm.value if part is not None and part.diameter_mm is not None else None
+        area = None if diameter is None else choice.cables * math.pi * diameter * diameter / 4
+        return _Run(tuple(routed.path.edges), choice.cable, choice.cables, area)
+
+    def _add_up(self, edge: Edge) -> None:
+        members = self.members.get(edge)
+        if not members:
+            self.members.pop(edge, None)
+            if self.by_edge.pop(edge, None) is not None:
+                self._order = None
+            return
+        if edge not in self.by_edge:
+            self._order = None
+        fill = self.by_edge[edge] = SegmentFill(self.trays[edge.tray], edge, links={}, parts={}, unknown={})
+        areas = []
+        for link_id in members:
+            run = self.runs[link_id]
+            fill.cables += run.cables
+            fill.links[link_id] = None
+            if run.area_mm2 is None:
+                fill.unknown[run.cable] = None
+            else:
+                areas.append(run.area_mm2)
+                fill.parts[run.cable] = None
+        fill.area_mm2 = math.fsum(areas)  # the same to the last bit in whatever order the records came
+
+
 def tray_fill(figures) -> list[SegmentFill]:
     """Every tray edge that carries cables, with the cross-section of the cables routed along it: each
     link record's cables (`Choice.cables` of the part `Choice.cable`; a fibre per transceiver pair, a DAC
-    per link...) of the catalog's `diameter_mm`, as circles. In tray and edge order."""
-    from rackcad.figures.lengths import link_route
-
+    per link...) of the catalog's `diameter_mm`, as circles. In tray and edge order. Kept with the figures
+    and patched per edit (`TrayFills`): only the records an edit changed are routed again. The fills are
+    shared: read them, do not change them."""
     net = network(figures)
     if net is None:
         return []
-    fills: dict[Edge, SegmentFill] = {}
-    for fig in figures.link_figures.values():
-        choice = fig.choice
-        if not choice.cable or not choice.cables:
-            continue
-        routed = link_route(figures, fig.link)
-        if routed is None:
-            continue
-        part = figures.catalog.find(choice.cable)
-        diameter = part.diameter_mm.value if part is not None and part.diameter_mm is not None else None
-        trays = net.levels[routed.path.level].trays
-        for edge in routed.path.edges:
-            fill = fills.get(edge)
-            if fill is None:
-                fill = fills[edge] = SegmentFill(trays[edge.tray], edge, links={}, parts={}, unknown={})
-            fill.cables += choice.cables
-            fill.links[fig.link.id] = None
-            if diameter is None:
-                fill.unknown[choice.cable] = None
-            else:
-                fill.area_mm2 += choice.cables * math.pi * diameter * diameter / 4
-                fill.parts[choice.cable] = None
-    order = {tray.id: i for i, tray in enumerate(figures.design.floor.trays)}
-    return sorted(fills.values(), key=lambda f: (order[f.edge.tray], f.edge.p, f.edge.q))
+    state = getattr(figures, "tray_fills", None)
+    if state is None or state.net is not net:
+        state = TrayFills(net, figures.link_figures)
+        if hasattr(figures, "tray_fills"):
+            figures.tray_fills = state
+    return state.fills(figures)
 
 
 def floor_network(index: "DesignIndex", floor: FloorPlan) -> Network | None:

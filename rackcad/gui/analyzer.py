@@ -15,7 +15,6 @@ while the dock is shown.
 from __future__ import annotations
 
 import time
-import traceback
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -33,7 +32,7 @@ from rackcad.analysis.serving import ServingResult, serving
 from rackcad.analysis.cpo import compare
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
-from rackcad.gui.background import BackgroundRunner
+from rackcad.gui.background import BackgroundRunner, guarded
 from rackcad.gui.validation import snapshot
 from rackcad.model import Design
 
@@ -130,12 +129,7 @@ class _Job(QRunnable):
         self.generation, self.serial, self.relay = generation, serial, relay
 
     def run(self) -> None:
-        result, error = None, ""
-        try:
-            result = analyse(self.design, self.params, self.catalog, self.base)
-        except Exception as exc:  # an analysis bug must not take the editor down; show it in the dock
-            error = f"analysis failed: {type(exc).__name__}: {exc}"
-            traceback.print_exc()
+        result, error = guarded("analysis", lambda: analyse(self.design, self.params, self.catalog, self.base))
         self.relay.done.emit(result, self.generation, self.serial, error)
 
 
@@ -164,11 +158,8 @@ class Analyzer(BackgroundRunner):
             self._revision = revision(self._design)
         if params is not None:
             self._params = params
-        if self._design is None or self._params is None:
-            return
-        self._generation += 1
-        self._pending = True
-        self._schedule()
+        if self._design is not None and self._params is not None:
+            self._queue()
 
     def _start(self) -> None:
         self._pending = False

@@ -10,6 +10,8 @@ the GUI thread's rebuild. A result is delivered only if nothing was requested si
 from __future__ import annotations
 
 import time
+import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThreadPool, QTimer, Signal
 
@@ -37,6 +39,12 @@ class BackgroundRunner(QObject):
         self._running = False
         self._pending = False
         self.last_seconds = 0.0
+
+    def _queue(self) -> None:
+        """A request arrived with everything a job needs: run once more (newest input), after what runs."""
+        self._generation += 1
+        self._pending = True
+        self._schedule()
 
     def _has_pending(self) -> bool:
         return self._pending
@@ -87,3 +95,13 @@ class BackgroundRunner(QObject):
         self._drop_pending()
         self._generation += 1
         self._pool.waitForDone()
+
+
+def guarded(what: str, work: Callable[[], object]) -> tuple[object, str]:
+    """(work(), "") in a job thread, or (None, why) when it raised: a bug in the work must not take the
+    editor down; its panel shows "`what` failed: ..." and the traceback goes to stderr."""
+    try:
+        return work(), ""
+    except Exception as exc:
+        traceback.print_exc()
+        return None, f"{what} failed: {type(exc).__name__}: {exc}"

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 
 from rackcad.document import EditError
 from rackcad.editing import hall as hall_edits
+from rackcad.figures.hall import name_of
 from rackcad.model import Rack
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class HallMenu:
         row_item = scene.row_at(point.x(), point.y())
         if row_item is not None:
             row = hall_edits.row(self.doc, row_item.row.id)
-            name = row.name or row.id
+            name = name_of(row)
             racks = [i for i in self.window.selected_ids() if isinstance(self.doc.find(i), Rack)]
             other = "back" if row.cold_aisle == "front" else "front"
             out += [None,
@@ -80,7 +81,7 @@ class HallMenu:
         tray_item = scene.tray_at(point.x(), point.y(), 5 / max(self.window.floor_view.zoom, 1e-6))
         if tray_item is not None:
             tray = hall_edits.tray(self.doc, tray_item.tray.id)
-            name = tray.name or tray.id
+            name = name_of(tray)
             level = "underfloor" if tray.level == "overhead" else "overhead"
             out += [None,
                     self._action(f"Make {name} {'Under-floor' if level == 'underfloor' else 'Overhead'}",
@@ -117,14 +118,14 @@ class HallMenu:
 
     def ask_slots(self, row_id: str) -> None:
         row = hall_edits.row(self.doc, row_id)
-        slots = self.window.edits.ask_int("Row slots", f"Slots in {row.name or row.id}:", row.slots, 1, 1000)
+        slots = self.window.edits.ask_int("Row slots", f"Slots in {name_of(row)}:", row.slots, 1, 1000)
         if slots is not None:
-            self._run(f"{row.name or row.id}: {slots} slots", lambda: hall_edits.set_row(self.doc, row_id, slots=slots))
+            self._run(f"{name_of(row)}: {slots} slots", lambda: hall_edits.set_row(self.doc, row_id, slots=slots))
 
     def ask_tray_width(self, tray_id: str) -> None:
         tray = hall_edits.tray(self.doc, tray_id)
-        width = self.window.edits.ask_int("Tray width", f"Width of {tray.name or tray.id} (mm):",
+        width = self.window.edits.ask_int("Tray width", f"Width of {name_of(tray)} (mm):",
                                           int(tray.width_mm), 50, 3000)
         if width is not None:
-            self._run(f"{tray.name or tray.id}: {width} mm wide",
+            self._run(f"{name_of(tray)}: {width} mm wide",
                       lambda: hall_edits.set_tray(self.doc, tray_id, width_mm=float(width)))

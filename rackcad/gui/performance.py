@@ -9,7 +9,6 @@ are kept per parameter set, so an edit re-runs only the open design.
 from __future__ import annotations
 
 import time
-import traceback
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -18,7 +17,7 @@ from rackcad.analysis.interconnects import what_if_platform
 from rackcad.analysis.serving import ServingResult, serving
 from rackcad.catalog import Catalog
 from rackcad.catalog.models import default_models
-from rackcad.gui.background import BackgroundRunner
+from rackcad.gui.background import BackgroundRunner, guarded
 from rackcad.gui.validation import snapshot
 from rackcad.model import Design
 from rackcad.figures import Figures
@@ -97,12 +96,7 @@ class _Job(QRunnable):
         self.generation, self.relay = generation, relay
 
     def run(self) -> None:
-        result, error = None, ""
-        try:
-            result = run_serving(*self.args)
-        except Exception as exc:  # a model bug must not take the editor down; the dock shows it
-            error = f"performance model failed: {type(exc).__name__}: {exc}"
-            traceback.print_exc()
+        result, error = guarded("performance model", lambda: run_serving(*self.args))
         self.relay.done.emit(result, self.generation, error)
 
 
@@ -127,11 +121,8 @@ class PerformanceRunner(BackgroundRunner):
             self._params = params
         if comparisons is not None:
             self._comparisons = list(comparisons)
-        if self._design is None or self._params is None:
-            return
-        self._generation += 1
-        self._pending = True
-        self._schedule()
+        if self._design is not None and self._params is not None:
+            self._queue()
 
     def _start(self) -> None:
         self._pending = False

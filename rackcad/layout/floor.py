@@ -77,9 +77,14 @@ class CableRun:
 
 
 @dataclass(frozen=True)
-class RowOutline:
+class _Named:
     id: str
     name: str
+    """The item's name, else its id (rackcad.figures.hall.name_of)."""
+
+
+@dataclass(frozen=True)
+class RowOutline(_Named):
     polygon: tuple[tuple[float, float], ...]
     """Front-left, front-right, back-right, back-left corners of the row's band."""
     cold_aisle: str
@@ -88,9 +93,7 @@ class RowOutline:
 
 
 @dataclass(frozen=True)
-class TrayPath:
-    id: str
-    name: str
+class TrayPath(_Named):
     points: tuple[tuple[float, float], ...]
     width_mm: float
     level: str
@@ -152,15 +155,18 @@ def floor_layout(design: Design, catalog: Catalog | None = None, *, index: Desig
     out.by_id = {r.id: r for r in out.racks}
     out.outside = [r.id for r in out.racks if footprint.is_outside(r.polygon, plan)]
     out.overlaps = [(out.racks[i].id, out.racks[j].id) for i, j, _ in footprint.overlaps([r.polygon for r in out.racks])]
-    out.rows = [RowOutline(r.id, r.name or r.id, hall_geometry.row_corners(r), r.cold_aisle, r.slots, r.direction_deg)
-                for r in plan.rows]
+    out.rows = [RowOutline(r.id, hall_geometry.name_of(r), hall_geometry.row_corners(r), r.cold_aisle, r.slots,
+                           r.direction_deg) for r in plan.rows]
     out.aisles = hall_geometry.aisles(plan)
-    out.trays = [TrayPath(t.id, t.name or t.id, tuple((x, y) for x, y in t.points), t.width_mm, t.level)
-                 for t in plan.trays]
-    out.areas = [Area(k.name, k.kind, tuple((x, y) for x, y in k.points)) for k in plan.keepouts]
+    out.trays = [TrayPath(t.id, hall_geometry.name_of(t), _points(t.points), t.width_mm, t.level) for t in plan.trays]
+    out.areas = [Area(k.name, k.kind, _points(k.points)) for k in plan.keepouts]
     if runs:
         out.runs = _runs(index, out)
     return out
+
+
+def _points(points) -> tuple[tuple[float, float], ...]:
+    return tuple((x, y) for x, y in points)
 
 
 def _runs(index: DesignIndex, out: FloorLayout) -> list[CableRun]:

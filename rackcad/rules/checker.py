@@ -9,7 +9,8 @@ re-runs only the rules that read what the edit changed (`Rule.reads`), and a rul
 the owners (racks, or parts in no rack) whose figures the edit touched; every other rule's findings are
 kept. Estimates noted by the rules are kept per rule and owner, so the `catalog.estimate` findings are the
 union a full run would note. A change of rule settings, of the floor plan or the site (which move cable
-lengths) or of the latency budgets rebuilds everything; a change of waivers only settles the findings again. The report is ordered as
+lengths) or of the latency budgets rebuilds everything; a change of waivers re-runs the rules that read
+"waivers" and settles the findings again. The report is ordered as
 `validate` orders it, so the two are equal item by item.
 
 With `defer_reset` (the editor), opening a design builds its figures only and leaves the rules `pending`,
@@ -173,16 +174,16 @@ class Checker:
             return
         try:
             with without_cyclic_gc():
-                self._update(change)
+                self._update(change, frozenset({"waivers"}) if design.waivers is not waivers else frozenset())
         except Exception:  # a bug in patching must not stop the edit that was made: start again from the design
             logging.getLogger(__name__).exception("incremental check failed after %r; checking everything", change.label)
             self._rebuild()
             return
         self._seen = (design.floor, design.rules, design.waivers, design.site, design.latency_budgets)
 
-    def _update(self, change: Change) -> None:
+    def _update(self, change: Change, also: frozenset[str] = frozenset()) -> None:
         delta = self.figures.update(change.ids, self.doc.find)
-        tokens = delta.tokens
+        tokens = delta.tokens | also
         changed: set[tuple[str, str]] = set()
         if tokens:
             names = any(t.endswith(".name") for t in tokens)

@@ -19,7 +19,7 @@ carry the lane rate, and rails.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rackcad.fabric.plan import link_rate
 from rackcad.rules.context import Context
@@ -35,11 +35,11 @@ NETWORK_SWITCHES = frozenset({"network-switch", "cpo-switch"})
 class RateMismatch(Rule):
     code = "ports.rate_mismatch"
     title = "Link ends of different rates: no common rate (error), a NIC slowed down (error), an idle share (info)"
-    reads = WIRING
+    reads = WIRING | {"waivers"}  # a waiver of one link's note takes that link out of its group's note
     scope = "design"  # the info notes of one kind are one finding, whatever racks their links are in
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        notes = NoteGroups()
+        notes = NoteGroups(w.subjects for w in ctx.design.waivers if w.code == self.code)
         for link, a, b in ctx.link_ends:
             ga, gb = a.group, b.group
             if ga is None or gb is None or ga.gbps == gb.gbps:
@@ -78,21 +78,39 @@ class RateMismatch(Rule):
 class NoteGroups:
     """Per-link notes that say the same thing (same key: parts, port groups, rates) kept as one finding:
     iterating gives (key, links, subjects in natural order, the message of a lone link), keys in the order
-    they were first seen. A design with 1,152 identical 400G-on-800G links has one note, not 1,152."""
+    they were first seen. A design with 1,152 identical 400G-on-800G links has one note, not 1,152.
 
-    def __init__(self) -> None:
-        self._groups: dict[tuple, tuple[list[str], dict[str, None], str]] = {}
+    `waivers` (the subjects of the design's waivers of the rule's code) keep waivers written against one
+    link's note working: unless a waiver covers the whole group, the links whose own note a waiver covers
+    (its subjects include the link's) leave the group, as one note per waiver, which that waiver covers."""
+
+    def __init__(self, waivers: Iterable[Iterable[str]] = ()) -> None:
+        self._waivers = [frozenset(subjects) for subjects in waivers]
+        self._groups: dict[tuple, list[tuple[tuple[str, ...], str]]] = {}
 
     def add(self, key: tuple, link_id: str, subjects: tuple[str, ...], message: str) -> None:
-        group = self._groups.get(key)
-        if group is None:
-            group = self._groups[key] = ([], {}, message)
-        group[0].append(link_id)
-        group[1].update(dict.fromkeys(subjects))
+        self._groups.setdefault(key, []).append((subjects, message))
 
     def __iter__(self) -> Iterator[tuple[tuple, int, list[str], str]]:
-        for key, (links, subjects, message) in self._groups.items():
-            yield key, len(links), sorted(subjects, key=natural), message
+        for key, members in self._groups.items():
+            for part in self._split(members):
+                subjects: dict[str, None] = {}
+                for own, _ in part:
+                    subjects.update(dict.fromkeys(own))
+                yield key, len(part), sorted(subjects, key=natural), part[0][1]
+
+    def _split(self, members: list) -> list[list]:
+        if not self._waivers:
+            return [members]
+        whole = {subject for own, _ in members for subject in own}
+        if any(not waiver or waiver >= whole for waiver in self._waivers):
+            return [members]  # the whole note is waived (or none of its links is)
+        rest: list = []
+        waived: dict[int, list] = {}
+        for member in members:
+            i = next((i for i, waiver in enumerate(self._waivers) if waiver.issuperset(member[0])), None)
+            (rest if i is None else waived.setdefault(i, [])).append(member)
+        return [part for part in (rest, *waived.values()) if part]
 
 
 class Radix(Rule):

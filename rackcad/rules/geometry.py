@@ -196,39 +196,45 @@ class FloorOverlap(Rule):
                 )
 
 
-class OffFloor(Rule):
+class _OnHallFloor(Rule):
+    """A check of each rack's footprint against the floor plan of the hall it stands in."""
+
+    reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
+    on_floor = True
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for rack in ctx.racks:
+            yield from self.check_rack(ctx, rack, ctx.design.hall_floor(rack.position.hall))
+
+    def check_rack(self, ctx: Context, rack, floor) -> Iterator[Violation]:
+        raise NotImplementedError
+
+
+class OffFloor(_OnHallFloor):
     code = "geometry.off_floor"
     severity = "warning"
     title = "Racks standing partly outside the floor plan"
-    reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
-    on_floor = True
 
-    def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.racks:
-            floor = ctx.design.hall_floor(rack.position.hall)
-            outside = footprint.outside_area_mm2(_outline(ctx, rack), floor)
-            if outside > footprint.TOLERANCE_MM2:
-                what = ("the hall outline" if floor.outline
-                        else f"the {floor.width_mm / 1000:g} x {floor.depth_mm / 1000:g} m floor plan")
-                yield self.violation(
-                    f"{ctx.label(rack.id)} stands {outside / 1e6:.2f} m² outside {what}",
-                    (rack.id,), measured=outside / 1e6, limit=0, unit="m²",
-                )
+    def check_rack(self, ctx: Context, rack, floor) -> Iterator[Violation]:
+        outside = footprint.outside_area_mm2(_outline(ctx, rack), floor)
+        if outside > footprint.TOLERANCE_MM2:
+            what = ("the hall outline" if floor.outline
+                    else f"the {floor.width_mm / 1000:g} x {floor.depth_mm / 1000:g} m floor plan")
+            yield self.violation(
+                f"{ctx.label(rack.id)} stands {outside / 1e6:.2f} m² outside {what}",
+                (rack.id,), measured=outside / 1e6, limit=0, unit="m²",
+            )
 
 
-class KeepOut(Rule):
+class KeepOut(_OnHallFloor):
     code = "geometry.keepout"
     title = "Racks standing on a keep-out area (column, ramp) of the hall"
-    reads = frozenset({"rack+", "rack.part", "rack.position", "floor"})
-    on_floor = True
 
-    def check(self, ctx: Context) -> Iterator[Violation]:
-        for rack in ctx.racks:
-            floor = ctx.design.hall_floor(rack.position.hall)
-            if not floor.keepouts:
-                continue
-            for name, area in footprint.keepout_overlaps(_outline(ctx, rack), floor):
-                yield self.violation(
-                    f"{ctx.label(rack.id)} stands on {name} ({area / 1e6:.2f} m² of it)",
-                    (rack.id,), measured=area / 1e6, limit=0, unit="m²",
-                )
+    def check_rack(self, ctx: Context, rack, floor) -> Iterator[Violation]:
+        if not floor.keepouts:
+            return
+        for name, area in footprint.keepout_overlaps(_outline(ctx, rack), floor):
+            yield self.violation(
+                f"{ctx.label(rack.id)} stands on {name} ({area / 1e6:.2f} m² of it)",
+                (rack.id,), measured=area / 1e6, limit=0, unit="m²",
+            )

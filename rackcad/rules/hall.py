@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from rackcad.figures import footprint, hall, routing
 from rackcad.rules.context import Context
 from rackcad.rules.rule import LENGTH, LINK, WIRING, Rule
-from rackcad.rules.violation import Violation
+from rackcad.rules.violation import Violation, natural
 
 SLOT_TOLERANCE_MM = 1.0
 """A rack whose footprint corners are each within this of the slot's stands in it (whichever way it faces:
@@ -22,34 +22,51 @@ facing the wrong aisle is geometry.hot_aisle_front)."""
 PLACED = frozenset({"rack+", "rack.part", "rack.position", "floor"})
 
 
-def _aisles(ctx: Context) -> list[hall.Aisle]:
-    """The floor plan's aisles, kept in the index for the floor plan object."""
+def _held(ctx: Context, key: str, compute):
+    """`compute(floor)` of the floor plan, kept in the index for the floor plan object."""
     cache = ctx.index.route_cache
     floor = ctx.design.floor
-    held = cache.get("aisles")
+    held = cache.get(key)
     if held is None or held[0] is not floor:
-        held = cache["aisles"] = (floor, hall.aisles(floor))
+        held = cache[key] = (floor, compute(floor))
     return held[1]
 
 
-class HotAisleFront(Rule):
-    code = "geometry.hot_aisle_front"
-    title = "Racks whose front (air intake) faces a hot aisle"
+def _aisles(ctx: Context) -> list[hall.Aisle]:
+    """The floor plan's aisles."""
+    return _held(ctx, "aisles", hall.aisles)
+
+
+def _rows(ctx: Context) -> dict:
+    """The floor plan's rows by id."""
+    return _held(ctx, "rows", lambda floor: {row.id: row for row in floor.rows})
+
+
+def _between(rows: dict, aisle: hall.Aisle) -> str:
+    return f"rows {hall.name_of(rows[aisle.rows[0]])} and {hall.name_of(rows[aisle.rows[1]])}"
+
+
+class _Placed(Rule):
+    """A check of where racks stand in the hall's rows."""
+
     reads = PLACED
     on_floor = True
 
+
+class HotAisleFront(_Placed):
+    code = "geometry.hot_aisle_front"
+    title = "Racks whose front (air intake) faces a hot aisle"
+
     def check(self, ctx: Context) -> Iterator[Violation]:
-        floor = ctx.design.floor
-        if not floor.rows:
+        rows = _rows(ctx)
+        if not rows:
             return
-        rows = {row.id: row for row in floor.rows}
-        names = {row.id: row.name or row.id for row in floor.rows}
         found = _aisles(ctx)
         for rack in ctx.racks:
             row = rows.get(rack.position.row) if rack.position.row is not None else None
             if row is not None and hall.faced_side(row, rack) == hall.hot_side(row):
                 yield self.violation(
-                    f"{ctx.label(rack.id)} faces the hot aisle side ({hall.hot_side(row)}) of row {names[row.id]}; "
+                    f"{ctx.label(rack.id)} faces the hot aisle side ({hall.hot_side(row)}) of row {hall.name_of(row)}; "
                     f"racks in the row face its cold aisle ({row.cold_aisle})", (rack.id,))
                 continue
             x, y = hall.front_point(rack, ctx.part(rack))
@@ -58,8 +75,8 @@ class HotAisleFront(Rule):
                     what = ("the hot aisle" if aisle.kind == "hot" else
                             "an aisle where one row's hot side exhausts")
                     yield self.violation(
-                        f"{ctx.label(rack.id)} faces {what} between rows {names[aisle.rows[0]]} and "
-                        f"{names[aisle.rows[1]]}: its intake draws exhaust air", (rack.id,))
+                        f"{ctx.label(rack.id)} faces {what} between {_between(rows, aisle)}: its intake draws "
+                        "exhaust air", (rack.id,))
                     break
 
 
@@ -77,23 +94,21 @@ class AisleWidth(Rule):
             return
         limit = ctx.settings.min_aisle_mm
         limit = hall.DEFAULT_MIN_AISLE_MM if limit is None else limit
-        names = {row.id: row.name or row.id for row in floor.rows}
+        rows = _rows(ctx)
         for aisle in _aisles(ctx):
             if aisle.width_mm < limit - 1e-6:
                 yield self.violation(
-                    f"The {aisle.kind} aisle between rows {names[aisle.rows[0]]} and {names[aisle.rows[1]]} is "
+                    f"The {aisle.kind} aisle between {_between(rows, aisle)} is "
                     f"{aisle.width_mm / 1000:.2f} m wide, below the {limit / 1000:.2f} m minimum",
                     aisle.rows, measured=aisle.width_mm, limit=limit, unit="mm")
 
 
-class RowSlot(Rule):
+class RowSlot(_Placed):
     code = "geometry.row_slot"
     title = "Racks placed in a row slot that does not exist, or standing off their slot"
-    reads = PLACED
-    on_floor = True
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        rows = {row.id: row for row in ctx.design.floor.rows}
+        rows = _rows(ctx)
         for rack in ctx.racks:
             pos = rack.position
             if pos.row is None:
@@ -104,7 +119,7 @@ class RowSlot(Rule):
                 yield self.violation(f"{label} is placed in row '{pos.row}', which is not on the floor plan",
                                      (rack.id,))
                 continue
-            name = row.name or row.id
+            name = hall.name_of(row)
             if pos.slot is None or pos.slot >= row.slots:
                 where = "without a slot" if pos.slot is None else f"in slot {pos.slot + 1}"
                 yield self.violation(f"{label} is {where} of row {name}, which has slots 1-{row.slots}",
@@ -150,7 +165,7 @@ class TrayFill(Rule):
                 continue
             (px, py), (qx, qy) = fill.edge.p, fill.edge.q
             yield self.violation(
-                f"Tray {tray.name or tray.id} carries {fill.cables:,} cables between ({px / 1000:.1f}, "
+                f"Tray {hall.name_of(tray)} carries {fill.cables:,} cables between ({px / 1000:.1f}, "
                 f"{py / 1000:.1f}) m and ({qx / 1000:.1f}, {qy / 1000:.1f}) m: {fill.area_mm2 / 100:,.0f} cm² of "
                 f"its {fill.capacity_mm2 / 100:,.0f} cm² ({fill.ratio:.0%}, limit {tray.fill_limit:.0%})",
-                (tray.id, *fill.links), measured=fill.ratio, limit=tray.fill_limit, unit="fill")
+                (tray.id, *sorted(fill.links, key=natural)), measured=fill.ratio, limit=tray.fill_limit, unit="fill")

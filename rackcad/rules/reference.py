@@ -101,7 +101,9 @@ NOTES: dict[str, tuple[str, str]] = {
     "ports.rate_mismatch": ("both ends' per-port rates (Gb/s per direction) and the rates each port group can "
                             "run at (lane rates); the rate the link runs at",
                             "Use a switch port of the NIC's rate (or a NIC of the port's), or accept the slower "
-                            "rate where the info note says a share of the port is idle."),
+                            "rate where the info note says a share of the port is idle. The idle-share notes of one "
+                            "kind (same two parts, port groups and rates) are one note; waive it whole, or waive "
+                            "single links (the link and its two ends): they leave the note, waived."),
     "ports.radix": ("the network switch's port groups (its radix) against the links on them",
                     "Spread the links over more switches (rebuild the fabric with more leaves) or use a switch "
                     "of higher radix."),

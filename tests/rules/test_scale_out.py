@@ -7,7 +7,7 @@ import pytest
 
 from rackcad import Checker, Document, summary, templates, validate
 from rackcad.figures import Figures
-from rackcad.model import expanded
+from rackcad.model import Waiver, expanded
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +180,48 @@ def test_removing_a_leafs_uplinks_cuts_it_off(pods):
     doc.remove(*[link.id for link in doc.links_of(leaf.id) if "SPINE" in doc.get(link.b.node).name])
     found = [v for v in validate(doc.design).errors if v.code == "bandwidth.oversubscription"]
     assert [v.subjects for v in found] == [(leaf.id,)] and "no uplinks" in found[0].message
+
+
+def _on_cpo(note) -> bool:
+    """A rate note about the NICs on the CPO switch: grouped (names the model) or alone (names the switch)."""
+    return note.code == "ports.rate_mismatch" and ("Q3450" in note.message or "CPO switch CPO" in note.message)
+
+
+def test_a_waiver_of_one_links_rate_note_still_waives_that_link_in_the_grouped_note():
+    # a waiver written when every link had its own note names that link and its two ends
+    doc = _mixed_rates()
+    cpo_links = [lk for lk in doc.design.links if doc.get(lk.b.node).name == "CPO"]
+    one = cpo_links[0]
+    doc.set_design(waivers=[Waiver(code="ports.rate_mismatch", subjects=[one.id, one.a.node, one.b.node],
+                                   reason="NIC1 is a 400G test port")])
+    notes = [v for v in validate(doc.design).violations if _on_cpo(v)]
+    waived = [v for v in notes if v.waived]
+    open_ = [v for v in notes if not v.waived]
+    # the waived link's note stands alone, waived, with its own message; the other two stay one note
+    assert len(waived) == 1 and waived[0].subjects == (one.id, one.a.node, one.b.node)
+    assert waived[0].waiver_reason == "NIC1 is a 400G test port" and " joins NIC NIC1" in waived[0].message
+    assert len(open_) == 1 and open_[0].message.startswith("2 links join a ConnectX-7 400G (OSFP)")
+    assert one.id not in open_[0].subjects and {lk.id for lk in cpo_links[1:]} <= set(open_[0].subjects)
+    # the Q3400 note is untouched
+    assert any(v.message.startswith("2 links join a ConnectX-7 400G (OSFP) (400 Gb/s port) and a Quantum-X800")
+               and not v.waived for v in validate(doc.design).infos)
+
+
+def test_a_waiver_of_the_grouped_rate_note_waives_it_whole_and_the_checker_follows_waiver_edits():
+    doc = _mixed_rates()
+    checker = Checker(doc)
+    (note,) = [v for v in checker.report.violations if _on_cpo(v)]
+    doc.set_design(waivers=[Waiver(code="ports.rate_mismatch", subjects=list(note.subjects), reason="known")])
+    assert checker.report.to_dict() == validate(doc.design).to_dict()
+    (note,) = [v for v in checker.report.violations if _on_cpo(v)]
+    assert note.waived and note.message.startswith("3 links join")
+    # a waiver of one link's note, added and taken back: the Checker splits and joins the note as validate does
+    one = next(lk for lk in doc.design.links if doc.get(lk.b.node).name == "CPO")
+    doc.set_design(waivers=[Waiver(code="ports.rate_mismatch", subjects=[one.id, one.a.node, one.b.node],
+                                   reason="test port")])
+    assert checker.report.to_dict() == validate(doc.design).to_dict()
+    assert sorted((v.message.split(" ")[0], v.waived) for v in checker.report.violations if _on_cpo(v)) == [
+        ("2", False), ("Link", True)]
+    doc.undo()
+    assert checker.report.to_dict() == validate(doc.design).to_dict()
+    assert [v.waived for v in checker.report.violations if _on_cpo(v)] == [True]

@@ -459,12 +459,7 @@ class FloorScene(QGraphicsScene):
         return list(self._runs)
 
     def run_at(self, x: float, y: float, tolerance: float) -> RunItem | None:
-        best, found = tolerance, None
-        for item in self._runs:
-            distance = item.distance(x, y)
-            if distance <= best:
-                best, found = distance, item
-        return found
+        return _nearest(self._runs, x, y, tolerance)
 
     # ------------------------------------------------------------ preview
     def preview(self, moved: dict[str, tuple[float, float]]) -> dict[str, list[str]]:
@@ -551,12 +546,7 @@ class FloorScene(QGraphicsScene):
         return None
 
     def tray_at(self, x: float, y: float, tolerance: float) -> TrayItem | None:
-        best, found = tolerance, None
-        for item in self._trays:
-            distance = item.distance(x, y)
-            if distance <= best:
-                best, found = distance, item
-        return found
+        return _nearest(self._trays, x, y, tolerance)
 
     @property
     def tray_items(self) -> list[TrayItem]:
@@ -598,3 +588,14 @@ class FloorScene(QGraphicsScene):
         return (f"<b>{escape(a)} — {escape(b)}</b><br>{run.count:,} {protocol} links · {fmt_gbps(run.gbps)} per "
                 f"direction<br>cable lengths {length} (up, along the overhead tray, down; with slack)<br>"
                 f"media: {escape(media)}")
+
+
+def _nearest(items, x: float, y: float, tolerance: float):
+    """The item (a cable run or tray drawn as a line) nearest the scene point, within `tolerance`; of
+    equally near ones the last drawn, the one on top."""
+    best, found = tolerance, None
+    for item in items:
+        distance = item.distance(x, y)
+        if distance <= best:
+            best, found = distance, item
+    return found

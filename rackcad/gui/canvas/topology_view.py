@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QTransform
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from rackcad.gui.canvas.tags import TagLayer
@@ -193,11 +193,4 @@ class TopologyView(ZoomView):
         if self.topology.layout.nodes or self.topology.hall is not None:
             self.tag_layer.paint(painter, rect)
             return
-        painter.save()
-        painter.resetTransform()
-        font = QFont(painter.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        painter.setFont(font)
-        painter.setPen(QColor("#5f6673"))
-        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, HINT)
-        painter.restore()
+        self.paint_hint(painter, HINT, 1.3)

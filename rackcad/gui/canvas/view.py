@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QKeyEvent, \
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, \
     QMouseEvent, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsRectItem, QGraphicsView
 
@@ -303,11 +303,4 @@ class ElevationView(ZoomView):
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         if self.elevation.layout.bodies:
             return
-        painter.save()
-        painter.resetTransform()
-        font = QFont(painter.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        painter.setFont(font)
-        painter.setPen(QColor("#5f6673"))
-        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, HINT)
-        painter.restore()
+        self.paint_hint(painter, HINT, 1.4)

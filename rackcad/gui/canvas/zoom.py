@@ -9,11 +9,13 @@ handlers so a middle-button pan always wins.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QTransform, QWheelEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QTransform, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
 MIN_SCALE, MAX_SCALE = 0.01, 8.0
 """Zoom limits in screen pixels per scene unit (millimetre)."""
+HINT_COLOR = "#5f6673"
+"""The grey of the hint an empty canvas shows."""
 
 
 class ZoomView(QGraphicsView):
@@ -36,6 +38,17 @@ class ZoomView(QGraphicsView):
         self._fitting = False
         self._pan_from: QPoint | None = None
         self._space = False
+
+    def paint_hint(self, painter: QPainter, text: str, scale: float) -> None:
+        """Write `text` in the middle of an empty canvas, in grey, `scale` times the painter's font."""
+        painter.save()
+        painter.resetTransform()
+        font = QFont(painter.font())
+        font.setPointSizeF(font.pointSizeF() * scale)
+        painter.setFont(font)
+        painter.setPen(QColor(HINT_COLOR))
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
     # ------------------------------------------------------------------ zoom
     @property
