@@ -23,18 +23,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.bench_hall import _timed
+
 SUS = int(os.environ.get("RACKCAD_BENCH_SUS", "128"))
 OPERATIONS = ("build", "save", "json.loads", "load", "validate", "summary")
-
-
-def _timed(fn, repeat: int = 1):
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def _fresh(fn, load, path, repeat: int):

@@ -16,7 +16,9 @@ A rail-optimised fat tree (the DGX SuperPOD compute fabric, F12, F13) in plain a
   fails, naming the limit, rather than build a fabric that does not reach every port): leaves are grouped into pods (leaves in (position, rail) order, so a pod holds
   every rail of a run of trays, as a DGX SuperPOD SU does); a pod of k leaves has ceil(its uplinks / spine
   down ports) spines, each non-blocking (as many up as down); spine j of every pod joins core plane j, of
-  ceil(plane uplinks / core radix) cores. Pods hold at most as many leaves as a spine has down ports.
+  ceil(plane uplinks / core radix) cores. A leaf (spine) with fewer uplinks than its pod has spines (its
+  plane cores) takes one to each where it has free ports: never less than non-blocking. Pods hold at
+  most as many leaves as a spine has down ports.
 
 Counts are per direction Gb/s; a link runs at the fastest rate both ends support (`PortGroup.runs_at`).
 """
@@ -103,6 +105,20 @@ def fat_tree_reach(leaf_port: PortGroup, spine_port: PortGroup, core_port: PortG
     down = math.floor(oversubscription * leaf_port.count * r_up / (r_down + oversubscription * r_up) + 1e-9)
     spine_down = math.floor(spine_port.count * r_core / (r_up + r_core) + 1e-9)
     return core_port.count * spine_down * max(min(down, leaf_port.count - 1), 0)
+
+
+def _reach_all(loads: list[int], room: list[int], radix: int) -> tuple[list[int], int | None]:
+    """(uplinks per switch, switches above) for switches with `loads` uplinks (and `room` free ports each)
+    under switches of `radix` ports, every switch reaching every one above: ceil(sum / radix) above, and a
+    switch with fewer uplinks than that takes one to each anyway where its free ports allow (never fewer
+    than non-blocking). None when one cannot."""
+    count = math.ceil(sum(loads) / radix)
+    while count > min(loads):
+        if any(count > r for r in room):
+            return loads, None
+        loads = [max(n, count) for n in loads]
+        count = math.ceil(sum(loads) / radix)
+    return loads, count
 
 
 def _deal(loads: list[int], bins: int, start: int = 0) -> tuple[list[Counter], int]:
@@ -196,14 +212,14 @@ def plan_fat_tree(
     spine_down = math.floor(spine_radix * r_core / (r_up + r_core) + 1e-9)
     pods = math.ceil(len(leaves) / spine_down)
     per_pod = math.ceil(len(leaves) / pods)
-    spine_names, spine_pods, spine_up = [], [], []
+    spine_names, spine_pods, spine_up, spine_room = [], [], [], []
     planes: dict[int, list[int]] = {}
     for p in range(pods):
         members = list(range(p * per_pod, min((p + 1) * per_pod, len(leaves))))
-        pod_up = [uplinks[i] for i in members]
-        count = math.ceil(sum(pod_up) / spine_down)
-        if count > min(pod_up):
-            raise FabricError(f"a pod of {len(members)} leaves cannot reach all its {count} spines")
+        pod_up, count = _reach_all([uplinks[i] for i in members], [radix - len(leaves[i][2]) for i in members],
+                                   spine_down)
+        if count is None:
+            raise FabricError(f"a pod of {len(members)} leaves cannot reach all its spines")
         dealt, _ = _deal(pod_up, count)
         base = len(spine_names)
         down_of = Counter()
@@ -215,15 +231,15 @@ def plan_fat_tree(
             spine_names.append(f"{prefix}-SPINE-P{p + 1}-{s + 1:02d}")
             spine_pods.append(p)
             spine_up.append(math.ceil(down_of[s] * r_up / r_core - 1e-9))
+            spine_room.append(spine_radix - down_of[s])
             planes.setdefault(s, []).append(base + s)
     plan.tiers.append(Tier("spine", spine, spine_names, [None] * len(spine_names), spine_pods))
     core_names: list[str] = []
     for plane in sorted(planes):
         members = planes[plane]
-        loads = [spine_up[s] for s in members]
-        count = math.ceil(sum(loads) / core_port.count)
-        if count > min(loads):
-            raise FabricError(f"core plane {plane + 1} needs {count} cores but a spine has {min(loads)} uplinks")
+        loads, count = _reach_all([spine_up[s] for s in members], [spine_room[s] for s in members], core_port.count)
+        if count is None:
+            raise FabricError(f"core plane {plane + 1} needs more cores than a spine has uplinks")
         dealt, _ = _deal(loads, count)
         base = len(core_names)
         for s, counts in zip(members, dealt):

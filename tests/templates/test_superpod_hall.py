@@ -121,3 +121,22 @@ def test_built_as_instances_gives_what_the_flat_design_gives(name, params, tmp_p
         assert _cli_json(command, hall, capsys) == _cli_json(command, flat, capsys)
     report = _cli_json("validate", hall, capsys)
     assert report["counts"]["error"] == 0 and report["counts"]["warning"] == 0
+
+
+def test_an_odd_number_of_sus_still_reaches_every_spine():
+    """7 SUs on QM9700: 1,008 NIC ports per rail / 32 = 31.5 -> 32 leaves per rail of 31 or 32 ports; a pod of
+    32 leaves has 1,008 uplinks / 32 = 31.5 -> 32 spines, more than a 31-port leaf's 31 uplinks: those leaves
+    take a 32nd uplink (33 ports free), so every leaf reaches all 32 spines of its pod (the plan used to fail
+    here). 4 pods x 32 spines = 128; 32 core planes of 4 spines x 32 uplinks / 64 = 2 cores: 64."""
+    plan = plan_fat_tree(_gb200_nics(7), default_catalog(), leaf="quantum-2-qm9700")
+    assert plan.switches == {"leaf": 128, "spine": 128, "core": 64}
+    down = {li: 0 for li in range(128)}
+    for _, li in plan.endpoint_links:
+        down[li] += 1
+    up = {li: 0 for li in range(128)}
+    spines = {li: set() for li in range(128)}
+    for ((low, i), (_, j)), n in plan.switch_links.items():
+        if low == "leaf":
+            up[i] += n
+            spines[i].add(j)
+    assert set(down.values()) == {31, 32} and set(up.values()) == {32} and {len(s) for s in spines.values()} == {32}
