@@ -26,7 +26,7 @@ fuzz: $(STAMP)
 		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/files/test_fuzz.py tests/editing/test_hostile_edits.py
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks --quick
 
 # Build the wheel, install it in a fresh venv outside the checkout and run it there (CI runs this too).
 wheel-check: $(STAMP)

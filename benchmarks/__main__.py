@@ -1,8 +1,10 @@
-"""Run every benchmark module and print its figures."""
+"""Run every benchmark module (or those named) and print its figures; `--quick` sets RACKCAD_BENCH_QUICK=1,
+which the slow benchmarks read to take shorter runs (`make bench` passes it)."""
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -19,4 +21,8 @@ def main(selected: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if "--quick" in args:
+        args.remove("--quick")
+        os.environ["RACKCAD_BENCH_QUICK"] = "1"
+    main(args)

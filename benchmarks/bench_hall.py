@@ -1,17 +1,24 @@
-"""A hall of NVL72 racks against one rack, in one run: build, save, load, validate, summary and exports.
+"""A hall of NVL72 racks against one rack, in one run: build, save, load, validate, summary and every export.
 
 For each operation it prints the time on one GB200 NVL72 rack, on the hall, and the hall's time as a ratio to
 the rack's (the goal: under 10x for a 1,024-rack hall, cost following what differs, not size), plus
 `json.loads` of the same file as a floor, the file size (goal: under 5 MB) and peak memory (goal: under 2 GB):
 tracemalloc's peak per operation and the process's peak resident size (ru_maxrss). Each design is measured
-in its own subprocess, so one's memory never counts against the other's.
+in its own subprocess, and each export in its own too (after a warm-up export of one rack, so both sides pay
+the same imports), so one's memory never counts against another's.
+
+Every export: BOM (CSV, XLSX), cable schedule (CSV), floor plan, elevation and topology (SVG), draw.io
+(elevation, topology) and DXF (floor plan); for each the file sizes, the size ratio and the hall's
+throughput in MB/s. The cable schedule has one row per link record (1,024 x the rows of one rack): its
+size ratio is its floor, so its time ratio is read against it.
 
 The hall is `rackcad new --template gb200-nvl72 --set racks=N` where the template takes `racks`. Where it
 does not, the hall is the rack copied flat, N times (every part and link stored one by one: the baseline
 the template's instances are measured against). A flat hall past the file limits (1,000,000 links, 64 MiB:
-732 racks) is measured without the save-and-load steps.
+732 racks) is measured without the save-and-load steps and the exports.
 
     python -m benchmarks bench_hall                     # 1,024 racks (flat copies: 128, see below)
+    python -m benchmarks --quick bench_hall             # no tracemalloc pass (make bench)
     RACKCAD_BENCH_RACKS=256 python -m benchmarks bench_hall
     RACKCAD_BENCH_FLAT_RACKS=1024 python -m benchmarks bench_hall
 
@@ -39,7 +46,16 @@ RACKS_PER_ROW = 32
 RACK_PITCH_MM = 600.0
 ROW_PITCH_MM = 2400.0
 """Flat copies stand in rows of 32 racks, front to front across 1.2 m aisles."""
-OPERATIONS = ("build", "save", "json.loads", "load", "validate", "summary", "bom csv", "cables csv", "floor svg")
+OPERATIONS = ("build", "save", "json.loads", "load", "validate", "summary")
+EXPORTS = {
+    "bom csv": "bom.csv", "bom xlsx": "bom.xlsx", "cables csv": "cables.csv", "floor svg": "floor.svg",
+    "elevation svg": "elevation.svg", "topology svg": "topology.svg", "drawio elevation": "elevation.drawio",
+    "drawio topology": "topology.drawio", "dxf floor": "floor.dxf",
+}
+"""Every export, by the name the table prints, and the file it writes."""
+QUICK = os.environ.get("RACKCAD_BENCH_QUICK", "") not in ("", "0")
+"""`--quick` (or RACKCAD_BENCH_QUICK=1): no tracemalloc pass (the peaks are resident sizes only); what
+`make bench` runs."""
 GOAL_RATIO, GOAL_FILE_MB, GOAL_PEAK_GB = 10.0, 5.0, 2.0
 
 
@@ -110,11 +126,28 @@ def _peak(fn: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
-def worker(racks: int) -> dict:
-    """Every operation on one design, timed, then again under tracemalloc for its peak; a dict of figures."""
+def _export(name: str, design, path: Path) -> None:
+    from rackcad.export import export_bom, export_cables, export_diagram
+    from rackcad.interop.drawio import write_drawio
+    from rackcad.interop.dxf_floor import write_dxf
+
+    if name.startswith("bom"):
+        export_bom(design, path)
+    elif name == "cables csv":
+        export_cables(design, path)
+    elif name.startswith("drawio"):
+        write_drawio(design, path, name.split()[1])
+    elif name == "dxf floor":
+        write_dxf(design, path)
+    else:
+        export_diagram(design, path, view=name.split()[0])
+
+
+def worker(racks: int, folder: Path) -> dict:
+    """Build, save, load, validate and summarise one design, timed (then again under tracemalloc for the
+    peaks, unless QUICK); the design is left in `folder/hall.rackcad` for the exports. A dict of figures."""
     import rackcad
     from rackcad.analysis import summary
-    from rackcad.export import export_bom, export_cables, export_diagram
     from rackcad.files import load, save
     from rackcad.files.format import MAX_FILE_BYTES, MAX_ITEMS
 
@@ -123,43 +156,36 @@ def worker(racks: int) -> dict:
     repeat = 3 if racks == 1 else 1  # one rack's times are short: the best of three
     times["build"], (design, made) = _timed(lambda: make(racks), repeat)
     if design.instances:  # what the hall holds, counted per block
-        counted = summary(design)
+        counted = summary(design, paths=False)
         out: dict = {"racks": counted["racks"], "gpus": counted["counts"].get("gpu", 0),
                      "links": counted["link_records"]}
     else:
         out = {"racks": len(design.racks), "gpus": 72 * racks, "links": len(design.links)}
     out["made"] = made
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        path = folder / "hall.rackcad"
-        loadable = len(design.links) <= MAX_ITEMS["links"] and len(design.nodes) <= MAX_ITEMS["nodes"]
-        # (a hall of instances stores its parts and links once, in the block: far under the limits)
-        times["save"], _ = _timed(lambda: save(design, path), repeat)
-        out["file_bytes"] = path.stat().st_size
-        loadable = loadable and out["file_bytes"] <= MAX_FILE_BYTES
-        text = path.read_text(encoding="utf-8")
-        times["json.loads"], _ = _timed(lambda: json.loads(text), repeat)
-        del text
-        if loadable:
-            times["load"], design = _timed(lambda: load(path), repeat)
-        steps = {
-            "validate": lambda d: rackcad.validate(d),
-            "summary": lambda d: summary(d),
-            "bom csv": lambda d: export_bom(d, folder / "bom.csv"),
-            "cables csv": lambda d: export_cables(d, folder / "cables.csv"),
-            "floor svg": lambda d: export_diagram(d, folder / "floor.svg", view="floor"),
-        }
+    path = folder / "hall.rackcad"
+    loadable = len(design.links) <= MAX_ITEMS["links"] and len(design.nodes) <= MAX_ITEMS["nodes"]
+    # (a hall of instances stores its parts and links once, in the block: far under the limits)
+    times["save"], _ = _timed(lambda: save(design, path), repeat)
+    out["file_bytes"] = path.stat().st_size
+    loadable = loadable and out["file_bytes"] <= MAX_FILE_BYTES
+    out["loadable"] = loadable
+    text = path.read_text(encoding="utf-8")
+    times["json.loads"], _ = _timed(lambda: json.loads(text), repeat)
+    del text
+    if loadable:
+        times["load"], design = _timed(lambda: load(path), repeat)
+    steps = {"validate": lambda d: rackcad.validate(d), "summary": lambda d: summary(d)}
 
-        def fresh():
-            """The design as a command meets it: just loaded, nothing worked out yet (a hall's per-block
-            figures are kept while its blocks are the same objects, so each step gets its own load)."""
-            return load(path) if loadable else design
+    def fresh():
+        """The design as a command meets it: just loaded, nothing worked out yet (a hall's per-block
+        figures are kept while its blocks are the same objects, so each step gets its own load)."""
+        return load(path) if loadable else design
 
-        for name, fn in steps.items():
-            loaded = fresh()
-            times[name], _ = _timed(lambda: fn(loaded), repeat)
-        out["export_bytes"] = {name: (folder / name).stat().st_size for name in ("bom.csv", "cables.csv", "floor.svg")}
-        peaks["save"] = _peak(lambda: save(design, path))
+    for name, fn in steps.items():
+        loaded = fresh()
+        times[name], _ = _timed(lambda: fn(loaded), repeat)
+    if not QUICK:
+        peaks["save"] = _peak(lambda: save(design, folder / "again.rackcad"))
         if loadable:
             peaks["load"] = _peak(lambda: load(path))
         for name, fn in steps.items():
@@ -167,29 +193,73 @@ def worker(racks: int) -> dict:
             peaks[name] = _peak(lambda: fn(loaded))
     out["times"], out["peaks"] = times, peaks
     out["maxrss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    if not loadable:  # the exports load the file: save a flat hall past the limits nowhere
+        path.unlink()
     return out
 
 
-def measure(racks: int) -> dict:
-    """`worker(racks)` in a fresh interpreter (its own ru_maxrss)."""
-    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_hall", "--worker", str(racks)],
-                          capture_output=True, text=True, check=False)
+def export_worker(name: str, path: Path, repeat: int) -> dict:
+    """One export of the design in `path`, in a fresh interpreter: first of one GB200 NVL72 rack (so both
+    sides pay the same imports), then of the design, best of `repeat` runs (each on a fresh load), then
+    (unless QUICK) once more under tracemalloc. Time, file size and the process's peak resident size."""
+    from rackcad.files import load
+    from rackcad.templates import build
+
+    folder = path.parent
+    out_path = folder / f"{path.stem}-{EXPORTS[name]}"
+    _export(name, build("gb200-nvl72"), folder / f"warm-{EXPORTS[name]}")
+    best = float("inf")
+    for _ in range(repeat):
+        design = load(path)
+        seconds, _ = _timed(lambda: _export(name, design, out_path))
+        best = min(best, seconds)
+    out = {"seconds": best, "bytes": out_path.stat().st_size}
+    if not QUICK:
+        design = load(path)
+        out["peak"] = _peak(lambda: _export(name, design, out_path))
+    out["maxrss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return out
+
+
+def _python(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_hall", *args], capture_output=True, text=True,
+                          check=False, env={**os.environ, "RACKCAD_BENCH_QUICK": "1" if QUICK else ""})
     if done.returncode:
-        raise RuntimeError(f"bench_hall worker ({racks} racks) failed:\n{done.stderr}")
+        raise RuntimeError(f"bench_hall {' '.join(args)} failed:\n{done.stderr}")
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def measure(racks: int, folder: Path) -> dict:
+    """`worker(racks)` in a fresh interpreter (its own ru_maxrss), then each export in its own."""
+    folder.mkdir()
+    out = _python("--worker", str(racks), str(folder))
+    out["exports"] = {}
+    path = folder / "hall.rackcad"
+    if path.exists():
+        repeat = "3" if racks == 1 else "1"
+        for name in EXPORTS:
+            out["exports"][name] = _python("--export", name, str(path), repeat)
+    return out
 
 
 def _ms(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds * 1000:,.0f} ms"
 
 
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.2f} MB" if n < 1e8 else f"{n / 1e6:,.0f} MB"
+
+
 def report(one: dict, hall: dict) -> list[str]:
-    """The printed table: each operation on one rack and on the hall, the ratio, and against json.loads."""
+    """The printed tables: each operation and each export on one rack and on the hall, the time ratio, and
+    for the exports the size ratio and the hall's throughput (an export whose size ratio is near its time
+    ratio is bound by the bytes it writes, not by the hall's parts)."""
     n = hall["racks"]
     lines = [f"  one rack: {one['gpus']} GPUs, {one['links']:,} link records; hall: {n:,} racks "
-             f"({hall['made']}), {hall['gpus']:,} GPUs, {hall['links']:,} link records",
-             f"  {'operation':<12}{'1 rack':>12}{f'{n:,} racks':>14}{'ratio':>10}{'x json.loads':>14}"
-             f"{'peak (hall)':>14}"]
+             f"({hall['made']}), {hall['gpus']:,} GPUs, {hall['links']:,} link records"
+             + ("  (quick: no tracemalloc peaks)" if QUICK else ""),
+             f"  {'operation':<18}{'1 rack':>10}{f'{n:,} racks':>12}{'ratio':>9}{'x json.loads':>14}"
+             f"{'peak (hall)':>13}"]
     floor = hall["times"]["json.loads"]
     for op in OPERATIONS:
         a, b = one["times"].get(op), hall["times"].get(op)
@@ -198,17 +268,30 @@ def report(one: dict, hall: dict) -> list[str]:
         vs_json = f"{b / floor:,.1f}x" if b is not None and floor else "-"
         peak = hall["peaks"].get(op)
         peak_text = "-" if peak is None else f"{peak / 2**20:,.0f} MiB"
-        lines.append(f"  {op:<12}{_ms(a):>12}{_ms(b):>14}{ratio:>10}{vs_json:>14}{peak_text:>14}{flag}")
+        lines.append(f"  {op:<18}{_ms(a):>10}{_ms(b):>12}{ratio:>9}{vs_json:>14}{peak_text:>13}{flag}")
     if "load" not in hall["times"]:
-        lines.append("  (the hall's file is past the load limits: 1,000,000 links / 64 MiB; not loaded)")
+        lines.append("  (the hall's file is past the load limits: 1,000,000 links / 64 MiB; not loaded, not exported)")
+    if hall["exports"]:
+        lines.append(f"  {'export':<18}{'1 rack':>10}{f'{n:,} racks':>12}{'ratio':>9}{'file 1 rack':>13}"
+                     f"{'file hall':>11}{'size ratio':>12}{'hall MB/s':>11}{'peak RSS':>10}")
+    for name in EXPORTS:
+        a, b = one["exports"].get(name), hall["exports"].get(name)
+        if a is None or b is None:
+            continue
+        ratio = b["seconds"] / a["seconds"]
+        sizes = f"{b['bytes'] / a['bytes']:,.0f}x"
+        flag = "" if ratio < GOAL_RATIO else "  over goal"
+        lines.append(f"  {name:<18}{_ms(a['seconds']):>10}{_ms(b['seconds']):>12}{f'{ratio:,.1f}x':>9}"
+                     f"{_mb(a['bytes']):>13}{_mb(b['bytes']):>11}{sizes:>12}"
+                     f"{b['bytes'] / 1e6 / b['seconds']:>11,.0f}{b['maxrss_bytes'] / 2**30:>9,.2f}G{flag}")
     size = hall["file_bytes"] / 1e6
     lines.append(f"  file: 1 rack {one['file_bytes'] / 1e6:,.2f} MB, hall {size:,.1f} MB "
                  f"({'within' if size < GOAL_FILE_MB else 'over'} the {GOAL_FILE_MB:g} MB goal)")
-    rss = hall["maxrss_bytes"] / 2**30
-    traced = max(hall["peaks"].values()) / 2**30
-    lines.append(f"  peak memory (hall): resident {rss:,.2f} GiB, largest traced operation {traced:,.2f} GiB "
-                 f"({'within' if rss < GOAL_PEAK_GB else 'over'} the {GOAL_PEAK_GB:g} GB goal)")
-    lines.append("  exports (hall): " + ", ".join(f"{k} {v / 1e6:,.1f} MB" for k, v in hall["export_bytes"].items()))
+    rss = max([hall["maxrss_bytes"]] + [e["maxrss_bytes"] for e in hall["exports"].values()]) / 2**30
+    traced = max([*hall["peaks"].values(), *(e.get("peak", 0) for e in hall["exports"].values()), 0]) / 2**30
+    lines.append(f"  peak memory (hall): resident {rss:,.2f} GiB (the largest process), largest traced operation "
+                 + ("-" if QUICK else f"{traced:,.2f} GiB")
+                 + f" ({'within' if rss < GOAL_PEAK_GB else 'over'} the {GOAL_PEAK_GB:g} GB goal)")
     return lines
 
 
@@ -217,14 +300,17 @@ def run() -> None:
     if racks != RACKS:
         print(f"  gb200-nvl72 takes no `racks` yet: the hall is {racks:,} flat copies "
               f"(RACKCAD_BENCH_FLAT_RACKS; the goal is measured on {RACKS:,} instanced racks)")
-    one = measure(1)
-    hall = measure(racks)
+    with tempfile.TemporaryDirectory() as tmp:
+        one = measure(1, Path(tmp) / "one")
+        hall = measure(racks, Path(tmp) / "hall")
     for line in report(one, hall):
         print(line)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
-        print(json.dumps(worker(int(sys.argv[2]))))
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        print(json.dumps(worker(int(sys.argv[2]), Path(sys.argv[3]))))
+    elif len(sys.argv) == 5 and sys.argv[1] == "--export":
+        print(json.dumps(export_worker(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))))
     else:
         run()

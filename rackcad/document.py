@@ -547,9 +547,15 @@ class Document:
         name: str = "",
         index_a: int | None = None,
         index_b: int | None = None,
+        split_a: int | None = None,
+        split_b: int | None = None,
+        sub_a: int | None = None,
+        sub_b: int | None = None,
     ) -> str:
         """Join a port group of `node_a` to one of `node_b`. Ports are found by protocol unless named;
-        `index_a` / `index_b` pin the link to one port of its group (as NetBox-style cabling does)."""
+        `index_a` / `index_b` pin the link to one port of its group (as NetBox-style cabling does);
+        `split_a` / `split_b` land that end on a sub-port of a port split that many ways (breakout), `sub_a`
+        / `sub_b` on which one."""
         for label, value in (("protocol", protocol), ("port_a", port_a), ("port_b", port_b), ("medium", medium)):
             if value is not None and not isinstance(value, str):
                 raise EditError(f"{label} must be text, not {shown(value)}")
@@ -565,8 +571,8 @@ class Document:
             link = Link(
                 id=link_id,
                 name=name,
-                a=PortRef(node=node_a, port=pa, index=index_a),
-                b=PortRef(node=node_b, port=pb, index=index_b),
+                a=PortRef(node=node_a, port=pa, index=index_a, split=split_a, sub=sub_a),
+                b=PortRef(node=node_b, port=pb, index=index_b, split=split_b, sub=sub_b),
                 protocol=protocol or proto_a or proto_b or "unknown",
                 medium=medium or medium_a or medium_b,
                 length_m=length_m,

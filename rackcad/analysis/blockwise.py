@@ -37,9 +37,10 @@ def rack_row(rack, load) -> dict:
     }
 
 
-def _read(piece: Piece) -> dict | None:
-    """What the summary adds up, of one piece; None when a part is not in the catalog."""
-    cached = piece.cache.get("summary")
+def _totals(piece: Piece) -> dict | None:
+    """Counts by kind, dies, power (parts and link ends, exact), optics power and link counts of one piece;
+    None when a part is not in the catalog. Kept in a class piece's cache."""
+    cached = piece.cache.get("totals")
     if cached is not None:
         return cached
     design, figures = piece.design, piece.figures
@@ -55,24 +56,83 @@ def _read(piece: Piece) -> dict | None:
     by_protocol: Counter[str] = Counter()
     for link in design.links:
         by_protocol[link.protocol] += link.count
+    parts_w, optics_w = figures.exact_power_w()
+    read = {"counts": counts, "dies": dies, "power": parts_w + optics_w, "optics": optics_w,
+            "links": figures.link_count, "records": len(design.links), "by_protocol": by_protocol}
+    if piece.repeated:
+        piece.cache["totals"] = read
+    return read
+
+
+def _read(piece: Piece) -> dict | None:
+    """What the summary adds up, of one piece; None when a part is not in the catalog."""
+    cached = piece.cache.get("summary")
+    if cached is not None:
+        return cached
+    totals = _totals(piece)
+    if totals is None:
+        return None
+    design, figures = piece.design, piece.figures
     per_acc = [figures.scale_up_gbps(n) for n in figures.accelerators]
     modules = figures.modules()
     catalog = figures.catalog
-    parts_w, optics_w = figures.exact_power_w()
     read = {
-        "counts": counts, "dies": dies,
-        "power": parts_w + optics_w,
-        "optics": optics_w,
+        **totals,
         "transceivers": sum(n for p, n in modules.items() if (part := catalog.find(p)) and part.kind == "optic"),
         "rows": {rack.id: rack_row(rack, figures.load(rack.id)) for rack in design.racks},
         "domains": list(zip((d[0] for d in figures.domains()), domain_fabrics(design, index=figures))),
         "per_acc": (min(per_acc), max(per_acc)) if per_acc else None,
-        "links": figures.link_count, "records": len(design.links), "by_protocol": by_protocol,
         "scale_out": scale_out_parts(design, figures), "ends": end_optics(figures),
     }
     if piece.repeated:
         piece.cache["summary"] = read
     return read
+
+
+def totals_blocks(design: Design, catalog: Catalog | None = None, pieces: list[Piece] | None = None) -> dict | None:
+    """The totals `summary()` states for a design with instances (`counts`, `power_w`, `links`,
+    `link_records`), per block and without its per-rack rows, NVLink domains or optics; None when the
+    design must be read expanded (as `summary_blocks`). `pieces`: `split(design, catalog)` when the caller
+    has it already."""
+    pieces = pieces if pieces is not None else split(design, catalog)
+    if pieces is None:
+        return None
+    counts: Counter[str] = Counter()
+    power = Fraction(0)
+    links = records = 0
+    for piece in pieces:
+        read = _totals(piece)
+        if read is None:
+            return None
+        times = max(len(piece.members), 1)
+        for kind, n in read["counts"].items():
+            counts[kind] += n * times
+        power += read["power"] * times
+        links += read["links"] * times
+        records += read["records"] * times
+    return {"counts": dict(sorted(counts.items())), "power_w": round(float(power), 3), "links": links,
+            "link_records": records}
+
+
+def rack_rows_blocks(design: Design, pieces: list[Piece]) -> dict[str, dict]:
+    """rack id -> its `summary()["per_rack"]` row, for every rack of a design cut into `pieces`, without the
+    rest of the summary: a class's rows are read once on its stand-in (kept while its block is the same)
+    and named per member."""
+    rows: dict[str, dict] = {}
+    for piece in pieces:
+        read = piece.cache.get("rack_rows") if piece.repeated else None
+        if read is None:
+            read = {rack.id: rack_row(rack, piece.figures.load(rack.id)) for rack in piece.design.racks}
+            if piece.repeated:
+                piece.cache["rack_rows"] = read
+        if not piece.repeated:
+            rows.update(read)
+            continue
+        for member in piece.members:
+            ids, text = Piece.ids(member), Piece.text(member)
+            for row in read.values():
+                rows[ids(row["id"])] = {**row, "id": ids(row["id"]), "name": text(row["name"])}
+    return rows
 
 
 def summary_blocks(design: Design, catalog: Catalog | None, finish) -> dict | None:

@@ -85,7 +85,10 @@ def twin_ends(figures: Figures, levels: dict[str, int] | None = None) -> list[En
             cpo, net = found
             # the per-port figure is for the CPO switch's own port rate: a slower port is charged its share
             watts.append(cpo.optics_power_w.value * min(end.group.gbps / net.gbps, 1.0))
-        key = (fig.medium, link.count, fig.rate_gbps, fig.length_m, tuple(flags), tuple(cages))
+        splits = (link.a.ways, link.b.ways)
+        heads = tuple(end.group.gbps * c if end.group is not None else 0.0 for end, c in zip((fig.a, fig.b), cages))
+        key = (fig.medium, link.count, fig.rate_gbps, fig.length_m, tuple(flags), tuple(cages), None, splits,
+               heads if splits != (1, 1) else (0.0, 0.0))
         choice = choices.get(key)
         if choice is None:
             choice = choices[key] = chooser.choose(*key)
@@ -108,7 +111,7 @@ def twin_ends(figures: Figures, levels: dict[str, int] | None = None) -> list[En
                 source = peer_of(end)[0].id
             key = (ref.node, ref.port, tier, is_cpo, source if is_cpo else optic)
             entry = acc.setdefault(key, [0, 0.0, 0.0, 0.0, rack, 0.0])
-            entry[0] += link.count
+            entry[0] += link.count / ref.ways  # ports: a sub-link of a split port is its share of one
             entry[5] += fig.rate_gbps * link.count
             optics = shares.get((link.id, side), 0.0)
             if is_cpo:
@@ -116,7 +119,7 @@ def twin_ends(figures: Figures, levels: dict[str, int] | None = None) -> list[En
                 lasers_of = catalog.find(source) if source else end.part
                 net = next((g for g in lasers_of.ports if g.role == "network"), None) if lasers_of else None
                 if lasers_of is not None and lasers_of.lasers and net is not None:
-                    entry[3] += lasers_of.lasers.value * link.count / net.count
+                    entry[3] += lasers_of.lasers.value * link.count / ref.ways / net.count
             elif optic and optics:
                 module = catalog.find(optic)
                 entry[1] += optics

@@ -256,15 +256,15 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
     cpo_w: list[float] = []
     for fig in figures.link_figures.values():
         choice = fig.choice
-        sides = ((fig.a, choice.optic_a, fig.modules_a, choice.engines_a),
-                 (fig.b, choice.optic_b, fig.modules_b, choice.engines_b))
-        for end, optic, modules, engines in sides:
+        sides = ((fig.a, fig.link.a, choice.optic_a, fig.modules_a, choice.engines_a),
+                 (fig.b, fig.link.b, choice.optic_b, fig.modules_b, choice.engines_b))
+        for end, ref, optic, modules, engines in sides:
             if engines and end.part is not None and end.part.optics_power_w is not None:
                 cpo_ports += engines
                 cpo_w.append(engines * end.part.optics_power_w.value)
                 sources.add(cite(end.part, "optics_power_w per port", end.part.optics_power_w))
             if optic and modules and end.kind not in _NIC_KINDS:
-                pluggable_ports += fig.link.count
+                pluggable_ports += fig.link.count / ref.ways  # a sub-link is its share of a split port
     for (node_id, _, optic), pool in figures.pools.items():  # whole modules, shared by the links on them
         module = catalog.find(optic)
         watts = pool.units * module.power_w if module is not None else 0.0
@@ -297,12 +297,18 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
     return DesignOptics(
         switches=dict(sorted(switches.items())), switch_ports={k: dict(v) for k, v in sorted(switch_ports.items())},
         nic_ports={k: dict(v) for k, v in sorted(nic_ports.items())}, links_by_medium=dict(sorted(media.items())),
-        pluggable_ports=pluggable_ports, pluggable_transceivers=pluggable_modules_count,
-        pluggable_w=math.fsum(pluggable_w), cpo_ports=cpo_ports, cpo_w=math.fsum(cpo_w),
+        pluggable_ports=_whole(pluggable_ports), pluggable_transceivers=pluggable_modules_count,
+        pluggable_w=math.fsum(pluggable_w), cpo_ports=_whole(cpo_ports), cpo_w=math.fsum(cpo_w),
         nic_transceivers=nic_modules, nic_optics_w=math.fsum(nic_w), unwired_nic_ports=unwired_ports,
         unwired_nic_transceivers=unwired_modules, unwired_nic_w=math.fsum(unwired_w), leaf=leaf,
         sources=sorted(sources),
     )
+
+
+def _whole(count: float) -> float:
+    """A count summed from shares (sub-links of split ports) as an int where it is whole."""
+    count = round(count, 3)
+    return int(count) if float(count).is_integer() else count
 
 
 # ------------------------------------------------------------------ optics at the ends of the design's links
@@ -312,7 +318,8 @@ class EndOptics:
     CPO engines or pluggable modules.
 
     `tier` names the links by the higher end's level ("leaf": NIC to leaf, "spine": leaf to spine, "core":
-    spine to core, "direct": no switch). `ports` counts link lanes (each link's `count`), `modules` the
+    spine to core, "direct": no switch). `ports` counts the physical ports the ends take (each link's `count`,
+    a sub-link of a port split k ways 1/k), `modules` the
     transceivers (the links' shares of the modules of their port group: a twin-port module serving a down
     and an up link counts half in each tier), `power_w` what they draw (the figures' per-end power), `gbps` the per-direction Gb/s.
     """
@@ -320,7 +327,7 @@ class EndOptics:
     node: str
     port: str
     tier: str
-    ports: int
+    ports: float
     cpo: bool
     module: str | None
     modules: float
@@ -350,12 +357,12 @@ def end_optics(figures: Figures, levels: dict[str, int] | None = None) -> list[E
             cpo = bool(engines)
             key = (ref.node, ref.port, tier, cpo, None if cpo else optic)
             entry = acc.setdefault(key, [0, 0, 0.0, 0.0, rack, 0.0])
-            entry[0] += link.count
+            entry[0] += link.count / ref.ways
             entry[1] += 0 if cpo else optics
             entry[2] += power
             entry[5] += fig.rate_gbps * link.count
             if cpo and end.part is not None and end.part.lasers and end.group is not None:
-                entry[3] += end.part.lasers.value * link.count / end.group.count
+                entry[3] += end.part.lasers.value * link.count / ref.ways / end.group.count
             elif optic and optics:
                 module = catalog.find(optic)
                 entry[3] += optics * module.lasers.value if module is not None and module.lasers else 0.0
@@ -386,8 +393,9 @@ def optics_summary(ends: list[EndOptics]) -> dict:
             gbps.append(end.gbps)
     for b in (total, *tiers.values()):  # fsum: the same figures whatever order the ends come in
         lasers, power, gbps = sums.get(id(b), ((), (), ()))
-        count = round(b["transceivers"], 3)  # shares of pooled modules add up to whole modules per pool
-        b["transceivers"] = int(count) if float(count).is_integer() else count
+        for name in ("transceivers", "pluggable_ports", "cpo_ports"):  # shares add up to whole modules / ports
+            count = round(b[name], 3)
+            b[name] = int(count) if float(count).is_integer() else count
         b["lasers"] = round(math.fsum(lasers), 3)
         b["optics_power_w"] = round(math.fsum(power), 3)
         b["gbps"] = math.fsum(gbps)

@@ -49,6 +49,26 @@ class Figure(_Spec):
         return self.confidence == "estimate"
 
 
+class Breakout(_Spec):
+    """How one port of a group splits into sub-ports (lane groups) with a breakout cable or fibre: `ways`
+    lists the splits it takes (2: 2 sub-ports at half the rate on half the lanes each; 4: 4 at a quarter)."""
+
+    ways: list[int] = Field(min_length=1)
+    source: str
+    confidence: Confidence
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ways(self) -> "Breakout":
+        if any(w < 2 for w in self.ways) or len(set(self.ways)) != len(self.ways):
+            raise ValueError(f"breakout ways must be distinct splits of 2 or more, not {self.ways}")
+        return self
+
+
+_SUB_PORTS: dict[tuple[int, int], tuple["PortGroup", "PortGroup"]] = {}
+"""(id of a port group, ways) -> (the group, its sub-ports): catalog groups live as long as their catalog."""
+
+
 class PortGroup(_Spec):
     """`count` identical ports; `gbps` is per port, per direction."""
 
@@ -65,9 +85,52 @@ class PortGroup(_Spec):
     """Logical ports per cage: a pluggable module serves this many ports (QM9700: 2 per OSFP cage, F1)."""
     speeds_gbps: list[float] = Field(default_factory=list)
     """Lower rates a port also links up at (auto-negotiation), besides `gbps`."""
+    breakout: Breakout | None = None
+    """How a port splits into sub-ports (None: it does not); a port's cage holds `ports_per_cage` x ways
+    sub-ports then (an 800G twin-port OSFP cage of a QM9700: 2 x 400G, or 4 x 200G split 2 ways)."""
     source: str
     confidence: Confidence
     note: str = ""
+
+    @model_validator(mode="after")
+    def _splits_fit_lanes(self) -> "PortGroup":
+        lanes = self.lanes
+        if self.breakout is not None and lanes is not None:
+            bad = [w for w in self.breakout.ways if lanes % w]
+            if bad:
+                raise ValueError(f"port group {self.name}: {lanes} lanes do not split {bad[0]} ways")
+        return self
+
+    @property
+    def lanes(self) -> int | None:
+        """SerDes lanes per port (`gbps` / `lane_gbps`), None when the lane rate is not known."""
+        return round(self.gbps / self.lane_gbps) if self.lane_gbps else None
+
+    def splits(self, ways: int) -> bool:
+        """Whether a port of this group splits `ways` ways (1: the whole port, always)."""
+        return ways == 1 or (self.breakout is not None and ways in self.breakout.ways)
+
+    def sub_gbps(self, ways: int) -> float:
+        """Rate of one sub-port of a port split `ways` ways (the port's rate for 1)."""
+        return self.gbps / ways
+
+    def sub_lanes(self, ways: int) -> int | None:
+        """Lanes of one sub-port of a port split `ways` ways."""
+        return self.lanes // ways if self.lanes is not None and ways else None
+
+    def sub_port(self, ways: int) -> "PortGroup":
+        """The group as its sub-ports when split `ways` ways: `count` x ways ports at `gbps` / ways (the
+        lower speeds below that kept), no further split. The group itself for 1."""
+        if ways <= 1:
+            return self
+        key = (id(self), ways)
+        hit = _SUB_PORTS.get(key)
+        if hit is None or hit[0] is not self:
+            rate = self.gbps / ways
+            sub = self.model_copy(update={"count": self.count * ways, "gbps": rate, "breakout": None,
+                                          "speeds_gbps": [v for v in self.speeds_gbps if v < rate]})
+            hit = _SUB_PORTS[key] = (self, sub)
+        return hit[1]
 
     def runs_at(self, gbps: float) -> bool:
         """Whether a port of this group links up at `gbps`."""
@@ -164,6 +227,9 @@ class PartSpec(_Spec):
     """Switches: port-to-port latency of one hop (cut-through), ns; a node's `latency_ns` override wins."""
     module_ports: int = Field(default=1, ge=1)
     """Optics: switch ports one module serves (a twin-port OSFP serves 2, each at half the module's rate)."""
+    fanout: int = Field(default=1, ge=1)
+    """Breakout cables and fibres: far ends (legs) from the one head in a switch cage, 2 or 4; the head
+    carries `gbps`, each leg `gbps / fanout`. 1: a straight cable."""
 
     @model_validator(mode="after")
     def _check(self) -> "PartSpec":

@@ -32,12 +32,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_diagram)
 
 
-def _run(args, write, errors: type[Exception], expand: bool = False) -> int:
-    """Load the design (with `expand`, as flat lists), `write(design, output, progress)` under a progress
-    bar, and turn `errors` and OSError into one-line CLI errors. The BOM, cable schedule and diagrams take
-    a hall of instances as it is (they work per block where they can)."""
+def _run(args, write, errors: type[Exception]) -> int:
+    """Load the design, `write(design, output, progress)` under a progress bar, and turn `errors` and
+    OSError into one-line CLI errors. Every export takes a hall of instances as it is (they work per block
+    where they can)."""
     with progress_bar() as bar:
-        design = load_design(args.file, bar, expand=expand)
+        design = load_design(args.file, bar)
         try:
             write(design, args.output, bar)
         except errors as exc:
@@ -66,13 +66,13 @@ def cmd_diagram(args) -> int:
         from rackcad.interop import InteropError
         from rackcad.interop.drawio import write_drawio
 
-        return _run(args, lambda design, path, progress: write_drawio(design, path, args.view), InteropError,
-                    expand=True)
+        return _run(args, lambda design, path, progress: write_drawio(design, path, args.view, progress),
+                    InteropError)
     if suffix == "dxf":
         from rackcad.interop import InteropError
         from rackcad.interop.dxf_floor import write_dxf
 
-        return _run(args, lambda design, path, progress: write_dxf(design, path), InteropError, expand=True)
+        return _run(args, lambda design, path, progress: write_dxf(design, path, progress), InteropError)
     from rackcad.export import ExportError, export_diagram
 
     return _run(args, lambda design, path, progress: export_diagram(design, path, args.view, args.dpi, progress),

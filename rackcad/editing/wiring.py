@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rackcad.topology.index import ports_in_use
+from rackcad.topology.index import PortUse, port_use_of, ports_in_use
 
 if TYPE_CHECKING:
     from rackcad.document import Document
@@ -36,6 +36,24 @@ def free_ports(doc: "Document", node_id: str, port: str) -> int:
     if group is None:
         return 0
     return max(group.count - used_ports(doc, node_id, port), 0)
+
+
+def port_ledger(doc: "Document", node_id: str, port: str) -> PortUse:
+    """What the node's links take of a port group: whole ports, split ports, sub-links, lanes."""
+    return port_use_of(doc.links_of(node_id), node_id, port)
+
+
+def free_sub_ports(doc: "Document", node_id: str, port: str, ways: int) -> int:
+    """Sub-ports of a `ways`-way split still free on a port group: every free whole port split that way, and
+    the free legs of its ports already split that way (0 when the group does not split `ways` ways)."""
+    part = doc.part_of(node_id)
+    group = part.port(port) if part else None
+    if group is None or not group.splits(ways):
+        return 0
+    use = port_ledger(doc, node_id, port)
+    if ways == 1:
+        return max(group.count - use.ports, 0)
+    return max(group.count - use.ports, 0) * ways + use.free_sub_ports().get(ways, 0)
 
 
 def common_port(doc: "Document", a_nodes: list[str], b_nodes: list[str]) -> tuple[str, str, str] | None:

@@ -55,9 +55,7 @@ def export_bom(design: Design, path: str | Path, progress: Progress | None = Non
         from rackcad.export.xlsx import write_xlsx
 
         def write(design, tmp, progress):
-            if progress:
-                progress(0, 0, "bill of materials (XLSX)")
-            write_xlsx(design, tmp)
+            write_xlsx(design, tmp, progress=progress)
     else:
         from rackcad.export.bom import write_bom_csv, write_bom_json
 
@@ -77,11 +75,19 @@ def export_cables(design: Design, path: str | Path, progress: Progress | None = 
 
 def diagram_items(design: Design, view: str) -> int:
     """What a diagram of `view` draws, counted against MAX_DIAGRAM_ITEMS without expanding any instance: a
-    floor plan racks (its runs join racks), the elevation and topology parts and links."""
+    floor plan racks (its runs join racks), the elevation and topology parts and links. A hall of instances
+    draws each repeated block's parts and links once and places it per instance: those count once, plus one
+    per instance placed, plus what differs (rackcad.figures.pieces)."""
     blocks = {block.id: block for block in design.blocks}
     placed = [blocks[i.block] for i in design.instances if i.block in blocks]
     if view == "floor":
         return len(design.racks) + sum(len(b.racks) for b in placed)
+    if design.instances:
+        from rackcad.figures.pieces import split
+
+        pieces = split(design)
+        if pieces is not None and len(pieces) > 1:
+            return sum(len(p.design.nodes) + len(p.design.links) + len(p.members) for p in pieces)
     return (len(design.nodes) + len(design.links) + sum(len(b.nodes) + len(b.links) for b in placed)
             + sum(len(p.ends) for p in design.patterns))
 

@@ -149,17 +149,22 @@ def _tally(schedule: Schedule) -> _Tally:
         if isinstance(node.overrides.get("power_w"), (int, float)):
             out.overridden[node.part] += 1
     out.derived.update(figures.module_units())  # transceivers shared by the links on them
+    for (_, _, part_id), pool in figures.cable_pools.items():  # breakout cables: one per cage they fill
+        out.derived[part_id] += pool.units
+    link_figures = figures.link_figures
     for link, length, choice in schedule.iter_entries():
         out.links += link.count
         out.by_class[choice.category] += link.count
         if choice.category == "backplane":
             out.spine[link.protocol] += link.count
         if choice.cable:
-            out.derived[choice.cable] += choice.cables
+            cables = link_figures[link.id].cables if choice.cable_use else choice.cables
+            if not choice.cable_use:
+                out.derived[choice.cable] += cables
             if length is None:
-                out.unmeasured[choice.cable] += choice.cables
+                out.unmeasured[choice.cable] += cables
             else:
-                out.lengths[choice.cable].append(length * choice.cables)
+                out.lengths[choice.cable].append(length * cables)
     out.end_watts = [w for fig in figures.link_figures.values() for w in (fig.power_a, fig.power_b)]
     return out
 
@@ -221,7 +226,7 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
     for part_id, quantity in derived.items():
         part = catalog.find(part_id)
         power = _power_figure(part) if part else None
-        note = f"{unmeasured[part_id]} of unknown length not in the total length" if unmeasured[part_id] else ""
+        note = f"{unmeasured[part_id]:g} of unknown length not in the total length" if unmeasured[part_id] else ""
         length = _sum([(t.lengths.get(part_id, []), k) for t, k in parts]) if part and part.kind == "cable" else None
         rows.append(_row(part, part_id, quantity, power.value * quantity if power else None, note=note,
                          length_total=length))

@@ -9,14 +9,17 @@ twin-port module); a CPO link shows the transceiver its non-CPO end needs.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
-from rackcad.export.csvsafe import write_csv
+from rackcad.export.csvsafe import FORMULA_PREFIXES, ROWS_PER_REPORT, neutralise, write_csv
 from rackcad.figures import Choice, Figures
-from rackcad.figures.pieces import MARKS, Piece, split
-from rackcad.model import Design, Link, PortRef, instance_items, pattern_links
+from rackcad.figures.pieces import MARK_ID, MARK_NAME, MARKS, Piece, split
+from rackcad.model import Design, Instance, Link, PortRef, instance_items, pattern_links
 from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 
@@ -71,7 +74,10 @@ class Schedule:
         at = nodes.get(end.node)
         if at is None:
             at = nodes[end.node] = self._node(end.node)
-        return (*at, end.port if end.index is None else f"{end.port}[{end.index}]")
+        port = end.port if end.index is None else f"{end.port}[{end.index}]"
+        if end.split:  # a leg of a breakout: 'net[3] (leg 2 of 4)', or 'net (leg of 4)' unpinned
+            port = f"{port} (leg{'' if end.sub is None else f' {end.sub + 1}'} of {end.split})"
+        return (*at, port)
 
     def values(self) -> Iterator[tuple]:
         """Each record's row as a tuple in COLUMNS order, in design order."""
@@ -83,7 +89,7 @@ class Schedule:
                 link.id, link.name, *self._end(link.a, nodes), *self._end(link.b, nodes),
                 link.protocol, fig.medium, link.count,
                 _number(self.index.link_gbps(link)),
-                None if length is None else round(length, 2), choice.category, choice.cable, choice.cables,
+                None if length is None else round(length, 2), choice.category, choice.cable, _number(round(fig.cables, 6)),
                 choice.optic, _number(fig.optics), fig.label, choice.note,
             )
 
@@ -109,49 +115,113 @@ def _marked(row: tuple) -> tuple[int, ...]:
     return tuple(i for i, cell in enumerate(row) if isinstance(cell, str) and MARKS in cell)
 
 
-def hall_values(design: Design) -> tuple[Iterator[tuple], int] | None:
-    """(the rows of `Schedule.values()` of a hall of instances, worked out per block, in the expanded
-    design's order; their number), or None when the design is not cut into pieces (`rackcad.figures.pieces`).
+class HallSchedule:
+    """The cable schedule of a hall of instances worked out per block, in the expanded design's order.
 
     A class of repeated instances is scheduled once, on its stand-in; each member's rows are the stand-in's
     with the member's id and name in place of the markers. Everything else comes from the rest's schedule.
+    `parts()` yields the schedule in order as pieces: a list of the rest's rows, or (class piece, member)
+    for a member's rows (`piece.cache["cables"]`: the stand-in's rows with the cells that hold markers);
+    `values()` yields every row; `total` is their number.
     """
-    pieces = split(design)
-    if pieces is None:
-        return None
-    rest = {row[0]: row for row in Schedule(pieces[0].design, pieces[0].figures).values()}
-    member_of: dict[str, Piece] = {}
-    for piece in pieces[1:]:
-        if "cables" not in piece.cache:
-            rows = list(Schedule(piece.design, piece.figures).values())
-            piece.cache["cables"] = [(row, _marked(row)) for row in rows]
-        for member in piece.members:
-            member_of[member.id] = piece
-    total = len(rest) + sum(len(p.cache["cables"]) * len(p.members) for p in pieces[1:])
 
-    def rows() -> Iterator[tuple]:
-        for link in design.links:
-            yield rest[link.id]
+    def __init__(self, pieces: list[Piece], design: Design):
+        self.design = design
+        self.pieces = pieces
+        self.rest = {row[0]: row for row in Schedule(pieces[0].design, pieces[0].figures).values()}
+        self.member_of: dict[str, Piece] = {}
+        for piece in pieces[1:]:
+            if "cables" not in piece.cache:
+                rows = list(Schedule(piece.design, piece.figures).values())
+                piece.cache["cables"] = [(row, _marked(row)) for row in rows]
+            for member in piece.members:
+                self.member_of[member.id] = piece
+        self.total = len(self.rest) + sum(len(p.cache["cables"]) * len(p.members) for p in pieces[1:])
+
+    def parts(self) -> Iterator[list[tuple] | tuple[Piece, Instance]]:
+        design, rest = self.design, self.rest
+        if design.links:
+            yield [rest[link.id] for link in design.links]
         for instance in design.instances:
-            piece = member_of.get(instance.id)
+            piece = self.member_of.get(instance.id)
             if piece is None:
-                for link in instance_items(design, instance).links:
-                    yield rest[link.id]
-                continue
-            text = Piece.text(instance)
-            for row, marked in piece.cache["cables"]:
-                if marked:
-                    cells = list(row)
-                    for i in marked:
-                        cells[i] = text(cells[i])
-                    yield cells
-                else:
-                    yield row
+                yield [rest[link.id] for link in instance_items(design, instance).links]
+            else:
+                yield piece, instance
         for pattern in design.patterns:
-            for link in pattern_links(pattern):
-                yield rest[link.id]
+            yield [rest[link.id] for link in pattern_links(pattern)]
 
-    return rows(), total
+    @staticmethod
+    def member_rows(piece: Piece, member: Instance) -> Iterator[tuple]:
+        """The stand-in's rows as `member`'s."""
+        text = Piece.text(member)
+        for row, marked in piece.cache["cables"]:
+            if marked:
+                cells = list(row)
+                for i in marked:
+                    cells[i] = text(cells[i])
+                yield cells
+            else:
+                yield row
+
+    def values(self) -> Iterator[tuple]:
+        for part in self.parts():
+            if isinstance(part, list):
+                yield from part
+            else:
+                yield from self.member_rows(*part)
+
+
+def hall_schedule(design: Design) -> HallSchedule | None:
+    """The per-block schedule of a hall of instances, or None when the design is not cut into pieces
+    (`rackcad.figures.pieces`)."""
+    pieces = split(design)
+    return None if pieces is None else HallSchedule(pieces, design)
+
+
+_CSV_UNSAFE = re.compile(r'[",\r\n]')
+
+
+def _plain_text(value: str) -> bool:
+    """Whether `value` put in place of a marker in written CSV text reads as it would written cell by cell:
+    no quoting it would need, no formula prefix at a cell's start, no marker of its own."""
+    return not _CSV_UNSAFE.search(value) and not value.startswith(FORMULA_PREFIXES) and MARKS not in value
+
+
+def _write_hall_csv(path: str | Path, schedule: HallSchedule, progress: Progress | None) -> None:
+    """The hall's schedule as CSV: the rest's rows written cell by cell, each class's rows written once as
+    CSV text and copied per member with its id and name in place of the markers (the same bytes as cell
+    by cell whenever the name and id are plain text, else the member is written cell by cell)."""
+    label, total, done, reported = "cable schedule", schedule.total, 0, 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([neutralise(h) for h in COLUMNS])
+        for part in schedule.parts():
+            if isinstance(part, list):
+                writer.writerows(_cells(row) for row in part)
+                done += len(part)
+            else:
+                piece, member = part
+                rows = piece.cache["cables"]
+                if _plain_text(member.name) and _plain_text(member.id):
+                    text = piece.cache.get("cables_csv")
+                    if text is None:
+                        buffer = io.StringIO(newline="")
+                        csv.writer(buffer).writerows(_cells(row) for row, _ in rows)
+                        text = piece.cache["cables_csv"] = buffer.getvalue()
+                    fh.write(text.replace(MARK_NAME, member.name).replace(MARK_ID, member.id))
+                else:
+                    writer.writerows(_cells(row) for row in schedule.member_rows(piece, member))
+                done += len(rows)
+            if progress and done - reported >= ROWS_PER_REPORT:
+                progress(done, total, label)
+                reported = done
+        if progress:
+            progress(done, total, label)
+
+
+def _cells(row) -> list:
+    return ["" if v is None else neutralise(v) for v in row]
 
 
 def write_cables_csv(design: Design, path: str | Path, index: DesignIndex | None = None,
@@ -159,9 +229,9 @@ def write_cables_csv(design: Design, path: str | Path, index: DesignIndex | None
     """Write the cable schedule row by row (no row is kept once written); a hall of instances per block."""
     if progress:
         progress(0, 0, "cable schedule: deriving figures")
-    per_block = hall_values(design) if index is None and design.instances else None
-    if per_block is None:
-        schedule = Schedule(design, index)
-        per_block = schedule.values(), len(schedule.design.links)
-    values, total = per_block
-    write_csv(path, COLUMNS, values, progress, total, "cable schedule")
+    per_block = hall_schedule(design) if index is None and design.instances else None
+    if per_block is not None:
+        _write_hall_csv(path, per_block, progress)
+        return
+    schedule = Schedule(design, index)
+    write_csv(path, COLUMNS, schedule.values(), progress, len(schedule.design.links), "cable schedule")

@@ -29,7 +29,7 @@ import html
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
@@ -37,7 +37,8 @@ from typing import TextIO
 from rackcad import __version__
 from rackcad.export.errors import ExportError
 from rackcad.figures import Figures
-from rackcad.layout.elevation import MARGIN, Box, ElevationLayout, elevation
+from rackcad.figures.pieces import MARK_ID, MARK_NAME, Piece
+from rackcad.layout.elevation import BODY_W, GUTTER_W, MARGIN, RACK_GAP, SIDE_W, Box, ElevationLayout, elevation
 from rackcad.layout.geometry import point_at
 from rackcad.layout.style import (
     KIND_COLORS,
@@ -49,7 +50,8 @@ from rackcad.layout.style import (
     protocol_label,
     text_color,
 )
-from rackcad.model import Design
+from rackcad.model import Design, expanded_id, instance_items
+from rackcad.model.blocks import SEPARATOR
 from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 from rackcad.units import fmt_power
@@ -159,6 +161,15 @@ class Totals:
     def of_summary(cls, info: dict) -> Totals:
         """The totals `summary()` states (which a hall of instances works out per block)."""
         return cls(Counter(info["counts"]), info["power_w"], info["links"])
+
+    @classmethod
+    def of_blocks(cls, design: Design, pieces=None) -> Totals | None:
+        """The totals of a design with instances worked out per block (`analysis.blockwise.totals_blocks`,
+        on `pieces` when the caller has cut the design already), or None when it must be read expanded."""
+        from rackcad.analysis.blockwise import totals_blocks
+
+        info = totals_blocks(design, pieces=pieces)
+        return None if info is None else cls.of_summary(info)
 
     def line(self) -> str:
         parts = [f"{self.counts[k]:,} {label}" for k, label in
@@ -374,11 +385,13 @@ def node_tip(index: DesignIndex, node_id: str) -> str:
     return f"{node.name}: {part.model} ({node.part})" if part else f"{node.name}: unknown part {node.part}"
 
 
-def node_open(index: DesignIndex, node_id: str, kind: str) -> str:
-    """The opening <g> of a placed part, with its id, classes, data attributes and tooltip."""
+def node_open(index: DesignIndex, node_id: str, kind: str, local: str | None = None) -> str:
+    """The opening <g> of a placed part, with its id, classes, data attributes and tooltip. `local`: the
+    part's id in its block, for a block drawn once and placed per instance (no model id of its own)."""
     node = index.nodes[node_id]
     classes = f"node kind-{css_class(kind or 'unknown')}"
-    data = attrs(id=node.id, class_=classes, data_name=node.name, data_part=node.part, data_u=node.u, data_bay=node.bay)
+    data = attrs(id=None if local else node.id, class_=classes, data_local=local, data_name=node.name,
+                 data_part=node.part, data_u=node.u, data_bay=node.bay)
     return f"<g{data}>" + el("title", node_tip(index, node_id))
 
 
@@ -411,9 +424,12 @@ U_FONT = 20.0
 class _Elevation:
     """Draws the racks of one ElevationLayout (all, or one page's) with a legend and a title block."""
 
-    def __init__(self, design: Design, index: DesignIndex, layout: ElevationLayout, today: date):
+    def __init__(self, design: Design, index: DesignIndex, layout: ElevationLayout, today: date,
+                 totals: Totals | None = None, block: bool = False):
         self.design, self.index, self.layout, self.today = design, index, layout, today
-        self.totals = Totals.of(index)
+        self.totals = totals or (Totals.of(index) if not block else None)
+        self.block = block
+        """Drawing a block's stand-in once (`rack` writes its body without the rack's own id and name)."""
         self.children: dict[str, list[Box]] = {}
         self.by_rack: dict[str, list[Box]] = {}
         for box in layout.boxes:
@@ -425,11 +441,11 @@ class _Elevation:
 
     def node(self, box: Box, out: list[str]) -> None:
         if box.role == "bay":
-            out.append(f"<g{attrs(class_='bay empty', data_parent=box.parent, data_bay=box.bay)}>"
+            out.append(f"<g{attrs(class_='bay empty', data_parent=self.ref(box.parent), data_bay=box.bay)}>"
                        f"<rect{attrs(x=box.x, y=box.y, width=box.w, height=box.h)}/>"
                        + label(box.x, box.y, box.w, box.h, box.label, BAY_FONT, self.min_font, "bay-label") + "</g>")
             return
-        out.append(node_open(self.index, box.id, box.kind)
+        out.append(node_open(self.index, box.id, box.kind, self.ref(box.id) if self.block else None)
                    + f"<rect{attrs(x=box.x, y=box.y, width=box.w, height=box.h, style=kind_fill(box.kind))}/>")
         inner = self.children.get(box.id, [])
         lx, ly, lw, lh = box.x, box.y, box.w, box.h
@@ -444,17 +460,32 @@ class _Elevation:
             self.node(child, out)
         out.append("</g>")
 
-    def rack(self, rack_id: str, dx: float, out: list[str]) -> None:
+    def ref(self, item_id: str | None) -> str | None:
+        """An id as this drawing writes it: the block's local id when drawing a block once."""
+        return item_id.partition(SEPARATOR)[2] if self.block and item_id else item_id
+
+    def rack_name(self, rack_id: str, name: str) -> str:
+        """The rack's name in the title strip (centred over the rack, shrunk to fit)."""
+        box = self.layout.by_id[f"{rack_id}#title"]
+        size = min(56.0, box.w / ems(name))
+        return el("text", name, class_="rack-name", x=box.x + box.w / 2, y=box.y + 60, font_size=size)
+
+    def rack(self, rack_id: str, dx: float, out: list[str], symbol: str | None = None) -> None:
+        """The rack's drawing shifted by `dx`; with `symbol`, the block's rack drawn once as the group
+        `symbol` (no id, name or shift of its own: each instance places it)."""
         rack = self.index.racks[rack_id]
         shift = f"translate({num(dx)} 0)" if dx else None
-        out.append(f"<g{attrs(id=rack.id, class_='rack', data_name=rack.name, data_part=rack.part, transform=shift)}>"
-                   f"<title>{esc(rack.name)}</title>")
+        if symbol:
+            out.append(f"<g{attrs(id=symbol, class_='rack-block', data_local=self.ref(rack.id), data_part=rack.part)}>")
+        else:
+            out.append(f"<g{attrs(id=rack.id, class_='rack', data_name=rack.name, data_part=rack.part, transform=shift)}>"
+                       f"<title>{esc(rack.name)}</title>")
         for box in self.by_rack[rack_id]:
             if box.role == "title":
                 name, _, model = box.label.partition("\n")
                 cx = box.x + box.w / 2
-                size = min(56.0, box.w / ems(name))
-                out.append(el("text", name, class_="rack-name", x=cx, y=box.y + 60, font_size=size))
+                if not symbol:
+                    out.append(self.rack_name(rack_id, name))
                 size = min(30.0, box.w / ems(model))
                 out.append(el("text", model, class_="rack-model", x=cx, y=box.y + 105, font_size=size))
             elif box.role == "u-label":
@@ -494,7 +525,14 @@ class _Elevation:
 
 def elevation_pages(design: Design, index: DesignIndex | None = None, today: date | None = None,
                     racks_per_page: int | None = RACKS_PER_PAGE) -> list[Drawing]:
-    """The elevation of every rack, `racks_per_page` racks per drawing (None: all on one)."""
+    """The elevation of every rack, `racks_per_page` racks per drawing (None: all on one).
+
+    A hall of instances is drawn per block (`_HallElevation`): each repeated block's racks once, placed
+    per instance under the instance's own name; instances that differ are drawn as themselves."""
+    if index is None and design.instances:
+        hall = _HallElevation.of(design, today or date.today())
+        if hall is not None:
+            return hall.pages(racks_per_page)
     index = Figures.of(design, index)
     design = index.design  # the expanded view: every instance's racks
     drawer = _Elevation(design, index, elevation(design, index=index), today or date.today())
@@ -503,6 +541,121 @@ def elevation_pages(design: Design, index: DesignIndex | None = None, today: dat
         return [drawer.draw(ids)]
     chunks = [ids[i : i + racks_per_page] for i in range(0, len(ids), racks_per_page)]
     return [drawer.draw(chunk, (i + 1, len(chunks))) for i, chunk in enumerate(chunks)]
+
+
+XLINK = "http://www.w3.org/1999/xlink"
+RACK_PITCH = GUTTER_W + BODY_W + SIDE_W + RACK_GAP
+"""From one rack's column to the next in an elevation (rackcad.layout.elevation lays them side by side)."""
+
+
+def block_symbol(block_id: str, local: str) -> str:
+    """The SVG id of a block's part drawn once (no model id holds '#')."""
+    return f"block#{block_id}#{local}"
+
+
+def hall_pieces(design: Design) -> tuple[list, Totals] | None:
+    """(`split(design)`, the totals per block) of a hall with repeated instances to draw per block, or
+    None when it is drawn expanded (nothing repeats, or it cannot be cut into pieces)."""
+    from rackcad.figures.pieces import split
+
+    pieces = split(design)
+    if pieces is None or len(pieces) < 2:
+        return None
+    totals = Totals.of_blocks(design, pieces)
+    return None if totals is None else (pieces, totals)
+
+
+class _HallElevation:
+    """The elevation of a hall of instances, per block: the racks of the rest (own racks, instances that
+    differ) drawn as any rack is; each class of repeated instances' racks drawn once in <defs> and placed
+    per member with <use>, under the member's rack id, name and block (`data-instance`, `data-block`).
+    Racks stand in the expanded design's order, so the picture is the expanded design's."""
+
+    def __init__(self, design: Design, pieces, totals: Totals, today: date):
+        self.design, self.today, self.totals = design, today, totals
+        rest = pieces[0]
+        self.rest = _Elevation(rest.design, rest.figures, elevation(rest.design, index=rest.figures), today, totals)
+        self.classes: dict[str, tuple[_Elevation, object]] = {}
+        for piece in pieces[1:]:
+            drawer = piece.cache.get("elevation")
+            if drawer is None:
+                layout = elevation(piece.design, index=piece.figures)
+                drawer = piece.cache["elevation"] = _Elevation(piece.design, piece.figures, layout, today, block=True)
+            for member in piece.members:
+                self.classes[member.id] = (drawer, piece)
+        self.order: list[tuple[_Elevation, str, object | None]] = [(self.rest, r.id, None) for r in design.racks]
+        for instance in design.instances:
+            hit = self.classes.get(instance.id)
+            if hit is None:
+                self.order += [(self.rest, r.id, instance) for r in instance_items(design, instance).racks]
+            else:
+                drawer, _ = hit
+                self.order += [(drawer, r.id, instance) for r in drawer.design.racks]
+        self.height = max([self.rest.layout.height] + [d.layout.height for d, _ in self.classes.values()])
+
+    @classmethod
+    def of(cls, design: Design, today: date) -> _HallElevation | None:
+        cut = hall_pieces(design)
+        return None if cut is None else cls(design, *cut, today)
+
+    def pages(self, racks_per_page: int | None) -> list[Drawing]:
+        n = len(self.order)
+        if racks_per_page is None or n <= racks_per_page:
+            return [self.draw(0, n)]
+        starts = range(0, n, racks_per_page)
+        return [self.draw(k, min(k + racks_per_page, n), (i + 1, len(starts))) for i, k in enumerate(starts)]
+
+    def _name(self, drawer: _Elevation, rack_id: str, instance) -> str:
+        if drawer.block:
+            return Piece.text(instance)(drawer.index.racks[rack_id].name)
+        return drawer.index.racks[rack_id].name
+
+    def draw(self, first: int, stop: int, page: tuple[int, int] | None = None) -> Drawing:
+        order = self.order[first:stop]
+        symbols: dict[str, list[str]] = {}
+        body = ['<g class="racks" xmlns:xlink="' + XLINK + '">']
+        kinds: set[str] = set()
+        bays = False
+        names = []
+        seen: set[tuple[int, str]] = set()
+        for k, (drawer, rack_id, instance) in enumerate(order):
+            if (id(drawer), rack_id) not in seen:  # a block's rack: its kinds once, not once per instance
+                seen.add((id(drawer), rack_id))
+                boxes = drawer.by_rack.get(rack_id, ())
+                kinds |= {b.kind for b in boxes if b.role == "node"}
+                bays = bays or any(b.role == "bay" for b in boxes)
+            own_x = drawer.layout.by_id[f"{rack_id}#title"].x
+            dx = MARGIN + k * RACK_PITCH - own_x
+            name = self._name(drawer, rack_id, instance)
+            names.append(name)
+            if not drawer.block:
+                drawer.rack(rack_id, dx, body)
+                continue
+            block = instance.block
+            local = drawer.ref(rack_id)
+            symbol = block_symbol(block, local)
+            if symbol not in symbols:
+                symbols[symbol] = []
+                drawer.rack(rack_id, 0.0, symbols[symbol], symbol=symbol)
+            rack = drawer.index.racks[rack_id]
+            shift = f"translate({num(dx)} 0)" if dx else None
+            body.append(f"<g{attrs(id=expanded_id(instance.id, local), class_='rack', data_name=name, data_part=rack.part, data_instance=instance.id, data_block=block, transform=shift)}>"
+                        f"<title>{esc(name)}</title>{drawer.rack_name(rack_id, name)}"
+                        f'<use xlink:href="#{esc(symbol)}"/></g>')
+        body.append("</g>")
+        defs = ["<defs>", *(part for group in symbols.values() for part in group), "</defs>"] if symbols else []
+        keys = kind_keys(kinds)
+        if bays:
+            keys.append(Key("bay empty", "Empty bay"))
+        view = f"Rack elevation · {len(names)} rack{'s' if len(names) != 1 else ''}: {names_line(names)}"
+        if page:
+            view += f" · page {page[0]} of {page[1]}"
+        if symbols:
+            view += f" · {len(symbols)} block rack{'s' if len(symbols) != 1 else ''} drawn once, placed per instance"
+        lines = [view, self.totals.line(), origin_line(self.design, self.today, ELEVATION_SCALE)]
+        width = max(len(order) - 1, 0) * RACK_PITCH + (RACK_PITCH - RACK_GAP) + 2 * MARGIN
+        return compose(self.design, Sheet(), width, self.height, defs + body, keys, lines, ELEVATION_SCALE,
+                       f"{self.design.name}: rack elevation", ELEVATION_CSS)
 
 
 # ------------------------------------------------------------------ topology
@@ -549,13 +702,24 @@ class _Topology:
       the gap, the counts of each upper part on their own row so they do not collide.
     """
 
-    def __init__(self, design: Design, index: DesignIndex, today: date):
-        from rackcad.layout.topology import topology_layout
+    def __init__(self, design: Design, index: DesignIndex, today: date, max_edges: int | None = None,
+                 block: str | None = None):
+        from rackcad.layout.topology import MAX_EDGES, topology_layout
 
         self.design, self.index, self.today = design, index, today
-        self.layout = topology_layout(design, index=index)
+        self.layout = topology_layout(design, index=index, max_edges=MAX_EDGES if max_edges is None else max_edges)
         self.groups = {g.id: g for g in self.layout.groups}
         self.band_labels = {b.name: b.label for b in self.layout.bands}
+        self.block = block
+        """The name of the block whose stand-in this draws once (ids local, names the block's), or None."""
+
+    def ref(self, item_id: str | None) -> str | None:
+        """An id as this drawing writes it: the block's local id when drawing a block once."""
+        return item_id.partition(SEPARATOR)[2] if self.block and item_id else item_id
+
+    def text(self, label: str) -> str:
+        """A label as this drawing writes it: in a block drawn once, the block's name for the instance's."""
+        return label.replace(MARK_NAME, self.block).replace(MARK_ID, self.block) if self.block else label
 
     def edges(self, dense: bool) -> tuple[list[str], list[str]]:
         """(paths, per-edge count tags)."""
@@ -570,13 +734,13 @@ class _Topology:
             cls = f"link proto-{css_class(e.protocol)}" + (" bundle" if e.bundle else "")
             if e.bundle:
                 width = 4 + BUNDLE_W * math.sqrt(e.count / most)
-                a_label, b_label = self.groups[e.a].label, self.groups[e.b].label
+                a_label, b_label = self.text(self.groups[e.a].label), self.text(self.groups[e.b].label)
             else:
                 width = LINK_W * (1 + math.log2(e.count))
                 a_label, b_label = index.name(e.a), index.name(e.b)
             tip = f"{a_label} - {b_label}: {bandwidth_text(e.count, e.gbps)} per direction ({e.protocol})"
-            data = attrs(class_=cls, d=_path(e.points), stroke_width=width, data_a=e.a, data_b=e.b,
-                         data_count=e.count, data_gbps=e.gbps)
+            data = attrs(class_=cls, d=_path(e.points), stroke_width=width, data_a=self.ref(e.a),
+                         data_b=self.ref(e.b), data_count=e.count, data_gbps=e.gbps)
             paths.append(f"<path{data}>" + el("title", tip) + "</path>")
             if upper_rank:
                 t = 0.42 + 0.36 * upper_rank[e.a] / max(len(upper_rank) - 1, 1)
@@ -610,7 +774,19 @@ class _Topology:
             tags.append(_tag(lower.x + lower.w / 2, lower.y - 40, text, TAG_FONT, "tag total"))
         return tags
 
-    def draw(self) -> Drawing:
+    def titles(self, names: Callable[[str], str] | None = None) -> list[str]:
+        """The groups' titles ("R1 accelerators (72)"); `names` maps marked labels to an instance's."""
+        out = []
+        for g in self.layout.groups:
+            text = g.label if names is None else names(g.label)
+            size = max(16.0, min(22.0, (g.w - 32) / ems(text)))
+            out.append('<g class="group-title">'
+                       + el("rect", x=g.x + 10, y=g.y + 6, width=ems(text) * size + 12, height=size * 1.35)
+                       + el("text", text, x=g.x + 16, y=g.y + 6 + size * 1.05, font_size=size) + "</g>")
+        return out
+
+    def content(self, titles: bool = True) -> list[str]:
+        """Bands, groups, links, parts and tags (with `titles`, the group titles too)."""
         layout, index = self.layout, self.index
         min_font = MIN_FONT_PAPER_MM / TOPOLOGY_SCALE
         body = ['<g class="bands">']
@@ -620,34 +796,124 @@ class _Topology:
         body.append("</g>")
         rack_names = {r.id: r.name for r in self.design.racks}
         body.append('<g class="groups">')
-        titles = []
         for g in layout.groups:
-            data = attrs(class_=f"group band-{g.band}", data_rack=g.rack, data_rack_name=rack_names.get(g.rack or ""),
-                         data_size=g.size)
+            name = rack_names.get(g.rack or "")
+            data = attrs(class_=f"group band-{g.band}", data_rack=self.ref(g.rack),
+                         data_rack_name=None if self.block and name else name, data_size=g.size)
             body.append(f"<g{data}>" + el("rect", x=g.x, y=g.y, width=g.w, height=g.h, rx=8.0) + "</g>")
-            size = max(16.0, min(22.0, (g.w - 32) / ems(g.label)))
-            titles.append('<g class="group-title">'
-                          + el("rect", x=g.x + 10, y=g.y + 6, width=ems(g.label) * size + 12, height=size * 1.35)
-                          + el("text", g.label, x=g.x + 16, y=g.y + 6 + size * 1.05, font_size=size) + "</g>")
         body.append("</g>")
         dense = not layout.bundled and len(layout.edges) > EDGE_LABELS_MAX
         paths, count_tags = self.edges(dense)
         body += [f'<g class="links{" dense" if dense else ""}">', *paths, "</g>", '<g class="nodes">']
         for n in layout.nodes:
-            body.append(node_open(index, n.id, n.kind)
+            body.append(node_open(index, n.id, n.kind, self.ref(n.id) if self.block else None)
                         + f"<rect{attrs(x=n.x, y=n.y, width=n.w, height=n.h, style=kind_fill(n.kind))}/>"
                         + label(n.x, n.y, n.w, n.h, n.label, 20.0, min_font, "node-label") + "</g>")
-        body += ["</g>", '<g class="tags">', *titles, *count_tags, *self.totals(), "</g>"]
-        keys = kind_keys({n.kind for n in layout.nodes}) + protocol_keys({e.protocol for e in layout.edges})
-        grouping = "links bundled per group pair" if layout.bundled else "links aggregated per pair of parts"
-        lines = [f"Topology · {grouping} · bandwidth per direction", Totals.of(index).line(),
+        body += ["</g>", '<g class="tags">', *(self.titles() if titles else ()), *count_tags, *self.totals(), "</g>"]
+        return body
+
+    def keys(self) -> list[Key]:
+        layout = self.layout
+        return kind_keys({n.kind for n in layout.nodes}) + protocol_keys({e.protocol for e in layout.edges})
+
+    def grouping(self) -> str:
+        return "links bundled per group pair" if self.layout.bundled else "links aggregated per pair of parts"
+
+    def draw(self) -> Drawing:
+        layout = self.layout
+        lines = [f"Topology · {self.grouping()} · bandwidth per direction", Totals.of(self.index).line(),
                  origin_line(self.design, self.today, None)]
-        return compose(self.design, Sheet(), layout.width_mm, layout.height_mm, body, keys, lines, TOPOLOGY_SCALE,
-                       f"{self.design.name}: topology", TOPOLOGY_CSS)
+        return compose(self.design, Sheet(), layout.width_mm, layout.height_mm, self.content(), self.keys(), lines,
+                       TOPOLOGY_SCALE, f"{self.design.name}: topology", TOPOLOGY_CSS)
+
+
+class _HallTopology:
+    """The topology of a hall of instances, per block: what differs (own parts, instances that differ,
+    wiring patterns) laid out as any design is, first; then each class of repeated instances' block laid
+    out once in <defs> and placed per member (in instance order) with <use>, under the member's id, name
+    and group titles. Links are bundled per group pair when the whole hall has more than MAX_EDGES pairs of
+    parts, as the expanded design's topology is."""
+
+    def __init__(self, design: Design, pieces, totals: Totals, today: date):
+        from rackcad.layout.topology import MAX_EDGES
+
+        self.design, self.today, self.totals = design, today, totals
+        rest = pieces[0]
+        drawers = []
+        for piece in pieces[1:]:
+            name = design.block(piece.members[0].block).name or piece.members[0].block
+            drawer = piece.cache.get("topology")
+            if drawer is None:
+                drawer = piece.cache["topology"] = _Topology(piece.design, piece.figures, today, block=name)
+            drawers.append((piece, drawer))
+        self.rest = _Topology(rest.design, rest.figures, today)
+        pairs = (0 if self.rest.layout.bundled else len(self.rest.layout.edges)) + sum(
+            len(p.members) * (MAX_EDGES + 1 if d.layout.bundled else len(d.layout.edges)) for p, d in drawers)
+        self.bundled = pairs > MAX_EDGES
+        if self.bundled:
+            if not self.rest.layout.bundled and self.rest.layout.edges:
+                self.rest = _Topology(rest.design, rest.figures, today, max_edges=0)
+            for i, (piece, drawer) in enumerate(drawers):
+                if not drawer.layout.bundled:
+                    drawer = piece.cache["topology"] = _Topology(piece.design, piece.figures, today, max_edges=0,
+                                                                 block=drawer.block)
+                    drawers[i] = (piece, drawer)
+        self.member_of = {m.id: (p, d) for p, d in drawers for m in p.members}
+
+    @classmethod
+    def of(cls, design: Design, today: date) -> _HallTopology | None:
+        cut = hall_pieces(design)
+        return None if cut is None else cls(design, *cut, today)
+
+    def draw(self) -> Drawing:
+        from rackcad.layout.topology import COLUMN_GAP, MARGIN as EDGE
+
+        rest = self.rest
+        body: list[str] = []
+        defs: list[str] = []
+        x = EDGE
+        if rest.layout.groups:
+            body += rest.content()
+            x = rest.layout.width_mm - EDGE + COLUMN_GAP
+        height = rest.layout.height_mm
+        keys = {k.cls: k for k in rest.keys()} if rest.layout.groups else {}
+        placed = ['<g class="instances" xmlns:xlink="' + XLINK + '">']
+        drawn: set[str] = set()
+        for instance in self.design.instances:
+            hit = self.member_of.get(instance.id)
+            if hit is None:
+                continue
+            piece, drawer = hit
+            symbol = block_symbol(instance.block, "topology")
+            if symbol not in drawn:
+                drawn.add(symbol)
+                defs += [f"<g{attrs(id=symbol, class_='block-topology', data_block=instance.block)}>",
+                         *drawer.content(titles=False), "</g>"]
+                keys.update((k.cls, k) for k in drawer.keys())
+            layout = drawer.layout
+            dx = x - EDGE
+            shift = f"translate({num(dx)} 0)" if dx else None
+            placed.append(f"<g{attrs(id=instance.id, class_='instance', data_name=instance.name, data_block=instance.block, transform=shift)}>"
+                          f"<title>{esc(instance.name)}</title><use xlink:href=\"#{esc(symbol)}\"/>"
+                          + "".join(drawer.titles(Piece.text(instance))) + "</g>")
+            x += layout.width_mm - 2 * EDGE + COLUMN_GAP
+            height = max(height, layout.height_mm)
+        placed.append("</g>")
+        width = x - COLUMN_GAP + EDGE
+        grouping = "links bundled per group pair" if self.bundled else "links aggregated per pair of parts"
+        lines = [f"Topology · {grouping} · bandwidth per direction · {len(drawn)} block{'s' if len(drawn) != 1 else ''} "
+                 f"drawn once, placed per instance", self.totals.line(), origin_line(self.design, self.today, None)]
+        return compose(self.design, Sheet(), width, height, ["<defs>", *defs, "</defs>", *body, *placed],
+                       list(keys.values()), lines, TOPOLOGY_SCALE, f"{self.design.name}: topology", TOPOLOGY_CSS)
 
 
 def topology_svg(design: Design, index: DesignIndex | None = None, today: date | None = None) -> Drawing:
-    """Accelerators, CPUs and switch tiers in bands, with links aggregated per pair (or per group pair)."""
+    """Accelerators, CPUs and switch tiers in bands, with links aggregated per pair (or per group pair).
+    A hall of instances is drawn per block (`_HallTopology`)."""
+    if index is None and design.instances:
+        hall = _HallTopology.of(design, today or date.today())
+        if hall is not None:
+            return hall.draw()
     index = Figures.of(design, index)
     return _Topology(index.design, index, today or date.today()).draw()
 
@@ -869,25 +1135,28 @@ def floor_svg(design: Design, index: DesignIndex | None = None, today: date | No
     A hall of one-rack instances is drawn per block: every rack, the runs of what differs (own links,
     instances with overrides, wiring patterns) and the totals of `summary()`, never the expanded parts."""
     if index is None and design.instances:
-        per_block = _floor_per_block(design)
+        per_block = floor_per_block(design)
         if per_block is not None:
-            return _Floor(*per_block[:2], today or date.today(), per_block[2]).draw()
+            return _Floor(per_block[0], per_block[1], today or date.today(), per_block[2]).draw()
     index = Figures.of(design, index)
     return _Floor(index.design, index, today or date.today()).draw()
 
 
-def _floor_per_block(design: Design) -> tuple[Design, Figures, Totals] | None:
-    """(every rack with the rest's parts and links, their Figures, the hall's totals), or None when a
-    repeated block holds several racks (runs inside it would need mapping: drawn expanded)."""
-    from rackcad.analysis import summary
+def floor_per_block(design: Design) -> tuple[Design, Figures, Totals, list] | None:
+    """(every rack with the rest's parts and links, their Figures, the hall's totals, the pieces), or None
+    when the hall cannot be cut into pieces or a repeated block holds several racks (runs inside it would
+    need mapping: drawn expanded). The floor plan SVG and DXF draw a hall of one-rack instances from it."""
     from rackcad.figures.pieces import racks_only, split
 
     pieces = split(design)
     if pieces is None or any(len(design.block(p.members[0].block).racks) > 1 for p in pieces[1:]):
         return None
+    totals = Totals.of_blocks(design, pieces)
+    if totals is None:
+        return None
     rest = pieces[0]
     drawn = Design.model_construct(**{**dict(rest.design), "racks": racks_only(design).racks})
-    return drawn, Figures(drawn, rest.figures.catalog), Totals.of_summary(summary(design, paths=False))
+    return drawn, Figures(drawn, rest.figures.catalog), totals, pieces
 
 
 def _steps(step: float, length: float, ends: bool = False) -> list[float]:

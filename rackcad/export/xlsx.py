@@ -23,7 +23,9 @@ from rackcad.export.bom import bom
 from rackcad.export.cables import Schedule
 from rackcad.export.csvsafe import neutralise
 from rackcad.figures import Figures
+from rackcad.figures.pieces import MARK_ID, MARK_NAME
 from rackcad.model import Design
+from rackcad.progress import Progress
 from rackcad.topology import DesignIndex
 
 W = "#,##0"
@@ -131,9 +133,9 @@ def _bom_sheet(wb: Workbook, design: Design, index: DesignIndex, schedule: Sched
     return totals
 
 
-def _summary_sheet(wb: Workbook, design: Design, index: DesignIndex, bom_totals: dict) -> None:
+def _summary_sheet(wb: Workbook, design: Design, index: DesignIndex | None, bom_totals: dict) -> None:
     ws = wb.create_sheet("Summary")
-    info = summary(design, index=index)
+    info = summary(design, index=index, paths=False)  # (the sheet states no latency or site figures)
     cols = [Col("Figure", "figure", 40), Col("Value", "value", 16), Col("Unit", "unit", 12),
             Col("", "d", 14), Col("", "e", 14), Col("", "f", 14)]
     _header(ws, cols[:3])
@@ -181,27 +183,47 @@ def _summary_sheet(wb: Workbook, design: Design, index: DesignIndex, bom_totals:
         ws.append([_cell(ws, v, fmt) for v, (_, fmt) in zip(values, per_rack)])
 
 
-def _violation_rows(design: Design, index: DesignIndex) -> list[dict] | None:
-    """The rule engine's violations as rows; None when the rule engine is not installed."""
+MAX_CELL_CHARS = 32_767
+"""The most characters an XLSX cell holds (Excel refuses a workbook with a longer one)."""
+
+
+def _subjects(names, subjects) -> str:
+    """The subjects of a violation, named (with their ids where the name differs), cut to fit a cell."""
+    out, size = [], 0
+    for i, s in enumerate(subjects):
+        name = names(s)
+        text = name if name == s else f"{name} ({s})"
+        more = f" ... ({len(subjects):,} in all)"
+        if size + len(text) + 2 + len(more) > MAX_CELL_CHARS:
+            return ", ".join(out) + more
+        out.append(text)
+        size += len(text) + 2
+    return ", ".join(out)
+
+
+def _violation_rows(design: Design, index: DesignIndex | None, names=None) -> list[dict] | None:
+    """The rule engine's violations as rows; None when the rule engine is not installed. `names` names a
+    subject by id (default: the index's names)."""
     try:
         from rackcad.rules import validate
     except ImportError as exc:
         if exc.name and exc.name.startswith("rackcad.rules"):
             return None
         raise
-    report = validate(design, index.catalog)
+    report = validate(design, index.catalog if index is not None else None)
+    names = names or index.name
     rows = []
     for v in report.violations:
-        subjects = ", ".join(index.name(s) if index.name(s) == s else f"{index.name(s)} ({s})" for s in v.subjects)
+        subjects = _subjects(names, v.subjects)
         rows.append({"code": v.code, "severity": v.severity, "message": v.message, "subjects": subjects,
                      "measured": v.measured, "limit": v.limit, "unit": v.unit,
                      "waived": "yes" if v.waived else "no", "waiver_reason": v.waiver_reason})
     return rows
 
 
-def _violations_sheet(wb: Workbook, design: Design, index: DesignIndex) -> None:
+def _violations_sheet(wb: Workbook, design: Design, index: DesignIndex | None, names=None) -> None:
     ws = wb.create_sheet("Violations")
-    rows = _violation_rows(design, index)
+    rows = _violation_rows(design, index, names)
     _table(ws, VIOLATION_COLS, rows or [])
     if rows is None:
         ws.append([_cell(ws, "(rule engine not available: design rules were not checked)")])
@@ -209,15 +231,143 @@ def _violations_sheet(wb: Workbook, design: Design, index: DesignIndex) -> None:
         ws.append([_cell(ws, "(no violations)")])
 
 
-def write_xlsx(design: Design, path: str | Path, index: DesignIndex | None = None) -> None:
-    """Write the BOM workbook of `design` to `path`."""
+INSTANCE_COLS = [
+    Col("Instance", "id", 12), Col("Name", "name", 16), Col("Block", "block", 16), Col("X (mm)", "x_mm", 10, M),
+    Col("Y (mm)", "y_mm", 10, M), Col("Rotation (deg)", "rotation_deg", 10, "0.##"),
+    Col("Differs from its block", "overrides", 50), Col("Its links are on sheet", "sheet", 22),
+]
+BLOCK_MARK = "<instance>"
+"""Stands for an instance's id and name in the block-cables sheet (each row holds for every instance)."""
+
+
+def _overrides(instance) -> str:
+    parts = [f"removed: {', '.join(instance.removed)}"] if instance.removed else []
+    parts += [f"{local}: " + ", ".join(f"{k} = {v}" for k, v in fields.items()) for local, fields in instance.changed.items()]
+    return "; ".join(parts)
+
+
+def _hall_names(design: Design, rest: DesignIndex):
+    """Names of expanded ids without expanding the hall: an instance's rack is named after the instance, its
+    parts and links after the block's (unless the instance changed them: then the rest, which holds it)."""
+    from rackcad.model import split_id
+    from rackcad.model.expand import rack_name
+
+    local_items: dict[str, dict] = {}
+
+    def name(item_id: str) -> str:
+        own = rest.name(item_id)
+        if own != item_id:
+            return own
+        parts = split_id(item_id)
+        instance = design.instance(parts[0]) if parts else None
+        if instance is None:
+            return item_id
+        block = design.block(instance.block)
+        items = local_items.get(block.id)
+        if items is None:
+            items = local_items[block.id] = {i.id: i for i in (*block.racks, *block.nodes, *block.links)}
+        item = items.get(parts[1])
+        if item is None:
+            return item_id
+        if item in block.racks:
+            return rack_name(instance, block, item)
+        return item.name or item_id
+
+    return name
+
+
+def _write_hall(design: Design, path: str | Path, schedule, limit: int, progress: Progress | None = None) -> None:
+    """The workbook of a hall of instances, per block: BOM and Summary as the expanded design's (worked out
+    per block), the Cables sheet every link record when they fit `limit` rows, else the links of what
+    differs (own links, instances that differ, patterns) with each repeated block's links once on
+    "Block cables" (`<instance>` standing for each instance's id and name) and the instances on
+    "Instances"."""
+    from rackcad.export.cables import COLUMNS
+
+    step = _steps(progress)
+    step("BOM")
+    rest = schedule.pieces[0]
+    wb = Workbook(write_only=True)
+    totals = _bom_sheet(wb, design, None, None)
+    step("Cables")
+    ws = wb.create_sheet("Cables")
+    grouped = schedule.total > limit
+    if not grouped:
+        _table(ws, CABLE_COLS, (dict(zip(COLUMNS, row)) for row in schedule.values()))
+    else:
+        _header(ws, CABLE_COLS)
+        for part in schedule.parts():
+            if isinstance(part, list):
+                for row in part:
+                    ws.append([_cell(ws, v, c.fmt) for v, c in zip(row, CABLE_COLS)])
+        blocks = wb.create_sheet("Block cables")
+        _header(blocks, [Col("Block", "block", 14), Col("Instances", "instances", 10, INT), *CABLE_COLS])
+        for piece in schedule.pieces[1:]:
+            block = piece.members[0].block
+            for row, marked in piece.cache["cables"]:
+                cells = list(row)
+                for i in marked:
+                    cells[i] = cells[i].replace(MARK_NAME, BLOCK_MARK).replace(MARK_ID, BLOCK_MARK)
+                blocks.append([_cell(blocks, block), _cell(blocks, len(piece.members), INT)]
+                              + [_cell(blocks, v, c.fmt) for v, c in zip(cells, CABLE_COLS)])
+    ws = wb.create_sheet("Instances")
+    _header(ws, INSTANCE_COLS)
+    repeated = set(schedule.member_of)
+    for instance in design.instances:
+        pos = instance.position
+        sheet = "Block cables" if grouped and instance.id in repeated else "Cables"
+        ws.append([_cell(ws, v, c.fmt) for v, c in zip(
+            (instance.id, instance.name, instance.block, pos.x_mm, pos.y_mm, pos.rotation_deg,
+             _overrides(instance) or "(none: the block as it is)", sheet), INSTANCE_COLS)])
+    step("Summary")
+    _summary_sheet(wb, design, None, totals)
+    step("Violations")
+    _violations_sheet(wb, design, None, _hall_names(design, rest.figures))
+    step("writing")
+    wb.save(path)
+    step(None)
+
+
+def write_xlsx(design: Design, path: str | Path, index: DesignIndex | None = None,
+               limit: int | None = None, progress: Progress | None = None) -> None:
+    """Write the BOM workbook of `design` to `path`. A hall of instances is written per block
+    (`_write_hall`, its Cables sheet grouped past `limit` link records, by default the most an XLSX
+    export of any design holds: `rackcad.export.MAX_XLSX_LINKS`)."""
+    if index is None and design.instances:
+        from rackcad.export.cables import hall_schedule
+
+        schedule = hall_schedule(design)
+        if schedule is not None:
+            from rackcad.export import MAX_XLSX_LINKS
+
+            _write_hall(design, path, schedule, MAX_XLSX_LINKS if limit is None else limit, progress)
+            return
+    step = _steps(progress)
+    step("BOM")
     index = Figures.of(design, index)
     design = index.design  # the expanded view: every instance's parts and links
     schedule = Schedule(design, index)
     wb = Workbook(write_only=True)
     totals = _bom_sheet(wb, design, index, schedule)
+    step("Cables")
     ws = wb.create_sheet("Cables")
     _table(ws, CABLE_COLS, schedule.rows)
+    step("Summary")
     _summary_sheet(wb, design, index, totals)
+    step("Violations")
     _violations_sheet(wb, design, index)
+    step("writing")
     wb.save(path)
+    step(None)
+
+
+XLSX_STEPS = ("BOM", "Cables", "Summary", "Violations", "writing")
+
+
+def _steps(progress: Progress | None):
+    """`step(sheet)` reports the workbook's next step to `progress` (`step(None)`: done)."""
+    def step(name: str | None) -> None:
+        if progress:
+            done = len(XLSX_STEPS) if name is None else XLSX_STEPS.index(name)
+            progress(done, len(XLSX_STEPS), f"bill of materials (XLSX): {name or 'done'}")
+    return step

@@ -107,11 +107,12 @@ def build_plan(doc: Document, plan: FabricPlan, endpoints: list[Endpoint], racks
                 rows.setdefault((name, end.part, end.port, end.index), []).append([end.node, leaf])
                 continue
             links.append(doc.connect(end.node, leaf, protocol=protocol, port_a=end.port, port_b=leaf_port,
-                                     index_a=end.index,
+                                     index_a=end.index, split_b=plan.split if plan.split > 1 else None,
                                      medium=_medium(doc, end.part, end.port, leaf_part.id, leaf_port)))
         for (name, part, port, index), ends in rows.items():
             patterns.append(doc.add_pattern(LinkPattern(
                 id="new", name=name, port_a=port, port_b=leaf_port, protocol=protocol, index_a=index,
+                split_b=plan.split if plan.split > 1 else None,
                 medium=_medium(doc, part, port, leaf_part.id, leaf_port), ends=ends)))
         uplinks: dict[tuple, list[list[str]]] = {}
         for ((low, i), (high, j)), count in sorted(plan.switch_links.items()):
@@ -168,22 +169,24 @@ def build_fat_tree(doc: Document, trays: list[str], racks: NetworkRacks, *, leaf
                    core: str | None = None, oversubscription: float = 1.0, tiers: int | None = None,
                    fabric: str = "compute", prefix: str = "C", row_of: Callable[[str], str] | None = None,
                    nic_kind: str = "nic", per_port: bool = False, upper_group: str = "spine",
-                   endpoints: list[Endpoint] | None = None,
+                   breakout: bool = True, endpoints: list[Endpoint] | None = None,
                    pattern_of: Callable[[str], str | None] | None = None) -> Fabric:
     """Plan and build a rail-optimised fat tree over the NICs of `trays` (see `rackcad.fabric.plan`).
 
     `row_of(tray id)` names the row group whose network racks hold the leaves serving that tray's NICs
     (a leaf goes with its first tray); by default every leaf goes to group "leaf"; `upper_group` names the
     rack group of spines and cores. `per_port` wires every port of a multi-port NIC/DPU group on a link of
-    its own (see `nic_endpoints`). `endpoints` given (`instance_endpoints`) stand for the NICs of `trays`
-    (each endpoint's position indexes `trays`); `pattern_of(tray id)` names the wiring pattern of the
-    links of that tray's NICs (see `build_plan`).
+    its own (see `nic_endpoints`). `breakout`: leaf ports faster than the NICs split into sub-ports, each
+    NIC on one (`rackcad.fabric.plan`); False: a whole leaf port per NIC. `endpoints` given
+    (`instance_endpoints`) stand for the NICs of `trays` (each endpoint's position indexes `trays`);
+    `pattern_of(tray id)` names the wiring pattern of the links of that tray's NICs (see `build_plan`).
     """
     if endpoints is None:
         endpoints = nic_endpoints(doc, trays, nic_kind, per_port)
     try:
         plan = plan_fat_tree(endpoints, doc.catalog, leaf=leaf, spine=spine, core=core,
-                             oversubscription=oversubscription, tiers=tiers, fabric=fabric, prefix=prefix)
+                             oversubscription=oversubscription, tiers=tiers, fabric=fabric, prefix=prefix,
+                             breakout=breakout)
     except FabricError as exc:
         raise EditError(str(exc)) from None
     first_tray: dict[int, str] = {}

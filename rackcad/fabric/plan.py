@@ -6,7 +6,12 @@ A rail-optimised fat tree (the DGX SuperPOD compute fabric, F12, F13) in plain a
   P ports gives d ports down and keeps the rest for uplinks, with d x (down rate) <= o x (P - d) x (up rate)
   for the chosen oversubscription o (1 = non-blocking): d = floor(o P r_up / (r_down + o r_up)). A 64-port
   QM9700 at 1:1 gives 32 down, 32 up; a 144 x 800G Q3450 with 400G NICs gives 96 down at 400G and 48 up at
-  800G. Rail k's E_k NIC ports need ceil(E_k / d) leaves; the ports are spread over them evenly, in tray
+  800G. With breakout (the default), a leaf port faster than the NICs splits w ways (the most its port group
+  allows whose sub-ports still carry the NICs' rate, `breakout_ways`): each of the d physical down ports then
+  carries w NICs, d = floor(o P r_up / (w r_down + o r_up)), and a leaf serves w x d NIC ports. A 64 x 800G
+  SN5600 facing 200G DPUs splits 4 ways: 32 ports down (128 DPU ports) and 32 up, where whole ports give 51
+  down (51 DPU ports) and 13 up; a Q3450 facing 400G NICs splits 2 ways: 72 down (144 NICs) and 72 up.
+  Rail k's E_k NIC ports need ceil(E_k / (w d)) leaves; the ports are spread over them evenly, in tray
   order, and each leaf gets ceil(down bandwidth / (o x up rate)) uplinks.
 - **Two tiers** when they fit: S = ceil(total uplinks / spine radix) spines, and every leaf reaches every
   spine (S <= the smallest leaf's uplinks). Leaf uplinks are dealt round-robin over the spines, so every
@@ -71,6 +76,8 @@ class FabricPlan:
     """(endpoint index, leaf index)."""
     switch_links: Counter = field(default_factory=Counter)
     """((lower tier, i), (upper tier, j)) -> parallel links."""
+    split: int = 1
+    """Ways each leaf port facing the NICs is split (1: whole ports); the endpoint links land on sub-ports."""
 
     def tier(self, name: str) -> Tier | None:
         return next((t for t in self.tiers if t.name == name), None)
@@ -86,6 +93,14 @@ def link_rate(a: PortGroup, b: PortGroup) -> float:
     return max(common, default=0.0)
 
 
+def breakout_ways(port: PortGroup, nic: PortGroup) -> int:
+    """The most ways `port` splits (its catalog `breakout`) whose sub-ports still link up with `nic` at the
+    rate the whole port would run at; 1 when no split keeps that rate (a 400G NIC on a 400G port)."""
+    rate = link_rate(nic, port)
+    ways = [w for w in (port.breakout.ways if port.breakout else ()) if link_rate(nic, port.sub_port(w)) == rate]
+    return max(ways, default=1)
+
+
 def network_port(catalog: Catalog, part_id: str) -> PortGroup:
     part = catalog.get(part_id)
     group = next((g for g in part.ports if g.role == "network"), None)
@@ -95,16 +110,17 @@ def network_port(catalog: Catalog, part_id: str) -> PortGroup:
 
 
 def fat_tree_reach(leaf_port: PortGroup, spine_port: PortGroup, core_port: PortGroup, r_down: float,
-                   oversubscription: float = 1.0) -> int:
+                   oversubscription: float = 1.0, ways: int = 1) -> int:
     """The most NIC ports a 3-tier fat tree of these switches reaches with its leaves at
-    `oversubscription`:1 and non-blocking spines: core radix (pods) x spine down ports (leaves a pod) x leaf
-    down ports. 64-port QM9700 at 1:1: 64 x 32 x 32 = 65,536 (64^3 / 4); 0 when the rates never meet."""
+    `oversubscription`:1 (their down ports split `ways` ways) and non-blocking spines: core radix (pods) x
+    spine down ports (leaves a pod) x NIC ports a leaf. 64-port QM9700 at 1:1: 64 x 32 x 32 = 65,536
+    (64^3 / 4); 0 when the rates never meet."""
     r_up, r_core = link_rate(leaf_port, spine_port), link_rate(spine_port, core_port)
     if not (r_down and r_up and r_core):
         return 0
-    down = math.floor(oversubscription * leaf_port.count * r_up / (r_down + oversubscription * r_up) + 1e-9)
+    down = math.floor(oversubscription * leaf_port.count * r_up / (ways * r_down + oversubscription * r_up) + 1e-9)
     spine_down = math.floor(spine_port.count * r_core / (r_up + r_core) + 1e-9)
-    return core_port.count * spine_down * max(min(down, leaf_port.count - 1), 0)
+    return core_port.count * spine_down * ways * max(min(down, leaf_port.count - 1), 0)
 
 
 def _reach_all(loads: list[int], room: list[int], radix: int) -> tuple[list[int], int | None]:
@@ -137,10 +153,12 @@ def _deal(loads: list[int], bins: int, start: int = 0) -> tuple[list[Counter], i
 def plan_fat_tree(
     endpoints: list[Endpoint], catalog: Catalog, *, leaf: str, spine: str | None = None, core: str | None = None,
     oversubscription: float = 1.0, tiers: int | None = None, fabric: str = "compute", prefix: str = "C",
+    breakout: bool = True,
 ) -> FabricPlan:
     """The plan of a rail-optimised fat tree over `endpoints` (see the module docstring).
 
     `tiers` forces 2 or 3; by default the fewest that fit. `oversubscription` is the leaves' down:up ratio.
+    `breakout`: split leaf ports faster than the NICs into sub-ports (False: one NIC per whole port).
     """
     if not endpoints:
         raise FabricError("a fabric needs at least one NIC port to reach")
@@ -159,11 +177,13 @@ def plan_fat_tree(
     if not r_down:
         part, port = next(iter(nic_groups))
         raise FabricError(f"{leaf} ports and the {part} '{port}' ports share no rate")
+    splits = {breakout_ways(leaf_port, catalog.get(part).port(port)) for part, port in nic_groups} if breakout else {1}
+    ways = splits.pop() if len(splits) == 1 else 1  # NIC groups that split differently: whole ports
     r_up = link_rate(leaf_port, spine_port)
     if not r_up:
         raise FabricError(f"{leaf} and {spine} ports share no rate")
     radix = leaf_port.count
-    down = math.floor(oversubscription * radix * r_up / (r_down + oversubscription * r_up) + 1e-9)
+    down = math.floor(oversubscription * radix * r_up / (ways * r_down + oversubscription * r_up) + 1e-9)
     if down < 1 or down >= radix:
         raise FabricError(f"{leaf} cannot give {oversubscription:g}:1 with {radix} ports")
 
@@ -173,7 +193,7 @@ def plan_fat_tree(
     leaves: list[tuple[int, int, list[int]]] = []  # (position index within rail, rail, endpoint indices)
     for rail in sorted(by_rail):
         members = sorted(by_rail[rail], key=lambda i: endpoints[i].position)
-        count = math.ceil(len(members) / down)
+        count = math.ceil(len(members) / (ways * down))
         for j in range(count):
             lo, hi = j * len(members) // count, (j + 1) * len(members) // count
             leaves.append((j, rail, members[lo:hi]))
@@ -182,7 +202,7 @@ def plan_fat_tree(
 
     leaf_tier = Tier("leaf", leaf, [f"{prefix}-LEAF-R{rail + 1}-{j + 1:02d}" for j, rail, _ in leaves],
                      [rail for _, rail, _ in leaves], [None] * len(leaves))
-    plan = FabricPlan(fabric, [leaf_tier])
+    plan = FabricPlan(fabric, [leaf_tier], split=ways)
     for li, (_, _, members) in enumerate(leaves):
         plan.endpoint_links += [(e, li) for e in members]
 
@@ -203,12 +223,12 @@ def plan_fat_tree(
     r_core = link_rate(spine_port, core_port)
     if not r_core:
         raise FabricError(f"{spine} and {core} ports share no rate")
-    reach = fat_tree_reach(leaf_port, spine_port, core_port, r_down, oversubscription)
+    reach = fat_tree_reach(leaf_port, spine_port, core_port, r_down, oversubscription, ways)
     if len(endpoints) > reach:
         raise FabricError(
             f"{len(endpoints):,} NIC ports exceed the {reach:,} a 3-tier fat tree of {leaf} reaches at "
             f"{oversubscription:g}:1 ({core_port.count} pods x {math.floor(spine_radix * r_core / (r_up + r_core) + 1e-9)} "
-            f"leaves x {down} ports down): choose a switch with more ports or a higher oversubscription")
+            f"leaves x {ways * down} NIC ports): choose a switch with more ports or a higher oversubscription")
     spine_down = math.floor(spine_radix * r_core / (r_up + r_core) + 1e-9)
     pods = math.ceil(len(leaves) / spine_down)
     per_pod = math.ceil(len(leaves) / pods)
@@ -216,8 +236,8 @@ def plan_fat_tree(
     planes: dict[int, list[int]] = {}
     for p in range(pods):
         members = list(range(p * per_pod, min((p + 1) * per_pod, len(leaves))))
-        pod_up, count = _reach_all([uplinks[i] for i in members], [radix - len(leaves[i][2]) for i in members],
-                                   spine_down)
+        room = [radix - math.ceil(len(leaves[i][2]) / ways) for i in members]
+        pod_up, count = _reach_all([uplinks[i] for i in members], room, spine_down)
         if count is None:
             raise FabricError(f"a pod of {len(members)} leaves cannot reach all its spines")
         dealt, _ = _deal(pod_up, count)

@@ -71,10 +71,42 @@ def front_centre_mm(rack: Rack, part: PartSpec | None) -> tuple[float, float]:
     return (x0 + x1) / 2, (y0 + y1) / 2
 
 
+def _boxes(outlines: Sequence[Corners]) -> list[tuple[float, float, float, float]] | None:
+    """(x0, y0, x1, y1) of each footprint when every one is a rectangle along the axes (racks turned by
+    multiples of 90 degrees, as rows stand them), else None."""
+    out = []
+    for c in outlines:
+        (ax, ay), (bx, by), (cx, cy), (dx, dy) = c
+        if not ((ax == bx and cx == dx and ay == dy and by == cy) or (ay == by and cy == dy and ax == dx and bx == cx)):
+            return None
+        out.append((min(ax, cx), min(ay, cy), max(ax, cx), max(ay, cy)))
+    return out
+
+
+def _box_overlaps(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int, float]]:
+    """`overlaps` of rectangles along the axes: a sweep along x, the shared area worked out exactly."""
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    out, active = [], []
+    for i in order:
+        x0, y0, x1, y1 = boxes[i]
+        active = [j for j in active if boxes[j][2] > x0]
+        for j in active:
+            a0, b0, a1, b1 = boxes[j]
+            area = (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
+            if min(y1, b1) > max(y0, b0) and area > TOLERANCE_MM2:
+                out.append((min(i, j), max(i, j), area))
+        active.append(i)
+    out.sort()
+    return out
+
+
 def overlaps(outlines: Sequence[Corners]) -> list[tuple[int, int, float]]:
     """(i, j, shared mm²) for every pair i < j of footprints sharing more than TOLERANCE_MM2."""
     if len(outlines) < 2:
         return []
+    boxes = _boxes(outlines)
+    if boxes is not None:  # racks along the axes: no shapes needed
+        return _box_overlaps(boxes)
     import shapely
     from shapely.geometry import Polygon
 
@@ -127,6 +159,8 @@ def keepout_overlaps(outline: Corners, floor: FloorPlan) -> list[tuple[str, floa
 
 
 def is_outside(outline: Corners, floor: FloorPlan) -> bool:
+    if not floor.outline and all(0 <= x <= floor.width_mm and 0 <= y <= floor.depth_mm for x, y in outline):
+        return False  # every corner on a rectangular floor: the footprint is inside it (no shapes needed)
     return outside_area_mm2(outline, floor) > TOLERANCE_MM2
 
 

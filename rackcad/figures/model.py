@@ -4,7 +4,8 @@ What it holds (each figure has this one home; rules, summary, BOM, cable schedul
 and the editor read it):
 
 - the part of each node, the rack each node is in (through any depth of trays) and its rack U;
-- ports in use per (node, port group), counting each link's `count` (`port_use`);
+- ports in use per (node, port group), counting each link's `count`, by lanes: sub-links of split ports
+  fill ports k at a time (`port_use`, from the `PortUse` ledger `port_ledger` keeps per group);
 - per link record (`link_figure`): both ends resolved, the medium (the link's, else its ports'), the rate,
   the length (`rackcad.figures.lengths`), the cable / transceiver / CPO choice (`rackcad.figures.choice`)
   and the power and heat that choice draws at each end, in the rack where each end is plugged;
@@ -35,7 +36,7 @@ from rackcad.catalog import ACCELERATOR_KINDS, Catalog, PartSpec, PortGroup, def
 from rackcad.figures.choice import OPTICAL_MEDIA, Choice, Chooser, ModulePool
 from rackcad.figures.lengths import computed_length_m
 from rackcad.model import Design, Link, Node, Rack, expanded
-from rackcad.topology import DesignIndex, is_scale_up_protocol
+from rackcad.topology import DesignIndex, PortUse, is_scale_up_protocol
 
 
 def exact_sum(values: Iterable[float]) -> Fraction:
@@ -76,6 +77,9 @@ class LinkFigure:
     """The record's share of the transceivers at end a (pooled per node, port group and part; see
     `rackcad.figures.choice`): 0.5 for one 400G link on a twin-port module it shares."""
     modules_b: float = 0.0
+    cables: float = 0.0
+    """The record's cables: its own (`choice.cables`), or its share of the breakout cables pooled at its
+    split end (0.25 for one 200G leg of a 4-way splitter)."""
 
     def __iter__(self) -> Iterator:
         return iter((self.link, self.a, self.b))
@@ -101,11 +105,12 @@ class LinkFigure:
             if part and share:
                 parts[part] = parts.get(part, 0.0) + share
         bits = [f"{round(n, 3):g} x {p}" + ("" if float(n).is_integer() else " (shared)") for p, n in parts.items()]
-        if choice.cable and choice.cables:
-            bits.append(f"{choice.cables} x {choice.cable}")
+        if choice.cable and self.cables:
+            bits.append(f"{round(self.cables, 3):g} x {choice.cable}" + ("" if float(self.cables).is_integer()
+                                                                         else " (shared)"))
         engines = choice.engines_a + choice.engines_b
         if engines:
-            bits.append(f"{engines} CPO port{'s' if engines != 1 else ''}")
+            bits.append(f"{engines:g} CPO port{'s' if engines != 1 else ''}")
         return " + ".join(bits)
 
     @property
@@ -194,6 +199,8 @@ class Figures(DesignIndex):
         self.rack_nodes: dict[str | None, dict[str, None]] = defaultdict(dict)
         self.accelerator_ids: dict[str, None] = {}
         self.port_use: dict[tuple[str, str], int] = defaultdict(int)
+        self.ledgers: dict[tuple[str, str], PortUse] = {}
+        """(node id, port group) -> what its link ends take of its ports, whole and split (`port_use` = ports)."""
         self.link_figures: dict[str, LinkFigure] = {}
         self.rack_ends: dict[str | None, dict[tuple[str, int], None]] = defaultdict(dict)
         self.owned_links: dict[str | None, dict[str, None]] = defaultdict(dict)
@@ -205,6 +212,9 @@ class Figures(DesignIndex):
         self.pools: dict[tuple[str, str, str], ModulePool] = {}
         """(node id, port group, module part) -> the link ends sharing those modules, as (link id, side)."""
         self._dirty: set[tuple[str, str, str]] = set()
+        self.cable_pools: dict[tuple[str, str, str], ModulePool] = {}
+        """(node id, port group, cable part) -> the split link ends sharing the breakout cables in its cages."""
+        self._dirty_cables: set[tuple[str, str, str]] = set()
         self.tray_fills = None
         """rackcad.figures.routing.TrayFills once a tray fill was asked for; told of every record changed."""
         for node in design.nodes:
@@ -270,8 +280,10 @@ class Figures(DesignIndex):
             self._estimates[part.id] = names
         return names
 
-    def _end_power(self, end: End, choice: Choice, optic: str | None, optics: float, engines: int) -> tuple[float, float]:
-        """(W, W to liquid) drawn at one end: its transceivers, its CPO engines, half of an active cable."""
+    def _end_power(self, end: End, choice: Choice, optic: str | None, optics: float, engines: float,
+                   cables: float) -> tuple[float, float]:
+        """(W, W to liquid) drawn at one end: its transceivers, its CPO engines, half of its active cables
+        (`cables`: the record's own, or its share of pooled breakout cables)."""
         power = liquid = 0.0
         if optic and optics:
             module = self.catalog.find(optic)
@@ -282,10 +294,10 @@ class Figures(DesignIndex):
             watts = engines * end.part.optics_power_w.value
             power += watts
             liquid += watts * self.liquid_fraction(end.node) if end.node is not None else 0.0
-        if choice.cable and choice.cables:
+        if choice.cable and cables:
             cable = self.catalog.find(choice.cable)
             if cable is not None and cable.power_w:
-                half = choice.cables * cable.power_w / 2
+                half = cables * cable.power_w / 2
                 power += half
                 liquid += half * cable.liquid_fraction
         return power, liquid
@@ -298,26 +310,37 @@ class Figures(DesignIndex):
         medium = link.medium
         if medium is None:
             medium = (ga.medium if ga is not None else None) or (gb.medium if gb is not None else None)
-        if ga is not None and gb is not None:
-            rate = ga.gbps if ga.gbps < gb.gbps else gb.gbps
+        split_a, split_b = ref_a.split or 1, ref_b.split or 1
+        rate_a = (ga.gbps / split_a if split_a > 1 else ga.gbps) if ga is not None else None
+        rate_b = (gb.gbps / split_b if split_b > 1 else gb.gbps) if gb is not None else None
+        if rate_a is not None and rate_b is not None:
+            rate = rate_a if rate_a < rate_b else rate_b
         else:
-            rate = ga.gbps if ga is not None else gb.gbps if gb is not None else 0.0
+            rate = rate_a if rate_a is not None else rate_b if rate_b is not None else 0.0
         length = link.length_m if link.length_m is not None else computed_length_m(self, link)
         optic = self.catalog.find(link.optic) if link.optic is not None else None
         if optic is not None and optic.kind != "optic":
             optic = None
         cpo = (_is_cpo(a), _is_cpo(b)) if medium in OPTICAL_MEDIA or optic is not None else _NO_CPO
         cages = (ga.ports_per_cage if ga is not None else 1, gb.ports_per_cage if gb is not None else 1)
-        key = (medium, link.count, rate, length, cpo, cages, link.optic if optic is not None else None)
+        splits = (split_a, split_b)
+        if splits == (1, 1):
+            heads = (0.0, 0.0)
+        else:
+            heads = (ga.gbps * ga.ports_per_cage if ga is not None else 0.0,
+                     gb.gbps * gb.ports_per_cage if gb is not None else 0.0)
+        key = (medium, link.count, rate, length, cpo, cages, link.optic if optic is not None else None, splits, heads)
         choice = self._choices.get(key)
         if choice is None:
-            choice = self._choices[key] = self.chooser.choose(medium, link.count, rate, length, cpo, cages, optic)
+            choice = self._choices[key] = self.chooser.choose(medium, link.count, rate, length, cpo, cages, optic,
+                                                              splits, heads)
         link_id, count = link.id, link.count
+        own_cables = 0 if choice.cable_use else choice.cables
         if choice.category in _UNPOWERED:
             power_a = liquid_a = power_b = liquid_b = 0.0
         else:
-            power_a, liquid_a = self._end_power(a, choice, None, 0, choice.engines_a)
-            power_b, liquid_b = self._end_power(b, choice, None, 0, choice.engines_b)
+            power_a, liquid_a = self._end_power(a, choice, None, 0, choice.engines_a, own_cables)
+            power_b, liquid_b = self._end_power(b, choice, None, 0, choice.engines_b, own_cables)
             for side, end, optic, use in ((0, a, choice.optic_a, choice.use_a), (1, b, choice.optic_b, choice.use_b)):
                 if optic and use:
                     pool_key = (*end.key, optic)
@@ -329,13 +352,24 @@ class Figures(DesignIndex):
         rack_a = self.rack_of.get(ref_a.node) if a.node is not None else None
         rack_b = self.rack_of.get(ref_b.node) if b.node is not None else None
         fig = LinkFigure(link, a, b, medium, rate, length, choice, rack_a, rack_b, power_a, power_b, liquid_a,
-                         liquid_b)
+                         liquid_b, cables=own_cables)
         self.link_figures[link_id] = fig
         if self.tray_fills is not None:
             self.tray_fills.touch(link_id)
-        port_use = self.port_use
-        port_use[a.key] += count
-        port_use[b.key] += count
+        if choice.cable_use and choice.category not in _UNPOWERED:
+            cable_key = (*(b if choice.cable_side else a).key, choice.cable)
+            pool = self.cable_pools.get(cable_key)
+            if pool is None:
+                pool = self.cable_pools[cable_key] = ModulePool()
+            pool.add(link_id, choice.cable_use)
+            self._dirty_cables.add(cable_key)
+        port_use, ledgers = self.port_use, self.ledgers
+        for ref, key in ((ref_a, a.key), (ref_b, b.key)):
+            ledger = ledgers.get(key)
+            if ledger is None:
+                ledger = ledgers[key] = PortUse()
+            ledger.add(ref, count)
+            port_use[key] = ledger.ports
         end_a, end_b = (link_id, 0), (link_id, 1)
         self.rack_ends[rack_a][end_a] = None
         self.rack_ends[rack_b][end_b] = None
@@ -357,12 +391,22 @@ class Figures(DesignIndex):
                 if pool is not None:
                     pool.remove((link_id, side))
                     self._dirty.add(pool_key)
-        for key in (fig.a.key, fig.b.key):
-            left = self.port_use[key] - fig.link.count
-            if left:
-                self.port_use[key] = left
+        if choice.cable_use and choice.category not in _UNPOWERED:
+            cable_key = (*(fig.b if choice.cable_side else fig.a).key, choice.cable)
+            pool = self.cable_pools.get(cable_key)
+            if pool is not None:
+                pool.remove(link_id)
+                self._dirty_cables.add(cable_key)
+        for ref, key in ((fig.link.a, fig.a.key), (fig.link.b, fig.b.key)):
+            ledger = self.ledgers.get(key)
+            if ledger is None:
+                continue
+            ledger.add(ref, fig.link.count, -1)
+            if ledger:
+                self.port_use[key] = ledger.ports
             else:
-                del self.port_use[key]
+                del self.ledgers[key]
+                self.port_use.pop(key, None)
         self.rack_ends[fig.rack_a].pop((link_id, 0), None)
         self.rack_ends[fig.rack_b].pop((link_id, 1), None)
         self.ends_of[fig.link.a.node].pop((link_id, 0), None)
@@ -389,12 +433,33 @@ class Figures(DesignIndex):
                 choice = fig.choice
                 if side:
                     fig.modules_b = share
-                    fig.power_b, fig.liquid_b = self._end_power(fig.b, choice, choice.optic_b, share, choice.engines_b)
+                    fig.power_b, fig.liquid_b = self._end_power(fig.b, choice, choice.optic_b, share,
+                                                                choice.engines_b, fig.cables)
                 else:
                     fig.modules_a = share
-                    fig.power_a, fig.liquid_a = self._end_power(fig.a, choice, choice.optic_a, share, choice.engines_a)
+                    fig.power_a, fig.liquid_a = self._end_power(fig.a, choice, choice.optic_a, share,
+                                                                choice.engines_a, fig.cables)
                 touched.add(link_id)
         self._dirty.clear()
+        for cable_key in self._dirty_cables:
+            pool = self.cable_pools.get(cable_key)
+            if pool is None:
+                continue
+            if not pool.members:
+                del self.cable_pools[cable_key]
+                continue
+            for link_id in pool.members:
+                fig = figures[link_id]
+                fig.cables = pool.share(link_id)
+                if self.tray_fills is not None:  # its share of the cage's cable routes along its trays
+                    self.tray_fills.touch(link_id)
+                choice = fig.choice
+                fig.power_a, fig.liquid_a = self._end_power(fig.a, choice, choice.optic_a, fig.modules_a,
+                                                            choice.engines_a, fig.cables)
+                fig.power_b, fig.liquid_b = self._end_power(fig.b, choice, choice.optic_b, fig.modules_b,
+                                                            choice.engines_b, fig.cables)
+                touched.add(link_id)
+        self._dirty_cables.clear()
         return touched
 
     # ------------------------------------------------------------------ patching
@@ -543,6 +608,9 @@ class Figures(DesignIndex):
     def used_ports(self, node_id: str, port: str) -> int:
         return self.port_use.get((node_id, port), 0)
 
+    def port_ledger(self, node_id: str, port: str) -> PortUse:
+        return self.ledgers.get((node_id, port)) or PortUse()
+
     def nodes_in_rack(self, rack_id: str) -> list[Node]:
         return [self.nodes[i] for i in self.rack_nodes.get(rack_id, ())]
 
@@ -668,12 +736,15 @@ class Figures(DesignIndex):
         return dict(out)
 
     def modules(self) -> dict[str, int]:
-        """Part id -> quantity of every transceiver (`module_units`) and cable the links need."""
+        """Part id -> quantity of every transceiver (`module_units`) and cable the links need: a breakout
+        cable once per cage it fills (pooled), whatever number of link records share it."""
         out: dict[str, int] = defaultdict(int, self.module_units())
         for fig in self.link_figures.values():
             choice = fig.choice
-            if choice.cable and choice.cables:
+            if choice.cable and choice.cables and not choice.cable_use:
                 out[choice.cable] += choice.cables
+        for (_, _, part_id), pool in self.cable_pools.items():
+            out[part_id] += pool.units
         return dict(out)
 
     # ------------------------------------------------------------------ domains

@@ -297,7 +297,8 @@ class SegmentFill:
 
     tray: Tray
     edge: Edge
-    cables: int = 0
+    cables: float = 0
+    """Cables along the edge: a breakout cable's share per link record that shares it (whole in sum)."""
     area_mm2: float = 0.0
     links: dict[str, None] | None = None
     parts: dict[str, None] | None = None
@@ -319,7 +320,7 @@ class _Run(NamedTuple):
 
     edges: tuple[Edge, ...]
     cable: str
-    cables: int
+    cables: float
     area_mm2: float | None
     """The cables' cross-section; None when the cable part has no diameter in the catalog."""
 
@@ -376,15 +377,16 @@ class TrayFills:
         from rackcad.figures.lengths import link_route
 
         choice = fig.choice
-        if not choice.cable or not choice.cables:
+        cables = fig.cables  # the record's own, or its share of a breakout cable pooled per cage
+        if not choice.cable or not cables:
             return None
         routed = link_route(figures, fig.link)
         if routed is None:
             return None
         part = figures.catalog.find(choice.cable)
         diameter = part.diameter_mm.value if part is not None and part.diameter_mm is not None else None
-        area = None if diameter is None else choice.cables * math.pi * diameter * diameter / 4
-        return _Run(tuple(routed.path.edges), choice.cable, choice.cables, area)
+        area = None if diameter is None else cables * math.pi * diameter * diameter / 4
+        return _Run(tuple(routed.path.edges), choice.cable, cables, area)
 
     def _add_up(self, edge: Edge) -> None:
         members = self.members.get(edge)

@@ -36,6 +36,7 @@ from rackcad.files.atomic import write_bytes
 from rackcad.interop import InteropError
 from rackcad.layout.floor import floor_layout
 from rackcad.model import Design, KeepOut
+from rackcad.progress import Progress
 
 AISLE_MM = 1200.0
 """Depth of the aisle drawn in front of each rack row: two 600 mm floor tiles."""
@@ -66,6 +67,8 @@ def dxf_document(design: Design):
     """The floor plan as an ezdxf document (see the module docstring)."""
     ezdxf = _ezdxf()
     from rackcad.analysis import summary
+    from rackcad.analysis.blockwise import rack_rows_blocks
+    from rackcad.export.svg import floor_per_block
 
     doc = ezdxf.new("R2010", setup=True)
     doc.units = ezdxf.units.MM
@@ -73,7 +76,14 @@ def dxf_document(design: Design):
     for name, colour in LAYERS.items():
         doc.layers.add(name, color=colour)
     msp = doc.modelspace()
-    layout = floor_layout(design)
+    per_block = floor_per_block(design) if design.instances else None
+    if per_block is None:
+        layout = floor_layout(design)
+        power = {r["id"]: r for r in summary(design, paths=False)["per_rack"]}
+    else:  # a hall of one-rack instances: every rack, the runs of what differs, rack power per block
+        drawn, figures, _, pieces = per_block
+        layout = floor_layout(drawn, index=figures)
+        power = rack_rows_blocks(design, pieces)
     depth = layout.depth_mm
 
     def flip(points):
@@ -89,7 +99,6 @@ def dxf_document(design: Design):
             cy = sum(p[1] for p in keepout.points) / len(keepout.points)
             msp.add_text(keepout.name, height=100, dxfattribs={"layer": "LABELS"}).set_placement(
                 (cx, depth - cy), align=ezdxf.enums.TextEntityAlignment.MIDDLE_CENTER)
-    power = {r["id"]: r for r in summary(design)["per_rack"]}
     for footprint in layout.racks:
         name = block_name(footprint.part)
         if name not in doc.blocks:
@@ -147,11 +156,18 @@ def dxf_document(design: Design):
     return doc
 
 
-def write_dxf(design: Design, path: str | Path) -> None:
-    """Write the floor plan DXF atomically."""
+def write_dxf(design: Design, path: str | Path, progress: Progress | None = None) -> None:
+    """Write the floor plan DXF atomically; `progress` hears of its two steps (drawing, writing)."""
+    if progress:
+        progress(0, 2, "DXF: drawing the floor plan")
     stream = io.StringIO()
-    dxf_document(design).write(stream)
+    document = dxf_document(design)
+    if progress:
+        progress(1, 2, "DXF: writing")
+    document.write(stream)
     write_bytes(path, stream.getvalue().encode("utf-8"))
+    if progress:
+        progress(2, 2, "DXF: done")
 
 
 @dataclass

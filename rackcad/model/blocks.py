@@ -106,6 +106,9 @@ class LinkPattern(_Strict):
     step_a: Annotated[int, Field(ge=0, le=MAX_INDEX)] = 0
     index_b: Annotated[int, Field(ge=0, le=MAX_INDEX)] | None = None
     step_b: Annotated[int, Field(ge=0, le=MAX_INDEX)] = 0
+    split_a: Annotated[int, Field(ge=2, le=8)] | None = None
+    """Every row's a end on a sub-port of a port split that many ways (breakout, `PortRef.split`)."""
+    split_b: Annotated[int, Field(ge=2, le=8)] | None = None
     ends: Annotated[list[Annotated[list[Id], Field(min_length=2, max_length=2)]],
                     Field(max_length=MAX_PATTERN_ROWS)] = Field(default_factory=list)
     removed: list[Annotated[int, Field(ge=0, le=MAX_PATTERN_ROWS)]] = Field(default_factory=list)

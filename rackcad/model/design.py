@@ -251,12 +251,33 @@ class Node(_Strict):
                          Field(max_length=64), AfterValidator(_overrides)] = Field(default_factory=dict)
 
 
+MAX_SPLIT = 8
+"""No breakout cable fans one port out more ways than this."""
+
+
 class PortRef(_Strict):
-    """One end of a link: a node, a port group of its part, and optionally a port index in the group."""
+    """One end of a link: a node, a port group of its part, and optionally a port index in the group.
+
+    `split`: the end lands on a sub-port (lane group) of a port split that many ways by a breakout cable
+    or fibre (a 400G NIC on half an 800G switch port: 2); `sub` names which sub-port (0-based) when the
+    end is pinned to one. Both are left out of the saved file while unset (the whole port)."""
 
     node: Id
     port: Word
     index: Annotated[int, Field(ge=0, le=MAX_INDEX)] | None = None
+    split: Annotated[int, Field(ge=2, le=MAX_SPLIT)] | None = None
+    sub: Annotated[int, Field(ge=0, le=MAX_SPLIT - 1)] | None = None
+
+    @model_validator(mode="after")
+    def _sub_needs_split(self) -> "PortRef":
+        if self.sub is not None and self.split is None:
+            raise ValueError(f"sub-port {self.sub} of a port that is not split (set split too)")
+        return self
+
+    @property
+    def ways(self) -> int:
+        """Ways the end's port is split (1: the whole port)."""
+        return self.split or 1
 
 
 class Link(_Strict):

@@ -195,9 +195,9 @@ def pattern_items(pattern: LinkPattern) -> Items:
                 continue
             links.append(Link.model_construct(
                 id=expanded_id(pattern.id, i), name=pattern.name,
-                a=PortRef.model_construct(node=a, port=pattern.port_a,
+                a=PortRef.model_construct(node=a, port=pattern.port_a, split=pattern.split_a,
                                           index=None if pattern.index_a is None else pattern.index_a + i * pattern.step_a),
-                b=PortRef.model_construct(node=b, port=pattern.port_b,
+                b=PortRef.model_construct(node=b, port=pattern.port_b, split=pattern.split_b,
                                           index=None if pattern.index_b is None else pattern.index_b + i * pattern.step_b),
                 protocol=pattern.protocol, medium=pattern.medium, length_m=pattern.length_m, count=pattern.count))
         return _items([], [], links)

@@ -109,13 +109,14 @@ class Oversubscription(Rule):
         up: dict[str, list[float]] = defaultdict(list)
         protocol_of: dict[str, str] = {}
         top: dict[str, int] = defaultdict(int)
-        for link, a, b in ctx.link_ends:
+        for fig in ctx.link_ends:
+            link, a, b = fig
             if a.group is None or b.group is None or a.node is b.node:
                 continue
             la, lb = levels.get(a.key[0]), levels.get(b.key[0])
             if la is None or lb is None or la == lb:
                 continue
-            rate = min(a.group.gbps, b.group.gbps) * link.count
+            rate = fig.rate_gbps * link.count  # the slower end's rate, a breakout end's sub-port rate
             (low, low_level), (high, high_level) = sorted(((a.key[0], la), (b.key[0], lb)), key=lambda x: x[1])
             down[high].append(rate)
             if low_level > 0:

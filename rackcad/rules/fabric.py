@@ -7,7 +7,11 @@ carry the lane rate, and rails.
   switch port faster than the NIC it serves links up at the NIC's rate (info: half an 800G port idles); the
   info notes of one kind (the same two parts, port groups and rates) are one finding naming every link and
   the count, so a CPO SuperPOD has one note for its 1,152 400G NICs on 800G ports, not 1,152.
-- Radix: more links on a switch's network ports than the switch has.
+- Radix: more links on a switch's network ports than the switch has, counted by lanes (`PortUse`): sub-links
+  of split ports fill a port per split, so 4 x 200G on one 4-way split 800G port take one port of the radix.
+- Breakout: a sub-port end on a port group that does not split that way; more sub-links pinned to one port
+  than its split has legs (or two on one leg); sub-links of different splits, or a whole-port link, pinned to
+  one port (one breakout cable splits a port one way: every leg runs at one rate).
 - CPO: a co-packaged-optics port has no cage for a pluggable module and carries only fibre (S30-S32).
 - Copper lane rate: no passive DAC carries 200G-PAM4 lanes (S28); the check reads the lane rate of a network
   link's ports against the catalog's cables of the link's medium.
@@ -42,6 +46,10 @@ class RateMismatch(Rule):
         notes = NoteGroups(w.subjects for w in ctx.design.waivers if w.code == self.code)
         for link, a, b in ctx.link_ends:
             ga, gb = a.group, b.group
+            if ga is not None and link.a.split:
+                ga = ga.sub_port(link.a.split)  # a breakout end runs at its sub-port's rate
+            if gb is not None and link.b.split:
+                gb = gb.sub_port(link.b.split)
             if ga is None or gb is None or ga.gbps == gb.gbps:
                 continue
             if ga.role != "network" and gb.role != "network":
@@ -115,7 +123,7 @@ class NoteGroups:
 
 class Radix(Rule):
     code = "ports.radix"
-    title = "A network switch with more links than ports (its radix)"
+    title = "A network switch whose links take more ports than it has (its radix; split ports by lanes)"
     reads = WIRING
 
     def check(self, ctx: Context) -> Iterator[Violation]:
@@ -130,8 +138,102 @@ class Radix(Rule):
             radix = sum(g.count for g in part.ports if g.role == "network")
             if count > radix:
                 yield self.violation(
-                    f"{ctx.label(node_id)} ({part.model}) has a radix of {radix} ports but {count} links",
+                    f"{ctx.label(node_id)} ({part.model}) has a radix of {radix} ports but its links take {count} "
+                    f"(split ports counted once per port)",
                     (node_id,), measured=count, limit=radix, unit="ports")
+
+
+class BreakoutUnsupported(Rule):
+    code = "ports.breakout_unsupported"
+    title = "A link end on a sub-port of a port that cannot split that way (breakout on a port that does not split)"
+    reads = WIRING
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for link, a, b in ctx.link_ends:
+            for ref, end in ((link.a, a), (link.b, b)):
+                ways = ref.split
+                if ways is None or end.group is None:
+                    continue  # whole ports, and ends naming no group (ports.dangling)
+                group = end.group
+                where = f"{ctx.label(link.id)} lands on a {ways}-way sub-port of group '{ref.port}' of {ctx.label(ref.node)}"
+                if not group.splits(ways):
+                    model = end.part.model if end.part is not None else ref.node
+                    allowed = (f"split only {' or '.join(f'{w} ways' for w in group.breakout.ways)}"
+                               if group.breakout else "do not split (no breakout)")
+                    yield self.violation(f"{where}, but the {fmt_gbps(group.gbps)} ports of {model} {allowed}",
+                                         (link.id, ref.node), measured=ways, limit=max(group.breakout.ways) if
+                                         group.breakout else 1, unit="ways")
+                elif ref.sub is not None and ref.sub >= ways:
+                    yield self.violation(f"{where} but names sub-port {ref.sub}: a {ways}-way split has sub-ports "
+                                         f"0-{ways - 1}", (link.id, ref.node), measured=ref.sub, limit=ways - 1,
+                                         unit="sub-port")
+
+
+def _pinned_ports(ctx: Context) -> dict[tuple[str, str, int], list[tuple]]:
+    """(node, port group, port index) -> [(link, ref), ...] for every port that a split end is pinned to, with
+    every end pinned to that port (whole-port ones too)."""
+    split: set[tuple[str, str, int]] = set()
+    for link, _a, _b in ctx.link_ends:
+        for ref in (link.a, link.b):
+            if ref.split is not None and ref.index is not None:
+                split.add((ref.node, ref.port, ref.index))
+    out: dict[tuple[str, str, int], list[tuple]] = defaultdict(list)
+    if split:
+        for link, _a, _b in ctx.link_ends:
+            for ref in (link.a, link.b):
+                key = (ref.node, ref.port, ref.index)
+                if key in split:
+                    out[key].append((link, ref))
+    return out
+
+
+class BreakoutOverfull(Rule):
+    code = "ports.breakout_overfull"
+    title = "More sub-links on one split port than its split has sub-ports, or two on one sub-port"
+    reads = WIRING
+    scope = "design"  # the ends on one switch port come from links of many racks
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for (node_id, port, index), ends in _pinned_ports(ctx).items():
+            by_ways: dict[int, list[tuple]] = defaultdict(list)
+            for link, ref in ends:
+                if ref.split is not None:
+                    by_ways[ref.split].append((link, ref))
+            for ways, members in sorted(by_ways.items()):
+                links = sorted({link.id for link, _ in members}, key=natural)
+                used = sum(link.count for link, _ in members)
+                where = f"port {index} of group '{port}' of {ctx.label(node_id)}, split {ways} ways"
+                if used > ways:
+                    yield self.violation(f"{where}, carries {used} sub-links: a {ways}-way breakout has {ways} legs",
+                                         (node_id, *links), measured=used, limit=ways, unit="sub-links")
+                    continue
+                subs = Counter(ref.sub for _, ref in members if ref.sub is not None)
+                twice = sorted(sub for sub, n in subs.items() if n > 1)
+                if twice:
+                    yield self.violation(f"{where}: sub-port {twice[0]} carries {subs[twice[0]]} links, one leg "
+                                         f"carries one", (node_id, *links), measured=subs[twice[0]], limit=1,
+                                         unit="links")
+
+
+class BreakoutMixed(Rule):
+    code = "ports.breakout_mixed"
+    title = "One port carrying sub-links of different splits (rates), or a whole-port link beside sub-links"
+    reads = WIRING
+    scope = "design"
+
+    def check(self, ctx: Context) -> Iterator[Violation]:
+        for (node_id, port, index), ends in _pinned_ports(ctx).items():
+            ways = sorted({ref.split or 1 for _, ref in ends})
+            if len(ways) < 2:
+                continue
+            group = ctx.index.port_group(node_id, port)
+            rates = [f"{fmt_gbps(group.gbps / w)}" if group else f"1/{w}" for w in ways]
+            links = sorted({link.id for link, _ in ends}, key=natural)
+            yield self.violation(
+                f"port {index} of group '{port}' of {ctx.label(node_id)} carries links of "
+                f"{' and '.join(('a whole port' if w == 1 else f'a {w}-way split') for w in ways)} "
+                f"({', '.join(rates)}): one breakout cable or fibre splits a port one way, so its sub-ports all "
+                f"run at one rate", (node_id, *links), measured=len(ways), limit=1, unit="splits")
 
 
 _CPO_ONLY = "cpo-fiber"

@@ -165,7 +165,7 @@ class TrayFill(Rule):
                 continue
             (px, py), (qx, qy) = fill.edge.p, fill.edge.q
             yield self.violation(
-                f"Tray {hall.name_of(tray)} carries {fill.cables:,} cables between ({px / 1000:.1f}, "
+                f"Tray {hall.name_of(tray)} carries {fill.cables:,.0f} cables between ({px / 1000:.1f}, "
                 f"{py / 1000:.1f}) m and ({qx / 1000:.1f}, {qy / 1000:.1f}) m: {fill.area_mm2 / 100:,.0f} cm² of "
                 f"its {fill.capacity_mm2 / 100:,.0f} cm² ({fill.ratio:.0%}, limit {tray.fill_limit:.0%})",
                 (tray.id, *sorted(fill.links, key=natural)), measured=fill.ratio, limit=tray.fill_limit, unit="fill")

@@ -110,6 +110,17 @@ NOTES: dict[str, tuple[str, str]] = {
     "ports.cpo_medium": ("the port group's medium (cpo-fiber on co-packaged-optics switches) and the link's "
                          "medium and module",
                          "Set the link's medium to fibre (cpo-fiber); a CPO port takes no pluggable module."),
+    "ports.breakout_unsupported": ("each link end's split (`split` ways, sub-port `sub`) against the port group's "
+                                   "breakout ways in the catalog (SN5600: 2 or 4, F4; QM9700: 2, F2; "
+                                   "Quantum-X800 and Q3450: 2, estimates)",
+                                   "Land the end on a whole port, or on a split the port takes (Inspector > Links); "
+                                   "use a switch whose ports split."),
+    "ports.breakout_overfull": ("the ends pinned to one port index and their split: a k-way breakout has k legs, "
+                                "one link each",
+                                "Move the extra sub-links to another port (another index), or split the port "
+                                "more ways if it can."),
+    "ports.breakout_mixed": ("the splits (and so the rates) of every end pinned to one port index",
+                             "Put the ends of each rate on ports of their own: one breakout cable per port."),
     "ports.rail": ("each NIC's index in its tray and the rail group of the leaf it lands on",
                    "Reconnect NIC k of every tray to a leaf of rail k (select them, then Edit > Wire NICs by Rail)."),
     "geometry.keepout": ("rack footprints (width x depth, rotation) against the hall's keep-out areas "

@@ -9,6 +9,11 @@
   air-cooled rack (> 25 kW per rack, S41). On QM9700 at 1:1 the fabric builder's radix arithmetic gives
   F13's own table: 2 SUs 16 leaf / 8 spine, 8 SUs 64 / 32, 16 SUs 128 / 128 / 64 core.
 
+Breakout (`breakout=true`, the default): leaf ports faster than the NICs split into sub-ports at the NIC
+rate where the switch's catalog allows (`rackcad.fabric.plan`): 400G NICs on 2 x 400G Q3450 ports, 200G DPU
+ports on 4 x 200G SN5600 ports, so a leaf serves more NICs and fewer leaves are needed; `breakout=false`
+gives every NIC a whole leaf port.
+
 `storage=true` adds the storage and in-band (front-end) Ethernet fabric of F12 (one physical fabric for
 both, S7: Spectrum-4 SN5600, F4) on the BlueField-3 DPUs of every compute tray (of every DGX B200: its 2
 dual-port BlueField-3, F13, placed only then, so the design without it is unchanged): each DPU port its own link,
@@ -31,7 +36,7 @@ import math
 from rackcad.document import Document
 from rackcad.fabric import (Endpoint, NetworkRacks, build_fat_tree, fat_tree_reach, instance_endpoints, link_rate,
                             nic_endpoints)
-from rackcad.fabric.plan import network_port
+from rackcad.fabric.plan import breakout_ways, network_port
 from rackcad.figures.hall import slot_position
 from rackcad.model import FloorPlan, FloorPosition, Rack, Row, Tray, expanded_id, split_id
 from rackcad.templates.base import Param, Template, TemplateError
@@ -163,7 +168,8 @@ def rack_block(doc: Document, compute_part: str, build_rack, name: str) -> tuple
     return doc.add_block(block_of(scratch.design, name)), trays, scratch
 
 
-def fabric_switch(catalog, switch: str, optics: str, endpoints: list[Endpoint], oversubscription: float) -> str:
+def fabric_switch(catalog, switch: str, optics: str, endpoints: list[Endpoint], oversubscription: float,
+                  breakout: bool = True) -> str:
     """The leaf (and spine, core) switch of the compute fabric: `switch` as given, or for `auto` the first of
     the optics choice's switches whose 3-tier fat tree reaches every NIC port. One-line EditError naming the
     limit and the choices (TemplateError: a usage error) when the switch cannot."""
@@ -173,7 +179,8 @@ def fabric_switch(catalog, switch: str, optics: str, endpoints: list[Endpoint], 
 
     def reach(candidate: str, over: float = oversubscription) -> int:
         group = network_port(catalog, candidate)
-        return fat_tree_reach(group, group, group, link_rate(nic, group), over)
+        ways = breakout_ways(group, nic) if breakout else 1
+        return fat_tree_reach(group, group, group, link_rate(nic, group), over, ways)
 
     candidates = OPTICS_SWITCHES[optics] if switch == "auto" else (switch,)
     for candidate in candidates:
@@ -189,7 +196,8 @@ def fabric_switch(catalog, switch: str, optics: str, endpoints: list[Endpoint], 
 
 
 def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscription: int, racks_per_su: int,
-              compute_part: str, build_rack, storage: bool = False, switch: str = "auto") -> None:
+              compute_part: str, build_rack, storage: bool = False, switch: str = "auto",
+              breakout: bool = True) -> None:
     """SU rows of compute racks (instances of one rack block, `build_rack(doc, rack) -> trays`), leaves in
     each row's network racks, spines and cores in a spine row, then one fat tree over every tray's NICs,
     its NIC-to-leaf links one wiring pattern per SU."""
@@ -218,11 +226,11 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
         return floor.add(int(group), NETWORK_RACK, f"NET{int(group) + 1}-{n + 1}")
 
     endpoints = instance_endpoints(nic_endpoints(scratch, local_trays), order, len(local_trays))
-    leaf = fabric_switch(doc.catalog, switch, optics, endpoints, float(oversubscription))
+    leaf = fabric_switch(doc.catalog, switch, optics, endpoints, float(oversubscription), breakout)
     fabric = build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=FABRIC_SWITCHES.get(leaf, 8)),
                             leaf=leaf, oversubscription=float(oversubscription), fabric="compute", prefix="IB",
                             row_of=lambda tray: str(su_of_tray(tray)), endpoints=endpoints,
-                            pattern_of=lambda tray: f"IB SU{su_of_tray(tray) + 1}")
+                            pattern_of=lambda tray: f"IB SU{su_of_tray(tray) + 1}", breakout=breakout)
     if oversubscription != 1:  # the leaves are oversubscribed by choice: the check allows what was chosen
         doc.set_design(rules=doc.design.rules.model_copy(update={"max_oversubscription": float(oversubscription)}),
                        label="Allow the chosen oversubscription")
@@ -234,7 +242,8 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
         dpus = instance_endpoints(nic_endpoints(scratch, local_trays, "dpu", per_port=True), order, len(local_trays))
         build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=part, fabric="storage",
                        prefix="ST", row_of=lambda tray: f"storage-{su_of_tray(tray)}", endpoints=dpus,
-                       upper_group="storage-spine", pattern_of=lambda tray: f"ST SU{su_of_tray(tray) + 1}")
+                       upper_group="storage-spine", pattern_of=lambda tray: f"ST SU{su_of_tray(tray) + 1}",
+                       breakout=breakout)
     floor.fit_hall(sus)
     _size_trays(doc)
 
@@ -292,16 +301,17 @@ def _dgx_b200_rack(per_rack: int, dpus: bool = False):
 
 
 def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
-                         storage: bool = False, switch: str = "auto") -> None:
+                         storage: bool = False, switch: str = "auto", breakout: bool = True) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=8,
-              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack, storage=storage, switch=switch)
+              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack, storage=storage, switch=switch,
+              breakout=breakout)
 
 
 def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
-                            storage: bool = False, switch: str = "auto") -> None:
+                            storage: bool = False, switch: str = "auto", breakout: bool = True) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=16,
               compute_part="rack-42u-air", build_rack=_dgx_b200_rack(2, dpus=storage), storage=storage,
-              switch=switch)
+              switch=switch, breakout=breakout)
 
 
 _COMMON = {
@@ -312,6 +322,8 @@ _COMMON = {
     "switch": Param("auto", "compute fabric switch: auto = the optics choice's switch with the fewest ports whose "
                     "3-tier fat tree reaches every NIC port (QM9700 reaches 65,536 at 1:1), or a switch part",
                     ("auto", *FABRIC_SWITCHES), record_default=False),
+    "breakout": Param(True, "split leaf ports faster than the NICs into sub-ports with breakout cables or "
+                      "fibres (false: one NIC per whole leaf port)", record_default=False),
 }
 
 TEMPLATES = [

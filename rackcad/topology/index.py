@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog, PartSpec, PortGroup, default_catalog
-from rackcad.model import Design, Link, Node, Rack
+from rackcad.model import Design, Link, Node, PortRef, Rack
 
 
 def is_scale_up_protocol(protocol: str) -> bool:
@@ -15,11 +15,105 @@ def is_scale_up_protocol(protocol: str) -> bool:
     return (protocol.startswith("nvlink") and protocol != "nvlink-c2c") or protocol == "infinity-fabric"
 
 
+class PortUse:
+    """What the link ends on one (node, port group) take of its ports, by lanes.
+
+    A whole-port end takes one port per link (its `count`). An end on a sub-port of a port split k ways
+    (`PortRef.split`) takes 1/k of a port, its share of the lanes; such ends fill ports k at a time, one
+    breakout cable or fibre per port, so ends of different splits never share a port. Ends pinned to a
+    port index (`PortRef.index`) share that one port, whatever their split. `ports` is what the group's
+    count (its radix, for a network switch) is checked against.
+    """
+
+    __slots__ = ("whole", "split", "pinned")
+
+    def __init__(self) -> None:
+        self.whole = 0
+        self.split: dict[int, int] = {}
+        """ways -> sub-links on ports split that many ways, not pinned to a port."""
+        self.pinned: dict[int, dict[int, int]] = {}
+        """port index -> ways -> sub-links pinned to that port."""
+
+    def add(self, ref: PortRef, count: int, sign: int = 1) -> None:
+        """Count (`sign` 1) or uncount (-1) `count` links ending at `ref`."""
+        ways = ref.split
+        if ways is None:
+            self.whole += sign * count
+            return
+        table = self.split if ref.index is None else self.pinned.setdefault(ref.index, {})
+        left = table.get(ways, 0) + sign * count
+        if left:
+            table[ways] = left
+        else:
+            table.pop(ways, None)
+            if ref.index is not None and not table:
+                del self.pinned[ref.index]
+
+    @property
+    def split_ports(self) -> int:
+        """Ports taken by sub-links: split ports filled k at a time, and every pinned port."""
+        return sum(-(-n // k) for k, n in self.split.items()) + len(self.pinned)
+
+    @property
+    def ports(self) -> int:
+        """Physical ports in use (over-use included)."""
+        return self.whole + self.split_ports
+
+    @property
+    def sub_links(self) -> int:
+        return sum(self.split.values()) + sum(n for cage in self.pinned.values() for n in cage.values())
+
+    def free_sub_ports(self) -> dict[int, int]:
+        """ways -> sub-ports still free on ports already split that many ways (not pinned)."""
+        return {k: -(-n // k) * k - n for k, n in sorted(self.split.items()) if n % k}
+
+    def lanes(self, group: PortGroup) -> float | None:
+        """Lanes in use: every whole port's lanes and each sub-link's share (None: lane rate unknown)."""
+        if group.lanes is None:
+            return None
+        subs = sum(n / k for k, n in self.split.items())
+        subs += sum(n / k for cage in self.pinned.values() for k, n in cage.items())
+        return (self.whole + subs) * group.lanes
+
+    def __bool__(self) -> bool:
+        return bool(self.whole or self.split or self.pinned)
+
+    def describe(self, group: PortGroup) -> str:
+        """What the editor shows for the group: '12/64 ports used', and for split ports how many, the
+        sub-links on them and the sub-ports still free: '12/64 ports used (8 split 4 ways: 30 sub-links,
+        2 sub-ports free)'."""
+        text = f"{self.ports}/{group.count} ports used"
+        if not (self.split or self.pinned):
+            return text
+        bits = []
+        free = self.free_sub_ports()
+        for ways, n in sorted(self.split.items()):
+            ports = -(-n // ways)
+            bits.append(f"{ports} split {ways} ways: {n} sub-link{'s' if n != 1 else ''}, "
+                        f"{free.get(ways, 0)} sub-port{'s' if free.get(ways, 0) != 1 else ''} free")
+        if self.pinned:
+            bits.append(f"{len(self.pinned)} split port{'s' if len(self.pinned) != 1 else ''} pinned by index")
+        lanes = self.lanes(group)
+        lanes_text = f"; {lanes:g}/{group.lanes * group.count} lanes" if lanes is not None else ""
+        return f"{text} ({'; '.join(bits)}{lanes_text})"
+
+
+def port_use_of(links: Iterable[Link], node_id: str, port: str) -> PortUse:
+    """The PortUse of one group from `links` (the links of `node_id`), each counting its `count`."""
+    use = PortUse()
+    for link in links:
+        for end in (link.a, link.b):
+            if end.node == node_id and end.port == port:
+                use.add(end, link.count)
+    return use
+
+
 def ports_in_use(links: Iterable[Link], node_id: str, port: str) -> int:
-    """Ports of one group in use by `links` (the links of `node_id`), each counting its `count`; over-use
+    """Physical ports of one group in use by `links` (the links of `node_id`), counted by lanes as
+    `PortUse` says (a whole-port link takes a port, four sub-links of 4-way split ports one port); over-use
     included. The one count behind DesignIndex.used_ports and the Document's free-port checks while an edit
     is still in progress (rackcad.figures keeps the same count per revision, patched per edit)."""
-    return sum(link.count for link in links for end in (link.a, link.b) if end.node == node_id and end.port == port)
+    return port_use_of(links, node_id, port).ports
 
 
 class DesignIndex:
@@ -139,11 +233,16 @@ class DesignIndex:
 
     def link_gbps(self, link: Link) -> float:
         """Per-direction bandwidth of one link record (all `count` lanes): the slower end's port rate."""
-        rates = [g.gbps for g in (self.port_group(link.a.node, link.a.port), self.port_group(link.b.node, link.b.port)) if g]
+        rates = [g.gbps / ref.ways for ref, g in ((link.a, self.port_group(link.a.node, link.a.port)),
+                                                  (link.b, self.port_group(link.b.node, link.b.port))) if g]
         return (min(rates) if rates else 0.0) * link.count
 
     def used_ports(self, node_id: str, port: str) -> int:
         return ports_in_use(self.links_of.get(node_id, ()), node_id, port)
+
+    def port_ledger(self, node_id: str, port: str) -> PortUse:
+        """What the links of `node_id` take of its port group `port` (ports, split ports, lanes)."""
+        return port_use_of(self.links_of.get(node_id, ()), node_id, port)
 
     def scale_up_gbps(self, node: Node) -> float:
         """Connected scale-up bandwidth of an accelerator, per direction, capped at its ports' capacity."""

@@ -17,6 +17,7 @@ from rackcad.document import Document
 from rackcad.export import diagram_items, export_bom, export_cables, export_diagram
 from rackcad.model import expanded
 from rackcad.templates import build
+from tests.export import svgread
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +42,7 @@ def hall(request, plain_hall, edited_hall):
 
 
 @pytest.mark.parametrize("name,view", [("bom.csv", None), ("bom.json", None), ("cables.csv", None),
-                                       ("floor.svg", "floor"), ("elevation.svg", "elevation"),
-                                       ("topology.svg", "topology")])
+                                       ("floor.svg", "floor")])
 def test_export_of_instances_is_the_expanded_designs(tmp_path, hall, name, view):
     flat = expanded(hall)
     outputs = []
@@ -56,6 +56,31 @@ def test_export_of_instances_is_the_expanded_designs(tmp_path, hall, name, view)
             export_cables(design, path)
         outputs.append(path.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("view", ["elevation", "topology"])
+def test_diagram_per_block_says_what_the_expanded_one_says(tmp_path, hall, view):
+    """The elevation and topology draw each repeated block once and place it per instance (<use>); read
+    back with the uses resolved they show the same parts under the same ids, the same racks and names,
+    the same links and the same totals as the expanded design's drawing."""
+    said = []
+    for design, tag in ((hall, "i"), (expanded(hall), "e")):
+        path = tmp_path / f"{tag}-{view}.svg"
+        export_diagram(design, path, view=view)
+        said.append(svgread.read(path.read_text(encoding="utf-8")))
+    blocks, flat = said
+    assert flat.uses == 0 and blocks.uses == (3 if hall.instances[1].plain else 2)
+    assert blocks.parts == flat.parts
+    gpus = 216 if hall.instances[1].plain else 212
+    assert blocks.kinds["gpu"] == flat.kinds["gpu"] == gpus
+    if view == "topology":  # links bundled per group pair (3 racks x 1,368 pairs of parts > 3,000)
+        assert blocks.links == flat.links
+        assert sum(blocks.links.values()) == (3 if hall.instances[1].plain else 2) * 1368 + (
+            0 if hall.instances[1].plain else 1368 - 4 * 18 - 2 * 2)  # a tray: 4 GPUs x 18 NVLinks, 2 C2C x 2
+    else:
+        assert blocks.racks == flat.racks == [(f"{i.id}/{hall.blocks[0].racks[0].id}", i.name) for i in hall.instances]
+    totals = [line for line in flat.title_block if "GPUs" in line]
+    assert totals and totals[0].startswith(f"{gpus} GPUs") and totals[0] in blocks.title_block
 
 
 def test_hall_figures_by_hand(tmp_path, plain_hall):
@@ -79,7 +104,8 @@ def test_diagram_size_is_counted_without_expanding(plain_hall):
     hall = plain_hall
     flat = expanded(hall)
     assert diagram_items(hall, "floor") == diagram_items(flat, "floor") == 3
-    assert diagram_items(hall, "elevation") == diagram_items(flat, "elevation") == 3 * (271 + 1368)
+    assert diagram_items(flat, "elevation") == 3 * (271 + 1368)
+    assert diagram_items(hall, "elevation") == 271 + 1368 + 3  # the block drawn once, placed 3 times
 
 
 def test_bom_cables_and_floor_never_expand_the_hall(tmp_path, edited_hall, monkeypatch):
@@ -105,3 +131,17 @@ def test_bom_cables_and_floor_never_expand_the_hall(tmp_path, edited_hall, monke
     monkeypatch.setattr(figures_model, "expanded", refuse)
     export_diagram(edited_hall, tmp_path / "floor.svg", view="floor")
     assert "212 GPUs" in (tmp_path / "floor.svg").read_text(encoding="utf-8")
+
+
+def test_cable_schedule_of_oddly_named_instances_is_the_expanded_ones(tmp_path, plain_hall):
+    """Each block's rows are written once as CSV text and copied per instance; names that CSV must quote
+    or neutralise (a comma, a quote, a formula prefix) are written cell by cell: same bytes either way."""
+    names = ['Row A, rack 1', 'rack "two"', "=HYPERLINK(1)"]
+    hall = plain_hall.model_copy(update={"instances": [
+        i.model_copy(update={"name": name}) for i, name in zip(plain_hall.instances, names)]})
+    export_cables(hall, tmp_path / "i.csv")
+    export_cables(expanded(hall), tmp_path / "e.csv")
+    assert (tmp_path / "i.csv").read_bytes() == (tmp_path / "e.csv").read_bytes()
+    with open(tmp_path / "i.csv", encoding="utf-8-sig", newline="") as fh:
+        racks = {r["from_rack"] for r in csv.DictReader(fh)}
+    assert racks == {'Row A, rack 1', 'rack "two"', "'=HYPERLINK(1)"}

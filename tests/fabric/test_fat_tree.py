@@ -57,9 +57,13 @@ def test_gb200_16_sus_needs_three_tiers_on_ndr_and_two_on_cpo():
     # 2,304 per rail / 32 = 72 leaves per rail = 288 > 64 ports: pods of 32 leaves (9), 32 spines per pod,
     # 32 core planes of ceil(9 x 32 / 64) = 5 cores.
     assert ndr.switches == {"leaf": 288, "spine": 288, "core": 160}
-    cpo = plan_fat_tree(endpoints, cat, leaf="quantum-x-photonics-q3450")
-    # 2,304 / 96 = 24 leaves per rail, 96 x 48 uplinks / 144 = 32 spines <= 48: two tiers.
+    cpo = plan_fat_tree(endpoints, cat, leaf="quantum-x-photonics-q3450", breakout=False)
+    # whole ports: 2,304 / 96 = 24 leaves per rail, 96 x 48 uplinks / 144 = 32 spines <= 48: two tiers.
     assert cpo.switches == {"leaf": 96, "spine": 32}
+    split = plan_fat_tree(endpoints, cat, leaf="quantum-x-photonics-q3450")
+    # each 800G port split 2 x 400G: 72 ports down carry 144 NICs: 2,304 / 144 = 16 leaves per rail,
+    # 64 x 72 uplinks / 144 = 32 spines <= 72: two tiers, a third fewer leaves.
+    assert (split.split, split.switches) == (2, {"leaf": 64, "spine": 32})
 
 
 def test_two_tiers_refused_when_they_do_not_fit():

@@ -14,6 +14,14 @@ Hand counts (GB200 SuperPOD, 144 compute trays per SU, 2 BlueField-3 per tray, 2
   ceil(288 / 64) = 5 spines; 12 uplinks round-robin over 5 spines = 2 records of 3 and 3 of 2 per leaf:
   120 records, and 288 = 3 x 58 + 2 x 57 links on the spines; 1.6T OSFP 24 x 12 / 2 + 5 x ceil(57 or 58 / 2)
   = 144 + 145 = 289; 400G OSFP 2,304; fibres 1,152 + 24 x (2 x 2 + 3 x 1) = 1,320.
+
+Those are whole leaf ports (`breakout=false`, one DPU port per 800G port). With breakout (the default) each
+leaf port splits 4 ways into 200G sub-ports (F4): d = floor(64 x 800 / (4 x 200 + 800)) = 32 ports down = 128
+DPU legs a leaf. 1 SU: ceil(144 / 128) = 2 leaves per rail of 72 legs on 18 ports, 18 uplinks each: 8 leaves,
+144 uplinks, 3 spines, 6 uplinks from each leaf to each: 24 records. Optics: 576 single-mode 400G DR4 at the
+DPUs (to meet the leaves' DR8), 18 twin-port DR8 modules of 4 x 200G a leaf = 144, each fanned out on 2 MPO-to-2
+splitter fibres = 288; the 800G uplinks as above 8 x 18 / 2 + 3 x 48 / 2 = 144 1.6T modules on 24 x ceil(6 / 2)
+= 72 straight fibres.
 """
 
 from __future__ import annotations
@@ -38,12 +46,14 @@ def _storage_counts(design):
     return names, switches, dpu_links, up
 
 
-@pytest.mark.parametrize("sus, leaves, spines, records, uplinks, optics", [
-    (1, 12, 3, 36, 144, {"osfp-400g": 1152, "osfp-1600g": 144, "fiber-sm-mpo": 648}),
-    (2, 24, 5, 120, 288, {"osfp-400g": 2304, "osfp-1600g": 289, "fiber-sm-mpo": 1320}),
+@pytest.mark.parametrize("sus, breakout, leaves, spines, records, uplinks, optics", [
+    (1, False, 12, 3, 36, 144, {"osfp-400g": 1152, "osfp-1600g": 144, "fiber-sm-mpo": 648}),
+    (2, False, 24, 5, 120, 288, {"osfp-400g": 2304, "osfp-1600g": 289, "fiber-sm-mpo": 1320}),
+    (1, True, 8, 3, 24, 144, {"osfp-400g-dr4": 576, "osfp-800g-twin": 144, "fiber-sm-mpo-2x": 288,
+                              "osfp-1600g": 144, "fiber-sm-mpo": 72}),
 ])
-def test_storage_fabric_hand_counts(sus, leaves, spines, records, uplinks, optics):
-    design = expanded(templates.build("gb200-superpod", sus=sus, storage=True))
+def test_storage_fabric_hand_counts(sus, breakout, leaves, spines, records, uplinks, optics):
+    design = expanded(templates.build("gb200-superpod", sus=sus, storage=True, breakout=breakout))
     _, switches, dpu_links, up = _storage_counts(design)
     assert switches == {"LEAF": leaves, "SPINE": spines}
     assert len(dpu_links) == 576 * sus
@@ -62,9 +72,9 @@ def test_storage_fabric_hand_counts(sus, leaves, spines, records, uplinks, optic
     # the switches stand in storage network racks of their own: 8 per rack, leaves in their SU's row
     racks = {r.id: r for r in design.racks}
     homes = Counter(racks[n.parent].name.rsplit("-", 1)[0] for n in design.nodes if n.part == SN5600)
-    # ceil(12 / 8) = 2 leaf racks per SU row, one spine rack (3 or 5 spines) in the spine row
-    assert homes == {**{f"STOR{s + 1}": 12 for s in range(sus)}, "STOR-SPINE": spines}
-    assert len([r for r in design.racks if r.name.startswith("STOR")]) == 2 * sus + 1
+    # ceil(12 / 8) = 2 leaf racks per SU row (8 leaves: 1), one spine rack (3 or 5 spines) in the spine row
+    assert homes == {**{f"STOR{s + 1}": leaves // sus for s in range(sus)}, "STOR-SPINE": spines}
+    assert len([r for r in design.racks if r.name.startswith("STOR")]) == -(-leaves // sus // 8) * sus + 1
     if sus == 1:
         report = validate(design)
         assert report.errors == [] and report.warnings == []
@@ -110,7 +120,8 @@ def test_per_port_endpoints_and_one_undo_step(built):
     (2, 8, 8, {"osfp-400g": 512, "osfp-1600g": 64, "fiber-sm-mpo": 288}),
 ])
 def test_dgx_b200_superpod_storage_fabric_on_its_bluefield_3(sus, leaves, records, optics):
-    design = expanded(templates.build("dgx-b200-superpod", sus=sus, storage=True))
+    """Whole leaf ports; with breakout see tests/fabric/test_breakout_fabric.py."""
+    design = expanded(templates.build("dgx-b200-superpod", sus=sus, storage=True, breakout=False))
     names, switches, dpu_links, up = _storage_counts(design)
     assert switches == {"LEAF": leaves, "SPINE": 1}
     assert sum(1 for n in design.nodes if n.part == "bluefield-3") == 64 * sus  # 2 per DGX B200

@@ -454,6 +454,48 @@ def fabric_radix() -> Design:
     return _described(doc, "65 NIC links on a 64-port Quantum-2 QM9700")
 
 
+def _dgx_ports(doc: Document, hosts: int, part: str, bay: int, per_host: int) -> list[str]:
+    """NIC or DPU parts in DGX B200 systems (no GPUs placed, so no scale-up findings) in a rack of their own."""
+    rack = doc.add_rack("rack-48u-network", name="R1")
+    out = []
+    for h in range(hosts):
+        box = doc.place("dgx-b200", rack, u=2 + 11 * h, name=f"DGX{h + 1}")
+        out += [doc.place(part, box, bay=bay + k, name=f"DGX{h + 1}/{part.split('-')[0].upper()}{k + 1}")
+                for k in range(per_host)]
+    return out
+
+
+def fabric_breakout_unsupported() -> Design:
+    doc = _doc()
+    nics = _dgx_ports(doc, 1, "connectx-7", 12, 2)
+    (sw,) = _net_rack(doc, "spectrum-x-photonics-sn6810")
+    for i, nic in enumerate(nics):
+        doc.connect(nic, sw, protocol="ethernet", port_a="net", port_b="net", index_b=0, split_b=2, sub_b=i,
+                    medium="cpo-fiber")
+    return _described(doc, "two 400G NICs on a 2-way split SN6810 port: its 800G ports split only 4 ways (4 x 200G)")
+
+
+def fabric_breakout_overfull() -> Design:
+    doc = _doc()
+    dpus = _dgx_ports(doc, 3, "bluefield-3", 20, 2)
+    (sw,) = _net_rack(doc, "spectrum-4-sn5600")
+    ends = [(d, p) for d in dpus for p in range(2)][:5]
+    for dpu, port in ends:
+        doc.connect(dpu, sw, protocol="ethernet", port_a="net", port_b="net", index_a=port, index_b=0, split_b=4)
+    return _described(doc, "five 200G DPU ports on one SN5600 port split 4 ways: a 4-way breakout has 4 legs")
+
+
+def fabric_breakout_mixed() -> Design:
+    doc = _doc()
+    (nic,) = _dgx_ports(doc, 1, "connectx-7", 12, 1)
+    (sw,) = _net_rack(doc, "spectrum-4-sn5600")
+    box = doc.design.nodes[0].id
+    dpu = doc.place("bluefield-3", box, bay=20, name="DGX1/DPU1")
+    doc.connect(nic, sw, protocol="ethernet", port_a="net", port_b="net", index_b=0, split_b=2)
+    doc.connect(dpu, sw, protocol="ethernet", port_a="net", port_b="net", index_a=0, index_b=0, split_b=4)
+    return _described(doc, "a 400G leg of a 2-way split and a 200G leg of a 4-way split on one SN5600 port")
+
+
 def fabric_cpo_medium() -> Design:
     doc = _doc()
     (a, b, *_), = _nic_trays(doc, 1)
@@ -578,6 +620,9 @@ DESIGNS: dict[str, Callable[[], Design]] = {
     "fabric-oversubscription": fabric_oversubscription,
     "fabric-radix": fabric_radix,
     "fabric-cpo-medium": fabric_cpo_medium,
+    "fabric-breakout-unsupported": fabric_breakout_unsupported,
+    "fabric-breakout-overfull": fabric_breakout_overfull,
+    "fabric-breakout-mixed": fabric_breakout_mixed,
     "fabric-copper-lane-rate": fabric_copper_lane_rate,
     "fabric-rail": fabric_rail,
     "impossible-c2c-across-trays": impossible_c2c_across_trays,

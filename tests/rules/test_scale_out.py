@@ -12,7 +12,9 @@ from rackcad.model import Waiver, expanded
 
 @pytest.fixture(scope="module")
 def pods():
-    return {optics: templates.build("gb200-superpod", sus=2, optics=optics) for optics in ("pluggable", "cpo")}
+    pods = {optics: templates.build("gb200-superpod", sus=2, optics=optics) for optics in ("pluggable", "cpo")}
+    pods["cpo-whole"] = templates.build("gb200-superpod", sus=2, optics="cpo", breakout=False)
+    return pods
 
 
 @pytest.mark.parametrize("optics", ["pluggable", "cpo"])
@@ -38,9 +40,14 @@ def test_transceivers_and_power_by_hand(pods):
     # 1,152 x 9 + 36 x 32 x 17 + 18 x 32 x 17 = 10,368 + 19,584 + 9,792 = 39,744 W;
     # 1,152 + 1,152 + 576 = 2,880 modules: NVIDIA's reference count for 2 SUs.
     assert (plug["transceivers"], plug["optics_power_w"]) == (2880, 39_744)
-    # CPO: the NIC side keeps its 1,152 modules; the switches' 1,152 + 576 + 576 = 2,304 ports are co-packaged at
-    # 9 W (S31): 10,368 + 20,736 = 31,104 W.
-    assert (cpo["transceivers"], cpo["cpo_ports"], cpo["optics_power_w"]) == (1152, 2304, 31_104)
+    # CPO: the NIC side keeps its 1,152 modules. Each Q3450 800G port splits 2 x 400G (breakout): 2 leaves per
+    # rail of 144 NICs on 72 ports + 72 uplinks = 8 leaves, 576 uplinks on ceil(576 / 144) = 4 spines. The
+    # switches' 576 + 576 + 576 = 1,728 ports are co-packaged at 9 W (S31): 10,368 + 15,552 = 25,920 W.
+    assert (cpo["transceivers"], cpo["cpo_ports"], cpo["optics_power_w"]) == (1152, 1728, 25_920)
+    # Whole ports (one NIC per 800G port): 12 leaves of 96 NICs + 48 uplinks, 4 spines: 1,152 + 576 + 576 =
+    # 2,304 ports: 10,368 + 20,736 = 31,104 W.
+    whole = summary(pods["cpo-whole"])["optics"]
+    assert (whole["transceivers"], whole["cpo_ports"], whole["optics_power_w"]) == (1152, 2304, 31_104)
     assert cpo["transceivers"] * 2 <= plug["transceivers"] and cpo["optics_power_w"] < plug["optics_power_w"]
     # by tier, a leaf module shared by a down and an up link counts half in each: leaf 1,152 + 1,152 / 2,
     # spine 1,152 / 2 + 576
@@ -106,14 +113,16 @@ def test_a_top_of_rack_leaf_is_not_a_rail_violation():
 
 
 def test_400g_nic_on_an_800g_cpo_port_is_only_information(pods):
-    # one note for the 1,152 identical links: each ConnectX-7 (400G) on a Q3450 port (800G) runs at 400G
-    found = [v for v in validate(pods["cpo"]).violations if v.code == "ports.rate_mismatch"]
+    # split 2 x 400G, each leg runs at the NIC's rate: no note
+    assert not [v for v in validate(pods["cpo"]).violations if v.code == "ports.rate_mismatch"]
+    # whole ports: one note for the 1,152 identical links: each ConnectX-7 (400G) on a Q3450 port (800G) runs at 400G
+    found = [v for v in validate(pods["cpo-whole"]).violations if v.code == "ports.rate_mismatch"]
     assert len(found) == 1 and found[0].severity == "info"
     note = found[0]
     assert (note.measured, note.limit) == (400, 800)
     assert note.message.startswith("1,152 links join a ConnectX-7 400G (OSFP) (400 Gb/s port) and a Quantum-X "
                                    "Photonics Q3450-LD (CPO InfiniBand switch) (800 Gb/s port): each runs at 400 Gb/s")
-    flat = expanded(pods["cpo"])
+    flat = expanded(pods["cpo-whole"])
     nic_links = {lk.id for lk in flat.links if lk.a.node in {n.id for n in flat.nodes if n.part == "connectx-7"}}
     assert len(nic_links) == 1152 and nic_links <= set(note.subjects)
     # 1,152 links + 1,152 NICs + 12 leaves

@@ -4,8 +4,9 @@ GB200 SuperPOD (S6, S7, F12): 8 NVL72 racks per SU, 4 ConnectX-7 (400G) rails pe
 576 GPUs and 144 NIC ports per rail. The fabric builder's radix arithmetic (rackcad.fabric.plan):
 - QM9700, 64 x 400G, 1:1: 32 down per leaf; 1 SU: ceil(144 / 32) = 5 leaves per rail = 20, 576 uplinks /
   64 = 9 spines; 2 SUs: 288 / 32 = 9 per rail = 36 leaves, 1,152 / 64 = 18 spines.
-- Q3450, 144 x 800G, NICs at 400G: 96 down per leaf, 72 x 400G / 800G = 36 uplinks; 1 SU: 2 per rail = 8
-  leaves, 288 / 144 = 2 spines; 2 SUs: 3 per rail = 12 leaves with 48 uplinks, 576 / 144 = 4 spines.
+- Q3450, 144 x 800G, NICs at 400G on ports split 2 x 400G (breakout): 72 ports down per leaf carry 144 NICs,
+  144 x 400G / 800G = 72 uplinks; 1 SU: 1 per rail = 4 leaves, 288 / 144 = 2 spines; 2 SUs: 2 per rail = 8
+  leaves, 576 / 144 = 4 spines. (Whole ports, one NIC per 800G port: 8 + 2 and 12 + 4.)
 Network racks hold 16 QM9700 or 8 Q3450, leaves in their SU's row (a leaf goes with its first tray), spines
 in the spine row.
 """
@@ -44,7 +45,7 @@ def test_counts_and_fabric_by_hand(superpods):
         assert row["scale_out_bisection_gbps"] == 576 * sus * 400 / 2
         assert row["scale_out_tiers"] == 2 and row["scale_out_oversubscription"] == 1.0
     assert [(r[k]["leaf_switches"], r[k]["spine_switches"]) for k in
-            [(1, "pluggable"), (1, "cpo"), (2, "pluggable"), (2, "cpo")]] == [(20, 9), (8, 2), (36, 18), (12, 4)]
+            [(1, "pluggable"), (1, "cpo"), (2, "pluggable"), (2, "cpo")]] == [(20, 9), (4, 2), (36, 18), (8, 4)]
     # compute racks + leaf racks per SU row + spine racks (16 QM9700 or 8 Q3450 per rack); SU 1 of 2 SUs on
     # QM9700 holds 5 leaves per rail (the fifth leaf starts in SU 1), SU 2 four
     assert r[1, "pluggable"]["racks"] == 8 + 2 + 1
@@ -53,10 +54,10 @@ def test_counts_and_fabric_by_hand(superpods):
     assert r[2, "cpo"]["racks"] == 16 + 1 + 1 + 1
     # every link: 1,368 per NVL72 rack, one per NIC port, one per leaf uplink
     assert r[1, "pluggable"]["links"] == 8 * 1368 + 576 + 576
-    assert r[1, "cpo"]["links"] == 8 * 1368 + 576 + 8 * 36
-    assert r[2, "cpo"]["links"] == 16 * 1368 + 1152 + 12 * 48
-    # co-packaged ports: every Q3450 port in use (leaves 72 down + 36 up, spines 144); pluggables have none
-    assert r[1, "cpo"]["cpo_ports"] == 8 * (72 + 36) + 2 * 144
+    assert r[1, "cpo"]["links"] == 8 * 1368 + 576 + 4 * 72
+    assert r[2, "cpo"]["links"] == 16 * 1368 + 1152 + 8 * 72
+    # co-packaged ports: every Q3450 port in use (leaves 72 split down + 72 up, spines 144); pluggables have none
+    assert r[1, "cpo"]["cpo_ports"] == 4 * (72 + 72) + 2 * 144
     assert r[1, "pluggable"]["cpo_ports"] == 0
 
 
@@ -84,7 +85,10 @@ def test_pareto_by_default_objectives(superpods):
     for sus in (1, 2):
         assert r[sus, "cpo"]["facility_power_w"] < r[sus, "pluggable"]["facility_power_w"]
         assert r[sus, "cpo"]["tokens_per_s_per_mw"] > r[sus, "pluggable"]["tokens_per_s_per_mw"]
-    assert [row["pareto"] for row in superpods.rows] == [False, True, False, True]
+    # with split leaf ports the CPO fabric grows in step with the GPUs (2 SUs: twice the leaves and spines of
+    # 1 SU), so tokens per MW are the same and 1 SU at half the power dominates 2 SUs
+    assert r[2, "cpo"]["tokens_per_s_per_mw"] == pytest.approx(r[1, "cpo"]["tokens_per_s_per_mw"], rel=1e-9)
+    assert [row["pareto"] for row in superpods.rows] == [False, True, False, False]
 
 
 def test_site_figures_and_a_serving_target_out_of_reach():

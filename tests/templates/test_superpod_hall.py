@@ -4,8 +4,15 @@ wiring patterns, so a 128-SU file stays small; built that way they give exactly 
 Hand counts for 128 GB200 SUs (1,024 NVL72 racks, 73,728 GPUs, one 400G ConnectX-7 per GPU on 4 rails):
 - Quantum-2 QM9700 (64 x 400G) at 1:1: a leaf gives 32 down / 32 up, a spine 32 / 32, a core 64 pods: a 3-tier
   fat tree reaches 64 x 32 x 32 = 65,536 NIC ports (64^3 / 4) < 73,728: the plan fails and says so.
-- Quantum-X800 Q3400 (144 x 800G; the 400G NICs run at 400G on its ports): a leaf gives
-  floor(144 x 800 / (400 + 800)) = 96 down at 400G and 96 x 400 / 800 = 48 up at 800G.
+- Quantum-X800 Q3400 (144 x 800G; the 400G NICs run at 400G on its ports), with breakout (the default):
+  each 800G leaf port splits 2 x 400G, floor(144 x 800 / (2 x 400 + 800)) = 72 ports down (144 NICs) and
+  144 x 400 / 800 = 72 up. Leaves: 18,432 NIC ports per rail / 144 = 128 per rail (one per rail per SU),
+  512 in all, 36,864 uplinks; two tiers would need 36,864 / 144 = 256 spines > 72: three tiers. A spine
+  gives 72 down / 72 up: pods = ceil(512 / 72) = 8 of 64 leaves (16 SUs each), 64 x 72 / 72 = 64 spines a
+  pod, 512 spines, each 72 down; 64 core planes of 8 spines x 72 uplinks / 144 = 4 cores: 256 cores.
+  512 + 512 + 256 = 1,280 switches.
+- The same on whole ports (breakout=false): a leaf gives floor(144 x 800 / (400 + 800)) = 96 down at 400G
+  and 96 x 400 / 800 = 48 up at 800G.
   Leaves: 18,432 NIC ports per rail / 96 = 192 per rail, 768 in all, 36,864 uplinks.
   Two tiers would need 36,864 / 144 = 256 spines > 48 uplinks a leaf: three tiers. A spine gives 72 down /
   72 up; pods = ceil(768 / 72) = 11 of ceil(768 / 11) = 70 leaves (the last 68).
@@ -41,7 +48,11 @@ def _gb200_nics(sus: int) -> list[Endpoint]:
 
 def test_128_sus_on_q3400_by_hand():
     plan = plan_fat_tree(_gb200_nics(128), default_catalog(), leaf="quantum-x800-q3400")
-    assert len(plan.endpoint_links) == 73_728
+    assert len(plan.endpoint_links) == 73_728 and plan.split == 2
+    assert plan.switches == {"leaf": 512, "spine": 512, "core": 256}
+    assert sum(n for ((low, _), _), n in plan.switch_links.items() if low == "leaf") == 512 * 72
+    assert sum(n for ((low, _), _), n in plan.switch_links.items() if low == "spine") == 512 * 72
+    plan = plan_fat_tree(_gb200_nics(128), default_catalog(), leaf="quantum-x800-q3400", breakout=False)
     assert plan.switches == {"leaf": 768, "spine": 516, "core": 281}
     assert sum(n for ((low, _), _), n in plan.switch_links.items() if low == "leaf") == 768 * 48
     assert sum(n for ((low, _), _), n in plan.switch_links.items() if low == "spine") == 768 * 48
@@ -65,7 +76,7 @@ def test_the_default_switch_is_the_smallest_that_reaches_every_port():
         fabric_switch(catalog, "quantum-2-qm9700", "pluggable", _gb200_nics(128), 1.0)
     assert str(err.value) == (
         "73,728 NIC ports exceed the 65,536 a 3-tier fat tree of quantum-2-qm9700 reaches at 1:1; choose "
-        "switch=quantum-x800-q3400 (995,328) or switch=quantum-x-photonics-q3450 (995,328) or "
+        "switch=quantum-x800-q3400 (1,492,992) or switch=quantum-x-photonics-q3450 (1,492,992) or "
         "oversubscription=2 (86,016)")
 
 

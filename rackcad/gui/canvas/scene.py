@@ -258,8 +258,8 @@ class ElevationScene(QGraphicsScene):
             where = f"U{node.u:g}" if node.u is not None else (f"bay {node.bay}" if node.bay is not None else "side")
             lines.append(f"{where} of {index.name(node.parent)} · {fmt_power(index.power_w(node))}")
             for group in part.ports if part else []:
-                lines.append(f"{group.name} ({group.protocol}): {index.used_ports(node.id, group.name)}"
-                             f"/{group.count} ports used")
+                lines.append(f"{group.name} ({group.protocol}): "
+                             f"{index.port_ledger(node.id, group.name).describe(group)}")
         else:
             return ""
         for message in self._messages.get(model_id, [])[:6]:

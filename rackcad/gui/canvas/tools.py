@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.document import Document, EditError
+from rackcad.editing.wiring import free_sub_ports, port_ledger
+from rackcad.fabric.plan import breakout_ways
 from rackcad.layout.elevation import ElevationLayout
 from rackcad.model import Node
 from rackcad.templates.wiring import free_ports, scale_up_port, wire_domain
@@ -112,10 +114,13 @@ class PortChoice:
     free: int
     count: int
     enabled: bool
+    use: str = ""
+    """How the group's ports are used, split ports and free sub-ports included (`PortUse.describe`)."""
 
     @property
     def text(self) -> str:
-        return f"{self.port} — {self.protocol}, {self.free} of {self.count} free"
+        text = f"{self.port} — {self.protocol}, {self.free} of {self.count} free"
+        return f"{text} · {self.use}" if "split" in self.use else text
 
 
 def port_choices(doc: Document, node_id: str, protocol: str | None = None) -> list[PortChoice]:
@@ -124,8 +129,10 @@ def port_choices(doc: Document, node_id: str, protocol: str | None = None) -> li
     out = []
     for group in part.ports if part else []:
         free = free_ports(doc, node_id, group.name)
-        enabled = free > 0 and (protocol is None or group.protocol == protocol)
-        out.append(PortChoice(group.name, group.protocol, free, group.count, enabled))
+        use = port_ledger(doc, node_id, group.name)
+        subs = sum(use.free_sub_ports().values())
+        enabled = (free > 0 or subs > 0) and (protocol is None or group.protocol == protocol)
+        out.append(PortChoice(group.name, group.protocol, free, group.count, enabled, use.describe(group)))
     return out
 
 
@@ -193,17 +200,26 @@ class ConnectTool(QObject):
         choice = self._pick(node, first.protocol, where)
         if choice is None:
             return None
-        count = min(first.free, choice.free)
+        split_a, split_b = breakout(doc, (first_id, first.port), (node.id, choice.port))
+        free_a = free_sub_ports(doc, first_id, first.port, split_a or 1)
+        free_b = free_sub_ports(doc, node.id, choice.port, split_b or 1)
+        count = min(free_a, free_b)
         a = doc.get(first_id).name
+        if count <= 0:
+            self.message.emit(f"Cannot connect: {node.name} {choice.port} has no free "
+                              f"{'sub-' if split_a or split_b else ''}ports")
+            return None
         try:
             link = doc.connect(first_id, node.id, protocol=first.protocol, count=count,
-                               port_a=first.port, port_b=choice.port)
+                               port_a=first.port, port_b=choice.port, split_a=split_a, split_b=split_b)
         except EditError as exc:
             self.message.emit(f"Cannot connect: {exc}")
             return None
         self.first = None
         self.first_changed.emit()
-        self.message.emit(f"Connected {a} {first.port} - {node.name} {choice.port}: {count} x {first.protocol}")
+        ways = split_a or split_b
+        how = f" on {ways}-way split port{'s' if count > ways else ''} (breakout)" if ways else ""
+        self.message.emit(f"Connected {a} {first.port} - {node.name} {choice.port}: {count} x {first.protocol}{how}")
         return link
 
     def _pick(self, node: Node, protocol: str | None, where: QPoint) -> PortChoice | None:
@@ -216,6 +232,24 @@ class ConnectTool(QObject):
         if len(choices) == 1:
             return usable[0]
         return self.choose(f"{node.name}: port group", choices, where)
+
+
+def breakout(doc: Document, a: tuple[str, str], b: tuple[str, str]) -> tuple[int | None, int | None]:
+    """(split at a, split at b): a network port faster than the port it meets splits into sub-ports of
+    the slower port's rate where its catalog breakout allows (`rackcad.fabric.plan.breakout_ways`), as a
+    breakout cable would; (None, None) for ports of one rate or that do not split."""
+    groups = []
+    for node_id, port in (a, b):
+        part = doc.part_of(node_id)
+        groups.append(part.port(port) if part else None)
+    ga, gb = groups
+    if ga is None or gb is None or ga.gbps == gb.gbps or "network" not in (ga.role, gb.role):
+        return None, None
+    fast, slow = (0, 1) if ga.gbps > gb.gbps else (1, 0)
+    ways = breakout_ways(groups[fast], groups[slow])
+    if ways <= 1:
+        return None, None
+    return (ways, None) if fast == 0 else (None, ways)
 
 
 # ---------------------------------------------------------------- auto-wire

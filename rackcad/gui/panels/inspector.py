@@ -37,7 +37,7 @@ from rackcad.gui.panels.palette import swatch
 from rackcad.layout.style import KIND_LABELS, PROTOCOL_COLORS
 from rackcad.model import Link, Node, Rack
 from rackcad.model.design import Redundancy
-from rackcad.units import fmt_power
+from rackcad.units import fmt_gbps, fmt_power
 
 MEDIA = ["", *Medium.__args__]
 REDUNDANCY = list(Redundancy.__args__)
@@ -445,7 +445,7 @@ class Inspector(QWidget):
         def ports() -> str:
             groups = part.ports if part else []
             figures = self._derived()
-            return "<br>".join(f"{g.name} ({g.protocol}): {figures.used_ports(nid, g.name)}/{g.count} used"
+            return "<br>".join(f"{g.name} ({g.protocol}): {figures.port_ledger(nid, g.name).describe(g)}"
                                for g in groups) or "none"
 
         self._info("Ports", ports)
@@ -490,6 +490,22 @@ class Inspector(QWidget):
     def exec_menu(self, menu: QMenu, where) -> None:
         menu.exec(where)
 
+    def _breakout_choice(self, doc: Document, lid: str, side: str, label: str) -> None:
+        """How the end's port is split, for ends on a port group that splits (or already split)."""
+        end = getattr(doc.get(lid), side)
+        part = doc.part_of(end.node)
+        group = part.port(end.port) if part else None
+        if group is None or (group.breakout is None and end.split is None):
+            return
+        ways = sorted({*(group.breakout.ways if group.breakout else ()), *((end.split,) if end.split else ())})
+        choices = [("whole port", None)] + [(f"{w} ways ({fmt_gbps(group.sub_gbps(w))} legs)", w) for w in ways]
+
+        def write(value) -> None:
+            ref = getattr(doc.get(lid), side)
+            doc.set(lid, **{side: ref.model_copy(update={"split": value, "sub": None})})
+
+        self._choice(f"split_{side}", label, choices, lambda: getattr(doc.get(lid), side).split, write)
+
     def _link_page(self, doc: Document, link: Link) -> None:
         lid = link.id
 
@@ -501,11 +517,14 @@ class Inspector(QWidget):
 
         self._heading(f"Link {lid}", f"{end_name(link.a)} ↔ {end_name(link.b)}")
         for label, end in (("End A", link.a), ("End B", link.b)):
-            button = QPushButton(f"{end_name(end)} · {end.port}")
+            leg = f" (leg{'' if end.sub is None else f' {end.sub + 1}'} of {end.split})" if end.split else ""
+            button = QPushButton(f"{end_name(end)} · {end.port}{leg}")
             button.setFlat(True)
             button.setStyleSheet("text-align: left; color: #1565c0;")
             button.clicked.connect(lambda _=False, n=end.node: self.select_requested.emit([n]))
             self._form.addRow(label, button)
+        for side, label in (("a", "Breakout A"), ("b", "Breakout B")):
+            self._breakout_choice(doc, lid, side, label)
         protocols = sorted({*PROTOCOL_COLORS, link.protocol})
         self._choice("protocol", "Protocol", [(p, p) for p in protocols], lambda: current().protocol,
                      lambda v: doc.set(lid, protocol=v), editable=True)
