@@ -89,3 +89,21 @@ def test_plan_from_the_radix_alone():
     assert (split.split, split.switches) == (4, {"leaf": 1, "spine": 1})  # 128 legs on 32 ports, 32 up
     assert (whole.split, whole.switches) == (1, {"leaf": 3, "spine": 1})  # ceil(128 / 51) = 3 leaves
     assert sum(split.switch_links.values()) == 32 and sum(whole.switch_links.values()) == 3 * 11
+
+
+def test_tray_fill_counts_a_splitter_once_and_stays_exact_when_patched():
+    """The storage legs' MPO-to-2 splitters are pooled per leaf port group: 32 legs share 16 splitters. Taking
+    one leg out leaves 31 legs on ceil(15.5) = 16 splitters, so every other leg's share changes (1/2 -> 16/31)
+    and the patched fill must re-route them all: it equals a fresh build's."""
+    from rackcad import Checker, Document
+    from rackcad.figures.routing import tray_fill
+
+    doc = Document(templates.build("dgx-b200-superpod", sus=1, storage=True))
+    checker = Checker(doc)
+    before = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(checker.figures)}
+    assert before
+    leg = next(lk.id for lk in doc.design.links if lk.b.split == 4)
+    doc.remove(leg)
+    patched = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(checker.figures)}
+    fresh = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(Figures(doc.design))}
+    assert patched == fresh and patched != before
