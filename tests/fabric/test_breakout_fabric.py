@@ -97,12 +97,13 @@ def test_tray_fill_counts_a_splitter_once_and_stays_exact_when_patched():
     and the patched fill must re-route them all: it equals a fresh build's."""
     from rackcad import Checker, Document
     from rackcad.figures.routing import tray_fill
+    from rackcad.model.expand import iter_links
 
     doc = Document(templates.build("dgx-b200-superpod", sus=1, storage=True))
     checker = Checker(doc)
     before = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(checker.figures)}
     assert before
-    leg = next(lk.id for lk in doc.design.links if lk.b.split == 4)
+    leg = next(lk.id for lk in iter_links(doc.design) if lk.b.split == 4)  # a row of the SU's DPU pattern
     doc.remove(leg)
     patched = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(checker.figures)}
     fresh = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(Figures(doc.design))}
