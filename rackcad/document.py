@@ -337,6 +337,37 @@ class Document:
         self._run(Add(instance, f"Place {instance.name}"))
         return instance_id
 
+    def add_pattern(self, pattern: LinkPattern) -> str:
+        """Add a wiring pattern: links between instances (or an instance and own parts) the way a fabric
+        builder makes them, one link per row of `pattern.ends`. Its id is given by the document; returns it.
+        Every end must be a part of the design (expanded ids for instances' parts)."""
+        if not isinstance(pattern, LinkPattern):
+            raise EditError(f"add_pattern takes a LinkPattern, not {shown(pattern)}")
+        block_nodes: dict[str, set[str]] = {}
+        for row, ends in enumerate(pattern.ends):
+            for end in ends:
+                if not self._is_node(end, block_nodes):
+                    raise EditError(f"{pattern.name or 'pattern'} row {row}: {shown(end)} is not a placed part")
+        pattern_id = self.new_id("P")
+        new = _validated(LinkPattern, {**pattern.model_dump(), "id": pattern_id})
+        self._run(Add(new, f"Add wiring pattern {new.name or pattern_id}"))
+        return pattern_id
+
+    def _is_node(self, item_id: str, block_nodes: dict[str, set[str]]) -> bool:
+        """Whether `item_id` is a node of the design, an instance's looked up in its block (kept in
+        `block_nodes`, block id -> local node ids) without expanding the instance."""
+        if isinstance(self._store.items.get(item_id), Node):
+            return True
+        parts = split_id(item_id)
+        instance = self.design.instance(parts[0]) if parts is not None else None
+        if instance is None:
+            return False
+        if not instance.plain:
+            return isinstance(self.find(item_id), Node)
+        if instance.block not in block_nodes:
+            block_nodes[instance.block] = {n.id for n in self.design.block(instance.block).nodes}
+        return parts[1] in block_nodes[instance.block]
+
     def _check_instance(self, instance: Instance) -> None:
         """Refuse (EditError) an instance the file would refuse to load (overrides, position)."""
         problem = instance_problem(self.design.block(instance.block), instance)

@@ -23,10 +23,6 @@ from rackcad.model import Design, expanded_id
 from rackcad.topology import is_scale_up_protocol
 
 
-def _exact_sum(values) -> Fraction:
-    return sum((Fraction(v) for v in values), Fraction(0))
-
-
 def rack_row(rack, load) -> dict:
     """One entry of `summary()["per_rack"]`."""
     return {
@@ -60,9 +56,8 @@ def _totals(piece: Piece) -> dict | None:
     by_protocol: Counter[str] = Counter()
     for link in design.links:
         by_protocol[link.protocol] += link.count
-    ends = _exact_sum(w for fig in figures.link_figures.values() for w in (fig.power_a, fig.power_b))
-    read = {"counts": counts, "dies": dies,
-            "power": _exact_sum(figures.power_w(n) for n in figures.nodes.values()) + ends, "optics": ends,
+    parts_w, optics_w = figures.exact_power_w()
+    read = {"counts": counts, "dies": dies, "power": parts_w + optics_w, "optics": optics_w,
             "links": figures.link_count, "records": len(design.links), "by_protocol": by_protocol}
     if piece.repeated:
         piece.cache["totals"] = read

@@ -108,7 +108,7 @@ def domain_fabrics(
     """
     index = Figures.of(design, index, catalog)
     graph = graph if graph is not None else build_graph(index, protocols="scale-up")
-    position = {node.id: i for i, node in enumerate(design.nodes)}
+    position = {node.id: i for i, node in enumerate(index.design.nodes)}  # expanded: instances' parts too
     out = []
     for domain in index.domains():
         accelerators = tuple(sorted(domain, key=position.__getitem__))

@@ -219,6 +219,7 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
     of kind `nic` network ports / the CPO switch's port rate).
     """
     figures = Figures.of(design, index, catalog)
+    design = figures.design  # expanded: the parts and links of instances and patterns too
     catalog = figures.catalog
     sources: set[str] = set()
     switches: Counter[str] = Counter()

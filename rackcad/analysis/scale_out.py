@@ -46,6 +46,7 @@ def scale_out(design: Design, index: DesignIndex | None = None) -> dict:
 def scale_out_parts(design: Design, index: DesignIndex | None = None) -> ScaleOutParts:
     """The links' rates by tier, the switches by level and their down:up ratios (see `scale_out`)."""
     index = index or DesignIndex(design)
+    design = index.design  # the Figures' design is expanded: the parts and links of instances too
     levels = switch_levels(index)
     switch_level = {n.id: levels[n.id] for n in design.nodes
                     if index.kind(n) in NETWORK_SWITCHES and n.id in levels}

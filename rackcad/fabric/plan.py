@@ -16,10 +16,14 @@ A rail-optimised fat tree (the DGX SuperPOD compute fabric, F12, F13) in plain a
 - **Two tiers** when they fit: S = ceil(total uplinks / spine radix) spines, and every leaf reaches every
   spine (S <= the smallest leaf's uplinks). Leaf uplinks are dealt round-robin over the spines, so every
   spine takes the same share (at most its radix).
-- **Three tiers** otherwise: leaves are grouped into pods (leaves in (position, rail) order, so a pod holds
+- **Three tiers** otherwise, up to `fat_tree_reach` NIC ports (core radix x spine down ports x leaf down
+  ports: 65,536 on 64-port QM9700 at 1:1, fewer than the 73,728 of 128 GB200 SUs; beyond it the plan
+  fails, naming the limit, rather than build a fabric that does not reach every port): leaves are grouped into pods (leaves in (position, rail) order, so a pod holds
   every rail of a run of trays, as a DGX SuperPOD SU does); a pod of k leaves has ceil(its uplinks / spine
   down ports) spines, each non-blocking (as many up as down); spine j of every pod joins core plane j, of
-  ceil(plane uplinks / core radix) cores. Pods hold at most as many leaves as a spine has down ports.
+  ceil(plane uplinks / core radix) cores. A leaf (spine) with fewer uplinks than its pod has spines (its
+  plane cores) takes one to each where it has free ports: never less than non-blocking. Pods hold at
+  most as many leaves as a spine has down ports.
 
 Counts are per direction Gb/s; a link runs at the fastest rate both ends support (`PortGroup.runs_at`).
 """
@@ -103,6 +107,34 @@ def network_port(catalog: Catalog, part_id: str) -> PortGroup:
     if group is None or part.kind not in ("network-switch", "cpo-switch"):
         raise FabricError(f"{part_id} is not a network switch with network ports")
     return group
+
+
+def fat_tree_reach(leaf_port: PortGroup, spine_port: PortGroup, core_port: PortGroup, r_down: float,
+                   oversubscription: float = 1.0, ways: int = 1) -> int:
+    """The most NIC ports a 3-tier fat tree of these switches reaches with its leaves at
+    `oversubscription`:1 (their down ports split `ways` ways) and non-blocking spines: core radix (pods) x
+    spine down ports (leaves a pod) x NIC ports a leaf. 64-port QM9700 at 1:1: 64 x 32 x 32 = 65,536
+    (64^3 / 4); 0 when the rates never meet."""
+    r_up, r_core = link_rate(leaf_port, spine_port), link_rate(spine_port, core_port)
+    if not (r_down and r_up and r_core):
+        return 0
+    down = math.floor(oversubscription * leaf_port.count * r_up / (ways * r_down + oversubscription * r_up) + 1e-9)
+    spine_down = math.floor(spine_port.count * r_core / (r_up + r_core) + 1e-9)
+    return core_port.count * spine_down * ways * max(min(down, leaf_port.count - 1), 0)
+
+
+def _reach_all(loads: list[int], room: list[int], radix: int) -> tuple[list[int], int | None]:
+    """(uplinks per switch, switches above) for switches with `loads` uplinks (and `room` free ports each)
+    under switches of `radix` ports, every switch reaching every one above: ceil(sum / radix) above, and a
+    switch with fewer uplinks than that takes one to each anyway where its free ports allow (never fewer
+    than non-blocking). None when one cannot."""
+    count = math.ceil(sum(loads) / radix)
+    while count > min(loads):
+        if any(count > r for r in room):
+            return loads, None
+        loads = [max(n, count) for n in loads]
+        count = math.ceil(sum(loads) / radix)
+    return loads, count
 
 
 def _deal(loads: list[int], bins: int, start: int = 0) -> tuple[list[Counter], int]:
@@ -191,17 +223,23 @@ def plan_fat_tree(
     r_core = link_rate(spine_port, core_port)
     if not r_core:
         raise FabricError(f"{spine} and {core} ports share no rate")
+    reach = fat_tree_reach(leaf_port, spine_port, core_port, r_down, oversubscription, ways)
+    if len(endpoints) > reach:
+        raise FabricError(
+            f"{len(endpoints):,} NIC ports exceed the {reach:,} a 3-tier fat tree of {leaf} reaches at "
+            f"{oversubscription:g}:1 ({core_port.count} pods x {math.floor(spine_radix * r_core / (r_up + r_core) + 1e-9)} "
+            f"leaves x {ways * down} NIC ports): choose a switch with more ports or a higher oversubscription")
     spine_down = math.floor(spine_radix * r_core / (r_up + r_core) + 1e-9)
     pods = math.ceil(len(leaves) / spine_down)
     per_pod = math.ceil(len(leaves) / pods)
-    spine_names, spine_pods, spine_up = [], [], []
+    spine_names, spine_pods, spine_up, spine_room = [], [], [], []
     planes: dict[int, list[int]] = {}
     for p in range(pods):
         members = list(range(p * per_pod, min((p + 1) * per_pod, len(leaves))))
-        pod_up = [uplinks[i] for i in members]
-        count = math.ceil(sum(pod_up) / spine_down)
-        if count > min(pod_up):
-            raise FabricError(f"a pod of {len(members)} leaves cannot reach all its {count} spines")
+        room = [radix - math.ceil(len(leaves[i][2]) / ways) for i in members]
+        pod_up, count = _reach_all([uplinks[i] for i in members], room, spine_down)
+        if count is None:
+            raise FabricError(f"a pod of {len(members)} leaves cannot reach all its spines")
         dealt, _ = _deal(pod_up, count)
         base = len(spine_names)
         down_of = Counter()
@@ -213,15 +251,15 @@ def plan_fat_tree(
             spine_names.append(f"{prefix}-SPINE-P{p + 1}-{s + 1:02d}")
             spine_pods.append(p)
             spine_up.append(math.ceil(down_of[s] * r_up / r_core - 1e-9))
+            spine_room.append(spine_radix - down_of[s])
             planes.setdefault(s, []).append(base + s)
     plan.tiers.append(Tier("spine", spine, spine_names, [None] * len(spine_names), spine_pods))
     core_names: list[str] = []
     for plane in sorted(planes):
         members = planes[plane]
-        loads = [spine_up[s] for s in members]
-        count = math.ceil(sum(loads) / core_port.count)
-        if count > min(loads):
-            raise FabricError(f"core plane {plane + 1} needs {count} cores but a spine has {min(loads)} uplinks")
+        loads, count = _reach_all([spine_up[s] for s in members], [spine_room[s] for s in members], core_port.count)
+        if count is None:
+            raise FabricError(f"core plane {plane + 1} needs more cores than a spine has uplinks")
         dealt, _ = _deal(loads, count)
         base = len(core_names)
         for s, counts in zip(members, dealt):

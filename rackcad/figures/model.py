@@ -29,6 +29,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import NamedTuple
 
 from rackcad.catalog import ACCELERATOR_KINDS, Catalog, PartSpec, PortGroup, default_catalog
@@ -36,6 +37,11 @@ from rackcad.figures.choice import OPTICAL_MEDIA, Choice, Chooser, ModulePool
 from rackcad.figures.lengths import computed_length_m
 from rackcad.model import Design, Link, Node, Rack, expanded
 from rackcad.topology import DesignIndex, PortUse, is_scale_up_protocol
+
+
+def exact_sum(values: Iterable[float]) -> Fraction:
+    """The exact sum of floats (math.fsum rounds this once; totals of totals stay exact with it)."""
+    return sum((Fraction(v) for v in values), Fraction(0))
 
 
 class End(NamedTuple):
@@ -726,6 +732,14 @@ class Figures(DesignIndex):
 
     def optics_power_w(self) -> float:
         return math.fsum(w for fig in self.link_figures.values() for w in (fig.power_a, fig.power_b))
+
+    def exact_power_w(self) -> tuple[Fraction, Fraction]:
+        """(every part's power, every link end's optics) as exact sums: what `total_power_w` (their sum) and
+        `optics_power_w` round, for callers that add the totals of several designs and round once (the
+        summary of a hall per block). `float()` of each equals the fsum figure."""
+        parts = exact_sum(self.power_w(n) for n in self.nodes.values())
+        optics = exact_sum(w for fig in self.link_figures.values() for w in (fig.power_a, fig.power_b))
+        return parts, optics
 
     def module_units(self) -> dict[str, int]:
         """Part id -> transceivers the links need: whole modules per (node, port group, part), shared by

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from rackcad.catalog import Catalog
 from rackcad.figures.model import Figures
-from rackcad.model import Design, Instance, split_id
+from rackcad.model import Design, Instance, Node, split_id
 from rackcad.model.blocks import SEPARATOR
 from rackcad.model.expand import expand_instance, instance_items, instance_racks, pattern_links
 
@@ -158,4 +158,46 @@ def racks_only(design: Design) -> Design:
     for instance in design.instances:
         racks += instance_racks(design, instance)
     return Design.model_construct(**{**dict(design), "racks": racks, "nodes": [], "links": [],
+                                     "blocks": [], "instances": [], "patterns": []})
+
+
+def linked(design: Design) -> Design:
+    """Every rack of the expanded design and only the links that run between racks of it (own links,
+    pattern links, a block's links between its racks), with the parts at their ends and what holds those
+    parts: what routed lengths through the cable trays and the trays' fill read. Links inside one rack of
+    an instance never reach a tray, and a port's modules are shared only by links on the same port group,
+    so the tray fill of this design is that of the expanded design, without expanding every instance."""
+    racks = racks_only(design).racks
+    nodes: dict[str, Node] = {node.id: node for node in design.nodes}
+    links = list(design.links)
+    for pattern in design.patterns:
+        links += pattern_links(pattern)
+    parents: dict[str, dict[str, Node]] = {}
+    whole: set[str] = set()
+    for instance in design.instances:
+        block = design.block(instance.block)
+        if len(block.racks) > 1 or not instance.plain:
+            whole.add(instance.id)
+            items = instance_items(design, instance)
+            nodes.update((node.id, node) for node in items.nodes)
+            links += [link for link in items.links if len(block.racks) > 1]
+    for link in links:
+        for end in (link.a.node, link.b.node):
+            parts = split_id(end)
+            if end in nodes or parts is None or parts[0] in whole:
+                continue
+            instance = design.instance(parts[0])
+            if instance is None:
+                continue
+            block = design.block(instance.block)
+            local = parents.get(block.id)
+            if local is None:
+                local = parents[block.id] = {node.id: node for node in block.nodes}
+            prefix = instance.id + SEPARATOR
+            node = local.get(parts[1])
+            while node is not None and prefix + node.id not in nodes:
+                nodes[prefix + node.id] = node.model_copy(update={"id": prefix + node.id,
+                                                                  "parent": prefix + node.parent})
+                node = local.get(node.parent)
+    return Design.model_construct(**{**dict(design), "racks": racks, "nodes": list(nodes.values()), "links": links,
                                      "blocks": [], "instances": [], "patterns": []})

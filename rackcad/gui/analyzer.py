@@ -105,12 +105,13 @@ def analyse(design: Design, params: AnalysisParams, catalog: Catalog | None = No
 
 
 def revision(design: Design) -> tuple:
-    """What identifies a design revision for the analysis: the identity of every rack, node and link and of
-    the floor plan and rule settings. The Document never changes an item in place (an edit swaps in a new
+    """What identifies a design revision for the analysis: the identity of every rack, node and link, block,
+    instance and wiring pattern and of the floor plan and rule settings. The Document never changes an item in place (an edit swaps in a new
     object), so two snapshots with the same key hold the same design; the cache keeps its snapshots, so the
     identities stay unique while a key is cached."""
     return (id(design.floor), id(design.rules), tuple(map(id, design.racks)), tuple(map(id, design.nodes)),
-            tuple(map(id, design.links)))
+            tuple(map(id, design.links)), tuple(map(id, design.blocks)), tuple(map(id, design.instances)),
+            tuple(map(id, design.patterns)))
 
 
 CACHED_REVISIONS = 4

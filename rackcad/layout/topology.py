@@ -158,6 +158,7 @@ def topology_layout(design: Design, catalog: Catalog | None = None, *, index: De
     """Lay out the design's accelerators, CPUs and switch tiers (see the module docstring). `nics` draws the
     NICs and the scale-out fabric; by default it does when the design has network switches."""
     index = Figures.of(design, index, catalog)
+    design = index.design  # expanded: the parts of instances too
     if nics is None:
         nics = any(index.kind(n) in ("network-switch", "cpo-switch") for n in design.nodes)
     graph = build_graph(index)

@@ -54,7 +54,9 @@ def _cached(key_obj: object, dep: object, build) -> Items:
 
 
 def place(origin: FloorPosition, local: FloorPosition) -> FloorPosition:
-    """A position relative to a block's origin placed at `origin` (turned by its rotation, then moved)."""
+    """A position relative to a block's origin placed at `origin` (turned by its rotation, then moved). The
+    hall, row and slot are the local position's, else the origin's: an instance snapped into a row slot
+    puts its rack there."""
     if origin.rotation_deg:
         theta = math.radians(origin.rotation_deg)
         c, s = math.cos(theta), math.sin(theta)
@@ -65,7 +67,10 @@ def place(origin: FloorPosition, local: FloorPosition) -> FloorPosition:
     rotation = origin.rotation_deg + local.rotation_deg
     if rotation > 360 or rotation < -360:
         rotation = math.fmod(rotation, 360.0)
-    return FloorPosition.model_construct(x_mm=x, y_mm=y, rotation_deg=rotation)
+    return FloorPosition.model_construct(
+        x_mm=x, y_mm=y, rotation_deg=rotation, hall=local.hall if local.hall is not None else origin.hall,
+        row=local.row if local.row is not None else origin.row,
+        slot=local.slot if local.row is not None else origin.slot)
 
 
 def unplace(origin: FloorPosition, absolute: FloorPosition) -> FloorPosition:

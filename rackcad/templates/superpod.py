@@ -34,10 +34,13 @@ from __future__ import annotations
 import math
 
 from rackcad.document import Document
-from rackcad.editing import hall
-from rackcad.fabric import NetworkRacks, build_fat_tree
-from rackcad.model import FloorPlan, FloorPosition
-from rackcad.templates.base import Param, Template
+from rackcad.fabric import (Endpoint, NetworkRacks, build_fat_tree, fat_tree_reach, instance_endpoints, link_rate,
+                            nic_endpoints)
+from rackcad.fabric.plan import breakout_ways, network_port
+from rackcad.figures.hall import slot_position
+from rackcad.model import FloorPlan, FloorPosition, Rack, Row, Tray, expanded_id, split_id
+from rackcad.templates.base import Param, Template, TemplateError
+from rackcad.templates.repeat import block_of
 from rackcad.templates.systems import fill, oberon_rack
 from rackcad.templates.wiring import wire_domain
 
@@ -56,20 +59,34 @@ STORAGE_SWITCH = ("spectrum-4-sn5600", 8)
 (estimate) plus up to 64 x 18 W modules (F4) each stay inside the network rack's budget."""
 
 FABRIC_SWITCHES = {
-    # optics -> (switch part, switches per network rack). 16 x 1U QM9700 with 32 twin-port modules each
-    # ~21 kW of air; 8 x 4U Q3450 with CPO ~26 kW to liquid: both inside the network rack's budgets.
-    "pluggable": ("quantum-2-qm9700", 16),
-    "cpo": ("quantum-x-photonics-q3450", 8),
+    # switch part -> switches per network rack. 16 x 1U QM9700 with 32 twin-port modules each ~21 kW of air;
+    # 7 x 4U Q3400 with 72 1.6T twin-port modules each ~27 kW of air; 8 x 4U Q3450 with CPO ~26 kW to
+    # liquid: all inside the network rack's budgets.
+    "quantum-2-qm9700": 16,
+    "quantum-x800-q3400": 7,
+    "quantum-x-photonics-q3450": 8,
 }
+OPTICS_SWITCHES = {
+    "pluggable": ("quantum-2-qm9700", "quantum-x800-q3400"),
+    "cpo": ("quantum-x-photonics-q3450",),
+}
+"""`switch=auto`: the switches of each optics choice, fewest ports first; the fabric takes the first whose
+3-tier fat tree reaches every NIC port at the chosen oversubscription (`rackcad.fabric.fat_tree_reach`)."""
+OVERSUBSCRIPTIONS = (1, 2, 3, 4)
+MAX_SUS = 128
+"""Scalable units the SuperPOD templates build at most: 128 GB200 SUs are 1,024 racks, 73,728 GPUs."""
 
 
 class Floor:
-    """Rows of racks on the hall floor: compute racks and network racks side by side, rows one behind the
-    other; the hall grows to hold them."""
+    """Rows of racks on the hall floor: compute racks (instances of one rack block) and network racks side
+    by side, rows one behind the other; the hall grows to hold them. Racks are listed per row as they
+    are added; `fit_hall` puts each into its row's next slot."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.right: dict[int, float] = {}
+        self.rows: dict[int, list[tuple[str, str]]] = {}
+        """row -> (rack or instance id, rack part) in slot order."""
         self.depth = 0.0
 
     def y(self, row: int) -> float:
@@ -79,60 +96,124 @@ class Floor:
     def pitch(self) -> float:
         return self.depth + AISLE_MM
 
-    def add(self, row: int, part_id: str, name: str, **fields) -> str:
-        part = self.doc.catalog.get(part_id)
+    def _next(self, row: int, part_id: str) -> FloorPosition:
         x = self.right.get(row, MARGIN_MM)
-        self.right[row] = x + (part.width_mm or 600.0)
-        return self.doc.add_rack(part_id, name=name, position=FloorPosition(x_mm=x, y_mm=self.y(row)), **fields)
+        self.right[row] = x + (self.doc.catalog.get(part_id).width_mm or 600.0)
+        return FloorPosition(x_mm=x, y_mm=self.y(row))
 
-    def fit_hall(self) -> None:
-        """Size the hall to the rows, lay the rows and trays out and snap every rack into its row's slot."""
+    def add(self, row: int, part_id: str, name: str, **fields) -> str:
+        rack = self.doc.add_rack(part_id, name=name, position=self._next(row, part_id), **fields)
+        self.rows.setdefault(row, []).append((rack, part_id))
+        return rack
+
+    def place(self, row: int, block: str, part_id: str, name: str) -> str:
+        """An instance of the one-rack `block` (its rack of `part_id`) at the next place of `row`."""
+        instance = self.doc.add_instance(block, name=name, position=self._next(row, part_id))
+        self.rows.setdefault(row, []).append((instance, part_id))
+        return instance
+
+    def fit_hall(self, sus: int) -> None:
+        """Size the hall to the rows, lay the rows and trays out (one edit of the floor plan) and put every
+        rack into its row's slot (an instance's position is its rack's: the block's rack stands at the
+        block's origin)."""
         doc = self.doc
-        rows = max(self.right) + 1
+        rows = max(self.rows) + 1
         width = max(self.right.values()) + MARGIN_MM
         depth = self.y(rows - 1) + self.depth + MARGIN_MM
-        doc.set_design(floor=FloorPlan(width_mm=math.ceil(width / 600) * 600, depth_mm=math.ceil(depth / 600) * 600),
-                       label="Fit the hall")
-        members: dict[float, list] = {}
-        for rack in doc.design.racks:
-            members.setdefault(rack.position.y_mm, []).append(rack)
         left, right = MARGIN_MM - TRAY_WIDTH_MM / 2, max(self.right.values()) + TRAY_WIDTH_MM / 2
+        row_list, trays = [], []
         for r in range(rows):
             y = self.y(r)
-            racks = members.get(y, [])
-            slots = max(round((rack.position.x_mm - MARGIN_MM) / PITCH_MM) for rack in racks) + 1
-            first = racks[0].name.split("-")[0]
-            name = f"{first} row" if first.startswith("SU") else "Spine row"
-            row = hall.add_row(doc, (MARGIN_MM, y), name=name,
-                               slots=slots, pitch_mm=PITCH_MM, depth_mm=self.depth,
-                               cold_aisle="front" if r % 2 == 0 else "back")
-            for rack in racks:
-                hall.snap(doc, [rack.id], row, round((rack.position.x_mm - MARGIN_MM) / PITCH_MM))
-            hall.add_tray(doc, [(left, y + self.depth / 2), (right, y + self.depth / 2)], name=f"Tray {r + 1}",
-                          width_mm=TRAY_WIDTH_MM)
+            row_list.append(Row(id=doc.new_id("ROW"), name=f"SU{r + 1} row" if r < sus else "Spine row",
+                                origin=[MARGIN_MM, y], slots=len(self.rows.get(r, [])), pitch_mm=PITCH_MM,
+                                depth_mm=self.depth, cold_aisle="front" if r % 2 == 0 else "back"))
+            trays.append(Tray(id=doc.new_id("TR"), name=f"Tray {r + 1}", width_mm=TRAY_WIDTH_MM,
+                              points=[[left, y + self.depth / 2], [right, y + self.depth / 2]]))
         top, bottom = self.y(0) + self.depth / 2, self.y(rows - 1) + self.depth / 2
         if rows > 1:
-            hall.add_tray(doc, [(left, top), (left, bottom)], name="Tray A (row starts)", width_mm=TRAY_WIDTH_MM)
-            hall.add_tray(doc, [(right, top), (right, bottom)], name="Tray B (row ends)", width_mm=TRAY_WIDTH_MM)
+            trays.append(Tray(id=doc.new_id("TR"), name="Tray A (row starts)", width_mm=TRAY_WIDTH_MM,
+                              points=[[left, top], [left, bottom]]))
+            trays.append(Tray(id=doc.new_id("TR"), name="Tray B (row ends)", width_mm=TRAY_WIDTH_MM,
+                              points=[[right, top], [right, bottom]]))
+        with doc.batch("Lay out the hall"):
+            doc.set_design(floor=FloorPlan(width_mm=math.ceil(width / 600) * 600,
+                                           depth_mm=math.ceil(depth / 600) * 600, rows=row_list, trays=trays))
+            for r, row in enumerate(row_list):
+                for slot, (item, part_id) in enumerate(self.rows.get(r, [])):
+                    doc.set(item, position=slot_position(row, slot, doc.catalog.get(part_id)))
+
+    def to_middle(self, row: int, network: list[str]) -> None:
+        """Move a row's network racks from its end to its middle: between the two halves of its compute racks."""
+        members = self.rows.get(row, [])
+        moved = [m for m in members if m[0] in set(network)]
+        if not moved:
+            return
+        compute = [m for m in members if m[0] not in set(network) and not doc_rack(self.doc, m[0])]
+        rest = [m for m in members if m not in moved and m not in compute]
+        half = len(compute) // 2
+        self.rows[row] = compute[:half] + moved + compute[half:] + rest
+
+
+def doc_rack(doc: Document, item_id: str) -> bool:
+    """Whether `item_id` is an own rack of the design (a network rack), not an instance."""
+    return isinstance(doc.find(item_id), Rack)
+
+
+def rack_block(doc: Document, compute_part: str, build_rack, name: str) -> tuple[str, list[str], Document]:
+    """Build one compute rack (`build_rack(scratch, rack) -> trays`) in a scratch document and add it to `doc`
+    as a block. Returns (block id, the trays' local ids in order, the scratch document)."""
+    scratch = Document(catalog=doc.catalog)
+    rack = scratch.add_rack(compute_part, name=name)
+    trays = build_rack(scratch, rack)
+    return doc.add_block(block_of(scratch.design, name)), trays, scratch
+
+
+def fabric_switch(catalog, switch: str, optics: str, endpoints: list[Endpoint], oversubscription: float,
+                  breakout: bool = True) -> str:
+    """The leaf (and spine, core) switch of the compute fabric: `switch` as given, or for `auto` the first of
+    the optics choice's switches whose 3-tier fat tree reaches every NIC port. One-line EditError naming the
+    limit and the choices (TemplateError: a usage error) when the switch cannot."""
+    ports = {(e.part, e.port) for e in endpoints}
+    part, port = next(iter(ports))
+    nic = catalog.get(part).port(port)
+
+    def reach(candidate: str, over: float = oversubscription) -> int:
+        group = network_port(catalog, candidate)
+        ways = breakout_ways(group, nic) if breakout else 1
+        return fat_tree_reach(group, group, group, link_rate(nic, group), over, ways)
+
+    candidates = OPTICS_SWITCHES[optics] if switch == "auto" else (switch,)
+    for candidate in candidates:
+        if reach(candidate) >= len(endpoints):
+            return candidate
+    last = candidates[-1]
+    options = [f"switch={p} ({reach(p):,})" for p in FABRIC_SWITCHES if reach(p) >= len(endpoints)]
+    options += [f"oversubscription={o} ({reach(last, o):,})" for o in OVERSUBSCRIPTIONS
+                if o > oversubscription and reach(last, o) >= len(endpoints)][:1]
+    raise TemplateError(
+        f"{len(endpoints):,} NIC ports exceed the {reach(last):,} a 3-tier fat tree of {last} reaches at "
+        f"{oversubscription:g}:1; choose {' or '.join(options) or 'fewer sus'}")
 
 
 def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscription: int, racks_per_su: int,
-              compute_part: str, build_rack, storage: bool = False, breakout: bool = True) -> None:
-    """SU rows of compute racks (`build_rack(rack) -> trays`), leaves in each row's network racks, spines and
-    cores in a spine row, then one fat tree over every tray's NICs."""
-    switch, per_rack = FABRIC_SWITCHES[optics]
+              compute_part: str, build_rack, storage: bool = False, switch: str = "auto",
+              breakout: bool = True) -> None:
+    """SU rows of compute racks (instances of one rack block, `build_rack(doc, rack) -> trays`), leaves in
+    each row's network racks, spines and cores in a spine row, then one fat tree over every tray's NICs,
+    its NIC-to-leaf links one wiring pattern per SU."""
     floor = Floor(doc)
     floor.depth = max(doc.catalog.get(compute_part).depth_mm or 1200.0, doc.catalog.get(NETWORK_RACK).depth_mm or 1200.0)
-    trays: list[str] = []
-    row_of_tray: dict[str, str] = {}
+    block, local_trays, scratch = rack_block(doc, compute_part, build_rack, "Compute rack")
     compute: dict[int, list[str]] = {}
-    for su in range(sus):
-        for r in range(racks_per_su):
-            rack = floor.add(su, compute_part, f"SU{su + 1}-R{r + 1}")
-            compute.setdefault(su, []).append(rack)
-            for tray in build_rack(rack):
-                trays.append(tray)
-                row_of_tray[tray] = str(su)
+    with doc.batch(f"Place {sus * racks_per_su:,} compute racks"):
+        for su in range(sus):
+            compute[su] = [floor.place(su, block, compute_part, f"SU{su + 1}-R{r + 1}") for r in range(racks_per_su)]
+    order = [instance for su in range(sus) for instance in compute[su]]
+    su_of = {instance: su for su, instances in compute.items() for instance in instances}
+    trays = [expanded_id(instance, tray) for instance in order for tray in local_trays]
+
+    def su_of_tray(tray: str) -> int:
+        return su_of[split_id(tray)[0]]
 
     def open_rack(group: str, n: int) -> str:
         if group == "storage-spine":
@@ -144,21 +225,26 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
             return floor.add(sus, NETWORK_RACK, f"SPINE-{n + 1}")
         return floor.add(int(group), NETWORK_RACK, f"NET{int(group) + 1}-{n + 1}")
 
-    fabric = build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=switch,
-                            oversubscription=float(oversubscription), fabric="compute", prefix="IB",
-                            row_of=row_of_tray.__getitem__, breakout=breakout)
+    endpoints = instance_endpoints(nic_endpoints(scratch, local_trays), order, len(local_trays))
+    leaf = fabric_switch(doc.catalog, switch, optics, endpoints, float(oversubscription), breakout)
+    fabric = build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=FABRIC_SWITCHES.get(leaf, 8)),
+                            leaf=leaf, oversubscription=float(oversubscription), fabric="compute", prefix="IB",
+                            row_of=lambda tray: str(su_of_tray(tray)), endpoints=endpoints,
+                            pattern_of=lambda tray: f"IB SU{su_of_tray(tray) + 1}", breakout=breakout)
     if oversubscription != 1:  # the leaves are oversubscribed by choice: the check allows what was chosen
         doc.set_design(rules=doc.design.rules.model_copy(update={"max_oversubscription": float(oversubscription)}),
                        label="Allow the chosen oversubscription")
     if network == "middle":
-        for su, racks in compute.items():
-            _middle_of_row(doc, racks, [r for r in fabric.racks if doc.get(r).name.startswith(f"NET{su + 1}-")])
+        for su in compute:
+            floor.to_middle(su, [r for r in fabric.racks if doc.get(r).name.startswith(f"NET{su + 1}-")])
     if storage:
         part, per_rack = STORAGE_SWITCH
+        dpus = instance_endpoints(nic_endpoints(scratch, local_trays, "dpu", per_port=True), order, len(local_trays))
         build_fat_tree(doc, trays, NetworkRacks(doc, open_rack, per_rack=per_rack), leaf=part, fabric="storage",
-                       prefix="ST", row_of=lambda tray: f"storage-{row_of_tray[tray]}", nic_kind="dpu",
-                       per_port=True, upper_group="storage-spine", breakout=breakout)
-    floor.fit_hall()
+                       prefix="ST", row_of=lambda tray: f"storage-{su_of_tray(tray)}", endpoints=dpus,
+                       upper_group="storage-spine", pattern_of=lambda tray: f"ST SU{su_of_tray(tray) + 1}",
+                       breakout=breakout)
+    floor.fit_hall(sus)
     _size_trays(doc)
 
 
@@ -166,45 +252,29 @@ def _size_trays(doc: Document) -> None:
     """Give each tray the smallest stock cross-section (TRAY_SIZES_MM) that keeps the cables routed through
     it within its fill limit (the largest when none does: the tray-fill check then says so)."""
     from rackcad.figures import Figures
+    from rackcad.figures.pieces import linked
     from rackcad.figures.routing import tray_fill
 
     need: dict[str, float] = {}
-    for fill in tray_fill(Figures(doc.design, doc.catalog)):
+    for fill in tray_fill(Figures(linked(doc.design), doc.catalog)):
         need[fill.tray.id] = max(need.get(fill.tray.id, 0.0), fill.area_mm2 / fill.tray.fill_limit)
-    for tray in list(doc.design.floor.trays):
+    trays = []
+    for tray in doc.design.floor.trays:
         area = need.get(tray.id, 0.0)
-        if area <= tray.width_mm * tray.height_mm:
-            continue
-        width, height = next(((w, h) for w, h in sorted(TRAY_SIZES_MM, key=lambda s: s[0] * s[1])
-                              if w * h >= area), TRAY_SIZES_MM[-1])
-        hall.set_tray(doc, tray.id, width_mm=width, height_mm=height)
-
-
-def _middle_of_row(doc: Document, compute: list[str], network: list[str]) -> None:
-    """Move a row's network racks from its end to its middle: the second half of the compute racks shifts
-    right by the network racks' width."""
-    if not network:
-        return
-    half = compute[len(compute) // 2:]
-    x = doc.get(half[0]).position.x_mm
-    width = sum(doc.catalog.get(doc.get(r).part).width_mm or 600.0 for r in network)
-    for rack in half:
-        pos = doc.get(rack).position
-        doc.set(rack, position=FloorPosition(x_mm=pos.x_mm + width, y_mm=pos.y_mm))
-    for rack in network:
-        pos = doc.get(rack).position
-        doc.set(rack, position=FloorPosition(x_mm=x, y_mm=pos.y_mm))
-        x += doc.catalog.get(doc.get(rack).part).width_mm or 600.0
+        if area > tray.width_mm * tray.height_mm:
+            width, height = next(((w, h) for w, h in sorted(TRAY_SIZES_MM, key=lambda s: s[0] * s[1])
+                                  if w * h >= area), TRAY_SIZES_MM[-1])
+            tray = tray.model_copy(update={"width_mm": width, "height_mm": height})
+        trays.append(tray)
+    doc.set_design(floor=doc.design.floor.model_copy(update={"trays": trays}), label="Size the cable trays")
 
 
 # ---------------------------------------------------------------------- the SU racks
-def _nvl72_rack(doc: Document):
-    def build(rack: str) -> list[str]:
-        oberon_rack(doc, rack, trays=18, tray="gb200-compute-tray", cpu="grace", acc="b200-gb200",
-                    nics=[("connectx-7", 4), ("bluefield-3", 2)], switch_tray="nvlink5-switch-tray",
-                    switch_chip="nvlink5-switch")
-        return [n.id for n in doc.children(rack) if n.part == "gb200-compute-tray"]
-    return build
+def _nvl72_rack(doc: Document, rack: str) -> list[str]:
+    oberon_rack(doc, rack, trays=18, tray="gb200-compute-tray", cpu="grace", acc="b200-gb200",
+                nics=[("connectx-7", 4), ("bluefield-3", 2)], switch_tray="nvlink5-switch-tray",
+                switch_chip="nvlink5-switch")
+    return [n.id for n in doc.children(rack) if n.part == "gb200-compute-tray"]
 
 
 def dgx_b200(doc: Document, rack: str, u: float, name: str, dpus: bool = False) -> tuple[str, list[str]]:
@@ -224,47 +294,51 @@ def dgx_b200(doc: Document, rack: str, u: float, name: str, dpus: bool = False) 
     return box, nics
 
 
-def _dgx_b200_rack(doc: Document, per_rack: int, dpus: bool = False):
-    def build(rack: str) -> list[str]:
-        name = doc.get(rack).name
-        return [dgx_b200(doc, rack, 4 + i * 12, f"{name}-DGX{i + 1}", dpus)[0] for i in range(per_rack)]
+def _dgx_b200_rack(per_rack: int, dpus: bool = False):
+    def build(doc: Document, rack: str) -> list[str]:
+        return [dgx_b200(doc, rack, 4 + i * 12, f"DGX{i + 1}", dpus)[0] for i in range(per_rack)]
     return build
 
 
 def build_gb200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
-                         storage: bool = False, breakout: bool = True) -> None:
+                         storage: bool = False, switch: str = "auto", breakout: bool = True) -> None:
     _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=8,
-              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack(doc), storage=storage, breakout=breakout)
-
-
-def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
-                            storage: bool = False, breakout: bool = True) -> None:
-    _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=16,
-              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(doc, 2, dpus=storage), storage=storage,
+              compute_part="mgx-nvl72-rack", build_rack=_nvl72_rack, storage=storage, switch=switch,
               breakout=breakout)
 
 
+def build_dgx_b200_superpod(doc: Document, sus: int, optics: str, network: str, oversubscription: int,
+                            storage: bool = False, switch: str = "auto", breakout: bool = True) -> None:
+    _superpod(doc, sus=sus, optics=optics, network=network, oversubscription=oversubscription, racks_per_su=16,
+              compute_part="rack-42u-air", build_rack=_dgx_b200_rack(2, dpus=storage), storage=storage,
+              switch=switch, breakout=breakout)
+
+
 _COMMON = {
-    "optics": Param("pluggable", "pluggable (Quantum-2 QM9700) or cpo (Quantum-X Photonics Q3450)",
-                    ("pluggable", "cpo")),
+    "optics": Param("pluggable", "pluggable (Quantum-2 QM9700, Quantum-X800 Q3400) or cpo (Quantum-X Photonics "
+                    "Q3450): the switches switch=auto chooses from", ("pluggable", "cpo")),
     "network": Param("end", "network racks at the end or in the middle of each row", ("end", "middle")),
-    "oversubscription": Param(1, "leaf oversubscription N:1 (1 = non-blocking)", (1, 2, 3, 4)),
+    "oversubscription": Param(1, "leaf oversubscription N:1 (1 = non-blocking)", OVERSUBSCRIPTIONS),
+    "switch": Param("auto", "compute fabric switch: auto = the optics choice's switch with the fewest ports whose "
+                    "3-tier fat tree reaches every NIC port (QM9700 reaches 65,536 at 1:1), or a switch part",
+                    ("auto", *FABRIC_SWITCHES), record_default=False),
     "breakout": Param(True, "split leaf ports faster than the NICs into sub-ports with breakout cables or "
                       "fibres (false: one NIC per whole leaf port)", record_default=False),
 }
 
 TEMPLATES = [
     Template("gb200-superpod", "DGX SuperPOD GB200",
-             "Scalable units of 8 GB200 NVL72 racks (576 GPUs each, up to 16 = 9,216 GPUs) on a rail-optimised "
-             "InfiniBand compute fabric in network racks in the rows.", "shipping", build_gb200_superpod,
-             {"sus": Param(1, "scalable units of 8 NVL72 racks (1-16)", tuple(range(1, 17))), **_COMMON,
+             f"Scalable units of 8 GB200 NVL72 racks (576 GPUs each, up to {MAX_SUS} = {MAX_SUS * 576:,} GPUs) on a "
+             "rail-optimised InfiniBand compute fabric in network racks in the rows; the racks are instances of "
+             "one rack block, their fabric links wiring patterns.", "shipping", build_gb200_superpod,
+             {"sus": Param(1, f"scalable units of 8 NVL72 racks (1-{MAX_SUS})", bounds=(1, MAX_SUS)), **_COMMON,
               "storage": Param(False, "also build the storage / in-band Ethernet fabric (Spectrum-4 SN5600) on "
                                "the BlueField-3 DPUs, every DPU port on its own link", record_default=False)}),
     Template("dgx-b200-superpod", "DGX SuperPOD B200",
              "Scalable units of 32 DGX B200 (256 GPUs each, 2 per air-cooled rack) on a rail-optimised "
              "InfiniBand compute fabric: the HGX counterpart of the GB200 SuperPOD.", "shipping",
              build_dgx_b200_superpod,
-             {"sus": Param(1, "scalable units of 32 DGX B200 (1-16)", tuple(range(1, 17))), **_COMMON,
+             {"sus": Param(1, f"scalable units of 32 DGX B200 (1-{MAX_SUS})", bounds=(1, MAX_SUS)), **_COMMON,
               "storage": Param(False, "also build the storage / in-band Ethernet fabric (Spectrum-4 SN5600) on "
                                "each system's 2 BlueField-3 DPUs (F13), every DPU port on its own link",
                                record_default=False)}),

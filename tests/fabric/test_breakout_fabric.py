@@ -18,6 +18,7 @@ from __future__ import annotations
 import pytest
 
 from rackcad import catalog, templates, validate
+from rackcad.model import expanded
 from rackcad.fabric.plan import Endpoint, breakout_ways, plan_fat_tree
 from rackcad.figures import Figures
 
@@ -32,7 +33,7 @@ def _storage(design):
 @pytest.mark.parametrize("sus, breakout, leaves, ports, spines", [
     (1, False, 4, 40, 1), (1, True, 4, 16, 1), (2, False, 8, 40, 1), (2, True, 4, 32, 1)])
 def test_dgx_b200_storage_leaves_and_cage_use_before_and_after_breakout(sus, breakout, leaves, ports, spines):
-    design = templates.build("dgx-b200-superpod", sus=sus, storage=True, breakout=breakout)
+    design = expanded(templates.build("dgx-b200-superpod", sus=sus, storage=True, breakout=breakout))
     figures, leaf_nodes, spine_nodes = _storage(design)
     assert (len(leaf_nodes), len(spine_nodes)) == (leaves, spines)
     assert [figures.used_ports(n.id, "net") for n in leaf_nodes] == [ports] * leaves
@@ -67,7 +68,7 @@ def test_gb200_superpod_cpo_leaves_halve_with_2x400g_splits():
     = 864 at 9 W: 15,552 W -> 12,960 W."""
     rows = {}
     for breakout in (False, True):
-        design = templates.build("gb200-superpod", sus=1, optics="cpo", breakout=breakout)
+        design = expanded(templates.build("gb200-superpod", sus=1, optics="cpo", breakout=breakout))
         names = [n.name for n in design.nodes if n.name.startswith("IB-")]
         figures = Figures(design)
         rows[breakout] = (sum("LEAF" in n for n in names), sum("SPINE" in n for n in names),
@@ -96,12 +97,13 @@ def test_tray_fill_counts_a_splitter_once_and_stays_exact_when_patched():
     and the patched fill must re-route them all: it equals a fresh build's."""
     from rackcad import Checker, Document
     from rackcad.figures.routing import tray_fill
+    from rackcad.model.expand import iter_links
 
     doc = Document(templates.build("dgx-b200-superpod", sus=1, storage=True))
     checker = Checker(doc)
     before = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(checker.figures)}
     assert before
-    leg = next(lk.id for lk in doc.design.links if lk.b.split == 4)
+    leg = next(lk.id for lk in iter_links(doc.design) if lk.b.split == 4)  # a row of the SU's DPU pattern
     doc.remove(leg)
     patched = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(checker.figures)}
     fresh = {f.edge: (f.cables, f.area_mm2) for f in tray_fill(Figures(doc.design))}

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from rackcad import Document, templates
+from rackcad.model import expanded
 from rackcad.catalog import default_catalog
 from rackcad.fabric import Endpoint, FabricError, plan_fat_tree
 
@@ -81,7 +82,7 @@ def test_nic_and_switch_that_never_meet_are_refused():
 
 @pytest.fixture(scope="module")
 def superpod2():
-    return templates.build("gb200-superpod", sus=2)
+    return expanded(templates.build("gb200-superpod", sus=2))
 
 
 def test_gb200_two_sus_hand_counts(superpod2):
@@ -120,7 +121,7 @@ def test_network_racks_stand_in_the_rows(superpod2):
 
 
 def test_middle_of_row_places_network_racks_between_the_halves():
-    design = templates.build("gb200-superpod", network="middle")
+    design = expanded(templates.build("gb200-superpod", network="middle"))
     xs = {r.name: r.position.x_mm for r in design.racks}
     net = [x for name, x in xs.items() if name.startswith("NET1-")]
     assert xs["SU1-R4"] < min(net) and max(net) < xs["SU1-R5"]

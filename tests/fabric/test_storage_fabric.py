@@ -33,7 +33,7 @@ import pytest
 from rackcad import Document, templates, validate
 from rackcad.fabric import NetworkRacks, build_fat_tree, nic_endpoints
 from rackcad.figures import Figures
-from rackcad.model import FloorPosition
+from rackcad.model import FloorPosition, expanded
 
 SN5600 = "spectrum-4-sn5600"
 
@@ -53,7 +53,7 @@ def _storage_counts(design):
                               "osfp-1600g": 144, "fiber-sm-mpo": 72}),
 ])
 def test_storage_fabric_hand_counts(sus, breakout, leaves, spines, records, uplinks, optics):
-    design = templates.build("gb200-superpod", sus=sus, storage=True, breakout=breakout)
+    design = expanded(templates.build("gb200-superpod", sus=sus, storage=True, breakout=breakout))
     _, switches, dpu_links, up = _storage_counts(design)
     assert switches == {"LEAF": leaves, "SPINE": spines}
     assert len(dpu_links) == 576 * sus
@@ -89,7 +89,7 @@ def test_default_superpod_has_no_storage_fabric_and_records_no_storage_param(bui
 
 def test_per_port_endpoints_and_one_undo_step(built):
     doc = Document(built("gb200-superpod").model_copy(deep=True))
-    rack = next(r for r in doc.design.racks if r.name == "SU1-R1")
+    rack = next(r for r in expanded(doc.design).racks if r.name == "SU1-R1")
     trays = [n.id for n in doc.children(rack.id) if n.part == "gb200-compute-tray"]
     assert len(nic_endpoints(doc, trays, "dpu")) == 36  # one endpoint per DPU: the old model
     ends = nic_endpoints(doc, trays, "dpu", per_port=True)
@@ -121,7 +121,7 @@ def test_per_port_endpoints_and_one_undo_step(built):
 ])
 def test_dgx_b200_superpod_storage_fabric_on_its_bluefield_3(sus, leaves, records, optics):
     """Whole leaf ports; with breakout see tests/fabric/test_breakout_fabric.py."""
-    design = templates.build("dgx-b200-superpod", sus=sus, storage=True, breakout=False)
+    design = expanded(templates.build("dgx-b200-superpod", sus=sus, storage=True, breakout=False))
     names, switches, dpu_links, up = _storage_counts(design)
     assert switches == {"LEAF": leaves, "SPINE": 1}
     assert sum(1 for n in design.nodes if n.part == "bluefield-3") == 64 * sus  # 2 per DGX B200

@@ -30,7 +30,7 @@ def test_summary_bom_and_rule_loads_agree_to_the_watt(key, built):
     totals = bom(design).totals
     figures = Figures(design)
     ctx = Context(design, figures.catalog, figures)  # what every power and cooling rule reads
-    loads = [ctx.rack_loads[r.id].power_w for r in design.racks]
+    loads = [ctx.rack_loads[r.id].power_w for r in figures.design.racks]  # expanded: instances' racks too
     in_no_rack = math.fsum(figures.power_w(figures.nodes[n]) for n in figures.rack_nodes.get(None, ()))
     assert round(info["power_w"]) == round(totals["power_w"]) == round(math.fsum(loads) + in_no_rack)
     assert [round(r["power_w"]) for r in info["per_rack"]] == [round(w) for w in loads]
@@ -109,3 +109,20 @@ def test_one_footprint_tolerance_for_rules_layout_and_floor():
     assert "geometry.floor_overlap" in validate(doc.design).codes()
     assert floor_layout(doc.design).overlaps == [(a, b)]
     assert footprint.TOLERANCE_MM2 == 1.0
+
+
+def test_exact_power_is_what_the_totals_round():
+    """The exact totals the per-block summary adds up: one NVL72 rack's parts are 125,300 W (see
+    tests/test_hall_instances.py), with no optics; in a SuperPOD the link ends' optics are counted once, in
+    `optics`, and the design total is parts + optics, as `total_power_w` rounds it."""
+    from fractions import Fraction
+
+    from rackcad import templates
+    from rackcad.figures import Figures
+
+    rack = Figures(templates.build("gb200-nvl72"))
+    assert rack.exact_power_w() == (Fraction(125_300), Fraction(0))
+    pod = Figures(templates.build("gb200-superpod"))
+    parts, optics = pod.exact_power_w()
+    assert optics > 0 and float(optics) == pod.optics_power_w()
+    assert float(parts + optics) == pod.total_power_w()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rackcad import summary, templates
+from rackcad.model import expanded
 from rackcad.templates import TemplateError
 from rackcad.topology import DesignIndex, build_graph
 
@@ -148,7 +149,7 @@ def test_gb200_superpod_stands_in_rows_with_trays_and_routes_its_cables(built):
     from rackcad.figures import Figures, hall
     from rackcad.figures.lengths import link_route
 
-    design = built("gb200-superpod")
+    design = expanded(built("gb200-superpod"))
     floor = design.floor
     assert [(r.name, r.slots, r.cold_aisle) for r in floor.rows] == [("SU1 row", 10, "front"),
                                                                     ("Spine row", 1, "back")]
