@@ -21,7 +21,8 @@ serialisation is added to it.
 `latency_figures` gives worst and typical (median) accelerator-to-accelerator latency inside the NVLink
 domains, across the scale-out fabric (accelerators in different domains of one building) and between
 buildings. Large designs are measured from an even sample of sources (`sources` says how many); every
-target is reached from each source.
+target is reached from each source. A design with instances is sampled per piece (`latency_blocks`): the
+rest and one stand-in per class of repeated instances, each as a design of its own, counted per member.
 """
 
 from __future__ import annotations
