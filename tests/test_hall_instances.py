@@ -27,10 +27,20 @@ RACK_LIQUID_W = 101_700.0
 
 
 def assert_as_expanded(design) -> None:
-    """The per-block summary and report equal those of the fully expanded design, key by key."""
+    """The per-block summary and report equal those of the fully expanded design, key by key; latency by
+    what is defined the same per block and expanded (the expanded design samples 16 sources over the whole
+    hall, the per-block figures 16 per piece): the worst path's latency, and which kinds of path exist."""
     flat = expanded(design)
     assert flat is not design and not flat.instances
-    assert json.dumps(rackcad.summary(design)) == json.dumps(rackcad.summary(flat))
+    blocks, whole = rackcad.summary(design), rackcad.summary(flat)
+    latency, flat_latency = blocks.pop("latency"), whole.pop("latency")
+    assert json.dumps(blocks) == json.dumps(whole)
+    assert latency.keys() == flat_latency.keys()
+    for scope, figure in latency.items():
+        assert (figure is None) == (flat_latency[scope] is None), scope
+        if figure is not None:
+            assert figure["worst_us"] == flat_latency[scope]["worst_us"], scope
+            assert figure["pairs"] >= flat_latency[scope]["pairs"] > 0
     assert rackcad.validate(design).to_dict() == rackcad.validate(flat).to_dict()
 
 
@@ -92,7 +102,8 @@ def test_edit_one_instance_undo_save_reload(doc, tmp_path, capsys):
             code = main([command[0], str(target), *command[1:]])
             data = json.loads(capsys.readouterr().out)
             data.pop("file", None)  # the path, the one thing that differs
-            outputs.append((code, data))
+            latency = data.pop("latency", None)  # sampled per piece, compared by its worst
+            outputs.append((code, data, latency and {k: f and f["worst_us"] for k, f in latency.items()}))
         assert outputs[0] == outputs[1], command
     assert outputs[0][0] == 1  # validate: the budget error
 
@@ -187,3 +198,39 @@ def test_exports_count_every_instance(tmp_path, capsys):
         rows = {row[0]: row for row in list(csv.reader(fh))[1:]}
     assert rows["b200-gb200"][4] == "12" and rows["nvlink5-switch-tray"][4] == "27" and rows["mgx-nvl72-rack"][4] == "3"
     capsys.readouterr()
+
+
+def test_latency_of_a_hall_is_worked_out_per_block_never_expanded(monkeypatch):
+    """A hall of 4 NVL72 racks: the latency inside each NVLink domain is one rack's, found on one stand-in
+    rack and counted 4 times, and the hall is never expanded for it; with one tray removed in one instance,
+    that instance is evaluated apart and the worst is still the expanded design's."""
+    rack = expanded(templates.build("gb200-nvl72", racks=1))
+    one = rackcad.summary(rack)["latency"]["nvlink_domain"]  # one flat rack: 16 sources x 71 targets
+    assert one["pairs"] == 16 * 71 and one["sources"] == 16
+    # GPU -> backplane -> NVLink switch chip (100 ns) -> backplane -> GPU, plus one 256 B packet at 400 Gb/s
+    assert 0.100 + 0.00512 < one["worst_us"] < 0.100 + 0.00512 + 2 * 2.0 * 0.0045
+    hall = templates.build("gb200-nvl72", racks=4)
+    import rackcad.figures.model as figures_model
+
+    built = []
+    real = figures_model.expanded
+    monkeypatch.setattr(figures_model, "expanded", lambda d: (built.append(d) if d.instances else None) or real(d))
+    latency = rackcad.summary(hall)["latency"]
+    assert not built  # no Figures of the expanded hall
+    inside = latency["nvlink_domain"]
+    assert inside["worst_us"] == one["worst_us"] and inside["typical_us"] == one["typical_us"]
+    assert inside["pairs"] == 4 * one["pairs"] and inside["sources"] == 4 * one["sources"]
+    assert inside["worst_path"].startswith("CT") and "I4/" in inside["worst_path"]  # named on a real member
+    assert "\u27e6" not in inside["worst_path"]
+    assert latency["scale_out"] is None and latency["between_buildings"] is None  # no fabric between racks
+    monkeypatch.setattr(figures_model, "expanded", real)
+    flat = rackcad.summary(expanded(hall))["latency"]["nvlink_domain"]
+    assert inside["worst_us"] == flat["worst_us"]
+
+    doc = Document(hall)
+    doc.remove(f"I2/{_local(hall, 'CT18')}")
+    edited = rackcad.summary(doc.design)["latency"]["nvlink_domain"]
+    flat = rackcad.summary(expanded(doc.design))["latency"]["nvlink_domain"]
+    assert edited["worst_us"] == flat["worst_us"]
+    # 3 racks as before and one of 68 GPUs (16 sources x 67 targets)
+    assert edited["pairs"] == 3 * one["pairs"] + 16 * 67 and edited["sources"] == 4 * 16

@@ -135,11 +135,11 @@ def rack_rows_blocks(design: Design, pieces: list[Piece]) -> dict[str, dict]:
     return rows
 
 
-def summary_blocks(design: Design, catalog: Catalog | None, finish) -> dict | None:
+def summary_blocks(design: Design, catalog: Catalog | None, finish, pieces: list[Piece] | None = None) -> dict | None:
     """`summary()` of a design with instances, per block; None when it must be read expanded (no
     instances, or a part no catalog has). `finish(design, fields)` adds what the summary reads of the
-    design itself (facility)."""
-    pieces = split(design, catalog)
+    design itself (facility). `pieces`: `split(design, catalog)` when the caller has it already."""
+    pieces = pieces if pieces is not None else split(design, catalog)
     if pieces is None:
         return None
     reads = []

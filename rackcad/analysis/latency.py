@@ -21,7 +21,8 @@ serialisation is added to it.
 `latency_figures` gives worst and typical (median) accelerator-to-accelerator latency inside the NVLink
 domains, across the scale-out fabric (accelerators in different domains of one building) and between
 buildings. Large designs are measured from an even sample of sources (`sources` says how many); every
-target is reached from each source.
+target is reached from each source. A design with instances is sampled per piece (`latency_blocks`): the
+rest and one stand-in per class of repeated instances, each as a design of its own, counted per member.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from dataclasses import dataclass
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.figures import Figures
 from rackcad.figures.lengths import site_plan
+from rackcad.figures.pieces import Piece
 from rackcad.model import Design
+from rackcad.model.blocks import SEPARATOR
 from rackcad.topology import DesignIndex, is_scale_up_protocol
 
 FIBRE_NS_PER_M = 4.9
@@ -357,6 +360,18 @@ def latency_figures(design: Design, index: DesignIndex | None = None) -> dict:
     """`summary()["latency"]`: {nvlink_domain, scale_out, between_buildings}, each None when the design has
     no such pair, else {worst_us, typical_us, pairs, sources, worst_path}."""
     figures = Figures.of(design, index)
+    inside, across, between, domain_sources, network_sources = _sample(design, figures)
+    name = figures.name
+    return {
+        "nvlink_domain": _figure(inside, domain_sources, name),
+        "scale_out": _figure(across, network_sources, name),
+        "between_buildings": _figure(between, network_sources, name),
+    }
+
+
+def _sample(design: Design, figures: Figures) -> tuple[list[Path], list[Path], list[Path], int, int]:
+    """The sampled paths of one design: inside its NVLink domains, across its scale-out fabric, between its
+    buildings, and how many sources the domain and the network figures were measured from."""
     model = Latency(figures)
     domain_of: dict[str, int] = {}
     for number, domain in enumerate(figures.domains()):
@@ -389,9 +404,88 @@ def latency_figures(design: Design, index: DesignIndex | None = None) -> dict:
                 continue
             path = model._path(source, target, state, previous)
             (across if building.get(target) == building.get(source) else between).append(path)
-    name = figures.name
-    return {
-        "nvlink_domain": _figure(inside, len(domain_sources), name),
-        "scale_out": _figure(across, len(network_sources), name),
-        "between_buildings": _figure(between, len(network_sources), name),
-    }
+    return inside, across, between, len(domain_sources), len(network_sources)
+
+
+def latency_blocks(pieces) -> dict:
+    """`latency_figures` of a design with instances, per piece (`rackcad.figures.pieces.split`), never
+    expanding it: no path crosses from one piece to another (what links instances is in the rest), so each
+    piece is sampled as `latency_figures` samples a design of its own (the rest once, a class of repeated
+    instances once on its stand-in, kept while its block is the same) and the samples are combined, a
+    class's counted once per member: `worst_us` is the worst over the pieces (exactly the expanded
+    design's worst where its sample holds that path), `typical_us` the median of every sampled path with
+    each class's paths weighted by its members, `pairs` and `sources` the sums over the pieces with a path
+    of that kind, times their members. The worst path is named as the expanded design names its worst:
+    of equal latency, the greatest (source, target) ids in string order, so a class's path is named on its
+    member of the greatest id."""
+    out = {}
+    samples = []
+    for piece in pieces:
+        sample = piece.cache.get("latency") if piece.repeated else None
+        if sample is None:
+            sample = _sample(piece.design, piece.figures)
+            if piece.repeated:
+                piece.cache["latency"] = sample
+        samples.append((piece, sample))
+    for number, (key, _) in enumerate(SCOPES):
+        weighted: list[tuple[float, int]] = []
+        pairs = sources = 0
+        worst = None  # (ns, source, target, piece, member, path)
+        for piece, sample in samples:
+            paths = sample[number]
+            if not paths:
+                continue
+            times = max(len(piece.members), 1)
+            pairs += len(paths) * times
+            sources += sample[3 if number == 0 else 4] * times
+            weighted += [(p.us, times) for p in paths]
+            top = max(p.ns for p in paths)
+            member = max(piece.members, key=_order) if piece.repeated else None
+            ids = _ids(member)
+            for path in paths:
+                if path.ns == top:
+                    candidate = (path.ns, ids(path.source), ids(path.target))
+                    if worst is None or candidate > worst[:3]:
+                        worst = (*candidate, piece, member, path)
+        if worst is None:
+            out[key] = None
+            continue
+        *_, piece, member, path = worst
+        text = _text(member)
+        out[key] = {
+            "worst_us": round(path.us, 6),
+            "typical_us": round(_weighted_median(weighted), 6),
+            "pairs": pairs,
+            "sources": sources,
+            "worst_path": text(path.describe(piece.figures.name)),
+        }
+    return out
+
+
+def _order(member) -> str:
+    return member.id + SEPARATOR
+
+
+def _ids(member):
+    return (lambda item_id: item_id) if member is None else Piece.ids(member)
+
+
+def _text(member):
+    return (lambda text: text) if member is None else Piece.text(member)
+
+
+def _weighted_median(values: list[tuple[float, int]]) -> float:
+    """`statistics.median` of the values each repeated its weight's times, without repeating them."""
+    values = sorted(values)
+    total = sum(w for _, w in values)
+    wanted = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
+    found = []
+    seen = 0
+    for value, weight in values:
+        while wanted and wanted[0] < seen + weight:
+            found.append(value)
+            wanted.pop(0)
+        seen += weight
+        if not wanted:
+            break
+    return found[0] if len(found) == 1 else (found[0] + found[1]) / 2

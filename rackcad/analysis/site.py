@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from rackcad.analysis.latency import FIBRE_NS_PER_M
 from rackcad.figures import Figures
 from rackcad.figures.lengths import site_plan
+from rackcad.figures.pieces import Piece, racks_only
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
 
@@ -21,27 +22,62 @@ def site_figures(design: Design, index: DesignIndex | None = None) -> dict:
         return {"buildings": [], "distances": []}
     figures = Figures.of(design, index)
     plan = site_plan(design, figures.geometry_cache)
-    racks = Counter(rack.position.hall for rack in design.racks)
+    hall_of = {rack.id: rack.position.hall for rack in design.racks}
+    links: dict[frozenset, int] = defaultdict(int)
+    modules: dict[frozenset, Counter] = defaultdict(Counter)
+    _between(figures, figures.link_figures.values(), plan, hall_of, lambda rack_id: rack_id, 1, links, modules)
+    return _site(design, plan, Counter(hall_of.values()), links, modules)
+
+
+def site_blocks(design: Design, pieces) -> dict:
+    """`site_figures` of a design with instances, per piece (`rackcad.figures.pieces.split`): racks per hall
+    from every rack's position (`racks_only`), links between buildings from the rest's link figures and each
+    class's links between racks (found once on its stand-in), placed per member by its racks' halls."""
+    if not design.site.buildings:
+        return {"buildings": [], "distances": []}
+    plan = site_plan(design)
+    hall_of = {rack.id: rack.position.hall for rack in racks_only(design).racks}
+    links: dict[frozenset, int] = defaultdict(int)
+    modules: dict[frozenset, Counter] = defaultdict(Counter)
+    for piece in pieces:
+        figures = piece.figures
+        if not piece.repeated:
+            _between(figures, figures.link_figures.values(), plan, hall_of, lambda rack_id: rack_id, 1,
+                     links, modules)
+            continue
+        crossing = piece.cache.get("racks_apart")
+        if crossing is None:
+            crossing = piece.cache["racks_apart"] = [
+                fig for fig in figures.link_figures.values() if fig.rack_a != fig.rack_b]
+        for member in piece.members:
+            _between(figures, crossing, plan, hall_of, Piece.ids(member), 1, links, modules)
+    return _site(design, plan, Counter(hall_of.values()), links, modules)
+
+
+def _between(figures, link_figures, plan, hall_of, ids, times, links, modules) -> None:
+    """Adds the links of `link_figures` between two buildings (and their transceivers) to `links` and
+    `modules`; `ids` names a rack of `figures` as `hall_of` knows it."""
+    for fig in link_figures:
+        ends = []
+        for rack_id in (fig.rack_a, fig.rack_b):
+            hall = hall_of.get(ids(rack_id)) if rack_id else None
+            ends.append(plan.building_of.get(hall or "") if rack_id and ids(rack_id) in hall_of else None)
+        if None in ends or ends[0] == ends[1]:
+            continue
+        key = frozenset(ends)
+        links[key] += fig.link.count * times
+        for part, quantity in fig.choice.modules():
+            part_spec = figures.catalog.find(part)
+            if part_spec is not None and part_spec.kind == "optic":
+                modules[key][part] += quantity * times
+
+
+def _site(design: Design, plan, racks: Counter, links, modules) -> dict:
     buildings = []
     for building in design.site.buildings:
         halls = [{"id": h.id, "name": h.name or h.id, "racks": racks.get(h.id, 0)} for h in building.halls]
         buildings.append({"id": building.id, "name": building.name or building.id, "x_km": building.x_km,
                           "y_km": building.y_km, "halls": halls, "racks": sum(h["racks"] for h in halls)})
-    links: dict[frozenset, int] = defaultdict(int)
-    modules: dict[frozenset, Counter] = defaultdict(Counter)
-    for fig in figures.link_figures.values():
-        ends = []
-        for rack_id in (fig.rack_a, fig.rack_b):
-            rack = figures.racks.get(rack_id or "")
-            ends.append(plan.building_of.get(rack.position.hall or "") if rack is not None else None)
-        if None in ends or ends[0] == ends[1]:
-            continue
-        key = frozenset(ends)
-        links[key] += fig.link.count
-        for part, quantity in fig.choice.modules():
-            part_spec = figures.catalog.find(part)
-            if part_spec is not None and part_spec.kind == "optic":
-                modules[key][part] += quantity
     distances = []
     ids = [b.id for b in design.site.buildings]
     for i, a in enumerate(ids):

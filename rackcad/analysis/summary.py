@@ -7,12 +7,13 @@ from collections import Counter
 from rackcad.analysis.blockwise import rack_row, summary_blocks
 from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
-from rackcad.analysis.latency import latency_figures
+from rackcad.analysis.latency import latency_blocks, latency_figures
 from rackcad.analysis.optics import end_optics, optics_summary
 from rackcad.analysis.scale_out import scale_out
-from rackcad.analysis.site import site_figures
+from rackcad.analysis.site import site_blocks, site_figures
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
+from rackcad.figures.pieces import split
 from rackcad.memory import without_cyclic_gc
 from rackcad.model import Design
 from rackcad.progress import Progress, no_progress
@@ -32,19 +33,20 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     `progress` hears of each of its SUMMARY_STEPS steps (figures, racks, fabrics, optics).
     `latency` has worst and typical accelerator-to-accelerator latency inside the NVLink domains, across the
     scale-out fabric and between buildings (`rackcad.analysis.latency`); `site` the buildings and the
-    distances between them (`rackcad.analysis.site`). `paths=False` leaves those two out, so a design of
-    blocks summed per block is never expanded whole (the totals of an export need only counts and power).
+    distances between them (`rackcad.analysis.site`). A design of blocks is summed per block and never
+    expanded whole, its latency sampled per piece (`rackcad.analysis.latency.latency_blocks`).
+    `paths=False` leaves those two out (the totals of an export need only counts and power).
     """
     progress = progress or no_progress
     with without_cyclic_gc():
         progress(0, SUMMARY_STEPS, "summary: deriving figures")
         if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
-            out = summary_blocks(design, catalog or (index.catalog if index is not None else None), _finish)
+            pieces = split(design, catalog or (index.catalog if index is not None else None))
+            out = summary_blocks(design, None, _finish, pieces) if pieces is not None else None
             if out is not None:
-                if paths:  # latency paths need the whole design expanded
-                    figures = Figures.of(design, index, catalog)
-                    out["latency"] = latency_figures(figures.design, figures)
-                    out["site"] = site_figures(figures.design, figures)
+                if paths:  # per piece too: no latency path crosses from one piece to another
+                    out["latency"] = latency_blocks(pieces)
+                    out["site"] = site_blocks(design, pieces)
                 progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
                 return out
         figures = Figures.of(design, index, catalog)
