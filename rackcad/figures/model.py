@@ -26,7 +26,7 @@ optical engine draws its switch's `optics_power_w` per port in use and cools lik
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -712,9 +712,23 @@ class Figures(DesignIndex):
 
     def total_power_w(self) -> float:
         """Every placed part's power and every link end's optics, in racks or not."""
-        watts = [self.power_w(n) for n in self.nodes.values()]
-        watts += [w for fig in self.link_figures.values() for w in (fig.power_a, fig.power_b)]
-        return math.fsum(watts)
+        return math.fsum(self.power_terms())
+
+    def power_terms(self) -> Iterator[float]:
+        """The terms of `total_power_w`: each part's own power, then each link end's optics."""
+        yield from (self.power_w(n) for n in self.nodes.values())
+        for fig in self.link_figures.values():
+            yield fig.power_a
+            yield fig.power_b
+
+    def kind_counts(self) -> Counter[str]:
+        """Part kind -> placed parts of that kind (parts not in the catalog are not counted)."""
+        return Counter(part.kind for part in self.node_parts.values() if part is not None)
+
+    @property
+    def node_count(self) -> int:
+        """Placed parts in the design."""
+        return len(self.nodes)
 
     def optics_power_w(self) -> float:
         return math.fsum(w for fig in self.link_figures.values() for w in (fig.power_a, fig.power_b))

@@ -47,7 +47,7 @@ from rackcad.gui.performance import PerformanceRunner
 from rackcad.gui.canvas.floor_scene import FRONT_COLOR, KEY_TITLES, PROBLEM_COLOR, FloorScene
 from rackcad.gui.canvas.floor_view import FloorView
 from rackcad.gui.canvas.legend import Entry, LegendBar
-from rackcad.gui.canvas.scene import ElevationScene
+from rackcad.gui.canvas.scene import FOCUS_MAX, ElevationScene
 from rackcad.gui.canvas.tools import auto_wire_nvlink
 from rackcad.gui.canvas.topology_hall import hall_key
 from rackcad.gui.canvas.topology_scene import TopologyScene
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.hall_combo.setVisible(False)
         self.tabs.addTab(self._page(self.floor_legend, self.floor_view, self.floor_colors, extra=(self.hall_combo,)),
                          "Floor plan")
-        self.site_page = SitePage(lambda: self.doc, lambda: self.index, self.selected_ids)
+        self.site_page = SitePage(lambda: self.doc, lambda: self._expanded_index(), self.selected_ids)
         self.tabs.addTab(self.site_page, "Site plan")
         self.setCentralWidget(self.tabs)
         self._stale: set[str] = set()  # tabs and docks to rebuild when next shown
@@ -489,6 +489,7 @@ class MainWindow(QMainWindow):
         tab = TABS[max(self.tabs.currentIndex(), 0)]
         if tab == "topology" and "topology" in self._stale:
             self._stale.discard("topology")
+            index = self._expanded_index()
             if self.topology_scene.rebuild(index):
                 self.topology_view.refresh_tags()
                 self._topology_key()
@@ -512,7 +513,7 @@ class MainWindow(QMainWindow):
             self.site_page.rebuild()
         if "charts" in self._stale and self.charts.isVisible():
             self._stale.discard("charts")
-            self.charts.refresh(index)
+            self.charts.refresh(self._expanded_index())
         if "analysis" in self._stale and self.analysis.isVisible():
             self._stale.discard("analysis")
             self.analyzer.request(design=self.doc.design, params=self.analysis.params())
@@ -520,6 +521,21 @@ class MainWindow(QMainWindow):
             self._stale.discard("performance")
             self.perf_runner.request(design=self.doc.design, params=self.performance.params(),
                                      comparisons=self.performance.comparisons())
+
+    def _expanded_index(self) -> Figures:
+        """The figures with every instance of a hall expanded, for the views that read every part (the
+        topology, the charts): expanded when one of them is first shown, not at open."""
+        index = self.index
+        if getattr(index, "complete", True):
+            return index
+        self._status(f"Expanding {len(self.doc.design.instances):,} instances for this view…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            index.open_all()
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._status("")
+        return index
 
     def _topology_key(self) -> None:
         """The part kinds and protocols drawn, and at hall scale the rack tiles' colours."""
@@ -598,9 +614,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.doc.is_dirty)
 
     def _update_figures(self, index: Figures) -> None:
-        kinds = [index.kind(n) for n in index.design.nodes]
-        gpus = sum(1 for k in kinds if k == "gpu")
-        xpus = sum(1 for k in kinds if k == "xpu")
+        kinds = index.kind_counts()  # at hall scale per block, not per part (rackcad.figures.partial)
+        gpus, xpus = kinds["gpu"], kinds["xpu"]
         text = f"{gpus:,} GPUs" + (f" + {xpus:,} XPUs" if xpus else "")
         self.gpu_label.setText(text)
         links = index.link_count  # each record's `count`, as `rackcad info` counts links
@@ -678,6 +693,9 @@ class MainWindow(QMainWindow):
         return plural(len(racks), "rack") if racks else ""
 
     def _name_of(self, item_id: str) -> str:
+        name = self.index.name(item_id)  # at hall scale without expanding the instance
+        if name != item_id:
+            return name
         item = self.doc.find(item_id)
         return (getattr(item, "name", "") or item_id) if item is not None else item_id
 
@@ -703,6 +721,9 @@ class MainWindow(QMainWindow):
         drawn inside them) and show them in the inspector. `source` is the canvas the selection came from,
         left as the user made it."""
         ids = [i for i in ids if self.doc.find(i) is not None]
+        opener = getattr(self.index, "open", None)
+        if opener is not None and len(ids) <= FOCUS_MAX:  # the inspector shows these part by part
+            opener(ids)
         self._selecting = True
         for name, scene in (("elevation", self.scene), ("topology", self.topology_scene), ("floor", self.floor_scene)):
             if name != source:

@@ -114,16 +114,25 @@ def _copies(items: list, removed: set[str], changed: dict[str, dict], update) ->
 
 
 def _build_instance(instance: Instance, block: Block) -> Items:
-    prefix = instance.id + SEPARATOR
     removed, changed = set(instance.removed), instance.changed
-    racks = _copies(block.racks, removed, changed, lambda rack, fields: {
-        "id": prefix + rack.id, "position": place(instance.position, rack.position),
-        "name": rack.name if "name" in fields else rack_name(instance, block, rack)})
-    nodes = _copies(block.nodes, removed, changed, lambda node, _: {
-        "id": prefix + node.id, "parent": prefix + node.parent})
-    links = _copies(block.links, removed, changed, lambda link, _: {
-        "id": prefix + link.id, "a": _port(link.a, prefix), "b": _port(link.b, prefix)})
-    return _items(racks, nodes, links)
+    update = _placing(instance, block)
+    return _items(*(_copies(items, removed, changed, update) for items in (block.racks, block.nodes, block.links)))
+
+
+def _placing(instance: Instance, block: Block):
+    """`update(item, changed fields)`: the fields a block's item takes in `instance` (ids, rack names and
+    positions, link ends)."""
+    prefix = instance.id + SEPARATOR
+
+    def update(item, fields: dict) -> dict:
+        if isinstance(item, Rack):
+            return {"id": prefix + item.id, "position": place(instance.position, item.position),
+                    "name": item.name if "name" in fields else rack_name(instance, block, item)}
+        if isinstance(item, Node):
+            return {"id": prefix + item.id, "parent": prefix + item.parent}
+        return {"id": prefix + item.id, "a": _port(item.a, prefix), "b": _port(item.b, prefix)}
+
+    return update
 
 
 def _items(racks: list[Rack], nodes: list[Node], links: list[Link]) -> Items:
@@ -248,8 +257,27 @@ def find_item(design: Design, item_id: str) -> Rack | Node | Link | None:
     owner, local = parts
     instance = design.instance(owner)
     if instance is not None:
+        hit = _CACHE.get(id(instance))
+        if instance.plain and not (hit is not None and hit[0] is instance):
+            return _plain_item(instance, design.block(instance.block), local)
         return instance_items(design, instance).by_id.get(item_id)
     pattern = design.pattern(owner)
     if pattern is not None:
         return pattern_items(pattern).by_id.get(item_id)
     return None
+
+
+_LOCAL: OrderedDict[int, tuple[Block, dict[str, Rack | Node | Link]]] = OrderedDict()
+
+
+def _plain_item(instance: Instance, block: Block, local: str) -> Rack | Node | Link | None:
+    """One item of an instance without overrides, as `instance_items` would build it, without expanding the
+    rest of the instance (a selection of one part in each of a thousand racks stays cheap)."""
+    hit = _LOCAL.get(id(block))
+    if hit is None or hit[0] is not block:
+        hit = (block, {item.id: item for item in (*block.racks, *block.nodes, *block.links)})
+        _LOCAL[id(block)] = hit
+        if len(_LOCAL) > 64:
+            _LOCAL.popitem(last=False)
+    item = hit[1].get(local)
+    return None if item is None else item.model_copy(update=_placing(instance, block)(item, {}))

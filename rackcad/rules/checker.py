@@ -13,6 +13,10 @@ lengths) or of the latency budgets rebuilds everything; a change of waivers re-r
 "waivers" and settles the findings again. The report is ordered as
 `validate` orders it, so the two are equal item by item.
 
+A design with instances is checked per block (`validate`, `rackcad.rules.blockwise`) after each edit, and its
+figures are a `HallFigures`: every rack, and the parts and links only of what differs and of the instances
+opened (the instances opened before an edit stay opened after it).
+
 With `defer_reset` (the editor), opening a design builds its figures only and leaves the rules `pending`,
 with an empty report, until `finish()` (or the next edit) runs them: the window draws the design first and
 fills the checks in after its first frame.
@@ -26,6 +30,7 @@ from collections import Counter
 from rackcad.catalog import Catalog
 from rackcad.document import Change, Document
 from rackcad.figures import Figures
+from rackcad.figures.partial import HallFigures
 from rackcad.memory import without_cyclic_gc
 from rackcad.rules.catalog_rules import Estimate
 from rackcad.rules.context import Context, FigureUse
@@ -67,7 +72,12 @@ class Checker:
     def _rebuild(self, rules: bool = True) -> None:
         with without_cyclic_gc():
             design = self.doc.design
-            self.figures = Figures(design, self.catalog)
+            if design.instances:  # expanded where opened (rackcad.figures.partial), the rest per block
+                old = getattr(self, "figures", None)
+                kept = old.opened if isinstance(old, HallFigures) and not old.complete else ()  # not all again
+                self.figures = HallFigures(design, self.catalog, kept)
+            else:
+                self.figures = Figures(design, self.catalog)
             self._seen = (design.floor, design.rules, design.waivers, design.site, design.latency_budgets)
             if rules:
                 self._run_all()

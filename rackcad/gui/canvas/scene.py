@@ -53,6 +53,9 @@ class ElevationScene(QGraphicsScene):
         else:
             kept = [r for r in self.shown or () if r in index.racks]
             self.shown = kept or [racks[0].id]
+            opener = getattr(index, "open", None)
+            if opener is not None:  # a hall's instances are expanded where the elevation draws them
+                opener(self.shown)
         self.layout = elevation(index.design, index.catalog, index, racks=self.shown)
         self._sync()
 

@@ -174,8 +174,9 @@ class ViolationModel(QAbstractListModel):
             if isinstance(violation, ViolationGroup):
                 where = self._where(list(violation.subjects)) if self._where else ""
                 return f"{len(violation.members):,} times" + (f" in {where}" if where else "")
-            names = [self._names(s) for s in violation.subjects]
-            return ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
+            count = len(violation.subjects)
+            names = [self._names(s) for s in violation.subjects[:4]]
+            return ", ".join(names) + (f" +{count - 4}" if count > 4 else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             measured = ""
             if getattr(violation, "measured", None) is not None:

@@ -283,7 +283,7 @@ class Inspector(QWidget):
         """Racks, parts and links of the design as drawn and checked (instances expanded), and what is stored."""
         figures = self._derived()
         view = figures.design
-        text = f"{len(view.racks):,} racks, {len(view.nodes):,} parts, {figures.link_count:,} links"
+        text = f"{len(view.racks):,} racks, {figures.node_count:,} parts, {figures.link_count:,} links"
         if design.instances:
             blocks = len(design.blocks)
             return text + f" ({len(design.instances):,} instances of {blocks} block{'s' if blocks != 1 else ''})"
