@@ -258,7 +258,7 @@ def tray_size(edges, fill_limit: float) -> tuple[float, float, int]:
     edges = [tuple(sizes) for sizes in edges if sizes]
     if not edges:
         return TRAY_WIDTH_MM, 100.0, 1
-    stock = sorted(TRAY_SIZES_MM, key=lambda s: (s[0] * s[1], s[0]))
+    stock = sorted(TRAY_SIZES_MM, key=lambda s: s[0] * s[1])  # stable: the lower of equal areas first
     largest = stock[-1][0] * stock[-1][1] * fill_limit
     total = max(math.fsum(a * n for a, n in sizes) for sizes in edges)
     biggest = max(a for sizes in edges for a, _ in sizes)
