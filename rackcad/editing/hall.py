@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rackcad.figures import hall
-from rackcad.model import FloorPlan, Rack, Row, Tray
+from rackcad.model import FloorPlan, Instance, Rack, Row, Tray
 from rackcad.text import shown
 
 if TYPE_CHECKING:
@@ -90,14 +90,32 @@ def members(doc: "Document", row_id: str) -> list[Rack]:
     return sorted((r for r in doc.design.racks if r.position.row == row_id), key=lambda r: r.position.slot or 0)
 
 
+def placed(doc: "Document", row_id: str) -> list[Rack | Instance]:
+    """Everything standing in the row's slots, racks and placed blocks (instances), in slot order."""
+    items = [*doc.design.racks, *doc.design.instances]
+    return sorted((i for i in items if i.position.row == row_id), key=lambda i: i.position.slot or 0)
+
+
+def _part_of(doc: "Document", item: Rack | Instance):
+    """The rack part whose footprint fills the slot: a rack's own; an instance's is its block's rack at the
+    block's origin (the first rack when none stands there)."""
+    if isinstance(item, Rack):
+        return doc.catalog.find(item.part)
+    block = next((b for b in doc.design.blocks if b.id == item.block), None)
+    if block is None or not block.racks:
+        return None
+    at_origin = [r for r in block.racks if r.position.x_mm == 0 and r.position.y_mm == 0]
+    return doc.catalog.find((at_origin or block.racks)[0].part)
+
+
 def set_row(doc: "Document", row_id: str, **fields) -> None:
-    """Change a row's fields; the racks in its slots move with it (one undo step). A row may not shrink
-    below a slot that holds a rack."""
+    """Change a row's fields; the racks and placed blocks in its slots move with it (one undo step). A row
+    may not shrink below a slot that holds one."""
     old = row(doc, row_id)
     new = _changed(old, fields)
     if new is None:
         return
-    racks = members(doc, row_id)
+    racks = placed(doc, row_id)
     beyond = [r.name for r in racks if r.position.slot is not None and r.position.slot >= new.slots]
     if beyond:
         raise _error(f"row {hall.name_of(old)} keeps {', '.join(beyond)} beyond {new.slots} slots; "
@@ -106,20 +124,20 @@ def set_row(doc: "Document", row_id: str, **fields) -> None:
         doc.set_design(floor=_floor(doc, rows=_replaced(doc.design.floor.rows, new)))
         for rack in racks:
             if rack.position.slot is not None:
-                doc.set(rack.id, position=hall.slot_position(new, rack.position.slot, doc.catalog.find(rack.part)))
+                doc.set(rack.id, position=hall.slot_position(new, rack.position.slot, _part_of(doc, rack)))
 
 
 def remove_row(doc: "Document", row_id: str) -> None:
-    """Delete a row; its racks stay where they stand, out of any row (one undo step)."""
+    """Delete a row; its racks and placed blocks stay where they stand, out of any row (one undo step)."""
     old = row(doc, row_id)
     with doc.batch(f"Delete row {hall.name_of(old)}"):
-        for rack in members(doc, row_id):
+        for rack in placed(doc, row_id):
             doc.set(rack.id, position=rack.position.model_copy(update={"row": None, "slot": None}))
         doc.set_design(floor=_floor(doc, rows=[r for r in doc.design.floor.rows if r.id != row_id]))
 
 
 def free_slots(doc: "Document", row_id: str, ignore: str | None = None) -> list[int]:
-    taken = {r.position.slot for r in members(doc, row_id) if r.id != ignore}
+    taken = {r.position.slot for r in placed(doc, row_id) if r.id != ignore}
     return [i for i in range(row(doc, row_id).slots) if i not in taken]
 
 
@@ -131,7 +149,7 @@ def snap(doc: "Document", rack_ids: Sequence[str], row_id: str, slot: int | None
     if not racks or not all(isinstance(r, Rack) for r in racks):
         raise _error("select racks to put into the row")
     moving = {r.id for r in racks}
-    taken = {r.position.slot for r in members(doc, row_id) if r.id not in moving}
+    taken = {r.position.slot for r in placed(doc, row_id) if r.id not in moving}
     start = 0 if slot is None else slot
     if slot is not None and not 0 <= slot < target.slots:
         raise _error(f"row {hall.name_of(target)} has slots 1-{target.slots}, not {slot + 1}")

@@ -306,13 +306,56 @@ class SegmentFill:
     unknown: dict[str, None] | None = None
     """Cable parts without a diameter in the catalog (their cables are counted, not their area)."""
 
+    sizes: tuple[tuple[float, int], ...] = ()
+    """The cables as (cross-section of one cable, how many), largest first: what `tier_loads` splits."""
+    tier_areas_mm2: tuple[float, ...] = ()
+    """The cross-section in each of the tray's stacked tiers (`tier_loads`); one tier: `area_mm2`."""
+
     @property
     def capacity_mm2(self) -> float:
+        """One tier's cross-section."""
         return self.tray.width_mm * self.tray.height_mm
 
     @property
+    def fullest_mm2(self) -> float:
+        return max(self.tier_areas_mm2, default=self.area_mm2)
+
+    @property
     def ratio(self) -> float:
-        return self.area_mm2 / self.capacity_mm2
+        """The fill of the fullest tier (the tray's only one, mostly)."""
+        return self.fullest_mm2 / self.capacity_mm2
+
+
+def tier_loads(sizes, tiers: int) -> list[float]:
+    """The cross-section in each of `tiers` stacked tiers when cables of `sizes` ((area of one cable, how
+    many)) are laid in, each whole cable in one tier: size by size, largest first, the cables fill the
+    tiers that hold least up to a common level (water filling: as many whole cables into each as keep it at
+    or below the level), the few left over one each into the tiers that hold least; so the fullest tier
+    holds at most one cable more than the emptiest can be evened out to."""
+    if tiers <= 1:
+        return [math.fsum(a * n for a, n in sizes)]
+    loads = [0.0] * tiers
+    for area, count in sorted(sizes, key=lambda s: -s[0]):
+        count = int(count)
+        if count <= 0 or area <= 0:
+            continue
+
+        def taken(level: float) -> list[int]:
+            return [max(0, math.floor((level - load) / area + 1e-9)) for load in loads]
+
+        low, high = min(loads), max(loads) + count * area
+        for _ in range(100):
+            mid = (low + high) / 2
+            if sum(taken(mid)) <= count:
+                low = mid
+            else:
+                high = mid
+        give = taken(low)
+        for i, k in enumerate(give):
+            loads[i] += k * area
+        for i in sorted(range(tiers), key=lambda i: (loads[i], i))[:count - sum(give)]:
+            loads[i] += area
+    return loads
 
 
 class _Run(NamedTuple):
@@ -409,6 +452,22 @@ class TrayFills:
                 areas.append(run.area_mm2)
                 fill.parts[run.cable] = None
         fill.area_mm2 = math.fsum(areas)  # the same to the last bit in whatever order the records came
+        fill.sizes = _sizes(self.runs[link_id] for link_id in members)
+        tiers = fill.tray.tiers
+        fill.tier_areas_mm2 = (fill.area_mm2,) if tiers == 1 else tuple(tier_loads(fill.sizes, tiers))
+
+
+def _sizes(runs) -> tuple[tuple[float, int], ...]:
+    """The runs' cables (of known diameter) as (area of one cable, whole cables), largest first. A breakout
+    cable's share (a record's part of a cable pooled per cage) adds up per cable size; a part left over on
+    this edge is a whole cable here."""
+    count: dict[float, float] = {}
+    for run in runs:
+        if run.area_mm2 is not None and run.cables:
+            each = run.area_mm2 / run.cables
+            key = float(f"{each:.9g}")
+            count[key] = count.get(key, 0.0) + run.cables
+    return tuple((a, math.ceil(n - 1e-9)) for a, n in sorted(count.items(), key=lambda kv: -kv[0]))
 
 
 def tray_fill(figures) -> list[SegmentFill]:

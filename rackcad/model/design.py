@@ -157,9 +157,14 @@ class Row(_Strict):
     cold_aisle: Literal["front", "back"] = "front"
 
 
+MAX_TRAY_TIERS = 64
+"""Stacked tiers one tray may have (a sanity bound for hostile files)."""
+
+
 class Tray(_Strict):
     """A cable tray: a polyline over (or under) the floor, `width_mm` x `height_mm` in cross-section, of
-    which cables may fill at most `fill_limit`. `elevation_mm` is the tray's height above the floor
+    which cables may fill at most `fill_limit`; `tiers` such trays stacked along the same path, each cable
+    in one of them, each tier filled on its own. `elevation_mm` is the tray's height above the floor
     (overhead) or its depth below it (under-floor); unset, an overhead tray runs 600 mm above the top of
     each rack it serves and an under-floor tray 300 mm below the floor."""
 
@@ -171,6 +176,16 @@ class Tray(_Strict):
     height_mm: Annotated[float, Field(gt=0, le=10_000)] = 100.0
     fill_limit: Annotated[float, Field(gt=0, le=1)] = 0.5
     elevation_mm: Annotated[float, Field(ge=0, le=100_000)] | None = None
+    tiers: Annotated[int, Field(ge=1, le=MAX_TRAY_TIERS)] = 1
+    """Stacked tiers of this cross-section along the same path (a cable takes one tier; each tier has its
+    own fill). Left out of the saved file while 1."""
+
+    @model_serializer(mode="wrap")
+    def _omit_one_tier(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and data.get("tiers") == 1:
+            data.pop("tiers", None)
+        return data
 
 
 class FloorPlan(_Strict):

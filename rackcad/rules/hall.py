@@ -164,8 +164,11 @@ class TrayFill(Rule):
             if fill is None or fill.ratio <= tray.fill_limit + 1e-9:
                 continue
             (px, py), (qx, qy) = fill.edge.p, fill.edge.q
+            held = (f"{fill.area_mm2 / 100:,.0f} cm² of its {fill.capacity_mm2 / 100:,.0f} cm²" if tray.tiers == 1
+                    else f"{fill.area_mm2 / 100:,.0f} cm² in {tray.tiers} tiers, the fullest "
+                         f"{fill.fullest_mm2 / 100:,.0f} cm² of its {fill.capacity_mm2 / 100:,.0f} cm²")
             yield self.violation(
                 f"Tray {hall.name_of(tray)} carries {fill.cables:,.0f} cables between ({px / 1000:.1f}, "
-                f"{py / 1000:.1f}) m and ({qx / 1000:.1f}, {qy / 1000:.1f}) m: {fill.area_mm2 / 100:,.0f} cm² of "
-                f"its {fill.capacity_mm2 / 100:,.0f} cm² ({fill.ratio:.0%}, limit {tray.fill_limit:.0%})",
+                f"{py / 1000:.1f}) m and ({qx / 1000:.1f}, {qy / 1000:.1f}) m: {held} "
+                f"({fill.ratio:.0%}, limit {tray.fill_limit:.0%})",
                 (tray.id, *sorted(fill.links, key=natural)), measured=fill.ratio, limit=tray.fill_limit, unit="fill")

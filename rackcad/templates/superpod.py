@@ -248,23 +248,48 @@ def _superpod(doc: Document, *, sus: int, optics: str, network: str, oversubscri
     _size_trays(doc)
 
 
+def tray_size(edges, fill_limit: float) -> tuple[float, float, int]:
+    """(width, height, tiers) of the tray to lay along a run whose edges carry cables of `edges` (per edge,
+    (area of one cable mm², how many) pairs): the fewest stacked tiers, then the smallest stock cross-section
+    (TRAY_SIZES_MM), for which every tier of every edge stays within `fill_limit`, each whole cable in one
+    tier (rackcad.figures.routing.tier_loads, the split the tray-fill check counts)."""
+    from rackcad.figures.routing import tier_loads
+
+    edges = [tuple(sizes) for sizes in edges if sizes]
+    if not edges:
+        return TRAY_WIDTH_MM, 100.0, 1
+    stock = sorted(TRAY_SIZES_MM, key=lambda s: s[0] * s[1])  # stable: the lower of equal areas first
+    largest = stock[-1][0] * stock[-1][1] * fill_limit
+    total = max(math.fsum(a * n for a, n in sizes) for sizes in edges)
+    biggest = max(a for sizes in edges for a, _ in sizes)
+    if biggest > largest:
+        raise TemplateError(f"a cable of {biggest:,.0f} mm² does not fit a {stock[-1][0]:.0f} x "
+                            f"{stock[-1][1]:.0f} mm tray within its {fill_limit:.0%} fill")
+    tiers = max(1, math.ceil(total / largest - 1e-9))
+    while True:
+        fullest = max(max(tier_loads(sizes, tiers)) for sizes in edges)
+        for width, height in stock:
+            if fullest <= width * height * fill_limit + 1e-9:
+                return width, height, tiers
+        tiers += 1
+
+
 def _size_trays(doc: Document) -> None:
-    """Give each tray the smallest stock cross-section (TRAY_SIZES_MM) that keeps the cables routed through
-    it within its fill limit (the largest when none does: the tray-fill check then says so)."""
+    """Give each tray the fewest stacked tiers, then the smallest stock cross-section (`tray_size`), that
+    keep the cables routed through it within its fill limit: a run the largest stock tray cannot hold gets
+    parallel tiers, its cables split between them."""
     from rackcad.figures import Figures
     from rackcad.figures.pieces import linked
     from rackcad.figures.routing import tray_fill
 
-    need: dict[str, float] = {}
+    edges: dict[str, list] = {}
     for fill in tray_fill(Figures(linked(doc.design), doc.catalog)):
-        need[fill.tray.id] = max(need.get(fill.tray.id, 0.0), fill.area_mm2 / fill.tray.fill_limit)
+        edges.setdefault(fill.tray.id, []).append(fill.sizes)
     trays = []
     for tray in doc.design.floor.trays:
-        area = need.get(tray.id, 0.0)
-        if area > tray.width_mm * tray.height_mm:
-            width, height = next(((w, h) for w, h in sorted(TRAY_SIZES_MM, key=lambda s: s[0] * s[1])
-                                  if w * h >= area), TRAY_SIZES_MM[-1])
-            tray = tray.model_copy(update={"width_mm": width, "height_mm": height})
+        if tray.id in edges:
+            width, height, tiers = tray_size(edges[tray.id], tray.fill_limit)
+            tray = tray.model_copy(update={"width_mm": width, "height_mm": height, "tiers": tiers})
         trays.append(tray)
     doc.set_design(floor=doc.design.floor.model_copy(update={"trays": trays}), label="Size the cable trays")
 

@@ -97,3 +97,36 @@ def test_context_menu_adds_a_row_and_a_tray_and_changes_them(hall_window, monkey
         assert doc.undo()
     assert [r.id for r in doc.design.floor.rows] == [ids["row_a"], ids["row_b"]]
     assert len(doc.design.floor.trays) == 1
+
+
+def test_turning_a_superpod_row_from_the_menu_turns_its_compute_instances_one_undo_step(window, tmp_path,
+                                                                                        monkeypatch):
+    """The floor menu's cold-aisle action on a 1-SU SuperPOD's SU row turns the 8 compute-rack instances
+    standing in it with the row, into the same slots; one undo restores them."""
+    from rackcad import templates
+    from rackcad.figures.hall import slot_position
+
+    path = tmp_path / "su1.rackcad"
+    save(templates.build("gb200-superpod", sus=1), path)
+    assert window.open_path(str(path))
+    window.wait_for_checks()
+    window.show_tab("floor")
+    doc = window.doc
+    row = next(r for r in doc.design.floor.rows if r.name == "SU1 row")
+    before = {i.id: i.position for i in doc.design.instances if i.position.row == row.id}
+    assert len(before) == 8
+    view = window.floor_view
+    view.fit()
+    inside = QPointF(row.origin[0] + (row.slots - 0.5) * row.pitch_mm, row.origin[1] + row.depth_mm / 2)
+    other = "Back" if row.cold_aisle == "front" else "Front"
+    menu = open_menu(window, monkeypatch, lambda: right_click(view.viewport(), view.mapFromScene(inside)))
+    pick(menu, f"Cold Aisle of SU1 row at the {other}")
+    new = next(r for r in doc.design.floor.rows if r.id == row.id)
+    assert new.cold_aisle == other.lower()
+    part = doc.catalog.find(doc.design.blocks[0].racks[0].part)
+    for inst in doc.design.instances:
+        if inst.id in before:
+            assert inst.position == slot_position(new, before[inst.id].slot, part)
+            assert inst.position != before[inst.id]
+    assert doc.undo()
+    assert {i.id: i.position for i in doc.design.instances if i.id in before} == before
