@@ -419,13 +419,7 @@ class Figures(DesignIndex):
         ids of the links whose shares were set."""
         touched: set[str] = set()
         figures = self.link_figures
-        for pool_key in self._dirty:
-            pool = self.pools.get(pool_key)
-            if pool is None:
-                continue
-            if not pool.members:
-                del self.pools[pool_key]
-                continue
+        for pool in _live_pools(self.pools, self._dirty):
             for member in pool.members:
                 link_id, side = member
                 fig = figures[link_id]
@@ -441,13 +435,7 @@ class Figures(DesignIndex):
                                                                 choice.engines_a, fig.cables)
                 touched.add(link_id)
         self._dirty.clear()
-        for cable_key in self._dirty_cables:
-            pool = self.cable_pools.get(cable_key)
-            if pool is None:
-                continue
-            if not pool.members:
-                del self.cable_pools[cable_key]
-                continue
+        for pool in _live_pools(self.cable_pools, self._dirty_cables):
             for link_id in pool.members:
                 fig = figures[link_id]
                 fig.cables = pool.share(link_id)
@@ -803,3 +791,15 @@ class Figures(DesignIndex):
         out = [sorted(n for n in c if n in accelerators) for c in self.domain_components()]
         out.sort(key=lambda d: (-len(d), d[0]))
         return out
+
+
+def _live_pools(pools: dict, keys) -> Iterator:
+    """The pools of `keys` that still have members; a pool left without members is dropped from `pools`."""
+    for key in keys:
+        pool = pools.get(key)
+        if pool is None:
+            continue
+        if not pool.members:
+            del pools[key]
+            continue
+        yield pool
