@@ -5,7 +5,9 @@ repeated instances is read on its stand-in and kept while its block is the same 
 with its number of members. Sums are exact whatever the order (integers; power through exact fractions,
 as `math.fsum` rounds the sum of every term once; bandwidth and optics through fsum), per-rack rows and
 NVLink domains come in the order the expanded design has them, so `summary(design)` equals
-`summary(expanded(design))` key by key (tests compare the two).
+`summary(expanded(design))` key by key (tests compare the two). Pieces cut with attached instances
+(`split(..., attach=True)`) are read the same way: the parts the rest borrows of them are their class's to
+count, and their racks' rows are the rest's composed loads (`rackcad.figures.pieces.rack_load`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from rackcad.analysis.fabric import domain_fabrics
 from rackcad.analysis.optics import end_optics, optics_summary
 from rackcad.analysis.scale_out import scale_out_parts, scale_out_total
 from rackcad.catalog import Catalog
-from rackcad.figures.pieces import Piece, split
+from rackcad.figures.model import exact_sum
+from rackcad.figures.pieces import Piece, rack_load, split
 from rackcad.model import Design, expanded_id
 from rackcad.topology import is_scale_up_protocol
 
@@ -46,10 +49,13 @@ def _totals(piece: Piece) -> dict | None:
     design, figures = piece.design, piece.figures
     counts: Counter[str] = Counter()
     dies = 0
+    borrowed = piece.borrowed
     for node in design.nodes:
         part = figures.node_parts.get(node.id)
         if part is None:
             return None
+        if node.id in borrowed:
+            continue
         counts[part.kind] += 1
         if part.kind in ("gpu", "xpu"):
             dies += part.dies or 1
@@ -57,6 +63,8 @@ def _totals(piece: Piece) -> dict | None:
     for link in design.links:
         by_protocol[link.protocol] += link.count
     parts_w, optics_w = figures.exact_power_w()
+    if borrowed:
+        parts_w = exact_sum(figures.power_w(n) for n in design.nodes if n.id not in borrowed)
     read = {"counts": counts, "dies": dies, "power": parts_w + optics_w, "optics": optics_w,
             "links": figures.link_count, "records": len(design.links), "by_protocol": by_protocol}
     if piece.repeated:
@@ -79,7 +87,7 @@ def _read(piece: Piece) -> dict | None:
     read = {
         **totals,
         "transceivers": sum(n for p, n in modules.items() if (part := catalog.find(p)) and part.kind == "optic"),
-        "rows": {rack.id: rack_row(rack, figures.load(rack.id)) for rack in design.racks},
+        "rows": {rack.id: rack_row(rack, rack_load(piece, rack.id)) for rack in design.racks},
         "domains": list(zip((d[0] for d in figures.domains()), domain_fabrics(design, index=figures))),
         "per_acc": (min(per_acc), max(per_acc)) if per_acc else None,
         "scale_out": scale_out_parts(design, figures), "ends": end_optics(figures),
@@ -122,13 +130,15 @@ def rack_rows_blocks(design: Design, pieces: list[Piece]) -> dict[str, dict]:
     for piece in pieces:
         read = piece.cache.get("rack_rows") if piece.repeated else None
         if read is None:
-            read = {rack.id: rack_row(rack, piece.figures.load(rack.id)) for rack in piece.design.racks}
+            read = {rack.id: rack_row(rack, rack_load(piece, rack.id)) for rack in piece.design.racks}
             if piece.repeated:
                 piece.cache["rack_rows"] = read
         if not piece.repeated:
             rows.update(read)
             continue
         for member in piece.members:
+            if member.id in piece.attached_ids:
+                continue  # its rows are the rest's
             ids, text = Piece.ids(member), Piece.text(member)
             for row in read.values():
                 rows[ids(row["id"])] = {**row, "id": ids(row["id"]), "name": text(row["name"])}
@@ -178,8 +188,9 @@ def summary_blocks(design: Design, catalog: Catalog | None, finish, pieces: list
             continue
         for member in piece.members:
             ids, text = Piece.ids(member), Piece.text(member)
-            for row in read["rows"].values():
-                rows[ids(row["id"])] = {**row, "id": ids(row["id"]), "name": text(row["name"])}
+            if member.id not in piece.attached_ids:  # an attached member's rows are the rest's
+                for row in read["rows"].values():
+                    rows[ids(row["id"])] = {**row, "id": ids(row["id"]), "name": text(row["name"])}
             domains += [(-f.size, ids(first), f) for first, f in read["domains"]]
     per_rack = [rows[rack.id] for rack in design.racks]
     for instance in design.instances:  # a removed rack has no row

@@ -39,6 +39,26 @@ from rackcad.model import Design, Link, Node, Rack, expanded
 from rackcad.topology import DesignIndex, PortUse, is_scale_up_protocol
 
 
+def float_partials(values: Iterable[float]) -> list[float]:
+    """Non-overlapping floats whose exact sum is the exact sum of `values` (Shewchuk's summation, the
+    algorithm under `math.fsum`): a class's power terms kept this short, so that `math.fsum` over the
+    partials of every member is the exactly rounded sum of all their terms."""
+    partials: list[float] = []
+    for x in values:
+        i = 0
+        for y in partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            high = x + y
+            low = y - (high - x)
+            if low:
+                partials[i] = low
+                i += 1
+            x = high
+        partials[i:] = [x]
+    return partials
+
+
 def exact_sum(values: Iterable[float]) -> Fraction:
     """The exact sum of floats (math.fsum rounds this once; totals of totals stay exact with it)."""
     return sum((Fraction(v) for v in values), Fraction(0))
@@ -664,6 +684,17 @@ class Figures(DesignIndex):
         load = self._loads.get(rack_id)
         if load is not None:
             return load
+        parts, liquid, optics, optics_liquid, shelves, cdus = self.load_terms(rack_id)
+        load = RackLoad(parts_w=math.fsum(parts), optics_w=math.fsum(optics), power_w=math.fsum(parts + optics),
+                        liquid_w=math.fsum(liquid + optics_liquid), shelves=shelves, cdus=cdus)
+        self._loads[rack_id] = load
+        return load
+
+    def load_terms(self, rack_id: str) -> tuple[list[float], list[float], list[float], list[float], list[Node],
+                                                  list[Node]]:
+        """What `load` adds up for one rack: (each part's power, its power to liquid, each link end's optics
+        power, its power to liquid, the power shelves, the CDUs), for callers that add terms of their own and
+        round once (a rack of a hall composed per block, `rackcad.figures.pieces`)."""
         parts, liquid, optics, optics_liquid = [], [], [], []
         shelves, cdus = [], []
         nodes, node_parts = self.nodes, self.node_parts
@@ -689,10 +720,7 @@ class Figures(DesignIndex):
             optics_liquid.append(fig.liquid_b if side else fig.liquid_a)
         shelves.sort(key=lambda n: n.id)
         cdus.sort(key=lambda n: n.id)
-        load = RackLoad(parts_w=math.fsum(parts), optics_w=math.fsum(optics), power_w=math.fsum(parts + optics),
-                        liquid_w=math.fsum(liquid + optics_liquid), shelves=shelves, cdus=cdus)
-        self._loads[rack_id] = load
-        return load
+        return parts, liquid, optics, optics_liquid, shelves, cdus
 
     @property
     def rack_loads(self) -> dict[str, RackLoad]:

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.figures.choice import Chooser
-from rackcad.figures.model import Figures, RackLoad
+from rackcad.figures.model import Figures, RackLoad, float_partials
 from rackcad.figures.pieces import MARK_ID, Piece, split
 from rackcad.model import Design, Instance, expanded, split_id
 from rackcad.model.blocks import SEPARATOR
@@ -53,26 +53,6 @@ class _RackOf(dict):
             return value
         found = self._resolve(key)
         return default if found is None else found
-
-
-def _partials(values: Iterable[float]) -> list[float]:
-    """Non-overlapping floats whose exact sum is the exact sum of `values` (Shewchuk's summation, the
-    algorithm under `math.fsum`): a class's power terms kept this short, so that `math.fsum` over the
-    partials of every member is the exactly rounded sum of all their terms."""
-    partials: list[float] = []
-    for x in values:
-        i = 0
-        for y in partials:
-            if abs(x) < abs(y):
-                x, y = y, x
-            high = x + y
-            low = y - (high - x)
-            if low:
-                partials[i] = low
-                i += 1
-            x = high
-        partials[i:] = [x]
-    return partials
 
 
 class HallFigures(Figures):
@@ -237,7 +217,7 @@ class HallFigures(Figures):
         for piece, n in self._unopened_members():
             partials = piece.cache.get("power_partials")
             if partials is None:
-                partials = piece.cache["power_partials"] = _partials(piece.figures.power_terms())
+                partials = piece.cache["power_partials"] = float_partials(piece.figures.power_terms())
             terms += partials * n
         return math.fsum(terms)
 

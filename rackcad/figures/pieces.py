@@ -8,21 +8,34 @@ mapped to every member by replacing the markers (`Piece.ids`, `Piece.text`). Eve
 instances with overrides or links to the outside, pattern links) is the *rest*, a flat design evaluated as
 any design is. Pieces share no link, so a figure of the whole is the sum (or union) of the pieces'.
 
+An instance reached only by links (own links, wiring patterns) at some of its ports can stay a member of
+its class (`split(..., attach=True)`): it is then *attached*. The rest holds what differs of it: its racks,
+the parts those links end on with what holds them (and the NICs beside them, whose order names their
+rails), never its other parts and links; the class answers for everything else. That is exact when the
+outside links cannot change what the class found: they end on NICs or DPUs (no switch, so no tier level
+inside the block moves; no accelerator, so no NVLink domain or scale-up figure does), on port groups no
+link of the block uses (so the class's port use, module sharing and breakout cages are untouched), and are
+not scale-up links. What they do change is the rack's power and heat (the optics plugged in at this end):
+`rack_load(rest, rack)` composes it, the class's terms plus the rest's, rounded once as a whole rack is.
+Any other instance reached from outside is expanded into the rest, as before.
+
 What depends on where racks stand on the floor (overlaps, keep-outs, the hall's edge) is not a piece's:
 `racks_only(design)` is every rack of the expanded design, nothing else, for those checks.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rackcad.catalog import Catalog
-from rackcad.figures.model import Figures
-from rackcad.model import Design, Instance, Node, split_id
+from rackcad.catalog import ACCELERATOR_KINDS, Catalog, default_catalog
+from rackcad.figures.model import Figures, RackLoad, float_partials
+from rackcad.model import Block, Design, Instance, Link, Node, split_id
 from rackcad.model.blocks import SEPARATOR
 from rackcad.model.expand import expand_instance, instance_items, instance_racks, pattern_links
+from rackcad.topology import is_scale_up_protocol
 
 MARK_ID = "\u27e6i\u27e7"
 """The stand-in instance's id: its items are "⟦i⟧/G12"."""
@@ -42,6 +55,12 @@ class Piece:
     cache: dict = field(default_factory=dict)
     """What evaluators keep about this piece between runs (a class piece lives while its block does)."""
     _figures: Figures | None = None
+    attached: dict[str, tuple["Piece", Instance]] = field(default_factory=dict)
+    """The rest: rack id -> (class piece, member) for the racks of attached instances (see the module text)."""
+    borrowed: frozenset[str] = frozenset()
+    """The rest: ids of the parts it holds of attached instances (their class counts them)."""
+    attached_ids: frozenset[str] = frozenset()
+    """A class piece: the members that are attached (their racks' loads are the rest's `rack_load`)."""
 
     @property
     def figures(self) -> Figures:
@@ -94,28 +113,141 @@ def _exact(value: float) -> bool:
     return float(value).is_integer()
 
 
-def split(design: Design, catalog: Catalog | None = None) -> list[Piece] | None:
+ATTACHABLE = frozenset({"nic", "dpu"})
+"""Kinds of part an outside link may end on in an attached instance (see the module text)."""
+
+_BLOCK_PORTS: OrderedDict[int, tuple[Block, set[tuple[str, str]]]] = OrderedDict()
+
+
+def _block_ports(block: Block) -> set[tuple[str, str]]:
+    """(local node, port group) of every end of the block's own links (kept while the block is the same)."""
+    hit = _BLOCK_PORTS.get(id(block))
+    if hit is not None and hit[0] is block:
+        return hit[1]
+    ports = {(ref.node, ref.port) for link in block.links for ref in (link.a, link.b)}
+    _BLOCK_PORTS[id(block)] = (block, ports)
+    if len(_BLOCK_PORTS) > CLASS_CACHE:
+        _BLOCK_PORTS.popitem(last=False)
+    return ports
+
+
+def _attachable(block: Block, ends: list[tuple[str, str, str]], catalog: Catalog) -> bool:
+    """Whether outside links ending at `ends` ((local node, port group, protocol)) leave everything the
+    block's class finds as it is (see the module text)."""
+    if len(block.racks) != 1:
+        return False
+    used = _block_ports(block)
+    nodes = {node.id: node for node in block.nodes}
+    racks = {rack.id for rack in block.racks}
+    for local, port, protocol in ends:
+        node = nodes.get(local)
+        part = catalog.find(node.part) if node is not None else None
+        if (part is None or part.kind not in ATTACHABLE or part.port(port) is None or (local, port) in used
+                or is_scale_up_protocol(protocol)):
+            return False
+        seen = {local}
+        while node.parent not in racks:  # what holds it: trays, never an accelerator, up to the rack
+            node = nodes.get(node.parent)
+            held = catalog.find(node.part) if node is not None else None
+            if node is None or node.id in seen or held is None or held.kind in ACCELERATOR_KINDS:
+                return False
+            seen.add(node.id)
+    return True
+
+
+def _outside_links(design: Design) -> list[Link]:
+    """The design's own links and its patterns' links: every link that may join instances."""
+    links = list(design.links)
+    for pattern in design.patterns:
+        links += pattern_links(pattern)
+    return links
+
+
+def _borrow(design: Design, instance: Instance, locals_: set[str], nodes: dict[str, Node],
+            catalog: Catalog) -> None:
+    """Copies into `nodes` of the instance's parts `locals_`, what holds them up to the rack, and the NICs
+    beside each of them (the rails rule ranks a tray's NICs by bay)."""
+    block = design.block(instance.block)
+    local = {node.id: node for node in block.nodes}
+    beside: dict[str, list[Node]] = {}
+    for node in block.nodes:
+        part = catalog.find(node.part)
+        if part is not None and part.kind == "nic":
+            beside.setdefault(node.parent, []).append(node)
+    prefix = instance.id + SEPARATOR
+    wanted = set(locals_)
+    for node_id in locals_:
+        wanted.update(n.id for n in beside.get(local[node_id].parent, ()))
+    for node_id in wanted:
+        node = local.get(node_id)
+        while node is not None and prefix + node.id not in nodes:
+            nodes[prefix + node.id] = node.model_copy(update={"id": prefix + node.id,
+                                                              "parent": prefix + node.parent})
+            node = local.get(node.parent)
+
+
+def rack_load(rest: Piece, rack_id: str) -> RackLoad:
+    """The load of a rack of the rest: an attached instance's is its class's terms (kept as exact partials
+    with the class) and the optics the rest plugs into its parts, rounded once as `Figures.load` rounds."""
+    hit = rest.attached.get(rack_id)
+    if hit is None:
+        return rest.figures.load(rack_id)
+    piece, _ = hit
+    local = MARK_ID + SEPARATOR + split_id(rack_id)[1]
+    key = ("load terms", local)
+    base = piece.cache.get(key)
+    if base is None:
+        parts, liquid, optics, optics_liquid, shelves, cdus = piece.figures.load_terms(local)
+        base = piece.cache[key] = (float_partials(parts), float_partials(parts + optics),
+                                   float_partials(liquid + optics_liquid), float_partials(optics), shelves, cdus)
+    parts, power, liquid, optics, shelves, cdus = base
+    figures = rest.figures
+    more, more_liquid = [], []
+    for link_id, side in figures.rack_ends.get(rack_id, ()):
+        fig = figures.link_figures[link_id]
+        more.append(fig.power_b if side else fig.power_a)
+        more_liquid.append(fig.liquid_b if side else fig.liquid_a)
+    return RackLoad(parts_w=math.fsum(parts), optics_w=math.fsum(optics + more), power_w=math.fsum(power + more),
+                    liquid_w=math.fsum(liquid + more_liquid), shelves=shelves, cdus=cdus)
+
+
+def split(design: Design, catalog: Catalog | None = None, attach: bool = False) -> list[Piece] | None:
     """The rest first, then one piece per class of repeated instances; None when the design has no
     instances (evaluate it as it is), or cable trays on its floor (routes and tray fill are the whole
-    hall's), or a block whose names hold the markers (evaluate it expanded)."""
-    if not design.instances or getattr(design.floor, "trays", None):
+    hall's), or a block whose names hold the markers (evaluate it expanded).
+
+    `attach`: instances reached only by links that leave their class's findings as they are stay members,
+    attached (see the module text), for callers that compose their racks' loads with `rack_load`; cable
+    trays then need no expanded design, as every link that runs between racks is in the rest. Not with
+    latency budgets (their paths cross the instances)."""
+    attach = attach and not design.latency_budgets
+    if not design.instances or (getattr(design.floor, "trays", None) and not attach):
         return None  # cable trays: routed lengths and tray fill are the whole hall's, evaluated expanded
+    catalog_ = catalog or default_catalog()
     touched: set[str] = set()
-    for link in design.links:
-        for end in (link.a.node, link.b.node):
-            parts = split_id(end)
+    reached: dict[str, list[tuple[str, str, str]]] = {}
+    outside = _outside_links(design)
+    for link in outside:
+        for ref in (link.a, link.b):
+            parts = split_id(ref.node)
             if parts is not None:
-                touched.add(parts[0])
+                reached.setdefault(parts[0], []).append((parts[1], ref.port, link.protocol))
     for node in design.nodes:  # an own part placed in an instance's rack or tray changes that instance
         parts = split_id(node.parent)
         if parts is not None:
             touched.add(parts[0])
-    for pattern in design.patterns:
-        for row in pattern.ends:
-            for end in row:
-                parts = split_id(end)
-                if parts is not None:
-                    touched.add(parts[0])
+    for waiver in design.waivers:  # a waiver some rules read names items inside this instance
+        for subject in waiver.subjects:
+            parts = split_id(subject)
+            if parts is not None:
+                touched.add(parts[0])
+    attached: set[str] = set()
+    for instance_id, ends in reached.items():
+        instance = design.instance(instance_id) if attach and instance_id not in touched else None
+        if instance is not None and instance.plain and _attachable(design.block(instance.block), ends, catalog_):
+            attached.add(instance_id)
+        else:
+            touched.add(instance_id)
     marked: dict[str, bool] = {}
     classes: dict[tuple[str, float], list[Instance]] = {}
     rest: list[Instance] = []
@@ -133,22 +265,36 @@ def split(design: Design, catalog: Catalog | None = None) -> list[Piece] | None:
             classes.setdefault((block.id, position.rotation_deg if several else 0.0), []).append(instance)
         else:
             rest.append(instance)
+    if getattr(design.floor, "trays", None) and any(len(design.block(b).racks) > 1 for b, _ in classes):
+        return None  # a class's links between its racks run through the trays: the tray fill is the hall's
     racks, nodes, links = list(design.racks), list(design.nodes), list(design.links)
     for instance in rest:
         items = instance_items(design, instance)
         racks += items.racks
         nodes += items.nodes
         links += items.links
-    for pattern in design.patterns:
-        links += pattern_links(pattern)
+    links += outside[len(design.links):]
+    borrowed: dict[str, Node] = {}
+    rack_ids: dict[str, Instance] = {}
+    for instance in design.instances:
+        if instance.id in attached:
+            _borrow(design, instance, {local for local, _, _ in reached[instance.id]}, borrowed, catalog_)
+            for rack in instance_racks(design, instance):
+                racks.append(rack)
+                rack_ids[rack.id] = instance
+    nodes += borrowed.values()
     flat = Design.model_construct(**{**dict(design), "racks": racks, "nodes": nodes, "links": links,
                                      "blocks": [], "instances": [], "patterns": []})
-    pieces = [Piece(flat, [], catalog)]
+    pieces = [Piece(flat, [], catalog, borrowed=frozenset(borrowed))]
     for (block_id, rotation), members in classes.items():
         piece = _class_piece(design, block_id, rotation, members[0], catalog)
-        pieces.append(Piece(piece.design, members, catalog, piece.cache, piece._figures))
+        mine = frozenset(m.id for m in members if m.id in attached)
+        pieces.append(Piece(piece.design, members, catalog, piece.cache, piece._figures, attached_ids=mine))
         if piece._figures is None:
             piece._figures = pieces[-1].figures
+        for rack_id, instance in rack_ids.items():
+            if instance.id in mine:
+                pieces[0].attached[rack_id] = (pieces[-1], instance)
     return pieces
 
 

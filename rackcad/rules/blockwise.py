@@ -17,6 +17,13 @@ instance re-checks that instance and the floor, not the hall. How each kind of r
 - `catalog.unknown_part` names the first users of a part across the design: a piece that finds one makes
   the design be checked expanded.
 
+Instances reached only by links at some of their ports are attached to their class
+(`rackcad.figures.pieces`): the class's findings are theirs, but for the rules that read a rack's load
+(rack scope, reading all a load depends on: power and cooling), which run again on the stand-in with the
+rack's load composed (`pieces.rack_load`), once per distinct load. In the rest, those rules and the rules
+that read no links (placement) skip the attached racks (the class found all of that), while the rules of
+links see the outside links, their ends and far ends whole.
+
 The result equals `validate(expanded(design))` item by item (tests compare the two).
 """
 
@@ -27,15 +34,20 @@ from dataclasses import replace
 
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
-from rackcad.figures.pieces import MARK_ID, Piece, racks_only, split
+from rackcad.figures.pieces import MARK_ID, Piece, rack_load, racks_only, split
 from rackcad.model import Design, Instance
 from rackcad.progress import no_progress
 from rackcad.rules.bandwidth import Oversubscription
 from rackcad.rules.catalog_rules import BadFile, Estimate, UnknownPart
 from rackcad.rules.context import Context, FigureUse
 from rackcad.rules.report import Report
-from rackcad.rules.rule import Rule
+from rackcad.rules.rule import LOAD, Rule
 from rackcad.rules.violation import Violation, natural
+
+def _reads_load(rule: Rule) -> bool:
+    """Whether a rule's findings about a rack follow the rack's load (power and heat)."""
+    return rule.scope == "rack" and LOAD <= rule.reads
+
 
 def _piece_result(piece: Piece, rules: list[Rule], run) -> tuple[list[Violation], dict, dict]:
     key = tuple(rule.code for rule in rules)
@@ -44,13 +56,48 @@ def _piece_result(piece: Piece, rules: list[Rule], run) -> tuple[list[Violation]
         return cached
     ctx = Context(piece.design, piece.figures.catalog, piece.figures)
     found: list[Violation] = []
-    for rule in rules:
-        found.extend(run(rule, ctx))
+    if piece.attached:  # the attached racks: what reads their load or no link is the class's
+        own = [rack.id for rack in piece.design.racks if rack.id not in piece.attached]
+        scoped = Context(piece.design, piece.figures.catalog, piece.figures, [*own, None])
+        for rule in rules:
+            skips = rule.scope == "rack" and ("link+" not in rule.reads or _reads_load(rule))
+            found.extend(run(rule, scoped if skips else ctx))
+        for use_key, use in scoped.estimates.items():
+            mine = ctx.estimates.setdefault(use_key, FigureUse(use.part, use.name, use.value, use.source))
+            mine.subjects.update(use.subjects)
+    else:
+        for rule in rules:
+            found.extend(run(rule, ctx))
     tops = dict(Oversubscription.flows(ctx)[3]) if any(isinstance(r, Oversubscription) for r in rules) else {}
     result = (found, ctx.estimates, tops)
     if piece.repeated:
         piece.cache[key] = result
     return result
+
+
+def _attached_results(piece: Piece, rest: Piece, rules: list[Rule], run) -> list[tuple[list[Instance], list, dict]]:
+    """(members, findings on the stand-in, estimates) of the rules reading loads, for a class's attached
+    members: run on the stand-in with each member's racks' loads composed, once per distinct set of loads."""
+    racks = [rack.id for rack in piece.design.racks]
+    groups: dict[tuple, list[Instance]] = {}
+    loads: dict[tuple, dict] = {}
+    for member in piece.members:
+        if member.id not in piece.attached_ids:
+            continue
+        ids = Piece.ids(member)
+        mine = {rack: rack_load(rest, ids(rack)) for rack in racks}
+        key = tuple((l.parts_w, l.optics_w, l.power_w, l.liquid_w) for l in mine.values())
+        groups.setdefault(key, []).append(member)
+        loads.setdefault(key, mine)
+    out = []
+    for key, members in groups.items():
+        ctx = Context(piece.design, piece.figures.catalog, piece.figures)
+        ctx.rack_loads = loads[key]
+        found: list[Violation] = []
+        for rule in rules:
+            found.extend(run(rule, ctx))
+        out.append((members, found, ctx.estimates))
+    return out
 
 
 class _Uses:
@@ -101,7 +148,7 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
     """The report of a design with instances, per block; None when it must be checked expanded (no
     instances, or one of the cases above). `rules`, `run` and `settle` are the engine's; `progress`
     (rackcad.progress) hears of each piece and then of the floor checks."""
-    pieces = split(design, catalog)
+    pieces = split(design, catalog, attach=True)
     if pieces is None:
         return None
     progress = progress or no_progress
@@ -109,24 +156,42 @@ def validate_blocks(design: Design, catalog: Catalog | None, rules: list[Rule], 
     estimate = next((r for r in rules if isinstance(r, Estimate)), None)
     whole = [r for r in rules if r.on_floor or isinstance(r, BadFile)]
     per_piece = [r for r in rules if r not in whole and r is not estimate]
+    loaded = [r for r in per_piece if _reads_load(r)]
     found: list[Violation] = []
     uses = _Uses()
     tops: dict[str, set[int]] = {}
-    for step, piece in enumerate(pieces):
-        progress(step, steps, f"checking: {'block of ' + format(len(piece.members), ',') + ' instances' if piece.repeated else 'what differs'}")
-        violations, estimates, piece_tops = _piece_result(piece, per_piece, run)
-        for protocol, level in piece_tops.items():
-            tops.setdefault(protocol, set()).add(level)
-        if any(v.code == UnknownPart.code for v in violations):
-            return None
-        if not piece.repeated:
-            found.extend(violations)
-            uses.add(estimates)
-            continue
-        for member in piece.members:
+
+    def mapped(violations: list[Violation], members: list[Instance]) -> None:
+        for member in members:
             ids, text = Piece.ids(member), Piece.text(member)
             found.extend(replace(v, message=text(v.message), subjects=tuple(map(ids, v.subjects))) for v in violations)
-        uses.add(estimates, piece.members)
+
+    for step, piece in enumerate(pieces):
+        progress(step, steps, f"checking: {'block of ' + format(len(piece.members), ',') + ' instances' if piece.repeated else 'what differs'}")
+        if piece.attached_ids:
+            results = [_piece_result(piece, [r for r in per_piece if r not in loaded], run),
+                       _piece_result(piece, loaded, run)]
+        else:
+            results = [_piece_result(piece, per_piece, run)]
+        for violations, _, piece_tops in results:
+            for protocol, level in piece_tops.items():
+                tops.setdefault(protocol, set()).add(level)
+            if any(v.code == UnknownPart.code for v in violations):
+                return None
+        if not piece.repeated:
+            found.extend(results[0][0])
+            uses.add(results[0][1])
+            continue
+        mapped(results[0][0], piece.members)
+        uses.add(results[0][1], piece.members)
+        if piece.attached_ids:
+            plain = [m for m in piece.members if m.id not in piece.attached_ids]
+            if plain:
+                mapped(results[1][0], plain)
+                uses.add(results[1][1], plain)
+            for members, violations, estimates in _attached_results(piece, pieces[0], loaded, run):
+                mapped(violations, members)
+                uses.add(estimates, members)
     if any(len(levels) > 1 for levels in tops.values()):
         return None
     progress(len(pieces), steps, "checking: the floor")
