@@ -23,6 +23,8 @@ domains, across the scale-out fabric (accelerators in different domains of one b
 buildings. Large designs are measured from an even sample of sources (`sources` says how many); every
 target is reached from each source. A design with instances is sampled per piece (`latency_blocks`): the
 rest and one stand-in per class of repeated instances, each as a design of its own, counted per member.
+A hall whose instances are attached to their classes by wiring patterns (`rackcad.figures.pieces`) gets
+exactly the expanded design's figures without expanding it (`latency_attached`).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ from dataclasses import dataclass
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.figures import Figures
 from rackcad.figures.lengths import site_plan
-from rackcad.figures.pieces import Piece
-from rackcad.model import Design
+from rackcad.figures.pieces import MARK_ID, Piece
+from rackcad.model import Design, split_id
 from rackcad.model.blocks import SEPARATOR
 from rackcad.topology import DesignIndex, is_scale_up_protocol
 
@@ -377,16 +379,7 @@ def _sample(design: Design, figures: Figures) -> tuple[list[Path], list[Path], l
     for number, domain in enumerate(figures.domains()):
         for acc in domain:
             domain_of[acc] = number
-    plan = site_plan(design, figures.geometry_cache)
-    building: dict[str, str | None] = {}
-    for acc in figures.accelerator_ids:
-        rack = figures.racks.get(figures.rack_of.get(acc) or "")
-        hall = rack.position.hall if rack is not None else None
-        building[acc] = plan.building_of.get(hall or "", hall)
-    accelerators = list(figures.accelerator_ids)
     inside: list[Path] = []
-    across: list[Path] = []
-    between: list[Path] = []
     domains = _spread_lists([d for d in figures.domains() if len(d) > 1], MAX_SOURCES)
     per_domain = max(1, MAX_SOURCES // len(domains)) if domains else 0
     domain_sources = [s for d in domains for s in _spread(d, per_domain)]
@@ -394,8 +387,24 @@ def _sample(design: Design, figures: Figures) -> tuple[list[Path], list[Path], l
         targets = [a for a in figures.domains()[domain_of[source]] if a != source]
         reached, previous = model._search(source, model.scale_up)
         inside += [model._path(source, t, reached[t][1], previous) for t in targets if t in reached]
-    network_sources = _spread(accelerators, MAX_SOURCES)
-    for source in network_sources:
+    network_sources = _spread(list(figures.accelerator_ids), MAX_SOURCES)
+    across, between = _network_paths(design, model, network_sources, domain_of)
+    return inside, across, between, len(domain_sources), len(network_sources)
+
+
+def _network_paths(design: Design, model: Latency, sources: list[str], domain_of: dict) -> tuple[list[Path], list[Path]]:
+    """(paths across the scale-out fabric, paths between buildings) from each of `sources` to every
+    accelerator it reaches over the network in another NVLink domain (`domain_of`)."""
+    figures = model.figures
+    plan = site_plan(design, figures.geometry_cache)
+    building: dict[str, str | None] = {}
+    for acc in figures.accelerator_ids:
+        rack = figures.racks.get(figures.rack_of.get(acc) or "")
+        hall = rack.position.hall if rack is not None else None
+        building[acc] = plan.building_of.get(hall or "", hall)
+    across: list[Path] = []
+    between: list[Path] = []
+    for source in sources:
         if source not in model.network:
             continue
         reached, previous = model._search(source, model.network)
@@ -404,7 +413,7 @@ def _sample(design: Design, figures: Figures) -> tuple[list[Path], list[Path], l
                 continue
             path = model._path(source, target, state, previous)
             (across if building.get(target) == building.get(source) else between).append(path)
-    return inside, across, between, len(domain_sources), len(network_sources)
+    return across, between
 
 
 def latency_blocks(pieces) -> dict:
@@ -489,3 +498,146 @@ def _weighted_median(values: list[tuple[float, int]]) -> float:
         if not wanted:
             break
     return found[0] if len(found) == 1 else (found[0] + found[1]) / 2
+
+
+def latency_attached(design: Design, pieces) -> dict | None:
+    """`latency_figures` of a design with instances cut with attached instances
+    (`rackcad.figures.pieces.split(..., attach=True)`), equal to the expanded design's figure by figure and
+    never expanding it: the same sources (spread over the expanded design's accelerators and NVLink domains,
+    composed from the pieces), each path inside an NVLink domain found on its class's stand-in (or the
+    rest), each network path on one design of what the network reaches: the rest and, of every attached
+    instance, the trays its outside links end in with their accelerators and adapters (the board joins
+    them), in the NVLink domains their class gives them. None when that design would not be the expanded
+    design's network: a block's link off the NVLink fabric touching a switch, NIC or DPU, or joining two
+    accelerators (the caller then works the latency out as before)."""
+    rest, classes = pieces[0], pieces[1:]
+    if any(piece.attached_ids and not _ends_only(piece) for piece in classes):
+        return None
+    rest_figures = rest.figures
+    of_class = {member.id: (piece, member) for piece in classes for member in piece.members}
+    by_owner: dict[str | None, list[str]] = defaultdict(list)
+    for acc in rest_figures.accelerator_ids:
+        owner = split_id(acc)
+        by_owner[owner[0] if owner else None].append(acc)
+    order = list(by_owner[None])  # the expanded design's accelerators, in its order
+    for instance in design.instances:
+        hit = of_class.get(instance.id)
+        if hit is None:
+            order += by_owner.get(instance.id, ())
+            continue
+        head, cut = instance.id + SEPARATOR, len(MARK_ID) + len(SEPARATOR)
+        order += [head + acc[cut:] for acc in hit[0].figures.accelerator_ids]
+    domains: list[tuple[list[str], Piece | None, object]] = [(d, None, None) for d in rest_figures.domains()]
+    for piece in classes:
+        local = piece.figures.domains()
+        for member in piece.members:
+            ids = Piece.ids(member)
+            domains += [([ids(a) for a in d], piece, member) for d in local]
+    domains.sort(key=lambda d: (-len(d[0]), d[0][0]))
+    domain_of = {acc: number for number, (members, _, _) in enumerate(domains) for acc in members}
+
+    chosen = _spread_lists([d for d in domains if len(d[0]) > 1], MAX_SOURCES)
+    per_domain = max(1, MAX_SOURCES // len(chosen)) if chosen else 0
+    inside: list[tuple[Path, Piece | None, object]] = []
+    sources = 0
+    models: dict[int, Latency] = {}
+    for members, piece, member in chosen:
+        picked = _spread(members, per_domain)
+        sources += len(picked)
+        figures = rest_figures if piece is None else piece.figures
+        model = models.get(id(figures))
+        if model is None:
+            model = models[id(figures)] = Latency(figures)
+        back, ids = _local(member), _ids(member)
+        for source in picked:
+            here = back(source)
+            reached, previous = model._search(here, model.scale_up)
+            for target in members:
+                there = back(target)
+                if target != source and there in reached:
+                    path = model._path(here, there, reached[there][1], previous)
+                    inside.append((Path(ids(path.source), ids(path.target), path.hops), piece, member))
+
+    network = _network_design(design, rest, of_class)
+    figures = Figures(network, rest_figures.catalog)
+    network_sources = _spread(order, MAX_SOURCES)
+    across, between = _network_paths(network, Latency(figures), network_sources, domain_of)
+    out: dict = {"nvlink_domain": None}
+    if inside:
+        worst, piece, member = max(inside, key=lambda p: (p[0].ns, p[0].source, p[0].target))
+        back = _local(member)
+        name = rest_figures.name if piece is None else piece.figures.name
+        out["nvlink_domain"] = {
+            "worst_us": round(worst.us, 6),
+            "typical_us": round(statistics.median(p.us for p, _, _ in inside), 6),
+            "pairs": len(inside),
+            "sources": sources,
+            "worst_path": _text(member)(Path(back(worst.source), back(worst.target), worst.hops).describe(name)),
+        }
+    out["scale_out"] = _figure(across, len(network_sources), figures.name)
+    out["between_buildings"] = _figure(between, len(network_sources), figures.name)
+    return out
+
+
+def _ends_only(piece) -> bool:
+    """Whether every link of a class's stand-in off the NVLink fabric joins only parts that end a path (no
+    switch, NIC or DPU) and not two accelerators: then it adds nothing to the network a path crosses."""
+    cached = piece.cache.get("latency ends only")
+    if cached is None:
+        cached = True
+        for fig in piece.figures.link_figures.values():
+            if is_scale_up_protocol(fig.link.protocol):
+                continue
+            kinds = (fig.a.kind, fig.b.kind)
+            if any(k in FORWARDING or k in ADAPTERS for k in kinds) or all(k in ACCELERATOR_KINDS for k in kinds):
+                cached = False
+                break
+        piece.cache["latency ends only"] = cached
+    return cached
+
+
+def _local(member):
+    """The inverse of `Piece.ids(member)`: a member's id to its stand-in's."""
+    if member is None:
+        return lambda item_id: item_id
+    own = member.id + SEPARATOR
+    mark = MARK_ID + SEPARATOR
+    return lambda item_id: mark + item_id[len(own):] if item_id.startswith(own) else item_id
+
+
+def _network_design(design: Design, rest, of_class) -> Design:
+    """The rest, with every part it borrows of an attached instance replaced by the whole rack-mounted
+    parts (trays) holding them, in the block's order: what the expanded design's network reaches there."""
+    borrowed: dict[str, set[str]] = defaultdict(set)
+    for node_id in rest.borrowed:
+        owner, local = split_id(node_id)
+        borrowed[owner].add(local)
+    nodes = [node for node in rest.design.nodes if node.id not in rest.borrowed]
+    units_of: dict[str, dict[str, str]] = {}
+    for instance in design.instances:
+        wanted = borrowed.get(instance.id)
+        if not wanted:
+            continue
+        block = design.block(instance.block)
+        unit = units_of.get(block.id)
+        if unit is None:
+            unit = units_of[block.id] = _units(block)
+        held = {unit[local] for local in wanted}
+        prefix = instance.id + SEPARATOR
+        nodes += [node.model_copy(update={"id": prefix + node.id, "parent": prefix + node.parent})
+                  for node in block.nodes if unit.get(node.id) in held]
+    return Design.model_construct(**{**dict(rest.design), "nodes": nodes})
+
+
+def _units(block) -> dict[str, str]:
+    """Local node id -> the rack-mounted part holding it (itself when it stands in the rack)."""
+    nodes = {node.id: node for node in block.nodes}
+    racks = {rack.id for rack in block.racks}
+    out: dict[str, str] = {}
+    for node in block.nodes:
+        top, seen = node, {node.id}
+        while top.parent not in racks and top.parent in nodes and top.parent not in seen:
+            seen.add(top.parent)
+            top = nodes[top.parent]
+        out[node.id] = top.id
+    return out

@@ -17,7 +17,9 @@ inside the block moves; no accelerator, so no NVLink domain or scale-up figure d
 link of the block uses (so the class's port use, module sharing and breakout cages are untouched), and are
 not scale-up links. What they do change is the rack's power and heat (the optics plugged in at this end):
 `rack_load(rest, rack)` composes it, the class's terms plus the rest's, rounded once as a whole rack is.
-Any other instance reached from outside is expanded into the rest, as before.
+Any other instance reached from outside is expanded into the rest, as before. An instance whose only
+overrides are budgets of its racks (`BUDGETS`) is attached the same way, its racks in the rest as it has
+them: what reads a budget reads the rack's load too (power and cooling), and runs again for it.
 
 What depends on where racks stand on the floor (overlaps, keep-outs, the hall's edge) is not a piece's:
 `racks_only(design)` is every rack of the expanded design, nothing else, for those checks.
@@ -113,6 +115,9 @@ def _exact(value: float) -> bool:
     return float(value).is_integer()
 
 
+BUDGETS = frozenset({"power_budget_w", "liquid_capacity_w", "air_capacity_w", "power_redundancy"})
+"""Rack fields an attached instance may change: what it may budget (read only by the rules of rack loads)."""
+
 ATTACHABLE = frozenset({"nic", "dpu"})
 """Kinds of part an outside link may end on in an attached instance (see the module text)."""
 
@@ -153,6 +158,14 @@ def _attachable(block: Block, ends: list[tuple[str, str, str]], catalog: Catalog
                 return False
             seen.add(node.id)
     return True
+
+
+def budgets_only(instance: Instance, block: Block) -> bool:
+    """Whether the instance's overrides are budgets of its racks (`BUDGETS`) and nothing else."""
+    if instance.removed:
+        return False
+    racks = {rack.id for rack in block.racks}
+    return all(local in racks and fields.keys() <= BUDGETS for local, fields in instance.changed.items())
 
 
 def _outside_links(design: Design) -> list[Link]:
@@ -244,10 +257,14 @@ def split(design: Design, catalog: Catalog | None = None, attach: bool = False) 
     attached: set[str] = set()
     for instance_id, ends in reached.items():
         instance = design.instance(instance_id) if attach and instance_id not in touched else None
-        if instance is not None and instance.plain and _attachable(design.block(instance.block), ends, catalog_):
+        block = design.block(instance.block) if instance is not None else None
+        if instance is not None and budgets_only(instance, block) and _attachable(block, ends, catalog_):
             attached.add(instance_id)
         else:
             touched.add(instance_id)
+    if attach:
+        attached.update(i.id for i in design.instances if not i.plain and i.id not in touched and i.id not in reached
+                        and budgets_only(i, design.block(i.block)))
     marked: dict[str, bool] = {}
     classes: dict[tuple[str, float], list[Instance]] = {}
     rest: list[Instance] = []
@@ -261,7 +278,7 @@ def split(design: Design, catalog: Catalog | None = None, attach: bool = False) 
         position = instance.position
         exact = not several or (position.rotation_deg == 0 and _exact(position.x_mm) and _exact(position.y_mm)
                                 and all(_exact(r.position.x_mm) and _exact(r.position.y_mm) for r in block.racks))
-        if instance.plain and instance.id not in touched and exact:
+        if (instance.plain or instance.id in attached) and instance.id not in touched and exact:
             classes.setdefault((block.id, position.rotation_deg if several else 0.0), []).append(instance)
         else:
             rest.append(instance)
@@ -278,7 +295,7 @@ def split(design: Design, catalog: Catalog | None = None, attach: bool = False) 
     rack_ids: dict[str, Instance] = {}
     for instance in design.instances:
         if instance.id in attached:
-            _borrow(design, instance, {local for local, _, _ in reached[instance.id]}, borrowed, catalog_)
+            _borrow(design, instance, {local for local, _, _ in reached.get(instance.id, ())}, borrowed, catalog_)
             for rack in instance_racks(design, instance):
                 racks.append(rack)
                 rack_ids[rack.id] = instance

@@ -183,8 +183,10 @@ def expand_instance(instance: Instance, block: Block) -> Items:
 def instance_racks(design: Design, instance: Instance) -> list[Rack]:
     """Only the instance's racks (what the floor plan needs), without building its nodes and links."""
     block = design.block(instance.block)
-    if not instance.plain:
+    if instance.removed:
         return instance_items(design, instance).racks
+    if instance.changed:
+        return _copies(block.racks, set(), instance.changed, _placing(instance, block))
     return [rack.model_copy(update={"id": instance.id + SEPARATOR + rack.id, "name": rack_name(instance, block, rack),
                                     "position": place(instance.position, rack.position)}) for rack in block.racks]
 

@@ -43,7 +43,16 @@ class RateMismatch(Rule):
     scope = "design"  # the info notes of one kind are one finding, whatever racks their links are in
 
     def check(self, ctx: Context) -> Iterator[Violation]:
-        notes = NoteGroups(w.subjects for w in ctx.design.waivers if w.code == self.code)
+        errors, notes = self.findings(ctx)
+        yield from errors
+        yield from self.grouped(notes, ctx.design.waivers)
+
+    def findings(self, ctx: Context) -> tuple[list[Violation], list[tuple[tuple, str, tuple[str, ...], str]]]:
+        """(the errors, the info notes as (key, link id, subjects, message of the link alone)): notes say
+        the same thing when their key is the same, and are one finding per key (`grouped`) across the whole
+        design, even where it is checked piece by piece (rackcad.rules.blockwise)."""
+        errors: list[Violation] = []
+        notes: list[tuple[tuple, str, tuple[str, ...], str]] = []
         for link, a, b in ctx.link_ends:
             ga, gb = a.group, b.group
             if ga is not None and link.a.split:
@@ -59,21 +68,29 @@ class RateMismatch(Rule):
                     f"{ctx.label(b.key[0])} ({fmt_gbps(gb.gbps)} port)")
             subjects = (link.id, a.key[0], b.key[0])
             if not rate:
-                yield self.violation(f"{pair}: the ports share no rate and never link up", subjects,
-                                     measured=0, limit=min(ga.gbps, gb.gbps), unit="Gb/s")
+                errors.append(self.violation(f"{pair}: the ports share no rate and never link up", subjects,
+                                             measured=0, limit=min(ga.gbps, gb.gbps), unit="Gb/s"))
                 continue
             slowed = [(end, g) for end, g in ((a, ga), (b, gb)) if end.kind in NIC_KINDS and g.gbps > rate]
             if slowed:
                 end, group = slowed[0]
-                yield self.violation(
+                errors.append(self.violation(
                     f"{pair}: it runs at {fmt_gbps(rate)}, so {ctx.label(end.key[0])} loses "
                     f"{fmt_gbps((group.gbps - rate) * link.count)} of its {fmt_gbps(group.gbps)}",
-                    subjects, measured=rate, limit=group.gbps, unit="Gb/s")
+                    subjects, measured=rate, limit=group.gbps, unit="Gb/s"))
             else:
                 ends = sorted(((a.part.id, ga.name, ga.gbps, a.part.model), (b.part.id, gb.name, gb.gbps, b.part.model)))
-                notes.add((*ends, rate), link.id, subjects,
-                          f"{pair}: it runs at {fmt_gbps(rate)}, the faster port's rest idles")
-        for (end_1, end_2, rate), count, subjects, single in notes:
+                notes.append(((*ends, rate), link.id, subjects,
+                              f"{pair}: it runs at {fmt_gbps(rate)}, the faster port's rest idles"))
+        return errors, notes
+
+    def grouped(self, notes, waivers) -> Iterator[Violation]:
+        """One info finding per key of `notes` (as `findings` gives them), split where the design's waivers
+        of this rule cover single links (`NoteGroups`)."""
+        groups = NoteGroups(w.subjects for w in waivers if w.code == self.code)
+        for key, link_id, subjects, message in notes:
+            groups.add(key, link_id, subjects, message)
+        for (end_1, end_2, rate), count, subjects, single in groups:
             if count == 1:
                 message = single
             else:

@@ -15,7 +15,8 @@ from rackcad import templates
 from rackcad.analysis.blockwise import summary_blocks
 from rackcad.analysis.summary import _finish
 from rackcad.figures.pieces import split
-from rackcad.model import Block, Design, FloorPosition, Instance, LinkPattern, Node, Rack, Waiver, expanded
+from rackcad.model import (Block, Design, FloorPosition, Instance, Link, LinkPattern, Node, PortRef, Rack, Waiver,
+                           expanded)
 
 # A sled of 500 W holding two ConnectX-7 of 25 W: 550 W of parts per rack. Each NIC's 400G link to the
 # QM9700 takes one 400G DR4 OSFP at the NIC (9 W) and half a twin-port 800G OSFP at the switch: the rack
@@ -49,6 +50,7 @@ def assert_as_expanded(design: Design) -> dict:
     blocks = summary_blocks(design, None, _finish, pieces)
     assert json.dumps(blocks) == json.dumps(rackcad.summary(flat, paths=False))
     assert json.dumps(rackcad.summary(design, paths=False)) == json.dumps(blocks)
+    assert json.dumps(rackcad.summary(design)) == json.dumps(rackcad.summary(flat))
     return report
 
 
@@ -113,11 +115,72 @@ def test_an_instance_named_by_a_waiver_is_checked_as_it_stands():
     ("gb200-superpod", {"breakout": False, "storage": True}),
     ("dgx-b200-superpod", {"sus": 1}),
 ])
-def test_superpods_are_checked_per_block_and_pattern(name, params):
+def test_superpods_are_checked_per_block_and_pattern(name, params, monkeypatch):
+    """Every compute rack stays a member of its block's class (the rest holds the pattern links, nothing of
+    the block's own), and the report and the whole summary, latency included, are the expanded design's,
+    without a Figures of the expanded hall."""
     design = templates.build(name, **params)
     rest, *classes = split(design, attach=True)
     assert sum(len(p.attached_ids) for p in classes) == len(design.instances)  # no instance expanded
     block = design.blocks[0]
     assert len(rest.design.links) == sum(len(p.ends) for p in design.patterns) < len(block.links) * len(design.instances)
-    report = assert_as_expanded(design)
+    flat = expanded(design)
+    whole, flat_report = rackcad.summary(flat), rackcad.validate(flat).to_dict()
+    import rackcad.figures.model as figures_model
+
+    built = []
+    real = figures_model.expanded
+    monkeypatch.setattr(figures_model, "expanded", lambda d: (built.append(d) if d.instances else None) or real(d))
+    report, info = rackcad.validate(design).to_dict(), rackcad.summary(design)
+    assert not built
+    assert report == flat_report and json.dumps(info) == json.dumps(whole)
     assert report["counts"]["error"] == 0 and report["counts"]["warning"] == 0
+    assert info["latency"]["scale_out"]["pairs"] > 0 and info["latency"]["nvlink_domain"]["pairs"] > 0
+
+
+def _idle_hall(waivers: list[Waiver] = ()) -> Design:
+    """Three instances of a rack whose two 400G ConnectX-7 sit on 800G ports of its own Q3400: each link runs
+    at 400G with half the switch port idle, an info note the design states once for all six links."""
+    block = Block(id="B", racks=[Rack(id="R", part="rack-42u-air", name="R")],
+                  nodes=[Node(id="S", part="custom-compute-sled", parent="R", u=10, name="S"),
+                         Node(id="N1", part="connectx-7", parent="S", bay=6, name="N1"),
+                         Node(id="N2", part="connectx-7", parent="S", bay=7, name="N2"),
+                         Node(id="SW", part="quantum-x800-q3400", parent="R", u=20, name="SW")],
+                  links=[Link(id=f"L{k}", a=PortRef(node=f"N{k}", port="net"), b=PortRef(node="SW", port="net"),
+                              protocol="infiniband") for k in (1, 2)])
+    instances = [Instance(id=f"I{i}", name=f"C{i}", block="B",
+                          position=FloorPosition(x_mm=1200 + 600 * i, y_mm=1200)) for i in range(1, 4)]
+    return Design(blocks=[block], instances=instances, waivers=list(waivers))
+
+
+def test_notes_of_the_same_kind_are_one_finding_across_the_hall():
+    report = assert_as_expanded(_idle_hall())
+    notes = [v for v in report["violations"] if v["code"] == "ports.rate_mismatch"]
+    assert len(notes) == 1 and notes[0]["message"].startswith("6 links join a ConnectX-7")
+    assert len(notes[0]["subjects"]) == 3 * 5  # each rack's two links, two NICs and its switch
+
+
+def test_a_waiver_of_one_link_inside_a_repeated_block_takes_it_out_of_the_note():
+    design = _idle_hall([Waiver(code="ports.rate_mismatch", subjects=["I2/L1", "I2/N1", "I2/SW"], reason="planned")])
+    assert "I2" not in {m.id for piece in split(design)[1:] for m in piece.members}  # checked as it stands
+    report = assert_as_expanded(design)
+    notes = [(v["message"][:14], v["waived"]) for v in report["violations"] if v["code"] == "ports.rate_mismatch"]
+    assert notes == [("5 links join a", False), ("Link I2/L1 joi", True)]
+
+
+def test_an_instance_with_its_own_budget_stays_a_member_and_is_checked_against_it():
+    """C2 gets a 560 W budget: 568 W is over it (an error); the block's racks have none."""
+    design = hall()
+    design.instances[1] = design.instances[1].model_copy(update={"changed": {"R": {"power_budget_w": 560.0}}})
+    rest, piece = split(design, attach=True)
+    assert piece.attached_ids == {"I1", "I2", "I3", "I4"}
+    assert not any(node.id.startswith("I2/") and node.id not in rest.borrowed for node in rest.design.nodes)
+    report = assert_as_expanded(design)
+    assert _found(report, "power.rack_budget") == [("error", ("I2/R",))]
+    info = rackcad.summary(design, paths=False)
+    assert [row["power_budget_w"] for row in info["per_rack"][1:]] == [None, 560.0, None, None]
+    alone = hall()  # the same budget on an instance no link reaches
+    alone.patterns[0] = alone.patterns[0].model_copy(update={"ends": alone.patterns[0].ends[:2]})
+    alone.instances[1] = alone.instances[1].model_copy(update={"changed": {"R": {"power_budget_w": 540.0}}})
+    assert split(alone, attach=True)[1].attached_ids == {"I1", "I2"}
+    assert _found(assert_as_expanded(alone), "power.rack_budget") == [("error", ("I2/R",))]  # 550 W > 540 W
