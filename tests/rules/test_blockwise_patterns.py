@@ -184,3 +184,29 @@ def test_an_instance_with_its_own_budget_stays_a_member_and_is_checked_against_i
     alone.instances[1] = alone.instances[1].model_copy(update={"changed": {"R": {"power_budget_w": 540.0}}})
     assert split(alone, attach=True)[1].attached_ids == {"I1", "I2"}
     assert _found(assert_as_expanded(alone), "power.rack_budget") == [("error", ("I2/R",))]  # 550 W > 540 W
+
+
+@pytest.mark.parametrize("change", ["gpu end", "port the block uses", "scale-up protocol"])
+def test_links_the_class_cannot_answer_for_expand_their_instance(change):
+    """A pattern link ending on a port the block's own links use, or on an accelerator, or an NVLink-class
+    link: that instance is expanded into the rest (the others stay attached), and the results are exact."""
+    design = hall()
+    block = design.blocks[0]
+    if change == "gpu end":
+        block.nodes.append(Node(id="G1", part="b200-gb200", parent="S", bay=2, name="G1"))
+        extra = LinkPattern(id="P2", port_a="nvlink", port_b="net", protocol="infiniband", ends=[["I2/G1", "SW"]])
+    elif change == "port the block uses":
+        block.links.append(Link(id="L1", a=PortRef(node="N1", port="net"), b=PortRef(node="N2", port="net"),
+                                protocol="infiniband"))
+        extra = None
+    else:
+        extra = LinkPattern(id="P2", port_a="net", port_b="net", protocol="nvlink5", ends=[["I2/N1", "SW"]])
+    if extra is not None:
+        design.patterns.append(extra)
+    design = Design.model_validate(design.model_dump())
+    pieces = split(design, attach=True)
+    expected = {"I1", "I3", "I4"} if change != "port the block uses" else set()
+    assert {i for piece in pieces[1:] for i in piece.attached_ids} == expected
+    assert {i.id for i in design.instances} - expected <= {n.id.split("/")[0] for n in pieces[0].design.nodes
+                                                          if n.id not in pieces[0].borrowed}  # expanded
+    assert_as_expanded(design)
