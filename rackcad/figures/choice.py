@@ -225,7 +225,7 @@ class Chooser:
             if strict and ((length is not None and reach_m(part) < length) or rate > port_gbps(part)):
                 continue
             units = math.ceil(module_use(part, rate, count))
-            key = (units, part.power_w, _gbps(part), part.id)
+            key = (units, part.power_at(rate), _gbps(part), part.id)
             if best is None or key < best[0]:
                 best = (key, part, units)
         return (best[1], best[2]) if best else None
@@ -256,7 +256,7 @@ class Chooser:
 
     @staticmethod
     def _per_link_w(part: PartSpec, rate: float, cage: int | None = None, split: int = 1) -> float:
-        return part.power_w / links_per_module(part, rate, cage, split)
+        return part.power_at(rate) / links_per_module(part, rate, cage, split)
 
     def _breakout(self, parts: list[PartSpec], rate: float, count: int, length: float | None,
                   legs: int) -> tuple[PartSpec, Fraction] | None:
