@@ -74,10 +74,7 @@ class Schedule:
         at = nodes.get(end.node)
         if at is None:
             at = nodes[end.node] = self._node(end.node)
-        port = end.port if end.index is None else f"{end.port}[{end.index}]"
-        if end.split:  # a leg of a breakout: 'net[3] (leg 2 of 4)', or 'net (leg of 4)' unpinned
-            port = f"{port} (leg{'' if end.sub is None else f' {end.sub + 1}'} of {end.split})"
-        return (*at, port)
+        return (*at, port_label(end))
 
     def values(self) -> Iterator[tuple]:
         """Each record's row as a tuple in COLUMNS order, in design order."""
@@ -96,6 +93,21 @@ class Schedule:
     @cached_property
     def rows(self) -> list[dict]:
         return [dict(zip(COLUMNS, values)) for values in self.values()]
+
+
+def leg_label(split: int | None, sub: int | None) -> str:
+    """What follows a port's name on a leg of a breakout: ' (leg 2 of 4)' on sub-port 1 of a port split 4
+    ways, ' (leg of 4)' on no sub-port in particular, '' on a whole port."""
+    if not split:
+        return ""
+    return f" (leg{'' if sub is None else f' {sub + 1}'} of {split})"
+
+
+def port_label(end: PortRef) -> str:
+    """An end's port as the cable schedule names it (and the exports that name ports): 'net', 'net[3]', a
+    leg of a breakout 'net[3] (leg 2 of 4)', or 'net (leg of 4)' where it is pinned to no port."""
+    port = end.port if end.index is None else f"{end.port}[{end.index}]"
+    return port + leg_label(end.split, end.sub)
 
 
 def _number(value: float | None) -> float | int | None:
