@@ -23,6 +23,7 @@ domains, across the scale-out fabric (accelerators in different domains of one b
 buildings. Large designs are measured from an even sample of sources (`sources` says how many); every
 target is reached from each source. A design with instances is sampled per piece (`latency_blocks`): the
 rest and one stand-in per class of repeated instances, each as a design of its own, counted per member.
+`design_latency` picks between the two for any design: what `summary()["latency"]` and the editor show.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.figures import Figures
 from rackcad.figures.lengths import site_plan
-from rackcad.figures.pieces import Piece
+from rackcad.figures.pieces import Piece, split
 from rackcad.model import Design
 from rackcad.model.blocks import SEPARATOR
 from rackcad.topology import DesignIndex, is_scale_up_protocol
@@ -354,6 +355,28 @@ def _figure(paths: list[Path], sources: int, name) -> dict | None:
         "sources": sources,
         "worst_path": worst.describe(name),
     }
+
+
+def design_latency(design: Design, index: DesignIndex | None = None, catalog=None, pieces=None) -> dict:
+    """The latency figures of a design (`summary()["latency"]`, the editor's latency line): per piece
+    (`latency_blocks`) when it has instances, unless `index` is the Figures of it fully expanded already
+    (then read there, as `summary()` reads every figure there); else `latency_figures` of the design.
+    `pieces`: `split(design, catalog)` when the caller has it."""
+    pieces = per_piece(design, index, catalog, pieces)
+    if pieces is not None:
+        return latency_blocks(pieces)
+    figures = Figures.of(design, index, catalog)
+    return latency_figures(figures.design, figures)
+
+
+def per_piece(design: Design, index: DesignIndex | None = None, catalog=None, pieces=None) -> list[Piece] | None:
+    """The pieces a design's figures are read from (`rackcad.figures.pieces.split`), or None when they are
+    read on the design as a whole: it has no instances, cannot be cut, or `index` is the Figures of it
+    expanded already (a fully opened hall)."""
+    expanded = isinstance(index, Figures) and getattr(index, "source", None) is design and index.design is not design
+    if not design.instances or expanded:
+        return None
+    return pieces if pieces is not None else split(design, catalog or (index.catalog if index is not None else None))
 
 
 def latency_figures(design: Design, index: DesignIndex | None = None) -> dict:
