@@ -123,7 +123,7 @@ def twin_ends(figures: Figures, levels: dict[str, int] | None = None) -> list[En
             elif optic and optics:
                 module = catalog.find(optic)
                 entry[1] += optics
-                entry[2] += optics * module.power_w
+                entry[2] += optics * module.power_at(fig.rate_gbps)
                 entry[3] += optics * module.lasers.value if module.lasers else 0.0
     return [EndOptics(node, port, tier, ports, cpo, module, modules, power, lasers, rack, gbps)
             for (node, port, tier, cpo, module), (ports, modules, power, lasers, rack, gbps) in acc.items()]

@@ -265,9 +265,10 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
                 sources.add(cite(end.part, "optics_power_w per port", end.part.optics_power_w))
             if optic and modules and end.kind not in _NIC_KINDS:
                 pluggable_ports += fig.link.count / ref.ways  # a sub-link is its share of a split port
-    for (node_id, _, optic), pool in figures.pools.items():  # whole modules, shared by the links on them
+    for key, pool in figures.pools.items():  # whole modules, shared by the links on them
+        node_id, _, optic = key
         module = catalog.find(optic)
-        watts = pool.units * module.power_w if module is not None else 0.0
+        watts = figures.pool_power_w(key)
         if module is not None:
             sources.add(cite(module, "power_max_w", module.power_max_w or module.power_typical_w))
         part = figures.node_parts.get(node_id)
@@ -286,7 +287,7 @@ def design_optics(design: Design, catalog: Catalog | None = None, *, index: Desi
             continue
         unwired_ports += ports
         unwired_modules += ports
-        unwired_w.append(ports * picked.power_w)
+        unwired_w.append(ports * picked.power_at(rate))
         sources.add(cite(picked, "power_max_w", picked.power_max_w or picked.power_typical_w))
 
     leaf = None

@@ -69,6 +69,13 @@ _SUB_PORTS: dict[tuple[int, int], tuple["PortGroup", "PortGroup"]] = {}
 """(id of a port group, ways) -> (the group, its sub-ports): catalog groups live as long as their catalog."""
 
 
+class RatedPower(_Spec):
+    """An optic's lower draw when each of its ports runs at no more than `gbps` (fewer lanes lit)."""
+
+    gbps: float = Field(gt=0)
+    power_max_w: Figure
+
+
 class PortGroup(_Spec):
     """`count` identical ports; `gbps` is per port, per direction."""
 
@@ -227,6 +234,9 @@ class PartSpec(_Spec):
     """Switches: port-to-port latency of one hop (cut-through), ns; a node's `latency_ns` override wins."""
     module_ports: int = Field(default=1, ge=1)
     """Optics: switch ports one module serves (a twin-port OSFP serves 2, each at half the module's rate)."""
+    power_reduced: list[RatedPower] = Field(default_factory=list)
+    """Optics: what the module draws where each of its ports runs slower than its rate (a 400G DR4 on one
+    200G leg of a splitter fibre: 5 W, F9); `power_at` picks the figure for a port rate."""
     fanout: int = Field(default=1, ge=1)
     """Breakout cables and fibres: far ends (legs) from the one head in a switch cage, 2 or 4; the head
     carries `gbps`, each leg `gbps / fanout`. 1: a straight cable."""
@@ -275,6 +285,15 @@ class PartSpec(_Spec):
         """Design power: the maximum where known, else typical, else 0."""
         fig = self.power_max_w or self.power_typical_w
         return fig.value if fig else 0.0
+
+    def power_at(self, gbps: float) -> float:
+        """Design power with each port carrying `gbps`: the `power_reduced` figure of the lowest rate that
+        covers it, else `power_w`."""
+        best: RatedPower | None = None
+        for entry in self.power_reduced:
+            if gbps <= entry.gbps + 1e-9 and (best is None or entry.gbps < best.gbps):
+                best = entry
+        return best.power_max_w.value if best is not None else self.power_w
 
     @property
     def liquid_fraction(self) -> float:

@@ -136,6 +136,8 @@ class _Tally:
     spine: Counter[str] = field(default_factory=Counter)
     by_class: Counter[str] = field(default_factory=Counter)
     end_watts: list[float] = field(default_factory=list)
+    module_watts: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    """Per transceiver part, what its pools draw (a module on a slower port draws less: `power_at`)."""
     links: int = 0
 
 
@@ -149,6 +151,8 @@ def _tally(schedule: Schedule) -> _Tally:
         if isinstance(node.overrides.get("power_w"), (int, float)):
             out.overridden[node.part] += 1
     out.derived.update(figures.module_units())  # transceivers shared by the links on them
+    for key in figures.pools:
+        out.module_watts[key[2]].append(figures.pool_power_w(key))
     for (_, _, part_id), pool in figures.cable_pools.items():  # breakout cables: one per cage they fill
         out.derived[part_id] += pool.units
     link_figures = figures.link_figures
@@ -228,8 +232,12 @@ def bom(design: Design, index: DesignIndex | None = None, schedule: Schedule | N
         power = _power_figure(part) if part else None
         note = f"{unmeasured[part_id]:g} of unknown length not in the total length" if unmeasured[part_id] else ""
         length = _sum([(t.lengths.get(part_id, []), k) for t, k in parts]) if part and part.kind == "cable" else None
-        rows.append(_row(part, part_id, quantity, power.value * quantity if power else None, note=note,
-                         length_total=length))
+        watts = _sum([(t.module_watts[part_id], k) for t, k in parts if part_id in t.module_watts])
+        total = watts if part is not None and part.kind == "optic" else power.value * quantity if power else None
+        if part is not None and part.kind == "optic" and power is not None and not math.isclose(
+                watts, power.value * quantity):
+            note = _join(note, f"{watts:,.4g} W in all: some run on slower ports and draw less (power_reduced)")
+        rows.append(_row(part, part_id, quantity, total, note=note, length_total=length))
     for protocol, links in spine.items():
         rows.append(_spine_row(protocol, links))
 

@@ -149,8 +149,10 @@ def links_per_module(part: PartSpec, rate: float, cage: int | None = None, split
 
 
 def module_use(part: PartSpec, rate: float, count: int, cage: int | None = None, split: int = 1) -> Fraction:
-    """Modules' worth `count` links of `rate` take of `part` (a fraction: the rest can carry other links)."""
-    return Fraction(count, links_per_module(part, rate, cage, split))
+    """Modules' worth `count` links of `rate` take of `part` (a fraction: the rest can carry other links); an
+    int when whole, so pools of whole modules add ints, not Fractions (the same values, far cheaper)."""
+    per = links_per_module(part, rate, cage, split)
+    return count // per if count % per == 0 else Fraction(count, per)
 
 
 class ModulePool:
@@ -161,8 +163,8 @@ class ModulePool:
     __slots__ = ("members", "total")
 
     def __init__(self) -> None:
-        self.members: dict[object, Fraction] = {}
-        self.total = Fraction(0)
+        self.members: dict[object, Fraction | int] = {}
+        self.total: Fraction | int = 0
 
     def add(self, member: object, use: Fraction) -> None:
         self.total += use - self.members.get(member, 0)
@@ -225,7 +227,7 @@ class Chooser:
             if strict and ((length is not None and reach_m(part) < length) or rate > port_gbps(part)):
                 continue
             units = math.ceil(module_use(part, rate, count))
-            key = (units, part.power_w, _gbps(part), part.id)
+            key = (units, part.power_at(rate), _gbps(part), part.id)
             if best is None or key < best[0]:
                 best = (key, part, units)
         return (best[1], best[2]) if best else None
@@ -256,7 +258,7 @@ class Chooser:
 
     @staticmethod
     def _per_link_w(part: PartSpec, rate: float, cage: int | None = None, split: int = 1) -> float:
-        return part.power_w / links_per_module(part, rate, cage, split)
+        return part.power_at(rate) / links_per_module(part, rate, cage, split)
 
     def _breakout(self, parts: list[PartSpec], rate: float, count: int, length: float | None,
                   legs: int) -> tuple[PartSpec, Fraction] | None:

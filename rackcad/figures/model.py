@@ -281,15 +281,17 @@ class Figures(DesignIndex):
         return names
 
     def _end_power(self, end: End, choice: Choice, optic: str | None, optics: float, engines: float,
-                   cables: float) -> tuple[float, float]:
-        """(W, W to liquid) drawn at one end: its transceivers, its CPO engines, half of its active cables
-        (`cables`: the record's own, or its share of pooled breakout cables)."""
+                   cables: float, rate: float) -> tuple[float, float]:
+        """(W, W to liquid) drawn at one end: its transceivers (each at what it draws with its ports at the
+        link's `rate`), its CPO engines, half of its active cables (`cables`: the record's own, or its share
+        of pooled breakout cables)."""
         power = liquid = 0.0
         if optic and optics:
             module = self.catalog.find(optic)
             if module is not None:
-                power += optics * module.power_w
-                liquid += optics * module.power_w * module.liquid_fraction
+                watts = optics * module.power_at(rate)
+                power += watts
+                liquid += watts * module.liquid_fraction
         if engines and end.part is not None and end.part.optics_power_w is not None:
             watts = engines * end.part.optics_power_w.value
             power += watts
@@ -339,8 +341,8 @@ class Figures(DesignIndex):
         if choice.category in _UNPOWERED:
             power_a = liquid_a = power_b = liquid_b = 0.0
         else:
-            power_a, liquid_a = self._end_power(a, choice, None, 0, choice.engines_a, own_cables)
-            power_b, liquid_b = self._end_power(b, choice, None, 0, choice.engines_b, own_cables)
+            power_a, liquid_a = self._end_power(a, choice, None, 0, choice.engines_a, own_cables, rate)
+            power_b, liquid_b = self._end_power(b, choice, None, 0, choice.engines_b, own_cables, rate)
             for side, end, optic, use in ((0, a, choice.optic_a, choice.use_a), (1, b, choice.optic_b, choice.use_b)):
                 if optic and use:
                     pool_key = (*end.key, optic)
@@ -428,11 +430,11 @@ class Figures(DesignIndex):
                 if side:
                     fig.modules_b = share
                     fig.power_b, fig.liquid_b = self._end_power(fig.b, choice, choice.optic_b, share,
-                                                                choice.engines_b, fig.cables)
+                                                                choice.engines_b, fig.cables, fig.rate_gbps)
                 else:
                     fig.modules_a = share
                     fig.power_a, fig.liquid_a = self._end_power(fig.a, choice, choice.optic_a, share,
-                                                                choice.engines_a, fig.cables)
+                                                                choice.engines_a, fig.cables, fig.rate_gbps)
                 touched.add(link_id)
         self._dirty.clear()
         for pool in _live_pools(self.cable_pools, self._dirty_cables):
@@ -443,9 +445,9 @@ class Figures(DesignIndex):
                     self.tray_fills.touch(link_id)
                 choice = fig.choice
                 fig.power_a, fig.liquid_a = self._end_power(fig.a, choice, choice.optic_a, fig.modules_a,
-                                                            choice.engines_a, fig.cables)
+                                                            choice.engines_a, fig.cables, fig.rate_gbps)
                 fig.power_b, fig.liquid_b = self._end_power(fig.b, choice, choice.optic_b, fig.modules_b,
-                                                            choice.engines_b, fig.cables)
+                                                            choice.engines_b, fig.cables, fig.rate_gbps)
                 touched.add(link_id)
         self._dirty_cables.clear()
         return touched
@@ -736,6 +738,18 @@ class Figures(DesignIndex):
         for (_, _, part_id), pool in self.pools.items():
             out[part_id] += pool.units
         return dict(out)
+
+    def pool_power_w(self, key: tuple[str, str, str]) -> float:
+        """What the modules of one pool (node, port group, part) draw: each member's share of them at the
+        rate of its link (`PartSpec.power_at`), so the pools add up to the link ends' module power."""
+        pool, module = self.pools.get(key), self.catalog.find(key[2])
+        if pool is None or module is None:
+            return 0.0
+        if not module.power_reduced:
+            return pool.units * module.power_w
+        figures = self.link_figures
+        return math.fsum(pool.share(member) * module.power_at(figures[member[0]].rate_gbps)
+                         for member in pool.members)
 
     def modules(self) -> dict[str, int]:
         """Part id -> quantity of every transceiver (`module_units`) and cable the links need: a breakout

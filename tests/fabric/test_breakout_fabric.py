@@ -46,18 +46,19 @@ def test_dgx_b200_storage_leaves_and_cage_use_before_and_after_breakout(sus, bre
 
 def test_storage_breakout_optics_one_twin_module_per_split_cage():
     """1 SU: 128 DPU legs on 32 split leaf ports take 32 twin-port DR8 modules (4 x 200G each on splitter
-    fibre, F9) and 64 MPO-to-2 splitter fibres. Whole ports took a 400G SR4 module at both ends of each of the
-    128 links (256 x 9 W = 2,304 W); split, the DPU ends take single-mode DR4 to meet the DR8 (128 x 9 W) and the
-    leaves 32 x 17 W: 1,696 W, 608 W less."""
+    fibre, F9) and 64 MPO-to-2 splitter fibres. Whole ports take a 400G DR4 module at both ends of each of the
+    128 links, each on 2 lanes at 200G (F9: 5 W max at 200G, below the multimode SR4's 6.5 W there): 256 x 5 W
+    = 1,280 W; split, the DPU ends keep their DR4 (128 x 5 W) and the leaves take 32 x 17 W: 1,184 W, 96 W
+    less."""
     before = Figures(templates.build("dgx-b200-superpod", sus=1, storage=True, breakout=False))
     after = Figures(templates.build("dgx-b200-superpod", sus=1, storage=True))
     mb, ma = before.modules(), after.modules()
     assert ma["osfp-800g-twin"] - mb["osfp-800g-twin"] == 32
     assert ma["fiber-sm-mpo-2x"] == 64 and "fiber-sm-mpo-2x" not in mb
-    assert mb["osfp-400g"] == 256 and "osfp-400g" not in ma
-    assert ma["osfp-400g-dr4"] - mb["osfp-400g-dr4"] == 128
+    assert "osfp-400g" not in mb and "osfp-400g" not in ma
+    assert mb["osfp-400g-dr4"] - ma["osfp-400g-dr4"] == 128  # the leaf ends' DR4, now one DR8 per cage
     assert mb["fiber-sm-mpo"] - ma["fiber-sm-mpo"] == 128  # a straight fibre per link, now splitter legs
-    assert before.optics_power_w() - after.optics_power_w() == pytest.approx(608)
+    assert before.optics_power_w() - after.optics_power_w() == pytest.approx(1280 - 1184)
 
 
 def test_gb200_superpod_cpo_leaves_halve_with_2x400g_splits():

@@ -47,8 +47,8 @@ def _storage_counts(design):
 
 
 @pytest.mark.parametrize("sus, breakout, leaves, spines, records, uplinks, optics", [
-    (1, False, 12, 3, 36, 144, {"osfp-400g": 1152, "osfp-1600g": 144, "fiber-sm-mpo": 648}),
-    (2, False, 24, 5, 120, 288, {"osfp-400g": 2304, "osfp-1600g": 289, "fiber-sm-mpo": 1320}),
+    (1, False, 12, 3, 36, 144, {"osfp-400g-dr4": 1152, "osfp-1600g": 144, "fiber-sm-mpo": 648}),
+    (2, False, 24, 5, 120, 288, {"osfp-400g-dr4": 2304, "osfp-1600g": 289, "fiber-sm-mpo": 1320}),
     (1, True, 8, 3, 24, 144, {"osfp-400g-dr4": 576, "osfp-800g-twin": 144, "fiber-sm-mpo-2x": 288,
                               "osfp-1600g": 144, "fiber-sm-mpo": 72}),
 ])
@@ -112,12 +112,13 @@ def test_per_port_endpoints_and_one_undo_step(built):
     # DGX B200: 2 dual-port BlueField-3 per system (F13), 32 systems per SU: 128 DPU ports of 200G per SU,
     # port p of DPU k on rail 2k + p: 4 rails of 32 per SU. SN5600 at 1:1 takes 51 down (see above).
     # 1 SU: 1 leaf per rail (32 down, ceil(32 x 200 / 800) = 8 up): 4 leaves, 32 uplinks, ceil(32 / 64) = 1
-    # spine, 4 records of 8 links. Optics: 128 x 2 x 400G OSFP; 1.6T twin-port shared per port group:
+    # spine, 4 records of 8 links. Optics: 128 x 2 x 400G DR4, each on 2 lanes at 200G (5 W, F9: below the
+    # multimode SR4's 6.5 W at 200G); 1.6T twin-port shared per port group:
     # 4 x 8 / 2 + 32 / 2 = 32; fibres 128 + 4 x ceil(8 / 2) = 144.
-    (1, 4, 4, {"osfp-400g": 256, "osfp-1600g": 32, "fiber-sm-mpo": 144}),
+    (1, 4, 4, {"osfp-400g-dr4": 256, "osfp-1600g": 32, "fiber-sm-mpo": 144}),
     # 2 SUs: 64 per rail, 2 leaves per rail of 32: 8 leaves, 64 uplinks, 1 spine, 8 records of 8:
-    # 512 x 400G; 8 x 8 / 2 + 64 / 2 = 64 x 1.6T; fibres 256 + 8 x 4 = 288.
-    (2, 8, 8, {"osfp-400g": 512, "osfp-1600g": 64, "fiber-sm-mpo": 288}),
+    # 512 x 400G DR4; 8 x 8 / 2 + 64 / 2 = 64 x 1.6T; fibres 256 + 8 x 4 = 288.
+    (2, 8, 8, {"osfp-400g-dr4": 512, "osfp-1600g": 64, "fiber-sm-mpo": 288}),
 ])
 def test_dgx_b200_superpod_storage_fabric_on_its_bluefield_3(sus, leaves, records, optics):
     """Whole leaf ports; with breakout see tests/fabric/test_breakout_fabric.py."""

@@ -60,7 +60,8 @@ def test_4x200g_split_on_one_800g_port_takes_one_port_and_one_twin_module():
     # twin module's two 400G ports fanned out to 2 x 200G on an MPO-to-2 splitter fibre
     assert (modules["osfp-800g-twin"], modules["osfp-400g-dr4"], modules["fiber-sm-mpo-2x"]) == (1, 4, 2)
     assert "fiber-sm-mpo" not in modules
-    assert figures.optics_power_w() == pytest.approx(17 + 4 * 9)  # 53 W, against 4 x 9 W + 4 x 9 W unsplit
+    # the DR4 on a 200G leg lights 2 of its 4 lanes: 5 W, not its 9 W at 400G (F9): 37 W, against 8 x 5 W unsplit
+    assert figures.optics_power_w() == pytest.approx(17 + 4 * 5)
     assert fig.label == "1 x osfp-400g-dr4 + 0.25 x osfp-800g-twin (shared) + 0.5 x fiber-sm-mpo-2x (shared)"
     report = rackcad.validate(doc.design)
     assert not [v for v in report.violations if v.code.startswith(("ports.breakout", "ports.radix"))]
@@ -75,7 +76,9 @@ def test_whole_ports_before_breakout_take_four_ports():
             doc.connect(d, sw, protocol="ethernet", port_a="net", port_b="net", index_a=p)
     figures = Figures(doc.design)
     assert figures.used_ports(sw, "net") == 4
-    assert figures.optics_power_w() == pytest.approx(4 * 9 + 4 * 9)  # a 400G module per whole port too
+    # a 400G DR4 per whole port too, each at 200G: 5 W (F9)
+    assert figures.optics_power_w() == pytest.approx(4 * 5 + 4 * 5)
+    assert figures.modules()["osfp-400g-dr4"] == 8
 
 
 def test_copper_breakout_is_one_splitter_cable_per_cage_in_the_bom(tmp_path):
@@ -200,3 +203,26 @@ def test_a_wiring_pattern_carries_the_split_of_its_rows():
     assert [(x.a.split, x.b.split) for x in links] == [(None, 4), (None, 4)]
     assert '"split_b": 4' in dumps(hall.model_copy(update={"patterns": [split]}))
     assert "split" not in dumps(hall.model_copy(update={"patterns": [plain]}))
+
+
+def test_optic_power_follows_the_rate_its_ports_run_at():
+    """F9: the 400G DR4 (MMS4X00-NS400) draws 9 W at 400G and 5 W max at 200G; the multimode 400G OSFP
+    (MMA4Z00-NS400) 9 W max at 400G and 6.5 W max at 200G. The twin-port DR8 stays 17 W in every fan-out."""
+    catalog = rackcad.catalog()
+    dr4, sr4, twin = catalog.get("osfp-400g-dr4"), catalog.get("osfp-400g"), catalog.get("osfp-800g-twin")
+    assert (dr4.power_at(400), dr4.power_at(200), dr4.power_at(100)) == (9, 5, 5)
+    assert (sr4.power_at(400), sr4.power_at(200)) == (9, 6.5)
+    assert (twin.power_at(400), twin.power_at(200)) == (17, 17)
+
+
+def test_bom_counts_the_slower_modules_at_what_they_draw():
+    doc, rack, sw, dpus = _switch_and_dpus()
+    _dpu_ports(doc, sw, dpus)
+    from rackcad.export.bom import bom
+    result = bom(doc.design)
+    row = next(r for r in result.rows if r.part == "osfp-400g-dr4")
+    assert (row.quantity, row.power_w, row.power_total_w) == (4, 9, 20)  # 4 at 200G, 5 W each
+    assert "slower ports" in row.note
+    twin = next(r for r in result.rows if r.part == "osfp-800g-twin")
+    assert (twin.quantity, twin.power_total_w, twin.note) == (1, 17, "")
+    assert result.totals["power_cables_optics_w"] == pytest.approx(37)
