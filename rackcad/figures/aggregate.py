@@ -6,8 +6,9 @@ scalable units of a SuperPOD do), one per fabric tier of the design's own switch
 what its members hold (chips by kind) and the links inside it; a *bundle* joins two items with the links
 between them (count and per-direction bandwidth, by protocol).
 
-Where the figures come from: an instance that is its block as it is reads its block's stand-in Figures
-(one evaluation per block, `rackcad.figures.pieces`), an instance with overrides the Figures of its own
+Where the figures come from: an instance with the parts and links of its block as they are (plain, or
+with only its racks' fields changed: a budget, a position) reads its block's stand-in Figures (one
+evaluation per block, `rackcad.figures.pieces`), an instance with other overrides the Figures of its own
 items (one rack's worth); the links between instances (wiring patterns, the design's own links, a block's
 links between its racks) are read on the Figures of `rackcad.figures.pieces.linked`, which holds every rack
 and only those links with the parts at their ends. So the items' and bundles' links add up to the link
@@ -56,6 +57,8 @@ class Aggregate:
     """rack id -> (what it holds, its links) for the item's racks drawn one by one."""
     where: str = ""
     """The floor row its instances stand in (blocks grouped by row)."""
+    seen: int = 0
+    """Its place among the items in the order the design first holds them."""
 
 
 @dataclass(frozen=True)
@@ -128,11 +131,14 @@ def hall_aggregate(design: Design, catalog: Catalog | None = None) -> HallAggreg
     """The aggregated topology of a design with instances (see the module text); None without instances."""
     if not design.instances:
         return None
-    readings: dict[object, _Reading] = {}
+    rack_ids: dict[str, set[str]] = {}
 
     def reading(instance: Instance) -> _Reading:
         block = design.block(instance.block)
-        if instance.plain:
+        racks = rack_ids.get(block.id)
+        if racks is None:
+            racks = rack_ids[block.id] = {rack.id for rack in block.racks}
+        if not instance.removed and set(instance.changed) <= racks:  # the block's parts and links as they are
             rotation = instance.position.rotation_deg if len(block.racks) > 1 else 0.0
             piece = _class_piece(design, block.id, rotation, instance, catalog)
             hit = piece.cache.get("aggregate")
@@ -155,7 +161,7 @@ def hall_aggregate(design: Design, catalog: Catalog | None = None) -> HallAggreg
         key = f"block:{block.id}" + (f"@{row}" if row else "")
         item = items.get(key)
         if item is None:
-            item = items[key] = Aggregate(key, "blocks", block.name or block.id, 0, "blocks")
+            item = items[key] = Aggregate(key, "blocks", block.name or block.id, 0, "blocks", seen=len(items))
             item.where = rows.get(row, row) if row else ""
         item.count += 1
         item.members.append(instance.id)
@@ -203,7 +209,8 @@ def hall_aggregate(design: Design, catalog: Catalog | None = None) -> HallAggreg
             item = items.get(key)
             if item is None:
                 band = name if name in BAND_ORDER else "switch"
-                item = items[key] = Aggregate(key, "switches", f"{name.capitalize()} switches", 0, band)
+                item = items[key] = Aggregate(key, "switches", f"{name.capitalize()} switches", 0, band,
+                                              seen=len(items))
             item.count += 1
             item.members.append(node_id)
         else:
@@ -211,7 +218,7 @@ def hall_aggregate(design: Design, catalog: Catalog | None = None) -> HallAggreg
             item = items.get(key)
             if item is None:
                 title = "Compute racks of the design" if racks_tier[rack] == "compute" else "Other racks"
-                item = items[key] = Aggregate(key, "racks", title, 0, "racks")
+                item = items[key] = Aggregate(key, "racks", title, 0, "racks", seen=len(items))
             if rack not in item.members:
                 item.count += 1
                 item.members.append(rack)
@@ -256,7 +263,8 @@ def hall_aggregate(design: Design, catalog: Catalog | None = None) -> HallAggreg
 
 
 def _order(item: Aggregate) -> tuple:
-    return (BAND_ORDER.index(item.band), item.id)
+    """Bands from the core down; in a band, in the order the design first holds them (SU1 before SU10)."""
+    return (BAND_ORDER.index(item.band), item.seen)
 
 
 def _between_instances(design: Design, instances: set[str]) -> Design:

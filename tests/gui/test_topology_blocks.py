@@ -131,6 +131,9 @@ def test_a_double_click_on_a_box_draws_its_racks_and_one_on_a_rack_draws_its_par
     assert scene.expanded == [] and scene.part_items == []
     QTest.mouseDClick(view.viewport(), LEFT, NONE, box_point(window, "block:BLK1"))
     assert scene.opened_groups == [] and scene.hall.tiles == []
+    QTest.mouseClick(view.viewport(), LEFT, NONE, box_point(window, "block:BLK1"))
+    assert window.selected_ids() == ["I1/R1", "I2/R1", "I3/R1", "I4/R1"]  # a box selects its racks
+    assert scene.box("block:BLK1").isSelected()
 
 
 def test_the_superpods_topology_is_its_switch_tiers_and_scalable_units_with_their_bundles(window, superpod,
@@ -184,3 +187,50 @@ def test_topology_charts_and_site_of_256_racks_never_expand_the_hall(window, big
     click_tab(window, "site")
     assert window.site_page.scene.items()  # its message: one hall
     assert expansions == Counter() and set(window.index.opened) == opened
+
+
+@pytest.fixture(scope="module")
+def budgeted(tmp_path_factory):
+    """4 NVL72 instances and a latency budget inside rack I1 (its 72 GPUs, one NVLink switch hop apart)."""
+    from rackcad.model import LatencyBudget
+
+    design = templates.build("gb200-nvl72", racks=4)
+    design = design.model_copy(update={"latency_budgets": [
+        LatencyBudget(name="inside I1", from_ids=["I1/R1"], to_ids=["I1/R1"], max_us=10.0)]})
+    path = tmp_path_factory.mktemp("budget") / "hall.rackcad"
+    save(design, path)
+    return path
+
+
+def test_a_halls_latency_budget_is_worked_out_on_the_expanded_design_under_a_cancellable_dialog(
+        window, budgeted, qtbot, monkeypatch):
+    """The budget's paths need every part: the site plan expands a copy under the progress dialog (the
+    hall's own figures stay per block); Cancel leaves the row blank and says so."""
+    import time
+
+    from rackcad.analysis.latency import Latency, check_budget
+    from rackcad.files import load
+    from rackcad.gui import main_window, progress_dialog
+    from tests.gui.test_hall import _cancel_when_shown
+
+    flat = Figures(expand.expanded(load(budgeted)))
+    worst = check_budget(Latency(flat), flat.design.latency_budgets[0]).worst
+    assert worst is not None and worst.us < 10.0
+    assert window.open_path(str(budgeted))
+    click_tab(window, "site")
+    table = window.site_page.budgets
+    assert table.item(0, 4).text() == f"{worst.us:,.3f}" and table.item(0, 4).toolTip() == "holds"
+    assert not window.index.complete  # a copy was expanded, not the hall's figures
+
+    class Slow(Figures):
+        def __init__(self, *args, **kwargs):
+            time.sleep(0.5)  # long enough for the click on Cancel to land
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(main_window, "Figures", Slow)
+    monkeypatch.setattr(progress_dialog, "SHOW_AFTER_MS", 0)
+    seen = _cancel_when_shown(qtbot)
+    window.doc.set("I2/R1", name="Renamed")  # an edit while the site plan is shown: it is worked out again
+    assert seen == ["Expanding 4 instances for the latency budgets…"]
+    assert table.item(0, 4).text() == "not computed"
+    assert "Cancelled" in window.statusBar().currentMessage()

@@ -31,7 +31,7 @@ from rackcad.units import fmt_gbps
 
 BOX_W, BOX_H = 700.0, 250.0
 BOX_GAP = 140.0
-PER_ROW = 8
+PER_ROW = 6
 """Boxes side by side in a band before it wraps."""
 BAND_GAP = 560.0
 """Between two bands of boxes: room for the bundles' labels."""
@@ -88,7 +88,8 @@ def blocks_topology(aggregate: HallAggregate, opened: list[str]) -> BlocksTopolo
     for item, x, by in boxes:
         fill = FILLS.get(item.band, "#eef0f3")
         title, held, inside = box_lines(item)
-        short = (f"{item.where} × {item.count:,}",) if item.where else ()
+        short = (f"{item.where} × {item.count:,}",) if item.where else \
+            (f"{item.title.split()[0]} × {item.count:,}",) if item.kind == "switches" else ()
         tags.append(Tag(x + 12, by + 4, (title,), kind="title", width=BOX_W - 24, compact=short, priority=0,
                         fill=fill, room=BOX_H / 2))
         body = (held, inside) if item.links else (held,)

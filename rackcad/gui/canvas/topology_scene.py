@@ -100,6 +100,7 @@ class TopologyScene(QGraphicsScene):
         self.opened_groups: list[str] = []
         """The block groups whose racks are drawn as tiles."""
         self._boxes: dict[str, AggregateBox] = {}
+        self._keep = False
 
     # -------------------------------------------------------------- build
     def rebuild(self, index: DesignIndex, force: bool = False) -> bool:
@@ -164,10 +165,20 @@ class TopologyScene(QGraphicsScene):
             rect = rect.united(QRectF(0, 0, self.layout.width_mm, self.layout.height_mm))
         self.setSceneRect(rect.adjusted(-200, -200, 200, 200))
 
+    def _redraw(self) -> None:
+        """Draw again after an expand or collapse: the design is as it was, so a hall's aggregate is kept."""
+        self._keep = self.aggregate is not None
+        try:
+            self.rebuild(self.index, force=True)
+        finally:
+            self._keep = False
+
     def _build_blocks(self, index: DesignIndex, source: Design) -> None:
         """A hall of instances: boxes per block group and switch tier with their bundles, the racks of the
         opened groups as tiles, and the racks expanded part by part under them (`topology_blocks`)."""
-        self.aggregate = aggregate = hall_aggregate(source, index.catalog)
+        if not (self._keep and self.aggregate is not None):
+            self.aggregate = hall_aggregate(source, index.catalog)
+        aggregate = self.aggregate
         self.opened_groups = [g for g in self.opened_groups if aggregate.item(g) is not None]
         opener = getattr(index, "open", None)
         if opener is not None and self.expanded:
@@ -223,7 +234,7 @@ class TopologyScene(QGraphicsScene):
             gone = set(item.racks)
             self.expanded = [r for r in self.expanded if r not in gone]
         selected = self.selected_ids()
-        self.rebuild(self.index, force=True)
+        self._redraw()
         self.select_ids(selected)
         return True
 
@@ -249,7 +260,7 @@ class TopologyScene(QGraphicsScene):
             return False
         self.expanded = now
         selected = self.selected_ids()
-        self.rebuild(self.index, force=True)
+        self._redraw()
         self.select_ids(selected)
         return True
 
