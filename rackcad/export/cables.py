@@ -74,10 +74,7 @@ class Schedule:
         at = nodes.get(end.node)
         if at is None:
             at = nodes[end.node] = self._node(end.node)
-        port = end.port if end.index is None else f"{end.port}[{end.index}]"
-        if end.split:  # a leg of a breakout: 'net[3] (leg 2 of 4)', or 'net (leg of 4)' unpinned
-            port = f"{port} (leg{'' if end.sub is None else f' {end.sub + 1}'} of {end.split})"
-        return (*at, port)
+        return (*at, port_label(end))
 
     def values(self) -> Iterator[tuple]:
         """Each record's row as a tuple in COLUMNS order, in design order."""
@@ -96,6 +93,21 @@ class Schedule:
     @cached_property
     def rows(self) -> list[dict]:
         return [dict(zip(COLUMNS, values)) for values in self.values()]
+
+
+def leg_label(split: int | None, sub: int | None) -> str:
+    """What follows a port's name on a leg of a breakout: ' (leg 2 of 4)' on sub-port 1 of a port split 4
+    ways, ' (leg of 4)' on no sub-port in particular, '' on a whole port."""
+    if not split:
+        return ""
+    return f" (leg{'' if sub is None else f' {sub + 1}'} of {split})"
+
+
+def port_label(end: PortRef) -> str:
+    """An end's port as the cable schedule names it (and the exports that name ports): 'net', 'net[3]', a
+    leg of a breakout 'net[3] (leg 2 of 4)', or 'net (leg of 4)' where it is pinned to no port."""
+    port = end.port if end.index is None else f"{end.port}[{end.index}]"
+    return port + leg_label(end.split, end.sub)
 
 
 def _number(value: float | None) -> float | int | None:
@@ -155,6 +167,9 @@ class HallSchedule:
     def member_rows(piece: Piece, member: Instance) -> Iterator[tuple]:
         """The stand-in's rows as `member`'s."""
         text = Piece.text(member)
+        if not member.name and len(piece.design.racks) == 1:  # a rack named nothing shows its id
+            rack_id, named = Piece.ids(member)(piece.design.racks[0].id), text
+            text = lambda cell: rack_id if cell == MARK_NAME else named(cell)  # noqa: E731
         for row, marked in piece.cache["cables"]:
             if marked:
                 cells = list(row)
@@ -179,21 +194,41 @@ def hall_schedule(design: Design) -> HallSchedule | None:
     return None if pieces is None else HallSchedule(pieces, design)
 
 
-_CSV_UNSAFE = re.compile(r'[",\r\n]')
+_CSV_UNSAFE = re.compile('[",\r\n\x00\x01]')
+_ID_BYTE, _NAME_BYTE = b"\x00", b"\x01"
+"""The stand-in's id and name in a class's CSV bytes: one byte each, so a member's copy is one join at each
+name and one single-byte replace of each id, both C loops over the whole text (no Python per row)."""
 
 
 def _plain_text(value: str) -> bool:
     """Whether `value` put in place of a marker in written CSV text reads as it would written cell by cell:
-    no quoting it would need, no formula prefix at a cell's start, no marker of its own."""
-    return not _CSV_UNSAFE.search(value) and not value.startswith(FORMULA_PREFIXES) and MARKS not in value
+    not empty (a cell could then start with what follows it), no quoting it would need, no formula prefix
+    at a cell's start, no marker of its own, and neither byte that stands for a marker in the template."""
+    return (bool(value) and not _CSV_UNSAFE.search(value) and not value.startswith(FORMULA_PREFIXES)
+            and MARKS not in value)
+
+
+def _class_template(piece: Piece) -> list[bytes] | None:
+    """The class's rows as UTF-8 CSV bytes, cut at each of the stand-in's names, with one `_ID_BYTE` for each
+    of its ids (kept in the piece's cache). None when the rows hold either byte themselves: then every
+    member is written cell by cell."""
+    if "cables_csv" not in piece.cache:
+        buffer = io.StringIO(newline="")
+        csv.writer(buffer).writerows(_cells(row) for row, _ in piece.cache["cables"])
+        data = buffer.getvalue().encode("utf-8")
+        clean = _ID_BYTE not in data and _NAME_BYTE not in data
+        piece.cache["cables_csv"] = (data.replace(MARK_ID.encode("utf-8"), _ID_BYTE)
+                                     .split(MARK_NAME.encode("utf-8"))) if clean else None
+    return piece.cache["cables_csv"]
 
 
 def _write_hall_csv(path: str | Path, schedule: HallSchedule, progress: Progress | None) -> None:
     """The hall's schedule as CSV: the rest's rows written cell by cell, each class's rows written once as
-    CSV text and copied per member with its id and name in place of the markers (the same bytes as cell
-    by cell whenever the name and id are plain text, else the member is written cell by cell)."""
+    CSV bytes and copied per member with its id and name in place of the markers (the same bytes as cell
+    by cell whenever the name and id are plain text, else that member is written cell by cell)."""
     label, total, done, reported = "cable schedule", schedule.total, 0, 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    with io.TextIOWrapper(open(path, "wb"), encoding="utf-8-sig", newline="") as fh:
+        raw = fh.buffer
         writer = csv.writer(fh)
         writer.writerow([neutralise(h) for h in COLUMNS])
         for part in schedule.parts():
@@ -202,17 +237,13 @@ def _write_hall_csv(path: str | Path, schedule: HallSchedule, progress: Progress
                 done += len(part)
             else:
                 piece, member = part
-                rows = piece.cache["cables"]
-                if _plain_text(member.name) and _plain_text(member.id):
-                    text = piece.cache.get("cables_csv")
-                    if text is None:
-                        buffer = io.StringIO(newline="")
-                        csv.writer(buffer).writerows(_cells(row) for row, _ in rows)
-                        text = piece.cache["cables_csv"] = buffer.getvalue()
-                    fh.write(text.replace(MARK_NAME, member.name).replace(MARK_ID, member.id))
+                template = _class_template(piece)
+                if template is not None and _plain_text(member.name) and _plain_text(member.id):
+                    fh.flush()  # what the text layer holds goes first
+                    raw.write(member.name.encode("utf-8").join(template).replace(_ID_BYTE, member.id.encode("utf-8")))
                 else:
                     writer.writerows(_cells(row) for row in schedule.member_rows(piece, member))
-                done += len(rows)
+                done += len(piece.cache["cables"])
             if progress and done - reported >= ROWS_PER_REPORT:
                 progress(done, total, label)
                 reported = done

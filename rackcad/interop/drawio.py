@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
+from rackcad.export.cables import port_label
 from rackcad.interop import InteropError
 from rackcad.files.atomic import write_text
 from rackcad.layout import topology_layout
@@ -175,7 +176,7 @@ def _elevation_cells(doc: _Doc, design: Design, index: DesignIndex, layout, shif
                  _style(endArrow="none", html=1, strokeColor=stroke, opacity=50, edgeStyle="none"),
                  {"rackcad_id": link.id, "protocol": link.protocol, "count": str(link.count),
                   "medium": link.medium, "length_m": None if link.length_m is None else f"{link.length_m:g}",
-                  "from_port": link.a.port, "to_port": link.b.port})
+                  "from_port": port_label(link.a), "to_port": port_label(link.b)})
 
 
 def drawio_topology(design: Design, index: DesignIndex | None = None) -> str:

@@ -7,7 +7,10 @@ hall's front-left corner at the origin (RackCAD's floor plan has y down: Y = dep
 - layer RACKS: one block per rack part (`RACK_<PART>`: the footprint, a heavier front edge, attribute
   definitions NAME, PART, RACK_ID, POWER_KW, BUDGET_KW) and one block reference per rack at its front-left
   corner and rotation, with the attributes filled in (POWER_KW from `analysis.summary`, the owner of rack
-  power figures);
+  power figures). ezdxf draws everything else; the references (INSERT, its ATTRIBs, SEQEND: the same
+  groups ezdxf writes for them) are written as DXF text from one pattern per rack, handles taken from the
+  document's own generator, so a hall of a thousand racks costs a string format per rack, not seven
+  ezdxf entities built and exported;
 - layer AISLES: the aisle in front of the racks (AISLE_MM deep), the union of each rack's front strip;
 - layer CABLE-TRAYS: the cross-rack cable runs of the floor layout (the routes the floor view draws);
 - layer LABELS: the schedule of cable runs beside the hall (racks, links, shortest-longest length), the
@@ -59,12 +62,69 @@ def _ezdxf():
     return ezdxf
 
 
+ATTRIBUTES = (("NAME", True), ("PART", True), ("POWER_KW", True), ("BUDGET_KW", False), ("RACK_ID", False))
+"""A rack block's attributes, top to bottom, and whether each is shown."""
+
+
 def block_name(part_id: str) -> str:
     return "RACK_" + re.sub(r"[^A-Z0-9_]+", "_", part_id.upper())
 
 
-def dxf_document(design: Design):
-    """The floor plan as an ezdxf document (see the module docstring)."""
+@dataclass(frozen=True)
+class _Label:
+    """One attribute definition of a rack block: its tag, middle-centre point in the block, height, flags."""
+
+    tag: str
+    x: float
+    y: float
+    height: float
+    flags: int
+
+
+def _rack_block(doc, name: str, w: float, d: float) -> tuple[_Label, ...]:
+    """Define the rack block `name` (footprint, front edge, one ATTDEF per ATTRIBUTES): its labels."""
+    ezdxf = _ezdxf()
+    block = doc.blocks.new(name=name)
+    block.add_lwpolyline([(0, 0), (w, 0), (w, -d), (0, -d)], close=True, dxfattribs={"layer": "0"})
+    block.add_line((0, 0), (w, 0), dxfattribs={"layer": "0", "lineweight": 70})
+    text_h = min(w, d) / 8
+    labels = []
+    for i, (tag, visible) in enumerate(ATTRIBUTES):
+        height = text_h if i == 0 else text_h * 0.6
+        x, y = w / 2, -d / 2 + text_h * (1.2 - 1.3 * i)
+        attdef = block.add_attdef(tag, insert=(x, y), height=height, text="", dxfattribs={"layer": "0"})
+        attdef.set_placement((x, y), align=ezdxf.enums.TextEntityAlignment.MIDDLE_CENTER)
+        attdef.is_invisible = not visible
+        labels.append(_Label(tag, x, y, height, attdef.dxf.flags))
+    return tuple(labels)
+
+
+def _reference(handle, owner: str, block: str, x: float, y: float, rotation: float,
+               labels: tuple[_Label, ...], values: dict[str, str]) -> str:
+    """One rack's block reference as DXF text (R2010 groups): the INSERT at (x, y) turned by `rotation`
+    degrees, one ATTRIB per label at its point turned and moved with the reference, then SEQEND.
+    `handle()` gives each entity its handle; the ATTRIBs and SEQEND are owned by the INSERT. Values are
+    fixed as ezdxf fixes a TEXT's (one line, no trailing caret)."""
+    from ezdxf.lldxf.validator import fix_one_line_text
+
+    own = handle()
+    turn = f" 50\n{float(rotation)!r}\n" if rotation else ""
+    c, s = math.cos(math.radians(rotation)), math.sin(math.radians(rotation))
+    parts = [f"  0\nINSERT\n  5\n{own}\n330\n{owner}\n100\nAcDbEntity\n  8\nRACKS\n100\nAcDbBlockReference\n"
+             f" 66\n1\n  2\n{block}\n 10\n{float(x)!r}\n 20\n{float(y)!r}\n 30\n0.0\n{turn}"]
+    for label in labels:
+        px, py = repr(x + label.x * c - label.y * s), repr(y + label.x * s + label.y * c)
+        parts.append(f"  0\nATTRIB\n  5\n{handle()}\n330\n{own}\n100\nAcDbEntity\n  8\n0\n100\nAcDbText\n"
+                     f" 10\n{px}\n 20\n{py}\n 30\n0.0\n 40\n{label.height!r}\n  1\n{fix_one_line_text(values[label.tag])}\n"
+                     f"{turn} 72\n1\n 11\n{px}\n 21\n{py}\n 31\n0.0\n100\nAcDbAttribute\n  2\n{label.tag}\n"
+                     f" 70\n{label.flags}\n 74\n2\n")
+    parts.append(f"  0\nSEQEND\n  5\n{handle()}\n330\n{own}\n100\nAcDbEntity\n  8\nRACKS\n")
+    return "".join(parts)
+
+
+def _drawing(design: Design):
+    """(the floor plan as an ezdxf document without its rack references, the references as DXF text for
+    its ENTITIES section); see the module docstring."""
     ezdxf = _ezdxf()
     from rackcad.analysis import summary
     from rackcad.analysis.blockwise import rack_rows_blocks
@@ -99,30 +159,20 @@ def dxf_document(design: Design):
             cy = sum(p[1] for p in keepout.points) / len(keepout.points)
             msp.add_text(keepout.name, height=100, dxfattribs={"layer": "LABELS"}).set_placement(
                 (cx, depth - cy), align=ezdxf.enums.TextEntityAlignment.MIDDLE_CENTER)
+    blocks: dict[str, tuple[_Label, ...]] = {}
+    handle, owner = doc.entitydb.next_handle, msp.block_record_handle
+    references = []
     for footprint in layout.racks:
         name = block_name(footprint.part)
-        if name not in doc.blocks:
-            block = doc.blocks.new(name=name)
-            w, d = footprint.w, footprint.d
-            block.add_lwpolyline([(0, 0), (w, 0), (w, -d), (0, -d)], close=True, dxfattribs={"layer": "0"})
-            block.add_line((0, 0), (w, 0), dxfattribs={"layer": "0", "lineweight": 70})
-            text_h = min(w, d) / 8
-            for i, (tag, visible) in enumerate((("NAME", True), ("PART", True), ("POWER_KW", True),
-                                                ("BUDGET_KW", False), ("RACK_ID", False))):
-                attdef = block.add_attdef(tag, insert=(w / 2, -d / 2 + text_h * (1.5 - 1.5 * i)),
-                                          height=text_h if i == 0 else text_h * 0.6, text="",
-                                          dxfattribs={"layer": "0"})
-                attdef.set_placement((w / 2, -d / 2 + text_h * (1.2 - 1.3 * i)),
-                                     align=ezdxf.enums.TextEntityAlignment.MIDDLE_CENTER)
-                if not visible:
-                    attdef.is_invisible = True
+        labels = blocks.get(name)
+        if labels is None:
+            labels = blocks[name] = _rack_block(doc, name, footprint.w, footprint.d)
         row = power.get(footprint.id, {})
-        insert = msp.add_blockref(name, (footprint.x, depth - footprint.y),
-                                  dxfattribs={"layer": "RACKS", "rotation": -footprint.rotation_deg})
-        insert.add_auto_attribs({
+        references.append(_reference(handle, owner, name, footprint.x, depth - footprint.y, -footprint.rotation_deg,
+                                     labels, {
             "NAME": footprint.name, "PART": footprint.part, "RACK_ID": footprint.id,
             "POWER_KW": f"{row.get('power_w', 0) / 1000:.1f} kW",
-            "BUDGET_KW": f"{row['power_budget_w'] / 1000:.1f} kW" if row.get("power_budget_w") else ""})
+            "BUDGET_KW": f"{row['power_budget_w'] / 1000:.1f} kW" if row.get("power_budget_w") else ""}))
     if layout.racks:
         strips = []
         for footprint in layout.racks:
@@ -153,19 +203,33 @@ def dxf_document(design: Design):
                      dxfattribs={"layer": "LABELS"}).set_placement((schedule_x, line_y))
     msp.add_text(f"{design.name}: floor plan (mm)", height=250, dxfattribs={"layer": "LABELS"}).set_placement(
         (0, depth + 400))
-    return doc
+    return doc, "".join(references)
+
+
+ENTITIES_END = "  0\nENDSEC\n"
+
+
+def dxf_text(design: Design) -> str:
+    """The floor plan as DXF text: ezdxf's document with the rack references at the end of its ENTITIES
+    section (after everything ezdxf drew, as they were added last before). The handles of the references
+    came from the document's generator before it wrote its $HANDSEED, so every handle is unique."""
+    doc, references = _drawing(design)
+    stream = io.StringIO()
+    doc.write(stream)
+    text = stream.getvalue()
+    start = text.index("  2\nENTITIES\n")
+    end = text.index(ENTITIES_END, start)
+    return text[:end] + references + text[end:]
 
 
 def write_dxf(design: Design, path: str | Path, progress: Progress | None = None) -> None:
     """Write the floor plan DXF atomically; `progress` hears of its two steps (drawing, writing)."""
     if progress:
         progress(0, 2, "DXF: drawing the floor plan")
-    stream = io.StringIO()
-    document = dxf_document(design)
+    text = dxf_text(design)
     if progress:
         progress(1, 2, "DXF: writing")
-    document.write(stream)
-    write_bytes(path, stream.getvalue().encode("utf-8"))
+    write_bytes(path, text.encode("utf-8"))
     if progress:
         progress(2, 2, "DXF: done")
 

@@ -22,7 +22,10 @@ Mapping:
   NVLink and other chip links are `other` with a description giving the protocol and per-direction rate;
   interfaces.csv lists every interface with its speed in kb/s (NetBox's unit), which the push applies;
 - every link record becomes `count` cables between free interfaces of its two port groups (a port index
-  on the link pins it), with the length and cable type of the cable schedule (`export.cables.Schedule`:
+  on the link pins it); an end on a sub-port of a split port (breakout) is cabled to an interface of that
+  sub-port, named after the port and the cable schedule's leg (`net3 (leg 2 of 4)`, listed in
+  interfaces.csv at the leg's rate), legs filling a port k at a time as port use counts them; each cable
+  has the length and cable type of the cable schedule (`export.cables.Schedule`:
   DAC, active copper, single-mode fibre; the backplane spine has no cable type); links on a board or in a
   package (`pcb`, `in-package`: C2C, UCIe) are traces, not cables, and are left out.
 """
@@ -38,7 +41,7 @@ from pathlib import Path
 import yaml
 
 from rackcad.catalog import PartSpec
-from rackcad.export.cables import Schedule
+from rackcad.export.cables import Schedule, leg_label
 from rackcad.export.csvsafe import neutralise
 from rackcad.interop import InteropError
 from rackcad.files.atomic import write_text
@@ -152,6 +155,7 @@ class _Builder:
         self.nodes = {n.id: n for n in design.nodes}
         self.device_of: dict[str, str] = {}  # node id -> NetBox device name
         self.prefix_of: dict[str, str] = {}  # node id -> interface-name prefix on its device
+        self.legs_listed: set[tuple[str, str]] = set()  # (device, interface) of breakout legs listed
         self.site = design.name or "RackCAD design"
 
     def part(self, node: Node) -> PartSpec:
@@ -272,6 +276,30 @@ class _Builder:
                     return i
             return None
 
+        legs: dict[tuple[str, str, int, int], set[int]] = {}  # (node, group, port, ways) -> sub-ports taken
+        filling: dict[tuple[str, str, int], int] = {}  # (node, group, ways) -> the split port being filled
+
+        def take_leg(end) -> tuple[int, int] | None:
+            """(port, sub-port) of a breakout leg: on its pinned port, else on the port its group's legs of
+            the same split are filling, a new one once that is full (PortUse: k legs to a port)."""
+            ways, i = end.split, end.index
+            if self.index.port_group(end.node, end.port) is None:
+                return None  # a group the part lacks: the ports.* checks report it
+            if i is None:
+                i = filling.get((end.node, end.port, ways))
+                if i is None or len(legs.get((end.node, end.port, i, ways), ())) >= ways:
+                    i = take(end.node, end.port, None)
+                    if i is None:
+                        return None
+                    filling[(end.node, end.port, ways)] = i
+            taken = legs.setdefault((end.node, end.port, i, ways), set())
+            free = [s for s in range(ways) if s not in taken]
+            if not free:
+                return None
+            sub = end.sub if end.sub in free else free[0]
+            taken.add(sub)
+            return i, sub
+
         rows = self.out.tables["cables"]
         for link, length, choice in Schedule(self.design, self.index).entries:
             if choice.category == "none" or link.a.node not in self.device_of or link.b.node not in self.device_of:
@@ -279,6 +307,10 @@ class _Builder:
             for k in range(link.count):
                 ends = []
                 for end in (link.a, link.b):
+                    if end.split:
+                        leg = take_leg(end)
+                        ends.append(None if leg is None else (self.device_of[end.node], self.leg_interface(end, *leg)))
+                        continue
                     i = take(end.node, end.port, end.index if link.count == 1 else None)
                     ends.append(None if i is None else (self.device_of[end.node],
                                                         f"{self.prefix_of[end.node]}{end.port}{i}"))
@@ -291,6 +323,24 @@ class _Builder:
                              "label": (link.name or link.id) + (f"/{k + 1}" if link.count > 1 else ""),
                              "length": None if length is None else round(length, 2),
                              "length_unit": None if length is None else "m"})
+
+
+    def leg_interface(self, end, port: int, sub: int) -> str:
+        """The interface of sub-port `sub` of port `port` of the end's group, listed once in interfaces.csv:
+        the port's name and the cable schedule's name of the leg (`net3 (leg 2 of 4)`), at the leg's rate."""
+        port_name = f"{self.prefix_of[end.node]}{end.port}{port}"
+        name = port_name + leg_label(end.split, sub)
+        device = self.device_of[end.node]
+        if (device, name) not in self.legs_listed:
+            self.legs_listed.add((device, name))
+            group = self.index.port_group(end.node, end.port)
+            gbps = group.sub_gbps(end.split)
+            type_, description = interface_type(group.protocol, gbps, group.medium)
+            self.out.tables["interfaces"].append({
+                "device": device, "name": name, "type": type_, "speed": round(gbps * 1_000_000),
+                "mgmt_only": False,
+                "description": f"sub-port {sub + 1} of {end.split} of {port_name}: {description}"[:200]})
+        return name
 
 
 def _number(value: float | None):

@@ -15,6 +15,7 @@ import pytest
 
 from rackcad.document import Document
 from rackcad.export import diagram_items, export_bom, export_cables, export_diagram
+from rackcad.figures.pieces import split
 from rackcad.model import expanded
 from rackcad.templates import build
 from tests.export import svgread
@@ -145,3 +146,78 @@ def test_cable_schedule_of_oddly_named_instances_is_the_expanded_ones(tmp_path, 
     with open(tmp_path / "i.csv", encoding="utf-8-sig", newline="") as fh:
         racks = {r["from_rack"] for r in csv.DictReader(fh)}
     assert racks == {'Row A, rack 1', 'rack "two"', "'=HYPERLINK(1)"}
+
+
+def _same_schedule(tmp_path, hall) -> list[dict]:
+    """The hall's cable schedule, checked byte for byte against the expanded design's; its rows."""
+    export_cables(hall, tmp_path / "i.csv")
+    export_cables(expanded(hall), tmp_path / "e.csv")
+    assert (tmp_path / "i.csv").read_bytes() == (tmp_path / "e.csv").read_bytes()
+    with open(tmp_path / "i.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_cable_schedule_of_a_hall_with_overrides_renames_and_odd_names(tmp_path):
+    """Six racks: one with a tray removed (an override: its own rows), one renamed to a plain name (copied
+    from its block's text under the new name), the others named what the copied text cannot hold (empty,
+    a comma, a quote, a formula's first sign): those are written cell by cell, the
+    rack named nothing under its id, as everywhere else."""
+    doc = Document(build("gb200-nvl72", racks=6))
+    tray = next(n for n in doc.design.blocks[0].nodes if n.part == "gb200-compute-tray")
+    doc.remove(f"{doc.design.instances[0].id}/{tray.id}")
+    names = [None, "hall-b 07", "", "a, b", 'say "x"', "-R7"]
+    hall = doc.design.model_copy(update={"instances": [
+        i if name is None else i.model_copy(update={"name": name}) for i, name in zip(doc.design.instances, names)]})
+    assert [len(p.members) for p in split(hall)[1:]] == [5]  # the edited rack is the rest's
+    rows = _same_schedule(tmp_path, hall)
+    per_rack = {}
+    for row in rows:
+        per_rack[row["from_rack"]] = per_rack.get(row["from_rack"], 0) + 1
+    assert per_rack == {"R0001": 1368 - 4 * 18 - 2 * 2, "hall-b 07": 1368, "I3/R1": 1368, "a, b": 1368,
+                        'say "x"': 1368, "'-R7": 1368}  # a tray: 4 GPUs x 18 NVLinks, 2 C2C x 2
+
+
+def test_cable_schedule_of_a_pattern_linked_superpod(tmp_path):
+    """gb200-superpod sus=1: instances joined by wiring patterns. With its cable trays (routed lengths,
+    the hall evaluated whole) and without them (the instances the patterns touch worked out as the rest,
+    the pattern links after them): each the expanded design's bytes."""
+    pod = build("gb200-superpod", sus=1)
+    assert pod.patterns and pod.floor.trays
+    rows = _same_schedule(tmp_path, pod)
+    untrayed = pod.model_copy(update={"floor": pod.floor.model_copy(update={"trays": []})})
+    assert len(_same_schedule(tmp_path, untrayed)) == len(rows) == len(expanded(pod).links)
+
+
+def test_cable_schedule_of_a_two_rack_block(tmp_path):
+    """A block of two NVL72 racks side by side with a cable between them: three pairs placed as the block
+    is, copied from its text (the cable's length the same in each), and one pair turned a quarter, worked
+    out on its own: each the expanded design's bytes."""
+    from rackcad.model import Block, FloorPosition, Instance, Link, PortRef
+
+    one = build("gb200-nvl72")
+    hall = build("gb200-nvl72", racks=2)
+    rack = one.racks[0]
+    twin = {rack.id: rack.id + "b", **{n.id: n.id + "b" for n in one.nodes}}
+    racks = [rack.model_copy(update={"position": FloorPosition(x_mm=0, y_mm=0)}),
+             rack.model_copy(update={"id": twin[rack.id], "name": rack.name + "b",
+                                     "position": FloorPosition(x_mm=600, y_mm=0)})]
+    nodes = one.nodes + [n.model_copy(update={"id": twin[n.id], "parent": twin[n.parent]}) for n in one.nodes]
+    links = one.links + [link.model_copy(update={
+        "id": link.id + "b", "a": link.a.model_copy(update={"node": twin[link.a.node]}),
+        "b": link.b.model_copy(update={"node": twin[link.b.node]})}) for link in one.links]
+    nic = next(n for n in one.nodes if n.part == "connectx-7")
+    links.append(Link(id="X1", a=PortRef(node=nic.id, port="net"), b=PortRef(node=twin[nic.id], port="net"),
+                      protocol="infiniband"))
+    pair = Block(id="PAIR", name="pair", racks=racks, nodes=nodes, links=links)
+    spots = [(1200, 1200, 0), (3600, 1200, 0), (1200, 4800, 0), (6000, 4800, 90)]
+    instances = [Instance(id=f"P{i + 1}", name=f"P{i + 1}", block="PAIR",
+                          position=FloorPosition(x_mm=x, y_mm=y, rotation_deg=turn))
+                 for i, (x, y, turn) in enumerate(spots)]
+    hall = hall.model_copy(update={"blocks": [pair], "instances": instances,
+                                   "floor": hall.floor.model_copy(update={"width_mm": 12000, "depth_mm": 9000})})
+    assert [len(p.members) for p in split(hall)[1:]] == [3]  # the turned pair is the rest's
+    rows = _same_schedule(tmp_path, hall)
+    cross = [r for r in rows if r["id"].endswith("/X1")]
+    assert [(r["from_rack"], r["to_rack"]) for r in cross] == [(f"P{i}/{rack.name}", f"P{i}/{rack.name}b")
+                                                                for i in range(1, 5)]
+    assert len({r["length_m"] for r in cross[:3]}) == 1

@@ -99,3 +99,22 @@ def test_diagram_cli_writes_drawio_and_refuses_the_floor_view(tmp_path, capsys):
     assert cells(out.read_text(encoding="utf-8"))
     assert main(["diagram", str(EXAMPLES / "gb200-nvl72.rackcad"), "-o", str(out), "--view", "floor"]) == 2
     assert "elevation or topology" in capsys.readouterr().err
+
+
+def test_elevation_links_name_their_ports_as_the_cable_schedule_does():
+    """A link's from_port / to_port are the schedule's: the pinned port, and a breakout leg's sub-port."""
+    from rackcad.export.cables import Schedule
+
+    doc = Document()
+    rack = doc.add_rack("rack-48u-network", name="N1")
+    sw = doc.place("spectrum-4-sn5600", rack, u=10, name="SW")
+    box = doc.place("dgx-b200", rack, u=20, name="DGX1")
+    dpu = doc.place("bluefield-3", box, bay=20, name="DPU1")
+    legs = [doc.connect(dpu, sw, protocol="ethernet", port_a="net", port_b="net", index_a=0, index_b=3, split_b=4,
+                        sub_b=1),
+            doc.connect(dpu, sw, protocol="ethernet", port_a="net", port_b="net", index_a=1, split_b=4)]
+    drawn = cells(drawio_elevation(doc.design))
+    ports = [(drawn[link]["attrs"]["from_port"], drawn[link]["attrs"]["to_port"]) for link in legs]
+    assert ports == [("net[0]", "net[3] (leg 2 of 4)"), ("net[1]", "net (leg of 4)")]
+    rows = {r["id"]: (r["from_port"], r["to_port"]) for r in Schedule(doc.design).rows}
+    assert ports == [rows[link] for link in legs]

@@ -115,3 +115,41 @@ def test_dxf_cli(tmp_path, capsys):
     (tmp_path / "junk.dxf").write_text("not a dxf", encoding="utf-8")
     assert main(["import", "dxf-hall", str(placed), str(tmp_path / "junk.dxf"), "-o", str(placed)]) == 2
     assert "not a readable DXF file" in capsys.readouterr().err
+
+
+def test_rack_references_read_back_as_ezdxf_writes_them(tmp_path):
+    """The rack references are written as DXF text, not through ezdxf: read back, the file audits clean,
+    every handle is unique and below $HANDSEED, and each rack's INSERT and ATTRIBs (racks turned 0, 90,
+    180, 270 and 30 degrees) are what ezdxf itself makes of the same reference and values."""
+    import re
+
+    design = load(EXAMPLES / "gb200-nvl576.rackcad")
+    for rack, turn in zip(design.racks, (0, 90, 180, 270, 30)):
+        rack.position = rack.position.model_copy(update={"rotation_deg": turn})
+    rack = design.racks[5]
+    rack.name = "hall B^"  # a trailing caret would escape the line's end in a DXF text
+    path = tmp_path / "floor.dxf"
+    write_dxf(design, path)
+    text = path.read_text(encoding="utf-8")
+    doc = ezdxf.readfile(path)
+    assert not doc.audit().has_errors
+    handles = re.findall(r"^  0\n[A-Z_0-9]+\n  5\n([0-9A-F]+)$", text, flags=re.M)  # every object's own
+    assert len(handles) == len(set(handles)) and max(int(h, 16) for h in handles) < int(doc.header["$HANDSEED"], 16)
+    inserts = doc.modelspace().query("INSERT")
+    assert sorted(i.dxf.rotation for i in inserts) == sorted([0.0] * 8 + [-90.0, -180.0, -270.0, -30.0])
+    assert {i.get_attrib_text("RACK_ID"): i.get_attrib_text("NAME") for i in inserts}[rack.id] == "hall B"
+    fresh = ezdxf.readfile(path)  # the same blocks, for ezdxf's own references
+    for insert in inserts:
+        assert insert.dxf.layer == "RACKS" and [a.dxf.owner for a in insert.attribs] == [insert.dxf.handle] * 5
+        own = fresh.modelspace().add_blockref(insert.dxf.name, insert.dxf.insert,
+                                              dxfattribs={"layer": "RACKS", "rotation": insert.dxf.rotation})
+        own.add_auto_attribs({a.dxf.tag: a.dxf.text for a in insert.attribs})
+        for ours, theirs in zip(insert.attribs, own.attribs, strict=True):
+            for key in ("tag", "text", "height", "flags", "layer", "halign", "valign"):
+                assert getattr(ours.dxf, key) == pytest.approx(getattr(theirs.dxf, key)), key
+            turn = (ours.dxf.rotation - theirs.dxf.rotation) % 360  # the same angle, maybe written -270
+            assert min(turn, 360 - turn) == pytest.approx(0, abs=1e-9)
+            for key in ("insert", "align_point"):
+                assert tuple(getattr(ours.dxf, key)) == pytest.approx(tuple(getattr(theirs.dxf, key)), abs=1e-6), key
+    assert [a.dxf.tag for a in inserts[0].attribs] == ["NAME", "PART", "POWER_KW", "BUDGET_KW", "RACK_ID"]
+    assert [a.is_invisible for a in inserts[0].attribs] == [False, False, False, True, True]

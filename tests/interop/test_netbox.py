@@ -346,3 +346,45 @@ def test_export_cli(tmp_path, capsys, monkeypatch):
     assert main(["export", "netbox", str(EXAMPLES / "gb200-nvl72.rackcad"), "-o", str(out),
                  "--push", "http://127.0.0.1:9"]) == 2
     assert "NETBOX_TOKEN" in capsys.readouterr().err
+
+
+def _breakout_rack():
+    """An SN5600 (64 x 800G) and three DGX B200 with two BlueField-3 each (2 x 200G): eight DPU ports on
+    legs of 4-way split switch ports, pinned to none; two on the two legs of switch port 10 split 2 ways; two
+    on whole switch ports."""
+    doc = Document()
+    rack = doc.add_rack("rack-48u-network", name="N1")
+    sw = doc.place("spectrum-4-sn5600", rack, u=10, name="SW")
+    boxes = [doc.place("dgx-b200", rack, u=12 + 11 * i, name=f"DGX{i + 1}") for i in range(3)]
+    dpus = [doc.place("bluefield-3", box, bay=20 + i, name=f"DGX{b + 1}-DPU{i + 1}")
+            for b, box in enumerate(boxes) for i in range(2)]
+    ports = [(d, p) for d in dpus for p in range(2)]
+    links = [doc.connect(d, sw, protocol="ethernet", port_a="net", port_b="net", index_a=p, split_b=4)
+             for d, p in ports[:8]]
+    links += [doc.connect(d, sw, protocol="ethernet", port_a="net", port_b="net", index_a=p, index_b=10, split_b=2,
+                          sub_b=sub) for sub, (d, p) in zip((1, 0), ports[8:10])]
+    links += [doc.connect(d, sw, protocol="ethernet", port_a="net", port_b="net", index_a=p) for d, p in ports[10:]]
+    return doc.design, links
+
+
+def test_breakout_legs_are_cabled_to_sub_port_interfaces_named_as_the_schedule_names_legs():
+    """Legs fill a split port four at a time (net0, then net1), the pinned ones land on net10's legs 2 and
+    1, the whole-port links on the next free ports; each leg's interface is listed at the leg's rate
+    (800G / 4 = 200G, / 2 = 400G, in kb/s) and named with the cable schedule's leg text."""
+    from rackcad.export.cables import Schedule
+
+    design, links = _breakout_rack()
+    export = netbox_export(design)
+    switch_side = [c["side_b_name"] for c in export.tables["cables"]]
+    assert switch_side == [f"net{p} (leg {s} of 4)" for p in (0, 1) for s in (1, 2, 3, 4)] + [
+        "net10 (leg 2 of 2)", "net10 (leg 1 of 2)", "net2", "net3"]
+    schedule = {r["id"]: r["to_port"] for r in Schedule(design).rows}
+    assert [schedule[link] for link in links] == ["net (leg of 4)"] * 8 + [
+        "net[10] (leg 2 of 2)", "net[10] (leg 1 of 2)", "net", "net"]
+    interfaces = {r["name"]: r for r in export.tables["interfaces"] if r["device"] == "SW"}
+    assert all(name in interfaces for name in switch_side)
+    assert interfaces["net0 (leg 3 of 4)"]["speed"] == 200_000_000 and interfaces["net0"]["speed"] == 800_000_000
+    assert interfaces["net10 (leg 1 of 2)"]["speed"] == 400_000_000
+    assert interfaces["net1 (leg 4 of 4)"]["description"].startswith("sub-port 4 of 4 of net1: ")
+    assert len([n for n in interfaces if "leg" in n]) == 10  # each leg's interface listed once
+    assert push(export, FakeApi()).counts["cables:created"] == 12  # every leg's interface is there to cable
