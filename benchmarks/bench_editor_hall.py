@@ -3,7 +3,8 @@
 Each case runs in a fresh process (the catalog cache warm, as on a user's machine): from reading the file to
 the first painted canvas of a MainWindow (load, window, figures, canvases, first paint), then the checks,
 which the editor runs after the first frame, then a click's worth of work: select the last rack (its
-elevation), delete a tray of it (an override of its instance, checked), undo. The json.loads of the same
+elevation), delete a tray of it (an override of its instance, checked), undo; then show the topology tab
+(per block and fabric tier), the charts dock and the site plan, none of which expands the hall. The json.loads of the same
 file is printed as the floor. The hall is `rackcad new --template gb200-nvl72 --set
 racks=1024`; where that template cannot build it, the NVL72 example rack copied 1,024 times (flat, every part
 and link stored), built in memory before the clock starts, since such a file is beyond what `load` reads.
@@ -57,6 +58,15 @@ edited = time.perf_counter()
 window.doc.undo()
 app.processEvents()
 undone = time.perf_counter()
+window.show_tab("topology")  # a hall's topology per block and fabric tier, never expanded
+wait_first_paint(app, window.topology_view.viewport())
+topology = time.perf_counter()
+window.raise_dock("charts")  # the charts per class of instances
+app.processEvents()
+charts = time.perf_counter()
+window.show_tab("site")
+app.processEvents()
+site = time.perf_counter()
 floor = float("inf")
 if not source.startswith("flat:"):
     for _ in range(5):
@@ -65,7 +75,8 @@ if not source.startswith("flat:"):
         floor = min(floor, time.perf_counter() - t)
 print(json.dumps({"load": loaded - start, "open": opened - loaded, "paint": frame - opened,
                   "first_frame": frame - start, "checks": checked - frame, "select": selected - checked,
-                  "edit": edited - selected, "undo": undone - edited, "json": floor,
+                  "edit": edited - selected, "undo": undone - edited, "topology": topology - undone,
+                  "charts": charts - topology, "site": site - charts, "json": floor,
                   "racks": len(window.index.design.racks), "errors": len(window.checker.report.errors),
                   "expanded": sorted(getattr(window.index, "opened", ()))}))
 window.shutdown()
@@ -96,6 +107,8 @@ def _row(label: str, figures: dict) -> None:
           f"{figures['checks'] * 1000:7.0f} ms")
     print(f"  {'':<34} select a rack {figures['select'] * 1000:6.0f} ms, delete a tray {figures['edit'] * 1000:6.0f} ms, "
           f"undo {figures['undo'] * 1000:6.0f} ms (checks included)")
+    print(f"  {'':<34} show the topology tab {figures['topology'] * 1000:6.0f} ms, the charts "
+          f"{figures['charts'] * 1000:6.0f} ms, the site plan {figures['site'] * 1000:6.0f} ms")
 
 
 def run(repeat: int = 3) -> None:
@@ -120,6 +133,8 @@ def run(repeat: int = 3) -> None:
         if hall["json"] != float("inf"):
             print(f"  {'':<34} {hall['first_frame'] / hall['json']:6.1f} x json.loads of the hall file "
                   f"({hall['json'] * 1000:.1f} ms; one rack's file {one['json'] * 1000:.1f} ms)")
+        for key, what in (("topology", "topology tab"), ("charts", "charts")):
+            print(f"  {'':<34} {hall[key] / one[key]:6.2f} x the one-rack {what}")
         print(f"  {'':<34} instances expanded at the end: {len(hall['expanded']):,} of {hall['racks']:,}")
 
 

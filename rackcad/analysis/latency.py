@@ -25,6 +25,7 @@ target is reached from each source. A design with instances is sampled per piece
 rest and one stand-in per class of repeated instances, each as a design of its own, counted per member.
 A hall whose instances are attached to their classes by wiring patterns (`rackcad.figures.pieces`) gets
 exactly the expanded design's figures without expanding it (`latency_attached`).
+`design_latency` picks between these for any design: what `summary()["latency"]` and the editor show.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from rackcad.catalog import ACCELERATOR_KINDS
 from rackcad.figures import Figures
 from rackcad.figures.lengths import site_plan
-from rackcad.figures.pieces import MARK_ID, Piece
+from rackcad.figures.pieces import MARK_ID, Piece, split
 from rackcad.model import Design, split_id
 from rackcad.model.blocks import SEPARATOR
 from rackcad.topology import DesignIndex, is_scale_up_protocol
@@ -376,6 +377,42 @@ def _figure(paths: list[Path], sources: int, name) -> dict | None:
         "sources": sources,
         "worst_path": worst.describe(name),
     }
+
+
+def design_latency(design: Design, index: DesignIndex | None = None, catalog=None, pieces=None) -> dict:
+    """The latency figures of a design (`summary()["latency"]`, the editor's latency line): per piece
+    (`latency_blocks`) when it has instances, unless `index` is the Figures of it fully expanded already
+    (then read there, as `summary()` reads every figure there); else `latency_figures` of the design.
+    `pieces`: `split(design, catalog)` when the caller has it."""
+    pieces = per_piece(design, index, catalog, pieces)
+    if pieces is not None:
+        found = pieces_latency(design, pieces)
+        if found is not None:
+            return found
+    figures = Figures.of(design, index, catalog)
+    return latency_figures(figures.design, figures)
+
+
+def pieces_latency(design: Design, pieces: list[Piece]) -> dict | None:
+    """The latency of a design cut into `pieces`: sampled per piece (`latency_blocks`) where the cut has no
+    attached instance and no cable trays (today's cut), else the expanded design's figures composed from
+    the pieces (`latency_attached`); None when only the expanded design gives them."""
+    if not any(piece.attached_ids for piece in pieces[1:]) and not design.floor.trays:
+        return latency_blocks(pieces)
+    return latency_attached(design, pieces)
+
+
+def per_piece(design: Design, index: DesignIndex | None = None, catalog=None, pieces=None,
+              attach: bool = False) -> list[Piece] | None:
+    """The pieces a design's figures are read from (`rackcad.figures.pieces.split`, with `attach`), or None
+    when they are read on the design as a whole: it has no instances, cannot be cut, or `index` is the
+    Figures of it expanded already (a fully opened hall)."""
+    expanded = isinstance(index, Figures) and getattr(index, "source", None) is design and index.design is not design
+    if not design.instances or expanded:
+        return None
+    if pieces is not None:
+        return pieces
+    return split(design, catalog or (index.catalog if index is not None else None), attach=attach)
 
 
 def latency_figures(design: Design, index: DesignIndex | None = None) -> dict:

@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from rackcad.analysis.latency import FIBRE_NS_PER_M
+from rackcad.analysis.latency import FIBRE_NS_PER_M, per_piece
 from rackcad.figures import Figures
 from rackcad.figures.lengths import site_plan
 from rackcad.figures.pieces import Piece, racks_only
 from rackcad.model import Design
 from rackcad.topology import DesignIndex
+
+
+def design_site(design: Design, index: DesignIndex | None = None, catalog=None, pieces=None) -> dict:
+    """The site figures of a design (`summary()["site"]`, the editor's site plan): per piece (`site_blocks`)
+    when it has instances, unless `index` is the Figures of it fully expanded already; else `site_figures`.
+    `pieces`: `split(design, catalog)` when the caller has it."""
+    pieces = per_piece(design, index, catalog, pieces)
+    if pieces is not None:
+        return site_blocks(design, pieces)
+    figures = Figures.of(design, index, catalog)
+    return site_figures(figures.design, figures)
 
 
 def site_figures(design: Design, index: DesignIndex | None = None) -> dict:

@@ -7,13 +7,12 @@ from collections import Counter
 from rackcad.analysis.blockwise import rack_row, summary_blocks
 from rackcad.analysis.energy import facility
 from rackcad.analysis.fabric import domain_fabrics
-from rackcad.analysis.latency import latency_attached, latency_blocks, latency_figures
+from rackcad.analysis.latency import design_latency, per_piece
 from rackcad.analysis.optics import end_optics, optics_summary
 from rackcad.analysis.scale_out import scale_out
-from rackcad.analysis.site import site_blocks, site_figures
+from rackcad.analysis.site import design_site
 from rackcad.catalog import Catalog
 from rackcad.figures import Figures
-from rackcad.figures.pieces import split
 from rackcad.memory import without_cyclic_gc
 from rackcad.model import Design
 from rackcad.progress import Progress, no_progress
@@ -35,49 +34,32 @@ def summary(design: Design, catalog: Catalog | None = None, index: DesignIndex |
     scale-out fabric and between buildings (`rackcad.analysis.latency`); `site` the buildings and the
     distances between them (`rackcad.analysis.site`). A design of blocks is summed per block and never
     expanded whole (instances reached by wiring patterns attached to their block's class), its latency
-    sampled per piece (`rackcad.analysis.latency.latency_blocks`), or composed exactly where instances are
-    attached or cable trays route the links (`latency_attached`).
+    sampled per piece or composed exactly where instances are attached or cable trays route the links
+    (`rackcad.analysis.latency.design_latency`).
     `paths=False` leaves those two out (the totals of an export need only counts and power).
     """
     progress = progress or no_progress
     with without_cyclic_gc():
         progress(0, SUMMARY_STEPS, "summary: deriving figures")
-        if design.instances and not (isinstance(index, Figures) and index.source is design and index.design is not design):
-            catalog = catalog or (index.catalog if index is not None else None)
-            pieces = split(design, catalog, attach=True)
-            out = summary_blocks(design, None, _finish, pieces) if pieces is not None else None
-            latency = _latency(design, pieces, catalog) if out is not None and paths else None
-            if out is not None and (latency is not None or not paths):
+        pieces = per_piece(design, index, catalog, attach=True)
+        if pieces is not None:
+            out = summary_blocks(design, None, _finish, pieces)
+            if out is not None:
                 if paths:  # per piece too: no latency path crosses from one piece to another
-                    out["latency"] = latency
-                    out["site"] = site_blocks(design, pieces)
+                    out["latency"] = design_latency(design, catalog=catalog, pieces=pieces)
+                    out["site"] = design_site(design, pieces=pieces)
                 progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
                 return out
         figures = Figures.of(design, index, catalog)
         info = _summary(figures.design, figures, progress)
         if paths:
-            info["latency"] = latency_figures(figures.design, figures)
-            info["site"] = site_figures(figures.design, figures)
+            info["latency"] = design_latency(figures.design, figures)
+            info["site"] = design_site(figures.design, figures)
         progress(SUMMARY_STEPS, SUMMARY_STEPS, "summary done")
         return info
 
 
 SUMMARY_STEPS = 4
-
-
-def _latency(design: Design, pieces, catalog: Catalog | None) -> dict | None:
-    """The latency of a design cut into `pieces` (`split(..., attach=True)`): sampled per piece where that
-    cut is today's (no attached instance, no cable trays), else the expanded design's figures composed from
-    the pieces (`latency_attached`), else per piece of today's cut; None when only the expanded design
-    gives it."""
-    attached = any(piece.attached_ids for piece in pieces[1:])
-    if not attached and not design.floor.trays:
-        return latency_blocks(pieces)
-    found = latency_attached(design, pieces)
-    if found is not None:
-        return found
-    pieces = split(design, catalog)
-    return latency_blocks(pieces) if pieces is not None else None
 
 
 def _finish(design: Design, fields: dict) -> dict:

@@ -124,12 +124,17 @@ class HallFigures(Figures):
 
     def _unopened_members(self) -> list[tuple[Piece, int]]:
         """(class piece, members not opened) per class."""
-        counts: dict[int, list] = {}
-        for instance_id, (piece, _) in self._class_of.items():
+        return [(piece, len(members)) for piece, members in self.classes()]
+
+    def classes(self) -> list[tuple[Piece, list[Instance]]]:
+        """(class piece, its members not opened, in design order) per class of repeated instances: what a
+        reader of every part adds to what these figures hold themselves (the rest and the opened
+        instances), each member read on its class's stand-in (`Piece.ids`, `Piece.text` name it)."""
+        out: dict[int, tuple[Piece, list[Instance]]] = {}
+        for instance_id, (piece, member) in self._class_of.items():
             if instance_id not in self.opened:
-                entry = counts.setdefault(id(piece.figures), [piece, 0])
-                entry[1] += 1
-        return [(piece, n) for piece, n in counts.values()]
+                out.setdefault(id(piece.figures), (piece, []))[1].append(member)
+        return list(out.values())
 
     # ------------------------------------------------------------------ opening
     def open(self, item_ids: Iterable[str]) -> bool:

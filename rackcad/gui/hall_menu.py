@@ -1,5 +1,6 @@
 """The floor plan's hall actions in its context menu: add a row or a cable tray where the pointer is, put
-the selected racks into a row, change a row's cold side or slots, a tray's level and size, delete either.
+the selected racks into a row, change a row's cold side or slots, move it (dx, dy), a tray's level and size,
+delete either.
 
 Each action is one Document edit through rackcad.editing.hall (one undo step); refused edits show their
 reason in the status bar.
@@ -75,6 +76,7 @@ class HallMenu:
                                  lambda: self._run(f"{name}: cold aisle at the {other}",
                                                    lambda: hall_edits.set_row(self.doc, row.id, cold_aisle=other))),
                     self._action(f"Slots of {name}...", lambda: self.ask_slots(row.id)),
+                    self._action(f"Move {name}...", lambda: self.ask_move(row.id)),
                     self._action(f"Add Tray Over {name}", lambda: self.tray_over(row.id)),
                     self._action(f"Delete {name}", lambda: self._run(f"Deleted {name}",
                                                                        lambda: hall_edits.remove_row(self.doc, row.id)))]
@@ -121,6 +123,23 @@ class HallMenu:
         slots = self.window.edits.ask_int("Row slots", f"Slots in {name_of(row)}:", row.slots, 1, 1000)
         if slots is not None:
             self._run(f"{name_of(row)}: {slots} slots", lambda: hall_edits.set_row(self.doc, row_id, slots=slots))
+
+    def ask_move(self, row_id: str) -> None:
+        """Move a row by dx, dy (the Move Row dialog): the racks and placed blocks in its slots move with it,
+        one undo step (`rackcad.editing.hall.set_row`); a refused move says why in the status bar."""
+        from rackcad.gui.dialogs.move_row import MoveRowDialog
+
+        row = hall_edits.row(self.doc, row_id)
+        name = name_of(row)
+        dialog = MoveRowDialog(name, len(hall_edits.placed(self.doc, row_id)), self.window)
+        if dialog.exec() != MoveRowDialog.DialogCode.Accepted:
+            return
+        dx, dy = dialog.offset_mm()
+        if not dx and not dy:
+            return
+        x, y = row.origin
+        self._run(f"Moved {name} by {dx / 1000:+.2f} m, {dy / 1000:+.2f} m",
+                  lambda: hall_edits.set_row(self.doc, row_id, origin=[x + dx, y + dy]))
 
     def ask_tray_width(self, tray_id: str) -> None:
         tray = hall_edits.tray(self.doc, tray_id)

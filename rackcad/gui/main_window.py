@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackcad import templates
-from rackcad.analysis.latency import latency_figures
+from rackcad.analysis.latency import design_latency
 from rackcad.catalog import Catalog, default_catalog
 from rackcad.document import Change, Document, EditError
 from rackcad.figures import Figures
@@ -49,8 +49,9 @@ from rackcad.gui.canvas.floor_view import FloorView
 from rackcad.gui.canvas.legend import Entry, LegendBar
 from rackcad.gui.canvas.scene import FOCUS_MAX, ElevationScene
 from rackcad.gui.canvas.tools import auto_wire_nvlink
+from rackcad.gui.canvas.topology_blocks import blocks_key
 from rackcad.gui.canvas.topology_hall import hall_key
-from rackcad.gui.canvas.topology_scene import TopologyScene
+from rackcad.gui.canvas.topology_scene import EXPAND_MAX, TopologyScene
 from rackcad.gui.canvas.topology_view import TopologyView
 from rackcad.gui.canvas.view import ElevationView
 from rackcad.gui.canvas.zoom import ZoomView
@@ -139,7 +140,8 @@ class MainWindow(QMainWindow):
         self.hall_combo.setVisible(False)
         self.tabs.addTab(self._page(self.floor_legend, self.floor_view, self.floor_colors, extra=(self.hall_combo,)),
                          "Floor plan")
-        self.site_page = SitePage(lambda: self.doc, lambda: self._expanded_index(), self.selected_ids)
+        self.site_page = SitePage(lambda: self.doc, lambda: self.index, self.selected_ids,
+                                  expanded=lambda: self._expanded_index("the latency budgets"))
         self.tabs.addTab(self.site_page, "Site plan")
         self.setCentralWidget(self.tabs)
         self._stale: set[str] = set()  # tabs and docks to rebuild when next shown
@@ -488,15 +490,14 @@ class MainWindow(QMainWindow):
         index = self.index
         tab = TABS[max(self.tabs.currentIndex(), 0)]
         if tab == "topology" and "topology" in self._stale:
-            self._stale.discard("topology")
-            index = self._expanded_index()
+            self._stale.discard("topology")  # a hall's topology per block and tier, never expanded whole
             if self.topology_scene.rebuild(index):
                 self.topology_view.refresh_tags()
                 self._topology_key()
                 self._restore_selection(self.topology_scene)
             if self.topology_view.fit_mode:
                 self.topology_view.fit()
-            self.latency_label.setText(latency_text(latency_figures(self.doc.design, index)))
+            self.latency_label.setText(latency_text(design_latency(self.doc.design, self.index)))
         elif tab == "floor" and "floor" in self._stale:
             self._stale.discard("floor")
             self._fill_halls()
@@ -513,7 +514,7 @@ class MainWindow(QMainWindow):
             self.site_page.rebuild()
         if "charts" in self._stale and self.charts.isVisible():
             self._stale.discard("charts")
-            self.charts.refresh(self._expanded_index())
+            self.charts.refresh(self.index)  # a hall's charts per class of instances, never expanded
         if "analysis" in self._stale and self.analysis.isVisible():
             self._stale.discard("analysis")
             self.analyzer.request(design=self.doc.design, params=self.analysis.params())
@@ -522,27 +523,34 @@ class MainWindow(QMainWindow):
             self.perf_runner.request(design=self.doc.design, params=self.performance.params(),
                                      comparisons=self.performance.comparisons())
 
-    def _expanded_index(self) -> Figures:
-        """The figures with every instance of a hall expanded, for the views that read every part (the
-        topology, the charts): expanded when one of them is first shown, not at open."""
+    def _expanded_index(self, what: str) -> Figures | None:
+        """The figures with every instance of a hall expanded, for what reads every part of it (the paths of
+        a latency budget): expanded in the background under the progress dialog when first needed, not at
+        open; None when the user cancelled (the figures are left as they were)."""
         index = self.index
         if getattr(index, "complete", True):
             return index
-        self._status(f"Expanding {len(self.doc.design.instances):,} instances for this view…")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        count = len(self.doc.design.instances)
+
+        def work(progress) -> Figures:
+            progress(0, 0, f"Expanding {count:,} instances for {what}…")
+            figures = Figures(self.doc.design, self.catalog)
+            progress(1, 1, f"Expanding {count:,} instances for {what}…")
+            return figures
+
         try:
-            index.open_all()
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._status("")
-        return index
+            return run_with_progress(self, f"Expanding {count:,} instances", work)
+        except Cancelled:
+            self._status(f"Cancelled: {what} need every instance expanded", 8000)
+            return None
 
     def _topology_key(self) -> None:
         """The part kinds and protocols drawn, and at hall scale the rack tiles' colours."""
         scene = self.topology_scene
         self.topology_legend.set_kinds(scene.kinds)
         self.topology_legend.set_protocols(scene.protocols)
-        self.topology_legend.set_extra(hall_key(scene.hall) if scene.hall is not None else [])
+        self.topology_legend.set_extra(blocks_key() if scene.aggregate is not None else
+                                       hall_key(scene.hall) if scene.hall is not None else [])
 
     def _floor_key(self) -> None:
         scene = self.floor_scene
@@ -768,7 +776,14 @@ class MainWindow(QMainWindow):
         selected = self.selected_ids()
         racks = [i for i in selected if isinstance(self.doc.find(i), Rack)]
         tab = TABS[max(self.tabs.currentIndex(), 0)]
-        if tab == "topology" and self.topology_scene.hall is not None and racks:
+        box = self.topology_view.menu_box if tab == "topology" else None
+        if box is not None and self.topology_scene.aggregate is not None:
+            item = self.topology_scene.aggregate.item(box)
+            opened = self.topology_scene.is_open(box)
+            toggle = QAction(f"{'Collapse' if opened else 'Expand'} {item.title}", self)
+            toggle.triggered.connect(lambda: self.topology_view.toggle_box(box, not opened))
+            extra = [toggle, None, *extra]
+        elif tab == "topology" and self.topology_scene.hall is not None and racks and len(racks) <= EXPAND_MAX:
             opened = all(r in self.topology_scene.expanded for r in racks)
             text = (f"Collapse {plural(len(racks), 'rack')}" if opened else
                     f"Expand {plural(len(racks), 'rack')} part by part")

@@ -97,6 +97,8 @@ class TrayPath(_Named):
     points: tuple[tuple[float, float], ...]
     width_mm: float
     level: str
+    tiers: int = 1
+    """Trays of this cross-section stacked along the path (`Tray.tiers`)."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,8 @@ def floor_layout(design: Design, catalog: Catalog | None = None, *, index: Desig
     out.rows = [RowOutline(r.id, hall_geometry.name_of(r), hall_geometry.row_corners(r), r.cold_aisle, r.slots,
                            r.direction_deg) for r in plan.rows]
     out.aisles = hall_geometry.aisles(plan)
-    out.trays = [TrayPath(t.id, hall_geometry.name_of(t), _points(t.points), t.width_mm, t.level) for t in plan.trays]
+    out.trays = [TrayPath(t.id, hall_geometry.name_of(t), _points(t.points), t.width_mm, t.level, t.tiers)
+                 for t in plan.trays]
     out.areas = [Area(k.name, k.kind, _points(k.points)) for k in plan.keepouts]
     if runs:
         out.runs = _runs(index, out)

@@ -173,3 +173,22 @@ def test_budgets_are_one_undo_step_and_the_checker_follows(campus):
     doc.undo()
     assert doc.design.latency_budgets == [] and not only(checker.report, "latency.budget")
     assert checker.report == validate(doc.design)
+
+
+def test_design_latency_is_what_summary_states_per_piece_for_a_hall_and_expanded_for_a_flat_design(monkeypatch):
+    """One entry point for a design's latency figures: a hall of 3 NVL72 instances is sampled per piece and
+    never expanded (the same figures as `summary()`), a flat rack is read on its own Figures; inside an NVLink
+    domain a GPU reaches another in one switch hop."""
+    from rackcad import summary, templates
+    from rackcad.analysis.latency import design_latency
+    from rackcad.model import expand
+
+    hall = templates.build("gb200-nvl72", racks=3)
+    calls = []
+    flat = expand.expanded
+    monkeypatch.setattr(expand, "expanded", lambda d: (calls.append(bool(d.instances)), flat(d))[1])
+    figures = design_latency(hall)
+    assert figures == summary(hall)["latency"] and not any(calls)
+    assert figures["nvlink_domain"]["pairs"] > 0 and figures["scale_out"] is None
+    one = templates.build("gb200-nvl72")
+    assert not one.instances and design_latency(one) == summary(one)["latency"]

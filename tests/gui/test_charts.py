@@ -27,8 +27,10 @@ def test_nvl72_charts_by_hand(example):
     assert list(charts.air_bars.opts["height"]) == pytest.approx([23.6])
     assert list(charts.liquid_capacity.getData()[1]) == [120, 120]
     assert list(charts.air_capacity.getData()[1]) == [30, 30]
-    # 18 NVLink switch chips, each with its 72 ports in use.
-    assert list(charts.ports_bars.opts["height"]) == [100.0] * 18
+    # 18 NVLink switch chips, each with its 72 ports in use: 18 equal bars side by side, drawn as one run
+    # over switches 0 to 17 (centre 8.5, 18 - 0.2 wide, as 18 bars 0.8 wide on a pitch of 1 would cover).
+    assert list(charts.ports_bars.opts["height"]) == [100.0]
+    assert list(charts.ports_bars.opts["x"]) == [8.5] and list(charts.ports_bars.opts["width"]) == [17.8]
     assert [(s.used, s.ports) for s in charts.figures.switches] == [(72, 72)] * 18
     # Every B200 at its full 18 x 400 Gb/s: one bar of 72 GPUs at 7,200 Gb/s.
     assert list(charts.gpu_bars.opts["x"]) == [7200] and list(charts.gpu_bars.opts["height"]) == [72]

@@ -338,7 +338,8 @@ class FloorScene(QGraphicsScene):
             (x0, y0), _, _, (x1, y1) = row.polygon
             tags.append(Tag((x0 + x1) / 2, (y0 + y1) / 2, (row.name,), priority=600 + i))
         for i, tray in enumerate(self.layout.trays):
-            tags.append(Tag(*point_at(tray.points, 0.1), (tray.name,), priority=700 + i))
+            name = f"{tray.name} · {tray.tiers} tiers" if tray.tiers > 1 else tray.name
+            tags.append(Tag(*point_at(tray.points, 0.1), (name,), compact=(tray.name,), priority=700 + i))
         return tags
 
     # ------------------------------------------------------------ colours

@@ -101,6 +101,10 @@ class AreaItem(QGraphicsPolygonItem):
         _passive(self, 0.5)
 
 
+TIER_OUTLINES = 3
+"""Inset outlines a tray of stacked tiers is drawn with at most (its label gives the number)."""
+
+
 class TrayItem(QGraphicsPathItem):
     """A cable tray drawn at its real width (a translucent band with its centre line)."""
 
@@ -118,12 +122,24 @@ class TrayItem(QGraphicsPathItem):
         self.setPen(_cosmetic(color, 2 if highlighted else 1,
                               Qt.PenStyle.SolidLine if tray.level == "overhead" else Qt.PenStyle.DashLine))
         self._line_pen = _cosmetic(color, 1, Qt.PenStyle.DotLine)
+        self._tiers = []
+        """Stacked tiers: an outline inset per tier below the top one (up to 3), as stacked trays are drawn."""
+        for k in range(1, min(tray.tiers, TIER_OUTLINES + 1)):
+            inset = QPainterPathStroker()
+            inset.setWidth(tray.width_mm * (1 - k / (TIER_OUTLINES + 1)))
+            inset.setCapStyle(Qt.PenCapStyle.FlatCap)
+            inset.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            self._tiers.append(inset.createStroke(centre).simplified())
+        self._tier_pen = _cosmetic(color, 1)
         _passive(self, 1.5)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         super().paint(painter, option, widget)
-        painter.setPen(self._line_pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(self._tier_pen)
+        for outline in self._tiers:
+            painter.drawPath(outline)
+        painter.setPen(self._line_pen)
         painter.drawPath(self._centre)
 
     def distance(self, x: float, y: float) -> float:

@@ -22,6 +22,8 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
 
 from rackcad.gui.canvas.tags import Tag
+from rackcad.figures.aggregate import HallAggregate, hall_aggregate
+from rackcad.gui.canvas.topology_blocks import AggregateBox, BlocksTopology, blocks_topology, bundle_item
 from rackcad.gui.canvas.topology_hall import AGGREGATE_RACKS, HallTopology, RackTile, hall_topology
 from rackcad.gui.canvas.topology_items import GROUP_FILL, EdgeItem, FrameItem, PartItem
 from rackcad.layout.geometry import point_at
@@ -43,6 +45,21 @@ DIMMED = 0.12
 ABOVE_TITLE_PX = 34.0
 """Screen pixels above a group's frame for the total of the links an upper tier brings it from other racks:
 clear of the group's title when the title has to sit above the frame."""
+
+
+EXPAND_MAX = 16
+"""At hall scale, the context menu expands up to this many selected racks part by part at once."""
+AGGREGATE_INSTANCES = 2
+"""Designs with at least this many instances show their topology aggregated to blocks and fabric tiers."""
+
+
+def instances_of(index: DesignIndex) -> Design | None:
+    """The design with instances `index` is of (a hall's Figures, or the Figures of a design expanded),
+    when it has AGGREGATE_INSTANCES instances or more; else None (the topology is drawn as it is)."""
+    source = getattr(index, "hall", None) or getattr(index, "source", None)
+    if source is None or len(getattr(source, "instances", ())) < AGGREGATE_INSTANCES:
+        return None
+    return source
 
 
 def _shape(design: Design) -> tuple:
@@ -77,6 +94,13 @@ class TopologyScene(QGraphicsScene):
         self.expanded: list[str] = []
         """At hall scale, the racks drawn part by part under the tiles."""
         self._tiles: dict[str, RackTile] = {}
+        self.aggregate: HallAggregate | None = None
+        """A hall of instances: its topology aggregated to blocks and fabric tiers; else None."""
+        self.blocks: BlocksTopology | None = None
+        self.opened_groups: list[str] = []
+        """The block groups whose racks are drawn as tiles."""
+        self._boxes: dict[str, AggregateBox] = {}
+        self._keep = False
 
     # -------------------------------------------------------------- build
     def rebuild(self, index: DesignIndex, force: bool = False) -> bool:
@@ -84,6 +108,13 @@ class TopologyScene(QGraphicsScene):
         True when it laid out again."""
         design = index.design
         self.index = index
+        source = instances_of(index)
+        if source is not None:
+            self._key = ()
+            self._build_blocks(index, source)
+            return True
+        self.aggregate = self.blocks = None
+        self._boxes = {}
         if len(design.racks) > AGGREGATE_RACKS:
             self._key = ()
             self._build_hall(index)
@@ -99,8 +130,8 @@ class TopologyScene(QGraphicsScene):
         self._build()
         return True
 
-    def _build_hall(self, index: DesignIndex) -> None:
-        """Rack tiles by tier, and the expanded racks laid out as a design of their own under them."""
+    def _lay_out_expanded(self, index: DesignIndex) -> None:
+        """The racks expanded on demand, laid out part by part as a design of their own (at the origin)."""
         self.expanded = [r for r in self.expanded if r in index.racks]
         design = index.design
         if self.expanded:
@@ -113,8 +144,15 @@ class TopologyScene(QGraphicsScene):
             self.layout = topology_layout(part, index.catalog)
         else:
             self.layout = TopologyLayout()
+
+    def _build_hall(self, index: DesignIndex) -> None:
+        """Rack tiles by tier, and the expanded racks laid out as a design of their own under them."""
+        self._lay_out_expanded(index)
         self.hall = hall = hall_topology(index)
         self._build()
+        self._add_tiles(hall)
+
+    def _add_tiles(self, hall: HallTopology) -> None:
         opened = set(self.expanded)
         self._tiles = {}
         for tile in hall.tiles:
@@ -126,6 +164,79 @@ class TopologyScene(QGraphicsScene):
         if self.layout.nodes:
             rect = rect.united(QRectF(0, 0, self.layout.width_mm, self.layout.height_mm))
         self.setSceneRect(rect.adjusted(-200, -200, 200, 200))
+
+    def _redraw(self) -> None:
+        """Draw again after an expand or collapse: the design is as it was, so a hall's aggregate is kept."""
+        self._keep = self.aggregate is not None
+        try:
+            self.rebuild(self.index, force=True)
+        finally:
+            self._keep = False
+
+    def _build_blocks(self, index: DesignIndex, source: Design) -> None:
+        """A hall of instances: boxes per block group and switch tier with their bundles, the racks of the
+        opened groups as tiles, and the racks expanded part by part under them (`topology_blocks`)."""
+        if not (self._keep and self.aggregate is not None):
+            self.aggregate = hall_aggregate(source, index.catalog)
+        aggregate = self.aggregate
+        self.opened_groups = [g for g in self.opened_groups if aggregate.item(g) is not None]
+        opener = getattr(index, "open", None)
+        if opener is not None and self.expanded:
+            opener(self.expanded)  # one instance's worth each: the racks drawn part by part
+        self._lay_out_expanded(index)
+        self.blocks = blocks = blocks_topology(aggregate, self.opened_groups)
+        self.hall = HallTopology(blocks.tiles, blocks.tags, blocks.rect)
+        self._build()
+        heaviest = max((b.gbps for b, _ in blocks.lines), default=0.0)
+        for bundle, line in blocks.lines:
+            self.addItem(bundle_item(bundle, line, heaviest))
+        self._boxes = {}
+        opened = set(self.opened_groups)
+        for item, x, y in blocks.boxes:
+            box = AggregateBox(item, x, y, item.id in opened or (item.kind != "blocks" and bool(item.racks)
+                                                                and set(item.racks) <= set(self.expanded)))
+            self.addItem(box)
+            self._boxes[item.id] = box
+        self._add_tiles(self.hall)
+
+    def box(self, item_id: str) -> AggregateBox | None:
+        return self._boxes.get(item_id)
+
+    @property
+    def boxes(self) -> list[AggregateBox]:
+        return list(self._boxes.values())
+
+    def box_ids(self, box: AggregateBox) -> list[str]:
+        """What selecting a box selects: a switch tier's switches, a group's racks."""
+        item = box.aggregate
+        return list(item.members) if item.kind == "switches" else list(item.racks)
+
+    def is_open(self, item_id: str) -> bool:
+        """Whether an aggregate is expanded: a group's racks drawn as tiles, a tier's racks part by part."""
+        item = self.aggregate.item(item_id) if self.aggregate is not None else None
+        if item is None:
+            return False
+        if item.kind == "blocks":
+            return item_id in self.opened_groups
+        return bool(item.racks) and set(item.racks) <= set(self.expanded)
+
+    def set_open(self, item_id: str, opened: bool) -> bool:
+        """Expand or collapse one aggregate (see `is_open`); True when something changed."""
+        item = self.aggregate.item(item_id) if self.aggregate is not None else None
+        if item is None or self.is_open(item_id) == opened:
+            return False
+        if item.kind != "blocks":
+            return self.set_expanded(item.racks, opened)
+        if opened:
+            self.opened_groups.append(item_id)
+        else:
+            self.opened_groups.remove(item_id)
+            gone = set(item.racks)
+            self.expanded = [r for r in self.expanded if r not in gone]
+        selected = self.selected_ids()
+        self._redraw()
+        self.select_ids(selected)
+        return True
 
     def content_rect(self) -> QRectF:
         """What a fit shows: the tiles (and expanded racks) at hall scale, else the layout."""
@@ -149,7 +260,7 @@ class TopologyScene(QGraphicsScene):
             return False
         self.expanded = now
         selected = self.selected_ids()
-        self.rebuild(self.index, force=True)
+        self._redraw()
         self.select_ids(selected)
         return True
 
@@ -349,9 +460,14 @@ class TopologyScene(QGraphicsScene):
 
     # ---------------------------------------------------------- selection
     def selected_ids(self) -> list[str]:
-        """Selected rack tiles, then selected parts, in layout order."""
-        return ([rack for rack, item in self._tiles.items() if item.isSelected()]
-                + [node.id for node in self.layout.nodes if self._parts[node.id].isSelected()])
+        """What the selected boxes stand for, selected rack tiles, then selected parts, in layout order."""
+        out: dict[str, None] = {}
+        for box in self._boxes.values():
+            if box.isSelected():
+                out.update(dict.fromkeys(self.box_ids(box)))
+        out.update(dict.fromkeys(rack for rack, item in self._tiles.items() if item.isSelected()))
+        out.update(dict.fromkeys(node.id for node in self.layout.nodes if self._parts[node.id].isSelected()))
+        return list(out)
 
     def drawn_ids(self, ids: list[str]) -> list[str]:
         """The drawn parts standing for `ids`: parts themselves, the drawn parts inside racks and trays, the
@@ -379,6 +495,11 @@ class TopologyScene(QGraphicsScene):
         for rack_id, item in self._tiles.items():
             if item.isSelected() != (rack_id in racks):
                 item.setSelected(rack_id in racks)
+        for box in self._boxes.values():
+            members = self.box_ids(box)
+            chosen = bool(members) and racks.issuperset(members)
+            if box.isSelected() != chosen:
+                box.setSelected(chosen)
         self.blockSignals(False)
         self.selectionChanged.emit()
 
@@ -390,6 +511,11 @@ class TopologyScene(QGraphicsScene):
             tile = self._tiles.get(rack_id)
             if tile is not None:
                 rect = rect.united(tile.sceneBoundingRect())
+        if rect.isEmpty():
+            wanted = set(ids)
+            for box in self._boxes.values():
+                if wanted.intersection(self.box_ids(box)):
+                    rect = rect.united(box.sceneBoundingRect())
         return rect
 
     # ----------------------------------------------------------- tooltips

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from rackcad.gui.canvas.tags import TagLayer
+from rackcad.gui.canvas.topology_blocks import AggregateBox
 from rackcad.gui.canvas.topology_hall import RackTile
 from rackcad.gui.canvas.topology_items import PartItem
 from rackcad.gui.canvas.topology_scene import TopologyScene
@@ -42,6 +43,8 @@ class TopologyView(ZoomView):
         self.tag_layer = TagLayer(self)
         self.wiring = False
         self._wire_from: str | None = None
+        self.menu_box: str | None = None
+        """The aggregate box under the last right-click (a hall's topology), else None."""
 
     @property
     def topology(self) -> TopologyScene:
@@ -90,15 +93,25 @@ class TopologyView(ZoomView):
                 return item
         return None
 
+    def box_at(self, pos: QPoint | QPointF) -> AggregateBox | None:
+        point = pos.toPoint() if isinstance(pos, QPointF) else pos
+        for item in self.items(point):
+            if isinstance(item, AggregateBox):
+                return item
+        return None
+
     def _pick(self, pos: QPointF):
-        """(kind, thing) under a viewport position: ("part", PartItem), ("tile", RackTile), ("edge",
-        EdgeItem), ("group", TopologyGroup) or (None, None)."""
+        """(kind, thing) under a viewport position: ("part", PartItem), ("tile", RackTile), ("box",
+        AggregateBox), ("edge", EdgeItem), ("group", TopologyGroup) or (None, None)."""
         part = self.part_at(pos)
         if part is not None:
             return "part", part
         tile = self.tile_at(pos)
         if tile is not None:
             return "tile", tile
+        box = self.box_at(pos)
+        if box is not None:
+            return "box", box
         point = self.mapToScene(pos.toPoint())
         edge = self.topology.edge_at(point.x(), point.y(), PICK_PX / max(self.zoom, 1e-6))
         if edge is not None:
@@ -110,6 +123,8 @@ class TopologyView(ZoomView):
         kind, thing = self._pick(QPointF(pos))
         if kind in ("part", "tile"):
             return [thing.model_id]
+        if kind == "box":
+            return self.topology.box_ids(thing)
         if kind == "edge":
             return self.topology.edge_members(thing.edge)
         if kind == "group":
@@ -125,6 +140,13 @@ class TopologyView(ZoomView):
             return (f"<b>{escape(thing.tile.lines[0])}</b><br>{escape(thing.tile.lines[1])}<br>"
                     f"{escape(thing.tile.lines[2])}<br><i>double-click to "
                     f"{'collapse' if expanded else 'draw it part by part'}</i>")
+        if kind == "box":
+            item = thing.aggregate
+            opened = self.topology.is_open(item.id)
+            what = "its racks" if item.kind == "blocks" else "its racks part by part"
+            return ("<br>".join(f"<b>{escape(line)}</b>" if i == 0 else escape(line)
+                                for i, line in enumerate(thing.lines))
+                    + f"<br><i>double-click to {'collapse' if opened else 'show ' + what}</i>")
         if kind == "edge":
             return self.topology.edge_tooltip(thing.edge)
         if kind == "group":
@@ -165,6 +187,12 @@ class TopologyView(ZoomView):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         """At hall scale a double-click on a rack's tile expands it (draws its parts) or collapses it."""
         tile = self.tile_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        box = self.box_at(event.position()) if tile is None and event.button() == Qt.MouseButton.LeftButton \
+            else None
+        if box is not None:
+            self.toggle_box(box.model_id)
+            event.accept()
+            return
         if tile is None:
             super().mouseDoubleClickEvent(event)
             return
@@ -175,6 +203,23 @@ class TopologyView(ZoomView):
         self.expanded_changed.emit()
         self.message.emit(f"{tile.tile.lines[0]} {'expanded' if opened else 'collapsed'}", 4000)
         event.accept()
+
+    def toggle_box(self, item_id: str, opened: bool | None = None) -> None:
+        """Expand (or collapse) an aggregate of a hall's topology; `opened` None: the other way round."""
+        scene = self.topology
+        item = scene.aggregate.item(item_id) if scene.aggregate is not None else None
+        if item is None:
+            return
+        opened = not scene.is_open(item_id) if opened is None else opened
+        if scene.set_open(item_id, opened):
+            self.refresh_tags()
+            self.expanded_changed.emit()
+        self.message.emit(f"{item.title} {'expanded' if opened else 'collapsed'}", 4000)
+
+    def contextMenuEvent(self, event) -> None:
+        box = self.box_at(event.pos())
+        self.menu_box = box.model_id if box is not None else None
+        super().contextMenuEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self.wiring and event.button() == Qt.MouseButton.LeftButton:

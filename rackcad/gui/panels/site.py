@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from rackcad.analysis.latency import SCOPES, Latency, check_budget
-from rackcad.analysis.site import site_figures
+from rackcad.analysis.site import design_site
 from rackcad.document import EditError
 from rackcad.figures.lengths import SitePlan
 from rackcad.model import Building, FibreRoute, Hall, LatencyBudget, Site
@@ -70,7 +70,7 @@ class SiteScene(QGraphicsScene):
 
     def rebuild(self, design, figures) -> None:
         self.clear()
-        site = site_figures(design, figures)
+        site = design_site(design, figures)
         buildings = site["buildings"]
         if not buildings:
             text = self.addText("One hall: the design's floor plan.\nAdd a building to lay out a campus.")
@@ -178,9 +178,12 @@ class SitePage(QWidget):
     ROUTE_COLUMNS = ["From", "To", "Fibre km", "Name"]
     BUDGET_COLUMNS = ["Name", "From", "To", "Max us", "Worst us", "Worst path"]
 
-    def __init__(self, doc: Callable, figures: Callable, selected: Callable[[], list[str]], parent=None):
+    def __init__(self, doc: Callable, figures: Callable, selected: Callable[[], list[str]], parent=None,
+                 expanded: Callable | None = None):
         super().__init__(parent)
         self._doc, self._figures, self._selected = doc, figures, selected
+        self._expanded = expanded or figures
+        """The Figures of the design with every instance expanded (None: not had), for the budgets' paths."""
         self._filling = False
         self.scene = SiteScene(self)
         self.view = SiteView(self.scene)
@@ -252,7 +255,7 @@ class SitePage(QWidget):
         self.scene.rebuild(design, figures)
         self._filling = True
         try:
-            site = site_figures(design, figures)
+            site = design_site(design, figures)
             self.buildings.setRowCount(0)
             for b in site["buildings"]:
                 self._append(self.buildings, [
@@ -268,15 +271,24 @@ class SitePage(QWidget):
                 f"{names[d['a']]} - {names[d['b']]}: {d['km']:,.2f} km "
                 f"({'fibre via ' + ' - '.join(d['via']) if d['routed'] else 'straight line, no route'})"
                 for d in site["distances"]))
-            self._fill_budgets(figures)
+            self._fill_budgets(figures, design)
         finally:
             self._filling = False
         self.remove_site.setEnabled(bool(design.site.buildings))
         self.view.fit_all()
 
-    def _fill_budgets(self, figures) -> None:
-        design = figures.design
+    def _fill_budgets(self, figures, design) -> None:
+        """A row per latency budget with its worst path. Paths run over every part: a hall's budgets read the
+        expanded design (`expanded()`, in the background); without it the rows say so."""
         self.budgets.setRowCount(0)
+        if design.latency_budgets and not getattr(figures, "complete", True):
+            figures = self._expanded()
+            if figures is None:
+                for budget in design.latency_budgets:
+                    self._append(self.budgets, [_cell(budget.name, True), _cell(""), _cell(""),
+                                                _cell(f"{budget.max_us:g}", True), _cell("not computed"),
+                                                _cell("cancelled: open the tab again to compute")])
+                return
         model = Latency(figures) if design.latency_budgets else None
         for budget in design.latency_budgets:
             found = check_budget(model, budget)
@@ -503,7 +515,11 @@ class SitePage(QWidget):
         if item.column() < 4:
             return
         figures = self._figures()
-        budget = figures.design.latency_budgets[item.row()]
+        budget = self._doc().design.latency_budgets[item.row()]
+        if not getattr(figures, "complete", True):
+            figures = self._expanded()
+            if figures is None:
+                return
         found = check_budget(Latency(figures), budget)
         if found.worst is not None:
             self.select_requested.emit([found.worst.source, found.worst.target])
