@@ -20,7 +20,6 @@ from rackcad.analysis.fabric import domain_fabrics
 from rackcad.analysis.optics import end_optics, optics_summary
 from rackcad.analysis.scale_out import scale_out_parts, scale_out_total
 from rackcad.catalog import Catalog
-from rackcad.figures.model import exact_sum
 from rackcad.figures.pieces import Piece, rack_load, split
 from rackcad.model import Design, expanded_id
 from rackcad.topology import is_scale_up_protocol
@@ -62,9 +61,7 @@ def _totals(piece: Piece) -> dict | None:
     by_protocol: Counter[str] = Counter()
     for link in design.links:
         by_protocol[link.protocol] += link.count
-    parts_w, optics_w = figures.exact_power_w()
-    if borrowed:
-        parts_w = exact_sum(figures.power_w(n) for n in design.nodes if n.id not in borrowed)
+    parts_w, optics_w = figures.exact_power_w(borrowed)
     read = {"counts": counts, "dies": dies, "power": parts_w + optics_w, "optics": optics_w,
             "links": figures.link_count, "records": len(design.links), "by_protocol": by_protocol}
     if piece.repeated:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
@@ -751,11 +751,12 @@ class Figures(DesignIndex):
     def optics_power_w(self) -> float:
         return math.fsum(w for fig in self.link_figures.values() for w in (fig.power_a, fig.power_b))
 
-    def exact_power_w(self) -> tuple[Fraction, Fraction]:
+    def exact_power_w(self, skip: Container[str] = ()) -> tuple[Fraction, Fraction]:
         """(every part's power, every link end's optics) as exact sums: what `total_power_w` (their sum) and
         `optics_power_w` round, for callers that add the totals of several designs and round once (the
-        summary of a hall per block). `float()` of each equals the fsum figure."""
-        parts = exact_sum(self.power_w(n) for n in self.nodes.values())
+        summary of a hall per block). `float()` of each equals the fsum figure. `skip`: ids of parts whose
+        power another piece counts (a hall's parts a class lends to the rest)."""
+        parts = exact_sum(self.power_w(n) for n in self.nodes.values() if n.id not in skip)
         optics = exact_sum(w for fig in self.link_figures.values() for w in (fig.power_a, fig.power_b))
         return parts, optics
 
