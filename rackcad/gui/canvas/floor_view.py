@@ -99,11 +99,7 @@ class FloorView(ZoomView):
 
     # --------------------------------------------------------------- lookups
     def rack_at(self, pos: QPoint | QPointF) -> RackItem | None:
-        point = pos.toPoint() if isinstance(pos, QPointF) else pos
-        for item in self.items(point):
-            if isinstance(item, RackItem):
-                return item
-        return None
+        return self.first_at(pos, RackItem)
 
     def ids_at(self, pos: QPoint) -> list[str]:
         rack = self.rack_at(pos)

@@ -80,25 +80,13 @@ class TopologyView(ZoomView):
 
     # ----------------------------------------------------------------- picks
     def part_at(self, pos: QPoint | QPointF) -> PartItem | None:
-        point = pos.toPoint() if isinstance(pos, QPointF) else pos
-        for item in self.items(point):
-            if isinstance(item, PartItem):
-                return item
-        return None
+        return self.first_at(pos, PartItem)
 
     def tile_at(self, pos: QPoint | QPointF) -> RackTile | None:
-        point = pos.toPoint() if isinstance(pos, QPointF) else pos
-        for item in self.items(point):
-            if isinstance(item, RackTile):
-                return item
-        return None
+        return self.first_at(pos, RackTile)
 
     def box_at(self, pos: QPoint | QPointF) -> AggregateBox | None:
-        point = pos.toPoint() if isinstance(pos, QPointF) else pos
-        for item in self.items(point):
-            if isinstance(item, AggregateBox):
-                return item
-        return None
+        return self.first_at(pos, AggregateBox)
 
     def _pick(self, pos: QPointF):
         """(kind, thing) under a viewport position: ("part", PartItem), ("tile", RackTile), ("box",

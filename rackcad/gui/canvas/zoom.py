@@ -8,7 +8,7 @@ handlers so a middle-button pan always wins.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QTransform, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
@@ -38,6 +38,11 @@ class ZoomView(QGraphicsView):
         self._fitting = False
         self._pan_from: QPoint | None = None
         self._space = False
+
+    def first_at(self, pos: QPoint | QPointF, kind: type):
+        """The topmost item of `kind` under a viewport position, or None."""
+        point = pos.toPoint() if isinstance(pos, QPointF) else pos
+        return next((item for item in self.items(point) if isinstance(item, kind)), None)
 
     def paint_hint(self, painter: QPainter, text: str, scale: float) -> None:
         """Write `text` in the middle of an empty canvas, in grey, `scale` times the painter's font."""
